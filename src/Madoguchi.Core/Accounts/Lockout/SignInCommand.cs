@@ -1,0 +1,84 @@
+using Madoguchi.Core.Accounts.Users;
+using Madoguchi.Core.Audit;
+using Madoguchi.Core.Common;
+using Madoguchi.Core.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Madoguchi.Core.Accounts.Lockout;
+
+public enum SignInOutcome
+{
+    Succeeded,
+
+    /// <summary>Unknown email, invited user without a password, or wrong password: one answer for all, so nobody learns which emails exist.</summary>
+    InvalidCredentials,
+
+    /// <summary>Locked (ロック中): refused even with the right password until an owner restores the user.</summary>
+    Locked,
+}
+
+public sealed record SignInResult(SignInOutcome Outcome, User? User);
+
+/// <summary>Checks a user's email and password and applies the lockout rules.</summary>
+public sealed class SignInCommand(
+    MadoguchiDbContext db,
+    IPasswordHasher<User> hasher,
+    AuditTrail audit,
+    TimeProvider time,
+    IOptions<SignInLockoutOptions> options)
+{
+    public async Task<SignInResult> HandleAsync(string email, string password, string? ipAddress, CancellationToken ct)
+    {
+        // Parallel attempts on one user must each count: a lost update would hand out extra guesses.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await AttemptAsync(email, password, ipAddress, ct);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 5)
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task<SignInResult> AttemptAsync(string email, string password, string? ipAddress, CancellationToken ct)
+    {
+        var normalized = Emails.Normalize(email ?? "");
+        var user = await db.Users.SingleOrDefaultAsync(u => u.NormalizedEmail == normalized, ct);
+        if (user is null || user.PasswordHash is null)
+        {
+            // Same work as a real check, so response time does not tell whether the email exists.
+            hasher.VerifyHashedPassword(DummyUser, DummyHash.Value, password ?? "");
+            return new SignInResult(SignInOutcome.InvalidCredentials, null);
+        }
+
+        if (user.State == UserState.Locked)
+            return new SignInResult(SignInOutcome.Locked, null);
+
+        var verification = hasher.VerifyHashedPassword(user, user.PasswordHash, password ?? "");
+        var policy = new LockoutPolicy(options.Value.MaxFailedAttempts, time);
+        var actor = Actor.User(user.Id, user.AccountId, user.Email, ipAddress);
+        if (verification == PasswordVerificationResult.Failed)
+        {
+            var locked = policy.RegisterFailure(user);
+            audit.Record(AuditAction.SignInFailed, user.AccountId, actor, user, $"wrong password ({user.FailedSignInCount} in a row)");
+            if (locked)
+                audit.Record(AuditAction.UserLocked, user.AccountId, actor, user, $"{user.FailedSignInCount} wrong passwords in a row");
+            await db.SaveChangesAsync(ct);
+            return new SignInResult(locked ? SignInOutcome.Locked : SignInOutcome.InvalidCredentials, null);
+        }
+
+        if (verification == PasswordVerificationResult.SuccessRehashNeeded)
+            user.PasswordHash = hasher.HashPassword(user, password!);
+        policy.RegisterSuccess(user);
+        await db.SaveChangesAsync(ct);
+        return new SignInResult(SignInOutcome.Succeeded, user);
+    }
+
+    private static readonly User DummyUser = new() { FamilyName = "-", GivenName = "-", Email = "nobody@invalid.example" };
+    private static readonly Lazy<string> DummyHash = new(() => new PasswordHasher<User>().HashPassword(DummyUser, Guid.NewGuid().ToString()));
+}

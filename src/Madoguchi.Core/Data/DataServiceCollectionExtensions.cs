@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Madoguchi.Core.Data;
+
+public static class DataServiceCollectionExtensions
+{
+    public const string SqliteMigrationsAssembly = "Madoguchi.Migrations.Sqlite";
+    public const string PostgresMigrationsAssembly = "Madoguchi.Migrations.Postgres";
+
+    /// <summary>The database (SQLite or PostgreSQL), Data Protection keys kept in it, and TimeProvider.</summary>
+    public static IServiceCollection AddMadoguchiData(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<StorageLocationOptions>().Bind(configuration.GetSection(StorageLocationOptions.SectionName));
+        services.AddDbContext<MadoguchiDbContext>((sp, options) =>
+        {
+            var database = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            var location = sp.GetRequiredService<IOptions<StorageLocationOptions>>().Value;
+            Configure(options, database, location);
+        });
+        services.AddSingleton(TimeProvider.System);
+        services.AddDataProtection().SetApplicationName("Madoguchi").PersistKeysToDbContext<MadoguchiDbContext>();
+        services.AddScoped<DatabaseMigrator>();
+        return services;
+    }
+
+    public static void Configure(DbContextOptionsBuilder options, DatabaseOptions database, StorageLocationOptions location)
+    {
+        if (database.Provider == DatabaseProvider.Postgres)
+        {
+            options.UseNpgsql(database.ConnectionString, o => o.MigrationsAssembly(PostgresMigrationsAssembly));
+            return;
+        }
+
+        options.UseSqlite(SqliteConnectionString(database, location), o => o.MigrationsAssembly(SqliteMigrationsAssembly));
+        options.AddInterceptors(new SqlitePragmas());
+    }
+
+    public static string SqliteConnectionString(DatabaseOptions database, StorageLocationOptions location)
+    {
+        if (!string.IsNullOrWhiteSpace(database.ConnectionString))
+            return database.ConnectionString;
+        return new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(location.FullDataDirectory, "madoguchi.db"),
+            DefaultTimeout = 30,
+            Pooling = true,
+        }.ToString();
+    }
+}

@@ -1,0 +1,26 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Madoguchi.Core.Data;
+
+/// <summary>Brings the database to the current schema at start-up: creates the data folder, turns on WAL for SQLite, applies migrations.</summary>
+public sealed class DatabaseMigrator(MadoguchiDbContext db, IOptions<DatabaseOptions> database, IOptions<StorageLocationOptions> location)
+{
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        if (database.Value.Provider == DatabaseProvider.Sqlite)
+        {
+            var file = new SqliteConnectionStringBuilder(DataServiceCollectionExtensions.SqliteConnectionString(database.Value, location.Value)).DataSource;
+            var folder = Path.GetDirectoryName(Path.GetFullPath(file));
+            if (folder is not null)
+                Directory.CreateDirectory(folder);
+        }
+
+        await db.Database.MigrateAsync(cancellationToken);
+
+        if (database.Value.Provider == DatabaseProvider.Sqlite)
+            // WAL lets readers work while the fetcher writes; the setting is kept in the file.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;", cancellationToken);
+    }
+}

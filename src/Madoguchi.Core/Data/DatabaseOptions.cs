@@ -1,0 +1,39 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Madoguchi.Core.Data;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>Bound from <c>Madoguchi:Database</c>. SQLite under the data folder unless told otherwise.</summary>
+public sealed class DatabaseOptions : IValidatableObject
+{
+    public const string SectionName = "Madoguchi:Database";
+
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    /// <summary>Required for PostgreSQL. For SQLite it defaults to <c>madoguchi.db</c> in the data folder.</summary>
+    public string? ConnectionString { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Provider == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(ConnectionString))
+            yield return new ValidationResult(
+                "Madoguchi:Database:Provider is Postgres but Madoguchi:Database:ConnectionString is empty. Set it, e.g. MADOGUCHI_DATABASE__CONNECTIONSTRING=\"Host=127.0.0.1;Database=madoguchi;Username=madoguchi;Password=…\".",
+                [nameof(ConnectionString)]);
+    }
+}
+
+/// <summary>Bound from <c>Madoguchi</c>: where the installation keeps its files.</summary>
+public sealed class StorageLocationOptions
+{
+    public const string SectionName = "Madoguchi";
+
+    /// <summary>Relative paths are resolved from the working directory the process was started in.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    public string FullDataDirectory => Path.GetFullPath(DataDirectory);
+}

@@ -1,0 +1,40 @@
+using Madoguchi.Core.Accounts;
+using Madoguchi.Core.Accounts.Tokens;
+using Madoguchi.Core.Accounts.Users;
+using Madoguchi.Core.Audit;
+using Madoguchi.Core.Inboxes;
+using Madoguchi.Core.Operators;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Madoguchi.Core.Data;
+
+/// <summary>The one database context. Entity configurations live in their feature folders and are applied from the assembly.</summary>
+public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> options) : DbContext(options), IDataProtectionKeyContext
+{
+    public DbSet<Account> Accounts => Set<Account>();
+    public DbSet<User> Users => Set<User>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<Inbox> Inboxes => Set<Inbox>();
+    public DbSet<InboxRoleAssignment> InboxRoles => Set<InboxRoleAssignment>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<Operator> Operators => Set<Operator>();
+    public DbSet<OperatorToken> OperatorTokens => Set<OperatorToken>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(MadoguchiDbContext).Assembly);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every timestamp is UTC; SQLite hands back Unspecified, so say what it is on the way out.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+}
