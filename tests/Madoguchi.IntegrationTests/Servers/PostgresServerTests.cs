@@ -50,7 +50,7 @@ public sealed class PostgresServerTests(ITestOutputHelper output)
     public async Task Dispose_OwnServer_StopsAcceptingConnections()
     {
         var started = Stopwatch.StartNew();
-        var server = await PostgresServer.StartAsync();
+        var server = await PostgresServer.StartNewAsync();
         output.WriteLine($"PostgreSQL started in {started.ElapsedMilliseconds} ms");
         var connectionString = await server.CreateDatabaseAsync();
         Assert.Equal(1, await ScalarAsync<int>(connectionString, "SELECT 1"));

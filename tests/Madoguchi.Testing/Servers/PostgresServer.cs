@@ -38,7 +38,7 @@ public sealed class PostgresServer : IAsyncDisposable
     public static Task<PostgresServer> GetSharedAsync() => Shared.Value;
 
     /// <summary>Starts a cluster of your own (for tests that stop or break the server).</summary>
-    public static Task<PostgresServer> StartAsync() => StartAsync(isShared: false);
+    public static Task<PostgresServer> StartNewAsync() => StartAsync(isShared: false);
 
     private static async Task<PostgresServer> StartAsync(bool isShared)
     {
