@@ -129,4 +129,26 @@ public sealed class DovecotServerLifecycleTests(ITestOutputHelper output)
         Assert.False(server.IsRunning);
         Assert.False(File.Exists(log));
     }
+
+    [Fact]
+    public async Task FaultProxy_CutAfterBytes_DropsFetchMidMessageThenHealsForRetry()
+    {
+        await using var server = await DovecotServer.StartNewAsync();
+        await server.AddUserAsync("alice", "secret");
+        var bigBody = new string('x', 76) + "\r\n";
+        await server.DeliverAsync("alice", DovecotServer.SampleMessage("big@example.test", body: string.Concat(Enumerable.Repeat(bigBody, 20_000))));
+        await using var proxy = TcpFaultProxy.Start(server.ImapsPort);
+        using var client = await server.ConnectImapAsync("alice", new MailEndpoint(server.Host, proxy.Port, MailKit.Security.SecureSocketOptions.SslOnConnect));
+        await client.Inbox.OpenAsync(FolderAccess.ReadOnly);
+
+        proxy.CutAfterServerBytes(100_000);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => client.Inbox.GetMessageAsync(0));
+        Assert.Equal(1, proxy.CutCount);
+        proxy.Heal();
+        using var retry = await server.ConnectImapAsync("alice", new MailEndpoint(server.Host, proxy.Port, MailKit.Security.SecureSocketOptions.SslOnConnect));
+        await retry.Inbox.OpenAsync(FolderAccess.ReadOnly);
+        var message = await retry.Inbox.GetMessageAsync(0);
+        Assert.Equal("big@example.test", message.MessageId);
+    }
 }

@@ -18,7 +18,11 @@ internal sealed record DovecotConfiguration(
 
     public string LogPath => Path.Combine(Root, "dovecot.log");
 
-    public string UsersPath => Path.Combine(Root, "users");
+    /// <summary>
+    /// One passwd-file per user: Dovecot re-reads a changed passwd-file at most once a second, so a
+    /// user added to a shared file could be "unknown" for up to a second; a new file is read at once.
+    /// </summary>
+    public string UsersDirectory => Path.Combine(Root, "users");
 
     public string HomesDirectory => Path.Combine(Root, "home");
 
@@ -44,16 +48,18 @@ internal sealed record DovecotConfiguration(
         # Wrong-password tests must not wait: no delay, no per-IP penalty (anvil socket off below).
         auth_failure_delay = 0
         mail_location = maildir:~/Maildir
+        # Like fsync=off for PostgreSQL: test data need not survive a power cut, and fsync is slow here.
+        mail_fsync = never
         pop3_uidl_format = %08Xu%08Xv
         # Tests open many sessions as one user from one address.
         mail_max_userip_connections = 500
         passdb {
           driver = passwd-file
-          args = scheme=PLAIN username_format=%u {{UsersPath}}
+          args = scheme=PLAIN username_format=%u {{UsersDirectory}}/%u
         }
         userdb {
           driver = passwd-file
-          args = username_format=%u {{UsersPath}}
+          args = username_format=%u {{UsersDirectory}}/%u
         }
         service anvil {
           unix_listener anvil-auth-penalty {

@@ -12,7 +12,6 @@ namespace Madoguchi.Testing.Servers;
 public sealed partial class DovecotServer
 {
     private readonly ConcurrentDictionary<string, string> passwords = new(StringComparer.Ordinal);
-    private readonly Lock usersFileGate = new();
 
     /// <summary>Adds a mailbox user with a plain-text password (usable at once, no restart).</summary>
     public Task<MailboxUser> AddUserAsync(string name, string password)
@@ -35,14 +34,11 @@ public sealed partial class DovecotServer
         var home = Path.Combine(configuration.HomesDirectory, name);
         Directory.CreateDirectory(home);
         UnixProcess.ChangeOwner(home, mailUser.Uid, mailUser.Gid);
-        lock (usersFileGate)
-        {
-            // Dovecot re-reads the passwd-file when it changes.
-            File.AppendAllText(
-                configuration.UsersPath,
-                string.Create(CultureInfo.InvariantCulture, $"{name}:{{PLAIN}}{password}:{mailUser.Uid}:{mailUser.Gid}::{home}::\n"));
-        }
-
+        var entry = string.Create(CultureInfo.InvariantCulture, $"{name}:{{PLAIN}}{password}:{mailUser.Uid}:{mailUser.Gid}::{home}::\n");
+        // Written whole, then renamed: Dovecot never reads a half-written entry.
+        var temporary = Path.Combine(configuration.UsersDirectory, "." + name + ".new");
+        File.WriteAllText(temporary, entry);
+        File.Move(temporary, Path.Combine(configuration.UsersDirectory, name), overwrite: true);
         return Task.FromResult(new MailboxUser(name, password));
     }
 

@@ -177,7 +177,7 @@ public sealed partial class DovecotServer : IAsyncDisposable
         directory.CreateSubdirectory("run");
         directory.CreateSubdirectory("state");
         directory.CreateSubdirectory("home");
-        File.WriteAllText(configuration.UsersPath, "");
+        directory.CreateSubdirectory("users");
         certificates.WritePem(configuration.AuthorityPath, configuration.CertificatePath, configuration.KeyPath);
         File.WriteAllText(configuration.ConfigPath, configuration.Render());
     }
