@@ -161,6 +161,42 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "RawMessages",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AccountId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    InboxId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ReceiveServerId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    BlobHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Size = table.Column<long>(type: "INTEGER", nullable: false),
+                    MessageIdHeader = table.Column<string>(type: "TEXT", maxLength: 998, nullable: true),
+                    ReceivedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Folder = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    UidValidity = table.Column<long>(type: "INTEGER", nullable: true),
+                    Uid = table.Column<long>(type: "INTEGER", nullable: true),
+                    Uidl = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    ProcessedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ProcessingError = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RawMessages", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_RawMessages_Accounts_AccountId",
+                        column: x => x.AccountId,
+                        principalTable: "Accounts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_RawMessages_Inboxes_InboxId",
+                        column: x => x.InboxId,
+                        principalTable: "Inboxes",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ApiTokens",
                 columns: table => new
                 {
@@ -252,6 +288,33 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_RawMessages_AccountId",
+                table: "RawMessages",
+                column: "AccountId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RawMessages_InboxId_BlobHash",
+                table: "RawMessages",
+                columns: new[] { "InboxId", "BlobHash" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RawMessages_ProcessedAt",
+                table: "RawMessages",
+                column: "ProcessedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RawMessages_ReceiveServerId_Folder_UidValidity_Uid",
+                table: "RawMessages",
+                columns: new[] { "ReceiveServerId", "Folder", "UidValidity", "Uid" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RawMessages_ReceiveServerId_Uidl",
+                table: "RawMessages",
+                columns: new[] { "ReceiveServerId", "Uidl" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Users_AccountId_MentionName",
                 table: "Users",
                 columns: new[] { "AccountId", "MentionName" },
@@ -288,13 +351,16 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                 name: "OperatorTokens");
 
             migrationBuilder.DropTable(
-                name: "Inboxes");
+                name: "RawMessages");
 
             migrationBuilder.DropTable(
                 name: "Users");
 
             migrationBuilder.DropTable(
                 name: "Operators");
+
+            migrationBuilder.DropTable(
+                name: "Inboxes");
 
             migrationBuilder.DropTable(
                 name: "Accounts");
