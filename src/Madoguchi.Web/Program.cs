@@ -1,5 +1,40 @@
-var builder = WebApplication.CreateBuilder(args);
+using Madoguchi.Core.Accounts;
+using Madoguchi.Core.Data;
+using Madoguchi.Core.Inboxes;
+using Madoguchi.Web.Api;
+using Madoguchi.Web.Authentication;
+using Madoguchi.Web.Cli;
+using Madoguchi.Web.Health;
+using Madoguchi.Web.Hosting;
+
+var commandLine = AdminCommandLine.Parse(args);
+var builder = MadoguchiHost.CreateBuilder(commandLine?.HostArgs ?? args);
+
+builder.Services.AddDatabaseMigrationAtStartup();
+builder.Services.AddMadoguchiData(builder.Configuration);
+builder.Services.AddAccounts(builder.Configuration);
+builder.Services.AddInboxes();
+builder.AddMadoguchiAuthentication();
+builder.AddApi();
+
 var app = builder.Build();
-app.Run();
+
+if (commandLine is not null)
+{
+    await app.Services.MigrateDatabaseAsync();
+    return await commandLine.RunAsync(app.Services, Console.In, Console.Out, Console.Error);
+}
+
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
+app.UseAntiforgery();
+
+app.MapHealth();
+app.MapApi();
+
+await app.RunAsync();
+return 0;
 
 public partial class Program;

@@ -26,6 +26,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddDataProtection().SetApplicationName("Madoguchi").PersistKeysToDbContext<MadoguchiDbContext>();
         services.AddScoped<DatabaseMigrator>();
+        services.AddSingleton<Storage.IBlobStore, Storage.FileBlobStore>();
         return services;
     }
 

@@ -4,6 +4,7 @@ using Madoguchi.Core.Accounts.Users;
 using Madoguchi.Core.Audit;
 using Madoguchi.Core.Inboxes;
 using Madoguchi.Core.Operators;
+using Madoguchi.Core.Receiving.Storage;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -22,6 +23,7 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<Operator> Operators => Set<Operator>();
     public DbSet<OperatorToken> OperatorTokens => Set<OperatorToken>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<RawMessage> RawMessages => Set<RawMessage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

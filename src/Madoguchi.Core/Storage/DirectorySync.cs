@@ -1,0 +1,36 @@
+using System.ComponentModel;
+using System.Runtime.InteropServices;
+
+namespace Madoguchi.Core.Storage;
+
+/// <summary>fsync(2) on a directory, which .NET's file APIs cannot open. Linux only.</summary>
+internal static partial class DirectorySync
+{
+    private const int ReadOnly = 0;
+    private const int Directory = 0x10000;
+
+    public static void Fsync(string folder)
+    {
+        var fd = Open(folder, ReadOnly | Directory);
+        if (fd < 0)
+            throw new Win32Exception(Marshal.GetLastPInvokeError(), $"Cannot open folder {folder} to make its entries durable.");
+        try
+        {
+            if (FsyncFd(fd) != 0)
+                throw new Win32Exception(Marshal.GetLastPInvokeError(), $"fsync of folder {folder} failed.");
+        }
+        finally
+        {
+            _ = Close(fd);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static partial int FsyncFd(int fd);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static partial int Close(int fd);
+}

@@ -1,0 +1,97 @@
+using System.Security.Cryptography;
+using Madoguchi.Core.Data;
+using Microsoft.Extensions.Options;
+
+namespace Madoguchi.Core.Storage;
+
+/// <summary>Blobs as files under <c>{data}/blobs/ab/cd/abcd…</c>. Written to a temporary file, fsynced, renamed into
+/// place and the folder fsynced, so a crash leaves either the whole blob or nothing. Same bytes, same file: a blob written twice is stored once.</summary>
+public sealed class FileBlobStore(IOptions<StorageLocationOptions> location) : IBlobStore
+{
+    private readonly string _root = Path.Combine(location.Value.FullDataDirectory, "blobs");
+
+    public async Task<BlobRef> PutAsync(ReadOnlyMemory<byte> content, CancellationToken ct)
+    {
+        var hash = Convert.ToHexStringLower(SHA256.HashData(content.Span));
+        var path = PathOf(hash);
+        if (File.Exists(path))
+            return new BlobRef(hash, content.Length);
+        var temp = TempPath();
+        await using (var file = OpenTemp(temp))
+        {
+            await file.WriteAsync(content, ct);
+            file.Flush(flushToDisk: true);
+        }
+        return Commit(temp, path, hash, content.Length);
+    }
+
+    public async Task<BlobRef> PutAsync(Stream content, CancellationToken ct)
+    {
+        var temp = TempPath();
+        string hash;
+        long size;
+        await using (var file = OpenTemp(temp))
+        using (var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+        {
+            var buffer = new byte[81920];
+            int read;
+            while ((read = await content.ReadAsync(buffer, ct)) > 0)
+            {
+                sha.AppendData(buffer, 0, read);
+                await file.WriteAsync(buffer.AsMemory(0, read), ct);
+            }
+            file.Flush(flushToDisk: true);
+            size = file.Length;
+            hash = Convert.ToHexStringLower(sha.GetHashAndReset());
+        }
+        var path = PathOf(hash);
+        if (File.Exists(path))
+        {
+            File.Delete(temp);
+            return new BlobRef(hash, size);
+        }
+        return Commit(temp, path, hash, size);
+    }
+
+    public Stream OpenRead(string hash) => new FileStream(PathOf(hash), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+
+    public bool Exists(string hash) => File.Exists(PathOf(hash));
+
+    public Task DeleteAsync(string hash, CancellationToken ct)
+    {
+        File.Delete(PathOf(hash));
+        return Task.CompletedTask;
+    }
+
+    private BlobRef Commit(string temp, string path, string hash, long size)
+    {
+        var folder = Path.GetDirectoryName(path)!;
+        Directory.CreateDirectory(folder);
+        File.Move(temp, path, overwrite: true);
+        FsyncDirectory(folder);
+        return new BlobRef(hash, size);
+    }
+
+    private FileStream OpenTemp(string temp)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(temp)!);
+        return new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true);
+    }
+
+    private string TempPath() => Path.Combine(_root, "tmp", Guid.NewGuid().ToString("N"));
+
+    private string PathOf(string hash)
+    {
+        if (hash.Length != 64 || !hash.All(char.IsAsciiHexDigitLower))
+            throw new ArgumentException("Not a blob hash.", nameof(hash));
+        return Path.Combine(_root, hash[..2], hash[2..4], hash);
+    }
+
+    /// <summary>The rename is durable only once the folder's entry is on disk too.</summary>
+    private static void FsyncDirectory(string folder)
+    {
+        if (!OperatingSystem.IsLinux())
+            return;
+        DirectorySync.Fsync(folder);
+    }
+}

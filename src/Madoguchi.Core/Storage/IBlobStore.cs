@@ -1,0 +1,20 @@
+namespace Madoguchi.Core.Storage;
+
+/// <summary>A stored blob: its SHA-256 (lower-case hex, also its address) and its size in bytes.</summary>
+public sealed record BlobRef(string Hash, long Size);
+
+/// <summary>Content-addressed storage of original messages and other large bytes.
+/// <see cref="PutAsync"/> returns only once the bytes are durable (fsynced), so a database row may point at them.</summary>
+public interface IBlobStore
+{
+    Task<BlobRef> PutAsync(Stream content, CancellationToken ct);
+
+    Task<BlobRef> PutAsync(ReadOnlyMemory<byte> content, CancellationToken ct);
+
+    /// <summary>Opens a blob for reading; throws <see cref="FileNotFoundException"/> when it does not exist.</summary>
+    Stream OpenRead(string hash);
+
+    bool Exists(string hash);
+
+    Task DeleteAsync(string hash, CancellationToken ct);
+}

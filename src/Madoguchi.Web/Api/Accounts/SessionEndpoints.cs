@@ -1,0 +1,44 @@
+using Madoguchi.Core.Accounts.Lockout;
+using Madoguchi.Core.Accounts.Users;
+using Madoguchi.Core.Common;
+using Madoguchi.Web.Authentication;
+
+namespace Madoguchi.Web.Api.Accounts;
+
+public sealed record SignInRequest(string? Email, string? Password);
+
+public static class SessionEndpoints
+{
+    public static readonly Error InvalidCredentials = new(ErrorKind.Unauthorized, "invalid_credentials",
+        "The email address or the password is wrong.");
+
+    public static readonly Error UserLocked = new(ErrorKind.Locked, "user_locked",
+        "This user is locked after too many wrong passwords. Ask an account owner to unlock it: gear menu → システム設定 → ユーザ → ロック中 → 元に戻す.");
+
+    public static void MapSessionEndpoints(this RouteGroupBuilder api)
+    {
+        var session = api.MapGroup("/session").WithTags("Session");
+        session.MapPost("", SignInAsync).RequireRateLimiting(SignInRateLimitOptions.PolicyName)
+            .WithSummary("Sign in with email and password: 200 and the session cookie, 401 for wrong credentials, 423 when locked.");
+        session.MapDelete("", async (HttpContext context) =>
+        {
+            await context.SignOutAsync();
+            return TypedResults.NoContent();
+        }).WithSummary("Sign out.");
+    }
+
+    private static async Task<IResult> SignInAsync(SignInRequest request, SignInCommand command, HttpContext context, CancellationToken ct)
+    {
+        var result = await command.HandleAsync(request.Email ?? "", request.Password ?? "", context.Connection.RemoteIpAddress?.ToString(), ct);
+        switch (result.Outcome)
+        {
+            case SignInOutcome.Succeeded:
+                await context.SignInUserAsync(result.User!);
+                return TypedResults.Ok(UserView.From(result.User!));
+            case SignInOutcome.Locked:
+                return ApiResults.Problem(UserLocked);
+            default:
+                return ApiResults.Problem(InvalidCredentials);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Madoguchi.Web.Api.Accounts;
+using Madoguchi.Web.Api.Audit;
+using Madoguchi.Web.Api.Inboxes;
+using Madoguchi.Web.Api.Operators;
+using Madoguchi.Web.Authentication;
+
+namespace Madoguchi.Web.Api;
+
+public static class ApiSetup
+{
+    public static WebApplicationBuilder AddApi(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        });
+        return builder;
+    }
+
+    /// <summary>REST API under /api/v1 and its OpenAPI document at /openapi/v1.json.</summary>
+    public static WebApplication MapApi(this WebApplication app)
+    {
+        app.MapOpenApi();
+        var api = app.MapGroup("/api/v1");
+        api.MapSessionEndpoints();
+        api.MapInvitationEndpoints();
+        var users = api.MapGroup("").RequireAuthorization(AuthenticationSetup.UserPolicy);
+        users.MapMeEndpoints();
+        users.MapUserEndpoints();
+        users.MapInboxEndpoints();
+        users.MapAuditEndpoints();
+        api.MapOperatorEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,137 @@
+using System.Net;
+using System.Net.Http.Json;
+using Madoguchi.Core.Accounts.Users;
+using Madoguchi.Core.Common;
+using Madoguchi.Core.Data;
+using Madoguchi.Core.Operators;
+using Madoguchi.Core.Setup;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Madoguchi.Testing.App;
+
+/// <summary>The whole product in-process on a fresh database of one provider, with intent methods for tests:
+/// open an account, sign in, add users. Tests talk to it through HTTP like any client.</summary>
+public sealed class MadoguchiApp : WebApplicationFactory<Program>
+{
+    public const string OperatorEmail = "operator@madoguchi.test";
+    public const string OperatorPassword = "operator-password";
+    public const string DefaultPassword = "correct-horse-42";
+
+    private readonly Dictionary<string, string?> _settings;
+    private readonly bool _kestrel;
+    private int _sequence;
+
+    private MadoguchiApp(TestDatabase database, IDictionary<string, string?>? settings, bool kestrel)
+    {
+        Database = database;
+        _kestrel = kestrel;
+        _settings = new Dictionary<string, string?>
+        {
+            ["Madoguchi:DataDirectory"] = database.DataDirectory,
+            ["Madoguchi:Database:Provider"] = database.Provider.ToString(),
+            ["Madoguchi:Database:ConnectionString"] = database.ConnectionString,
+            // Tests sign in many times from 127.0.0.1; the rate-limit test sets its own small number.
+            ["Madoguchi:Accounts:SignInRateLimit:PermitsPerMinute"] = "100000",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            _settings[key] = value;
+    }
+
+    public TestDatabase Database { get; }
+
+    /// <summary>The base address of the real Kestrel server (browser tests), or of the in-memory server.</summary>
+    public Uri BaseAddress => _kestrel ? new Uri(ClientOptions.BaseAddress.ToString()) : Server.BaseAddress;
+
+    /// <summary>Starts the app on a fresh database, set up with an operator (as the first-run setup does).</summary>
+    public static async Task<MadoguchiApp> StartAsync(DatabaseProvider provider, IDictionary<string, string?>? settings = null, bool kestrel = false, bool setUp = true)
+    {
+        var app = new MadoguchiApp(await TestDatabase.CreateAsync(provider), settings, kestrel);
+        if (kestrel)
+        {
+            app.UseKestrel(0);
+            app.StartServer();
+        }
+        else
+        {
+            _ = app.Server;
+        }
+        if (setUp)
+            await app.SetUpInstallationAsync();
+        return app;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        // Development resolves static web assets from the build output for browser tests.
+        builder.UseEnvironment("Development");
+        foreach (var (key, value) in _settings)
+            builder.UseSetting(key, value);
+    }
+
+    public async Task SetUpInstallationAsync()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var result = await scope.ServiceProvider.GetRequiredService<SetupInstallationCommand>().HandleAsync(
+            new SetupRequest(OperatorEmail, OperatorPassword, "Installation account", "first-owner@madoguchi.test", DefaultPassword, "First", "Owner"),
+            CancellationToken.None);
+        if (!result.Succeeded)
+            throw new InvalidOperationException(result.Error!.Message);
+    }
+
+    /// <summary>A new account with one active owner; every test works in its own account.</summary>
+    public async Task<TestAccount> CreateAccountAsync(string? name = null)
+    {
+        var n = Interlocked.Increment(ref _sequence);
+        var email = $"owner{n}.{Guid.NewGuid():N}@example.com";
+        await using var scope = Services.CreateAsyncScope();
+        var result = await scope.ServiceProvider.GetRequiredService<CreateAccountCommand>().HandleAsync(Actor.ServerConsole(),
+            new CreateAccountRequest(name ?? $"テスト株式会社 {n}", email, DefaultPassword, "窓口", $"オーナー{n}"), CancellationToken.None);
+        if (!result.Succeeded)
+            throw new InvalidOperationException(result.Error!.Message);
+        return new TestAccount(this, result.Value!.AccountId, result.Value.Owner);
+    }
+
+    /// <summary>An HTTP client with its own cookie jar, not signed in.</summary>
+    public HttpClient NewClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    /// <summary>Signs in through POST /api/v1/session and returns the signed-in client; throws when sign-in fails.</summary>
+    public async Task<HttpClient> SignInAsync(string email, string password = DefaultPassword)
+    {
+        var client = NewClient();
+        var response = await client.PostAsJsonAsync("/api/v1/session", new { email, password });
+        if (response.StatusCode != HttpStatusCode.OK)
+            throw new InvalidOperationException($"Sign-in of {email} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return client;
+    }
+
+    public async Task<HttpClient> SignInOperatorAsync()
+    {
+        var client = NewClient();
+        var response = await client.PostAsJsonAsync("/api/v1/operator/session", new { email = OperatorEmail, password = OperatorPassword });
+        response.EnsureSuccessStatusCode();
+        return client;
+    }
+
+    /// <summary>Runs code against the app's services, for arranging or checking state the API does not show.</summary>
+    public async Task<T> WithDbAsync<T>(Func<MadoguchiDbContext, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>());
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        try
+        {
+            Directory.Delete(Database.DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open is left for the OS to clean with the temp folder.
+        }
+        GC.SuppressFinalize(this);
+    }
+}
