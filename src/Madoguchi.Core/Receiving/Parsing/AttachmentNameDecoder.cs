@@ -58,7 +58,6 @@ internal static class AttachmentNameDecoder
     private static string DecodeExtended(byte[] first, List<Piece> rest, bool firstEncoded)
     {
         string? charset = null;
-        var bytes = new List<byte>();
         var body = first.AsSpan();
         if (firstEncoded)
         {
@@ -69,22 +68,26 @@ internal static class AttachmentNameDecoder
                 charset = Encoding.ASCII.GetString(body[..q1]);
                 body = body[(q1 + 1 + q2 + 1)..];
             }
-
-            PercentDecode(body, bytes);
-        }
-        else
-        {
-            bytes.AddRange(body);
         }
 
+        // Encoded pieces are joined before percent-decoding: some mailers cut a "%XX" across two pieces.
+        var bytes = new List<byte>();
+        var encoded = new List<byte>();
+        (firstEncoded ? encoded : bytes).AddRange(body);
         foreach (var piece in rest)
         {
             if (piece.Encoded)
-                PercentDecode(piece.Value, bytes);
-            else
-                bytes.AddRange(piece.Value);
+            {
+                encoded.AddRange(piece.Value);
+                continue;
+            }
+
+            PercentDecode(encoded.ToArray(), bytes);
+            encoded.Clear();
+            bytes.AddRange(piece.Value);
         }
 
+        PercentDecode(encoded.ToArray(), bytes);
         var all = bytes.ToArray();
         // Without a declared charset the pieces may still hold encoded-words or raw 8-bit text.
         return string.IsNullOrEmpty(charset) ? HeaderDecoder.DecodeText(all) : TextDecoder.Decode(all, charset);
