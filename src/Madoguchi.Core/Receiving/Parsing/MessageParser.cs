@@ -58,7 +58,7 @@ public sealed class MessageParser
 
     private static ParsedMessage ParseMime(ReadOnlyMemory<byte> raw)
     {
-        using var stream = new MemoryStream(raw.ToArray(), writable: false);
+        using var stream = new MemoryStream(HeaderBlockUnfolder.UnfoldIfExcessive(raw).ToArray(), writable: false);
         var message = new MimeParser(Options, stream, MimeFormat.Entity).ParseMessage();
         var headers = message.Headers;
         var problems = new List<string>();

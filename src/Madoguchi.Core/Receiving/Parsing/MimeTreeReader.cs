@@ -8,6 +8,9 @@ namespace Madoguchi.Core.Receiving.Parsing;
 /// body text, HTML and attachments, noting structural damage as it goes.</summary>
 internal sealed class MimeTreeReader
 {
+    // Mail on the wire uses CRLF whatever the machine we run on; a saved .eml must too.
+    private static readonly FormatOptions WireFormat = CreateWireFormat();
+
     private readonly List<ParsedAttachment> _attachments = [];
     private readonly StringBuilder _text = new();
     private readonly StringBuilder _html = new();
@@ -116,7 +119,7 @@ internal sealed class MimeTreeReader
     private void AddNestedMessage(MessagePart part)
     {
         using var bytes = new MemoryStream();
-        part.Message?.WriteTo(bytes);
+        part.Message?.WriteTo(WireFormat, bytes);
         var fileName = AttachmentNameDecoder.Decode(Raw(part.Headers, "Content-Disposition"), Raw(part.Headers, "Content-Type"));
         if (fileName is null && part.Message is not null)
         {
@@ -159,6 +162,13 @@ internal sealed class MimeTreeReader
     {
         var fileName = AttachmentNameDecoder.Decode(Raw(part.Headers, "Content-Disposition"), Raw(part.Headers, "Content-Type")) ?? "winmail.dat";
         _attachments.Add(new ParsedAttachment(fileName, part.ContentType.MimeType, part.ContentId, false, ContentReader.Decode(part, _problems)));
+    }
+
+    private static FormatOptions CreateWireFormat()
+    {
+        var options = FormatOptions.Default.Clone();
+        options.NewLineFormat = NewLineFormat.Dos;
+        return options;
     }
 
     internal static byte[] Raw(HeaderList headers, string field)
