@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using Madoguchi.Web.Components;
 using Madoguchi.Web.Ui.Accounts;
 using Madoguchi.Web.Ui.Shared;
@@ -16,6 +18,8 @@ public static class UiSetup
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddLocalization();
+        // Japanese text goes out as UTF-8 characters, not as &#x...; references (smaller pages, readable source).
+        services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.AddScoped<AuthenticationStateProvider, SessionRevalidatingAuthenticationStateProvider>();
         services.AddScoped<FreshScope>();
         services.AddScoped<UiEvents>();
