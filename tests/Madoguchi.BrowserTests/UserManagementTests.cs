@@ -81,5 +81,12 @@ public sealed class UserManagementTests(BrowserFixture fixture)
         await session.WaitLiveAsync();
         await Expect(session.Page.GetByRole(AriaRole.Heading, new() { Name = "Personal settings" })).ToBeVisibleAsync();
         await Expect(session.Page.GetByRole(AriaRole.Button, new() { Name = "Settings", Exact = true })).ToBeVisibleAsync();
+
+        // Sign out is a POST from the gear menu; the session cookie is gone afterwards.
+        await session.Page.GetByRole(AriaRole.Button, new() { Name = "Settings", Exact = true }).ClickAsync();
+        await session.Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await session.Page.WaitForURLAsync("**/signin");
+        await session.Page.GotoAsync("/settings/personal");
+        await session.Page.WaitForURLAsync("**/signin?**");
     }
 }
