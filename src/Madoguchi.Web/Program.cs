@@ -6,6 +6,7 @@ using Madoguchi.Web.Authentication;
 using Madoguchi.Web.Cli;
 using Madoguchi.Web.Health;
 using Madoguchi.Web.Hosting;
+using Madoguchi.Web.Ui;
 
 var commandLine = AdminCommandLine.Parse(args);
 var builder = MadoguchiHost.CreateBuilder(commandLine?.HostArgs ?? args);
@@ -16,6 +17,7 @@ builder.Services.AddAccounts(builder.Configuration);
 builder.Services.AddInboxes();
 builder.AddMadoguchiAuthentication();
 builder.AddApi();
+builder.AddUi();
 
 var app = builder.Build();
 
@@ -33,6 +35,7 @@ app.UseAntiforgery();
 
 app.MapHealth();
 app.MapApi();
+app.MapUi();
 
 await app.RunAsync();
 return 0;
