@@ -32,7 +32,7 @@ public sealed class GetTicketQuery(MadoguchiDbContext db)
             var byContentId = attachments.Where(a => a.ContentId is not null)
                 .GroupBy(a => a.ContentId!, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First().Id, StringComparer.OrdinalIgnoreCase);
             var sanitized = HtmlBodySanitizer.Sanitize(m.Html,
-                cid => byContentId.TryGetValue(cid, out var id) ? urls.Attachment(m.Id, id) : "",
+                cid => byContentId.TryGetValue(cid, out var id) ? urls.Inline(m.Id, id) : "",
                 allowRemoteImages);
             html = sanitized.Html;
             blocked = sanitized.HasBlockedRemoteContent;

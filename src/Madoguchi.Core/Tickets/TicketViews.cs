@@ -41,7 +41,11 @@ public sealed record TicketMessageView(
 /// <summary>Where the web layer serves a message's parts; Core builds views with it and knows no routes.</summary>
 public interface ITicketUrls
 {
+    /// <summary>A download link (Content-Disposition: attachment).</summary>
     string Attachment(Guid messageId, Guid attachmentId);
+
+    /// <summary>Where a cid: image of the HTML body loads from (shown inline when it is a plain raster image).</summary>
+    string Inline(Guid messageId, Guid attachmentId);
 
     string Raw(Guid messageId);
 }
