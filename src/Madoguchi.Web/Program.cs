@@ -8,6 +8,7 @@ using Madoguchi.Web.Authentication;
 using Madoguchi.Web.Cli;
 using Madoguchi.Web.Health;
 using Madoguchi.Web.Hosting;
+using Madoguchi.Web.Ui;
 
 var commandLine = AdminCommandLine.Parse(args);
 var builder = MadoguchiHost.CreateBuilder(commandLine?.HostArgs ?? args);
@@ -20,6 +21,7 @@ builder.Services.AddTickets();
 builder.Services.AddInboundPipeline();
 builder.AddMadoguchiAuthentication();
 builder.AddApi();
+builder.AddUi();
 
 var app = builder.Build();
 
@@ -37,6 +39,7 @@ app.UseAntiforgery();
 
 app.MapHealth();
 app.MapApi();
+app.MapUi();
 
 await app.RunAsync();
 return 0;

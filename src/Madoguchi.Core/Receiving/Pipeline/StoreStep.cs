@@ -109,7 +109,7 @@ internal sealed class StoreStep(MadoguchiDbContext db, IBlobStore blobs) : IInbo
 
     /// <summary>Every received message puts its ticket back in 未対応. A reply to a ticket in ゴミ箱 brings it back to the
     /// inbox (otherwise nobody would see it); a reply to one in 迷惑メール does too unless the reply itself is flagged spam.</summary>
-    private static void JoinTicket(Ticket ticket, InboundMessage message, DateTime receivedAt)
+    internal static void JoinTicket(Ticket ticket, InboundMessage message, DateTime receivedAt)
     {
         ticket.MessageCount++;
         if (receivedAt > ticket.LastMessageAt || ticket.MessageCount == 1)
