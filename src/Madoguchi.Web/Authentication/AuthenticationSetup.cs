@@ -37,14 +37,35 @@ public static class AuthenticationSetup
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.AddPolicy(SignInRateLimitOptions.PolicyName, context =>
             {
+                // The sign-in pages carry this policy too; showing the form is free, only attempts (POST) count.
+                if (!HttpMethods.IsPost(context.Request.Method))
+                    return RateLimitPartition.GetNoLimiter("not-an-attempt");
                 var permits = context.RequestServices.GetRequiredService<IOptions<SignInRateLimitOptions>>().Value.PermitsPerMinute;
                 return RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
             });
-            o.OnRejected = (context, ct) => new ValueTask(ApiResults.TooManySignInAttempts(context.HttpContext, ct));
+            o.OnRejected = (context, ct) => new ValueTask(context.HttpContext.Request.Path.StartsWithSegments("/api")
+                ? ApiResults.TooManySignInAttempts(context.HttpContext, ct)
+                : TooManySignInAttemptsPage(context.HttpContext, ct));
         });
         return builder;
     }
+
+    /// <summary>The sign-in pages answer a plain page in both languages: the request culture is not known yet here.</summary>
+    private static async Task TooManySignInAttemptsPage(HttpContext context, CancellationToken ct)
+    {
+        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        context.Response.Headers.RetryAfter = "60";
+        context.Response.ContentType = "text/html; charset=utf-8";
+        await context.Response.WriteAsync(TooManyAttemptsHtml, ct);
+    }
+
+    private const string TooManyAttemptsHtml = """
+        <!DOCTYPE html><html lang="ja"><head><meta charset="utf-8"><title>429</title></head><body>
+        <p role="alert">ログインの試行が多すぎます。1分ほど待ってから、もう一度お試しください。</p>
+        <p lang="en">Too many sign-in attempts from this address. Wait a minute and try again.</p>
+        <p><a href="/signin">ログイン / Sign in</a></p></body></html>
+        """;
 
     private static void ConfigureCookie(CookieAuthenticationOptions o)
     {

@@ -21,6 +21,9 @@ public sealed record PipelineRunCounts(int Processed, int Created, int Replaced,
 public sealed class InboundBatchRunner(IServiceScopeFactory scopes, ILogger<InboundBatchRunner> logger)
 {
     public const int BatchSize = 200;
+
+    /// <summary>Originals per transaction: fewer commits, and a failure costs at most this many re-runs.</summary>
+    public const int TransactionSize = 50;
     private const int MaxErrorLength = 2000;
 
     /// <summary>Runs the pipeline on the given originals, in the order given.</summary>
@@ -40,10 +43,30 @@ public sealed class InboundBatchRunner(IServiceScopeFactory scopes, ILogger<Inbo
                     .Select(m => m.RawMessageId!.Value).ToListAsync(ct)).ToHashSet();
             }
 
-            foreach (var raw in raws)
-                counts = counts.Add(await RunOneAsync(raw, withMessage.Contains(raw.Id), ct));
+            foreach (var group in raws.Chunk(TransactionSize))
+                counts = counts.Add(await RunGroupAsync(group, withMessage, ct));
         }
         return counts;
+    }
+
+    /// <summary>A few dozen originals in one transaction; if anything in it fails, each original again on its own.</summary>
+    private async Task<PipelineRunCounts> RunGroupAsync(RawMessage[] group, HashSet<Guid> withMessage, CancellationToken ct)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var pipeline = scope.ServiceProvider.GetRequiredService<InboundPipeline>();
+            var done = await pipeline.ProcessAsync(group.Select(r => (r, withMessage.Contains(r.Id))).ToList(), ct);
+            var replaced = done.Count(m => m.Previous is not null);
+            return new(done.Count, done.Count - replaced, replaced, 0);
+        }
+        catch (Exception) when (!ct.IsCancellationRequested)
+        {
+            var counts = PipelineRunCounts.None;
+            foreach (var raw in group)
+                counts = counts.Add(await RunOneAsync(raw, withMessage.Contains(raw.Id), ct));
+            return counts;
+        }
     }
 
     private async Task<PipelineRunCounts> RunOneAsync(RawMessage raw, bool hasMessage, CancellationToken ct)

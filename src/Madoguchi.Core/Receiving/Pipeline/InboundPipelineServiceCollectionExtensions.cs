@@ -20,6 +20,7 @@ public static class InboundPipelineServiceCollectionExtensions
         services.AddScoped<IInboundStep, ThreadingStep>();
         services.AddScoped<IInboundStep, StoreStep>();
         services.AddScoped<IInboundStep, StorageUsageStep>();
+        services.AddScoped<PendingStorageUsage>();
         services.AddScoped<InboundPipeline>();
         services.AddSingleton<InboundBatchRunner>();
         services.AddHandlersIn("Madoguchi.Core.Receiving.Pipeline");

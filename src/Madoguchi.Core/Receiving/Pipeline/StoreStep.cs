@@ -22,7 +22,7 @@ internal sealed class StoreStep(MadoguchiDbContext db, IBlobStore blobs) : IInbo
         var raw = message.Raw;
         var parsed = message.Parsed;
         var ticket = message.ThreadTicketId is { } ticketId
-            ? await db.Tickets.SingleOrDefaultAsync(t => t.Id == ticketId, ct)
+            ? await db.Tickets.FindAsync([ticketId], ct)
             : null;
         var isNew = message.Previous is null;
 
