@@ -1,6 +1,8 @@
 using Madoguchi.Core.Accounts;
 using Madoguchi.Core.Data;
 using Madoguchi.Core.Inboxes;
+using Madoguchi.Core.Receiving.Pipeline;
+using Madoguchi.Core.Tickets;
 using Madoguchi.Web.Api;
 using Madoguchi.Web.Authentication;
 using Madoguchi.Web.Cli;
@@ -15,6 +17,8 @@ builder.Services.AddDatabaseMigrationAtStartup();
 builder.Services.AddMadoguchiData(builder.Configuration);
 builder.Services.AddAccounts(builder.Configuration);
 builder.Services.AddInboxes();
+builder.Services.AddTickets();
+builder.Services.AddInboundPipeline();
 builder.AddMadoguchiAuthentication();
 builder.AddApi();
 builder.AddUi();

@@ -5,6 +5,8 @@ using Madoguchi.Core.Audit;
 using Madoguchi.Core.Inboxes;
 using Madoguchi.Core.Operators;
 using Madoguchi.Core.Receiving.Storage;
+using Madoguchi.Core.Storage;
+using Madoguchi.Core.Tickets;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -24,6 +26,10 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<OperatorToken> OperatorTokens => Set<OperatorToken>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<RawMessage> RawMessages => Set<RawMessage>();
+    public DbSet<Ticket> Tickets => Set<Ticket>();
+    public DbSet<TicketMessage> TicketMessages => Set<TicketMessage>();
+    public DbSet<TicketAttachment> TicketAttachments => Set<TicketAttachment>();
+    public DbSet<AccountStorageUsage> AccountStorageUsages => Set<AccountStorageUsage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -4,6 +4,7 @@ using Madoguchi.Web.Api.Accounts;
 using Madoguchi.Web.Api.Audit;
 using Madoguchi.Web.Api.Inboxes;
 using Madoguchi.Web.Api.Operators;
+using Madoguchi.Web.Api.Tickets;
 using Madoguchi.Web.Authentication;
 
 namespace Madoguchi.Web.Api;
@@ -34,6 +35,7 @@ public static class ApiSetup
         users.MapUserEndpoints();
         users.MapInboxEndpoints();
         users.MapAuditEndpoints();
+        users.MapTicketEndpoints();
         api.MapOperatorEndpoints();
         return app;
     }

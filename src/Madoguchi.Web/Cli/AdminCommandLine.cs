@@ -2,13 +2,14 @@ using Madoguchi.Core.Accounts.Users;
 using Madoguchi.Core.Common;
 using Madoguchi.Core.Data;
 using Madoguchi.Core.Operators;
+using Madoguchi.Core.Receiving.Pipeline;
 using Madoguchi.Core.Setup;
 using Microsoft.EntityFrameworkCore;
 
 namespace Madoguchi.Web.Cli;
 
 /// <summary>Admin subcommands on the same binary, using the same configuration and data folder as the server
-/// started from the same working directory: setup, users list/unlock, operators token/unlock.</summary>
+/// started from the same working directory: setup, users list/unlock, operators token/unlock, messages reprocess.</summary>
 public sealed class AdminCommandLine
 {
     private static readonly string[] Verbs = ["setup", "users", "operators", "messages", "help", "--help"];
@@ -46,6 +47,7 @@ public sealed class AdminCommandLine
                 "users unlock" => await UnlockUserAsync(sp, output, error),
                 "operators token" => await OperatorTokenAsync(sp, output, error),
                 "operators unlock" => await UnlockOperatorAsync(sp, output, error),
+                "messages reprocess" => await ReprocessMessagesAsync(sp, output, error),
                 _ => Usage(error),
             };
         }
@@ -126,6 +128,29 @@ public sealed class AdminCommandLine
         return 0;
     }
 
+    private async Task<int> ReprocessMessagesAsync(IServiceProvider sp, TextWriter output, TextWriter error)
+    {
+        var db = sp.GetRequiredService<MadoguchiDbContext>();
+        Guid? inboxId = null;
+        var label = "every inbox";
+        if (Option("--inbox") is { } inbox)
+        {
+            var matches = Guid.TryParse(inbox, out var id)
+                ? await db.Inboxes.AsNoTracking().Where(i => i.Id == id).Select(i => new { i.Id, i.Name }).ToListAsync()
+                : await db.Inboxes.AsNoTracking().Where(i => i.Name == inbox).Select(i => new { i.Id, i.Name }).ToListAsync();
+            if (matches.Count == 0)
+                return Fail(error, new Error(ErrorKind.NotFound, "inbox_not_found", $"There is no inbox {inbox}."));
+            if (matches.Count > 1)
+                return Fail(error, new Error(ErrorKind.Conflict, "inbox_ambiguous", $"{matches.Count} inboxes are named {inbox}; give the id: {string.Join(", ", matches.Select(m => m.Id))}."));
+            inboxId = matches[0].Id;
+            label = $"inbox \"{matches[0].Name}\" ({matches[0].Id})";
+        }
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var counts = await sp.GetRequiredService<ReprocessMessagesCommand>().HandleAsync(inboxId, CancellationToken.None);
+        output.WriteLine($"Reprocessed {counts.Processed} message(s) of {label} in {started.Elapsed.TotalSeconds:0.0} s: {counts.Replaced} replaced, {counts.Created} new, {counts.Failed} failed.");
+        return counts.Failed == 0 ? 0 : 1;
+    }
+
     private static int Usage(TextWriter error)
     {
         error.WriteLine("""
@@ -137,6 +162,8 @@ public sealed class AdminCommandLine
               users unlock <email>
               operators token --email E
               operators unlock <email>
+              messages reprocess [--inbox <id|name>]
+                    (re-runs the inbound pipeline on every stored original; replaces, never duplicates)
             """);
         return 2;
     }

@@ -1,0 +1,40 @@
+using Madoguchi.Core.Receiving.Parsing;
+using Madoguchi.Core.Receiving.Storage;
+using Madoguchi.Core.Tickets;
+
+namespace Madoguchi.Core.Receiving.Pipeline;
+
+/// <summary>What the steps know about one original as it goes through the pipeline. Each step reads what earlier
+/// steps left and adds its own part.</summary>
+public sealed class InboundMessage(RawMessage raw, ReadOnlyMemory<byte> bytes)
+{
+    public RawMessage Raw { get; } = raw;
+
+    /// <summary>The original's exact bytes, read from the blob store.</summary>
+    public ReadOnlyMemory<byte> Bytes { get; } = bytes;
+
+    /// <summary>Set by the parse step.</summary>
+    public ParsedMessage Parsed { get; set; } = null!;
+
+    /// <summary>The ticket message an earlier run made from this original; the pipeline replaces it instead of adding another.</summary>
+    public TicketMessage? Previous { get; set; }
+
+    /// <summary>Machine-sent (out-of-office, list, auto-responder): recorded, and later steps (auto replies) must not answer it.</summary>
+    public bool IsAutomatic { get; set; }
+
+    /// <summary>Where a new ticket goes: the inbox, or 迷惑メール when the server flagged the message as spam.</summary>
+    public TicketPlace Place { get; set; } = TicketPlace.Inbox;
+
+    /// <summary>The existing ticket this message replies to, when threading found one.</summary>
+    public Guid? ThreadTicketId { get; set; }
+
+    /// <summary>Set by the store step.</summary>
+    public Ticket? Ticket { get; set; }
+
+    public TicketMessage? Stored { get; set; }
+
+    /// <summary>Bytes this run adds to the account's storage use (0 when an earlier run already counted them).</summary>
+    public long AddedBytes { get; set; }
+
+    public int AddedMessages { get; set; }
+}

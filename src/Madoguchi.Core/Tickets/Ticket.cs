@@ -1,0 +1,49 @@
+using Madoguchi.Core.Accounts;
+using Madoguchi.Core.Common;
+using Madoguchi.Core.Inboxes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Madoguchi.Core.Tickets;
+
+/// <summary>チケット: one case, a thread of messages in one inbox.</summary>
+public sealed class Ticket
+{
+    public Guid Id { get; init; } = Ids.New();
+    public Guid AccountId { get; init; }
+    public Guid InboxId { get; set; }
+
+    /// <summary>The subject of the message that opened the ticket.</summary>
+    public required string Subject { get; set; }
+
+    public TicketStatus Status { get; set; }
+    public TicketPlace Place { get; set; }
+    public int MessageCount { get; set; }
+
+    /// <summary>When the newest message arrived (our receive time, not the sender's Date header, which can lie).</summary>
+    public DateTime LastMessageAt { get; set; }
+
+    public DateTime CreatedAt { get; init; }
+
+    /// <summary>The sender of the latest received message, for lists.</summary>
+    public string FromName { get; set; } = "";
+
+    public string FromAddress { get; set; } = "";
+}
+
+internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
+{
+    public void Configure(EntityTypeBuilder<Ticket> builder)
+    {
+        builder.Property(t => t.Subject).HasMaxLength(1000);
+        builder.Property(t => t.FromName).HasMaxLength(300);
+        builder.Property(t => t.FromAddress).HasMaxLength(320);
+        // The inbox tabs: 未対応 / 保留 / 対応完了 / 対応不要 inside the inbox, newest first.
+        builder.HasIndex(t => new { t.InboxId, t.Place, t.Status, t.LastMessageAt, t.Id });
+        // ゴミ箱 and 迷惑メール tabs list every status.
+        builder.HasIndex(t => new { t.InboxId, t.Place, t.LastMessageAt, t.Id });
+        builder.HasIndex(t => new { t.AccountId, t.Place, t.Status, t.LastMessageAt });
+        builder.HasOne<Account>().WithMany().HasForeignKey(t => t.AccountId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Inbox>().WithMany().HasForeignKey(t => t.InboxId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -1,0 +1,52 @@
+using Madoguchi.Core.Accounts;
+using Madoguchi.Core.Common;
+using Madoguchi.Core.Data;
+using Madoguchi.Core.Inboxes;
+using Microsoft.EntityFrameworkCore;
+
+namespace Madoguchi.Core.Tickets;
+
+/// <summary>Who sees which tickets: those of the inboxes the user sees (owners: all of the account's; others: role above
+/// 権限なし). A ticket of another account or of an invisible inbox is reported as not found, never as forbidden.</summary>
+internal static class TicketAccess
+{
+    public static async Task<Result<List<Guid>>> VisibleInboxIdsAsync(this MadoguchiDbContext db, Actor actor, CancellationToken ct)
+    {
+        var me = await db.RequireActiveUserAsync(actor, ct);
+        if (!me.Succeeded)
+            return me.Error!;
+        var accountInboxes = db.Inboxes.AsNoTracking().Where(i => i.AccountId == actor.AccountId);
+        if (me.Value!.IsOwner)
+            return await accountInboxes.Select(i => i.Id).ToListAsync(ct);
+        return await accountInboxes
+            .Where(i => db.InboxRoles.Any(r => r.InboxId == i.Id && r.UserId == actor.Id && r.Role != InboxRole.None))
+            .Select(i => i.Id).ToListAsync(ct);
+    }
+
+    /// <summary>The ticket, when the actor's role on its inbox is at least <paramref name="minimum"/>.</summary>
+    public static async Task<Result<(Ticket Ticket, InboxRole Role)>> RequireTicketAsync(
+        this MadoguchiDbContext db, Actor actor, Guid ticketId, InboxRole minimum, bool track, CancellationToken ct)
+    {
+        var tickets = track ? db.Tickets : db.Tickets.AsNoTracking();
+        var ticket = await tickets.SingleOrDefaultAsync(t => t.Id == ticketId && t.AccountId == actor.AccountId, ct);
+        if (ticket is null)
+            return Error.NotFound("The ticket");
+        var access = await db.RequireRoleAsync(actor, ticket.InboxId, minimum, ct);
+        if (!access.Succeeded)
+            return access.Error!.Kind == ErrorKind.NotFound ? Error.NotFound("The ticket") : access.Error!;
+        return (ticket, access.Value.Role);
+    }
+
+    /// <summary>A message with its ticket, under the same rule.</summary>
+    public static async Task<Result<TicketMessage>> RequireMessageAsync(this MadoguchiDbContext db, Actor actor, Guid messageId, CancellationToken ct)
+    {
+        var message = await db.TicketMessages.AsNoTracking().Include(m => m.Attachments)
+            .SingleOrDefaultAsync(m => m.Id == messageId && m.AccountId == actor.AccountId, ct);
+        if (message is null)
+            return Error.NotFound("The message");
+        var ticket = await db.RequireTicketAsync(actor, message.TicketId, InboxRole.Assistant, track: false, ct);
+        if (!ticket.Succeeded)
+            return ticket.Error!.Kind == ErrorKind.NotFound ? Error.NotFound("The message") : ticket.Error!;
+        return message;
+    }
+}

@@ -1,0 +1,49 @@
+using Madoguchi.Core.Data;
+using Madoguchi.Testing.App;
+using static Madoguchi.IntegrationTests.Tickets.TicketTestData;
+
+namespace Madoguchi.IntegrationTests.Tickets;
+
+public sealed class TicketScreenTests
+{
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task InboxAndTicketPages_ShowTicketsSafely_InJapanese(DatabaseProvider provider)
+    {
+        await using var app = await MadoguchiApp.StartAsync(provider);
+        var account = await app.CreateAccountAsync();
+        var inbox = await account.CreateInboxAsync("サポート窓口");
+        var location = await app.ReceiveAsync(inbox.Id, HostileHtml(Id()));
+        var broken = await app.ReceiveAsync(inbox.Id, Broken());
+        var client = await account.SignInOwnerAsync();
+        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("ja");
+
+        var inboxPage = await client.GetStringAsync($"/inboxes/{inbox.Id}");
+        var ticketPage = await client.GetStringAsync($"/tickets/{location.TicketId}");
+        var allowedPage = await client.GetStringAsync($"/tickets/{location.TicketId}?images=allow");
+        var brokenPage = await client.GetStringAsync($"/tickets/{broken.TicketId}");
+        var stranger = await (await app.CreateAccountAsync()).SignInOwnerAsync();
+
+        Assert.Contains("サポート窓口", inboxPage, StringComparison.Ordinal);
+        Assert.Contains("未対応", inboxPage, StringComparison.Ordinal);
+        Assert.Contains("迷惑メール", inboxPage, StringComparison.Ordinal);
+        Assert.Contains($"/tickets/{location.TicketId}", inboxPage, StringComparison.Ordinal);
+        Assert.Contains("HTML mail", ticketPage, StringComparison.Ordinal);
+        Assert.Contains("画像を表示", ticketPage, StringComparison.Ordinal);
+        Assert.Contains("sandbox=", ticketPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>alert", ticketPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("&lt;script", ticketPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("tracker.example", ticketPage, StringComparison.Ordinal);
+        Assert.Contains("tracker.example", allowedPage, StringComparison.Ordinal);
+        Assert.Contains("見積書.pdf", ticketPage, StringComparison.Ordinal);
+        Assert.Contains($"/api/v1/messages/{location.TicketMessageId}/raw", ticketPage, StringComparison.Ordinal);
+        Assert.Contains("正しく読み込めませんでした", brokenPage, StringComparison.Ordinal);
+        stranger.DefaultRequestHeaders.AcceptLanguage.ParseAdd("ja");
+        var strangerTicket = await stranger.GetStringAsync($"/tickets/{location.TicketId}");
+        var strangerInbox = await stranger.GetStringAsync($"/inboxes/{inbox.Id}");
+        Assert.Contains("見つかりません", strangerTicket, StringComparison.Ordinal);
+        Assert.DoesNotContain("HTML mail", strangerTicket, StringComparison.Ordinal);
+        Assert.DoesNotContain("見積書.pdf", strangerTicket, StringComparison.Ordinal);
+        Assert.Contains("見つかりません", strangerInbox, StringComparison.Ordinal);
+        Assert.DoesNotContain("サポート窓口", strangerInbox, StringComparison.Ordinal);
+    }
+}
