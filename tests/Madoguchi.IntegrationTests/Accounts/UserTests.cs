@@ -269,6 +269,8 @@ public sealed class UserTests(AppFixture apps) : IClassFixture<AppFixture>
         await (await owner.GetAsync("/api/v1/users?limit=201")).AssertProblemAsync(HttpStatusCode.BadRequest, "invalid_limit");
         await (await owner.GetAsync("/api/v1/users?limit=0")).AssertProblemAsync(HttpStatusCode.BadRequest, "invalid_limit");
         await (await owner.GetAsync("/api/v1/users?offset=-1")).AssertProblemAsync(HttpStatusCode.BadRequest, "invalid_offset");
+        await (await owner.GetAsync("/api/v1/users?state=frozen")).AssertProblemAsync(HttpStatusCode.BadRequest, "invalid_state");
+        await (await owner.GetAsync("/api/v1/users?state=2")).AssertProblemAsync(HttpStatusCode.BadRequest, "invalid_state");
     }
 
     [Theory]

@@ -112,4 +112,22 @@ public sealed class AuditLogTests(AppFixture apps) : IClassFixture<AppFixture>
         Assert.Equal(all.Items.Skip(1).Take(2).Select(e => e.Id), page.Items.Select(e => e.Id));
         await (await owner.GetAsync("/api/v1/audit-log?limit=201")).AssertProblemAsync(HttpStatusCode.BadRequest, "invalid_limit");
     }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task AuditLog_ActionFilter_TakesTheSpellingTheApiWritesAndRefusesUnknownOnes(DatabaseProvider provider)
+    {
+        var app = await apps.GetAsync(provider);
+        var account = await app.CreateAccountAsync();
+        var owner = await app.TokenClientAsync(account.Owner);
+        await account.InviteUserAsync(owner);
+        var written = (await (await owner.GetAsync("/api/v1/audit-log")).Content.ReadFromJsonAsync<System.Text.Json.JsonElement>())
+            .GetProperty("items").EnumerateArray().Select(e => e.GetProperty("action").GetString()!).ToList();
+        Assert.Contains("userCreated", written);
+
+        foreach (var spelling in new[] { "userCreated", "UserCreated", "usercreated" })
+            Assert.Equal(1, (await (await owner.GetAsync($"/api/v1/audit-log?action={spelling}")).ReadAsync<PageBody<AuditEntryView>>()).Total);
+        foreach (var unknown in new[] { "userExploded", "5", "99" })
+            await (await owner.GetAsync($"/api/v1/audit-log?action={unknown}")).AssertProblemAsync(HttpStatusCode.BadRequest, "invalid_action");
+    }
 }
