@@ -168,7 +168,7 @@ public sealed class AdminCommandLineTests(AppFixture apps) : IClassFixture<AppFi
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task OperatorsUnlock_AfterFiveWrongPasswords_TheOperatorCanSignInAgain(DatabaseProvider provider)
     {
-        await using var app = await MadoguchiApp.StartAsync(provider);
+        var app = await apps.GetAsync(provider);
         var client = app.NewClient();
         for (var i = 0; i < 4; i++)
             await (await client.PostAsJsonAsync("/api/v1/operator/session", new { email = MadoguchiApp.OperatorEmail, password = "wrong-password" })).AssertStatusAsync(HttpStatusCode.Unauthorized);

@@ -5,10 +5,18 @@ namespace Madoguchi.Testing.App;
 
 /// <summary>One app per database provider for a whole test class, started on first use. Tests share it and
 /// keep apart by each working in an account of their own (<see cref="MadoguchiApp.CreateAccountAsync"/>).</summary>
-public sealed class AppFixture : IAsyncLifetime
+public class AppFixture : IAsyncLifetime
 {
-    private readonly Dictionary<DatabaseProvider, Lazy<Task<MadoguchiApp>>> _apps = Enum.GetValues<DatabaseProvider>()
-        .ToDictionary(p => p, p => new Lazy<Task<MadoguchiApp>>(() => MadoguchiApp.StartAsync(p)));
+    private readonly Dictionary<DatabaseProvider, Lazy<Task<MadoguchiApp>>> _apps;
+
+    public AppFixture()
+        : this(kestrel: false)
+    {
+    }
+
+    /// <param name="kestrel">Serve over a real socket on 127.0.0.1, for tests that need what only a real connection has (the client's IP address).</param>
+    protected AppFixture(bool kestrel) => _apps = Enum.GetValues<DatabaseProvider>()
+        .ToDictionary(p => p, p => new Lazy<Task<MadoguchiApp>>(() => MadoguchiApp.StartAsync(p, kestrel: kestrel)));
 
     public Task<MadoguchiApp> GetAsync(DatabaseProvider provider) => _apps[provider].Value;
 
@@ -29,3 +37,6 @@ public sealed class AppFixture : IAsyncLifetime
         }
     }
 }
+
+/// <summary>As <see cref="AppFixture"/>, served by Kestrel on 127.0.0.1.</summary>
+public sealed class KestrelAppFixture() : AppFixture(kestrel: true);

@@ -97,7 +97,7 @@ public sealed class MadoguchiApp : WebApplicationFactory<Program>
     }
 
     /// <summary>An HTTP client with its own cookie jar, not signed in.</summary>
-    public HttpClient NewClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+    public HttpClient NewClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = BaseAddress });
 
     /// <summary>Signs in through POST /api/v1/session and returns the signed-in client; throws when sign-in fails.</summary>
     public async Task<HttpClient> SignInAsync(string email, string password = DefaultPassword)
