@@ -219,8 +219,20 @@ public sealed class SignInTests(AppFixture apps) : IClassFixture<AppFixture>
         var app = await apps.GetAsync(provider);
         var client = app.NewClient();
 
-        foreach (var path in new[] { "/api/v1/me", "/api/v1/users", "/api/v1/inboxes", "/api/v1/audit-log", "/api/v1/me/tokens", "/api/v1/permissions" })
-            Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(path)).StatusCode);
+        foreach (var path in new[] { "/api/v1/me", "/api/v1/users", "/api/v1/inboxes", "/api/v1/audit-log", "/api/v1/me/tokens", "/api/v1/permissions", "/api/v1/operator/accounts" })
+            await (await client.GetAsync(path)).ReadProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Api_SignedInButNotAllowed_AnswersProblemDetails(DatabaseProvider provider)
+    {
+        var app = await apps.GetAsync(provider);
+        var account = await app.CreateAccountAsync();
+        var owner = await app.TokenClientAsync(account.Owner);
+
+        await (await owner.GetAsync("/api/v1/operator/accounts")).ReadProblemAsync(HttpStatusCode.Forbidden);
+        await (await owner.GetAsync("/api/v1/no-such-thing")).ReadProblemAsync(HttpStatusCode.NotFound);
     }
 
     private static string Shape(JsonElement problem) =>

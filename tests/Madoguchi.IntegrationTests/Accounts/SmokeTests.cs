@@ -7,10 +7,11 @@ namespace Madoguchi.IntegrationTests.Accounts;
 
 public sealed class SmokeTests
 {
-    [Fact]
-    public async Task Session_RightPassword_SignsInAndMeAnswers()
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Session_RightPassword_SignsInAndMeAnswers(DatabaseProvider provider)
     {
-        await using var app = await MadoguchiApp.StartAsync(DatabaseProvider.Sqlite);
+        await using var app = await MadoguchiApp.StartAsync(provider);
         var account = await app.CreateAccountAsync();
         var client = await account.SignInOwnerAsync();
         var me = await client.GetFromJsonAsync<Madoguchi.Core.Accounts.Users.UserView>("/api/v1/me", MadoguchiJson.Options);
