@@ -132,6 +132,29 @@ public sealed class SignInTests(AppFixture apps) : IClassFixture<AppFixture>
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task SignIn_WrongPasswordsInParallel_EachCountsAndTheUserLocks(DatabaseProvider provider)
+    {
+        var app = await apps.GetAsync(provider);
+        var account = await app.CreateAccountAsync();
+        var user = await account.AddActiveUserAsync(await app.TokenClientAsync(account.Owner));
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            app.NewClient().PostAsJsonAsync("/api/v1/session", new { email = user.Email, password = WrongPassword })));
+
+        foreach (var answer in answers.Where(a => a.StatusCode is not (HttpStatusCode.Unauthorized or HttpStatusCode.Locked)))
+            Assert.Fail($"{(int)answer.StatusCode}: {await answer.Content.ReadAsStringAsync()}");
+        Assert.Contains(answers, a => a.StatusCode == HttpStatusCode.Locked);
+        var stored = await app.WithDbAsync(db => db.Users.AsNoTracking().SingleAsync(u => u.Id == user.Id));
+        Assert.Equal(UserState.Locked, stored.State);
+        // Every attempt that checked the password counted: none was lost to a race.
+        var failures = await app.WithDbAsync(db => db.AuditEntries.CountAsync(e => e.TargetUserId == user.Id && e.Action == AuditAction.SignInFailed));
+        Assert.Equal(answers.Count(a => a.StatusCode == HttpStatusCode.Unauthorized) + 1, failures);
+        await (await app.NewClient().PostAsJsonAsync("/api/v1/session", new { email = user.Email, password = MadoguchiApp.DefaultPassword }))
+            .AssertProblemAsync(HttpStatusCode.Locked, "user_locked");
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task SignIn_Locked_RightPasswordRefusedWith423(DatabaseProvider provider)
     {
         var app = await apps.GetAsync(provider);
