@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Madoguchi.Core.Common;
 
 namespace Madoguchi.Web.Api;
@@ -48,6 +49,24 @@ public static class ApiResults
         await TypedResults.Problem(statusCode: 429, title: "Too many sign-in attempts.",
             detail: "Too many sign-in attempts from this address. Wait a minute and try again.",
             extensions: new Dictionary<string, object?> { ["code"] = "too_many_attempts" }).ExecuteAsync(context);
+    }
+
+    /// <summary>An enum filter from the query string, spelled as the API writes it (camelCase names, any case), or the problem
+    /// to answer with. Numbers and unknown names are refused, so a typo never silently filters nothing.</summary>
+    public static bool TryFilter<T>(string? value, string name, out T? filter, out IResult? problem) where T : struct, Enum
+    {
+        filter = null;
+        problem = null;
+        if (string.IsNullOrEmpty(value))
+            return true;
+        if (!char.IsAsciiDigit(value[0]) && value[0] != '-' && Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed))
+        {
+            filter = parsed;
+            return true;
+        }
+        var names = string.Join(", ", Enum.GetNames<T>().Select(JsonNamingPolicy.CamelCase.ConvertName));
+        problem = Invalid($"invalid_{name}", $"Unknown {name} \"{value}\". Use one of: {names}.");
+        return false;
     }
 
     /// <summary>Offset/limit from the query string, or the problem to answer with.</summary>

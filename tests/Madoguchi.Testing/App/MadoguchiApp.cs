@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using Madoguchi.Core.Accounts.Tokens;
 using Madoguchi.Core.Accounts.Users;
 using Madoguchi.Core.Common;
 using Madoguchi.Core.Data;
@@ -7,6 +9,7 @@ using Madoguchi.Core.Operators;
 using Madoguchi.Core.Setup;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Madoguchi.Testing.App;
@@ -119,6 +122,33 @@ public sealed class MadoguchiApp : WebApplicationFactory<Program>
         response.EnsureSuccessStatusCode();
         return client;
     }
+
+    /// <summary>A client that authenticates with a fresh personal API token of the user (no password hashing, so it is fast).</summary>
+    public async Task<HttpClient> TokenClientAsync(UserView user)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var result = await scope.ServiceProvider.GetRequiredService<CreateApiTokenCommand>()
+            .HandleAsync(Actor.User(user.Id, await AccountOfAsync(user.Id), user.Email, null), "test", CancellationToken.None);
+        if (!result.Succeeded)
+            throw new InvalidOperationException(result.Error!.Message);
+        var client = NewClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", result.Value!.Secret);
+        return client;
+    }
+
+    /// <summary>Locks a user as five wrong passwords would, without spending the time on them (for tests about what follows a lock).</summary>
+    public Task LockAsync(Guid userId) => WithDbAsync(async db =>
+    {
+        var user = await db.Users.SingleAsync(u => u.Id == userId);
+        user.State = UserState.Locked;
+        user.LockedAt = DateTime.UtcNow;
+        user.FailedSignInCount = 5;
+        user.SecurityStamp = Guid.NewGuid().ToString("N");
+        await db.SaveChangesAsync();
+        return 0;
+    });
+
+    private Task<Guid> AccountOfAsync(Guid userId) => WithDbAsync(db => db.Users.Where(u => u.Id == userId).Select(u => u.AccountId).SingleAsync());
 
     /// <summary>Runs code against the app's services, for arranging or checking state the API does not show.</summary>
     public async Task<T> WithDbAsync<T>(Func<MadoguchiDbContext, Task<T>> work)

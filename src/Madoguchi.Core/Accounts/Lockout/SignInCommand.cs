@@ -29,16 +29,22 @@ public sealed class SignInCommand(
     TimeProvider time,
     IOptions<SignInLockoutOptions> options)
 {
+    /// <summary>Enough for every attempt the sign-in rate limit lets through at once; a retry costs no password check.</summary>
+    private const int MaxSaveAttempts = 100;
+
+    private (string Hash, PasswordVerificationResult Result)? _checked;
+
     public async Task<SignInResult> HandleAsync(string email, string password, string? ipAddress, CancellationToken ct)
     {
-        // Parallel attempts on one user must each count: a lost update would hand out extra guesses.
+        // Parallel attempts on one user must each count: a lost update would hand out extra guesses. The losers of a
+        // race read the user again and retry; the password is checked once, so retries are quick and all of them land.
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 return await AttemptAsync(email, password, ipAddress, ct);
             }
-            catch (DbUpdateConcurrencyException) when (attempt < 5)
+            catch (DbUpdateConcurrencyException) when (attempt < MaxSaveAttempts)
             {
                 db.ChangeTracker.Clear();
             }
@@ -59,7 +65,7 @@ public sealed class SignInCommand(
         if (user.State == UserState.Locked)
             return new SignInResult(SignInOutcome.Locked, null);
 
-        var verification = hasher.VerifyHashedPassword(user, user.PasswordHash, password ?? "");
+        var verification = Verify(user, user.PasswordHash, password ?? "");
         var policy = new LockoutPolicy(options.Value.MaxFailedAttempts, time);
         var actor = Actor.User(user.Id, user.AccountId, user.Email, ipAddress);
         if (verification == PasswordVerificationResult.Failed)
@@ -77,6 +83,16 @@ public sealed class SignInCommand(
         policy.RegisterSuccess(user);
         await db.SaveChangesAsync(ct);
         return new SignInResult(SignInOutcome.Succeeded, user);
+    }
+
+    /// <summary>Checks the password once per stored hash, so a retry after a lost race does not hash again.</summary>
+    private PasswordVerificationResult Verify(User user, string hash, string password)
+    {
+        if (_checked is { } known && known.Hash == hash)
+            return known.Result;
+        var result = hasher.VerifyHashedPassword(user, hash, password);
+        _checked = (hash, result);
+        return result;
     }
 
     private static readonly User DummyUser = new() { FamilyName = "-", GivenName = "-", Email = "nobody@invalid.example" };

@@ -2,7 +2,6 @@ using Madoguchi.Core.Accounts.Users;
 using Madoguchi.Core.Audit;
 using Madoguchi.Core.Common;
 using Madoguchi.Core.Data;
-using Microsoft.EntityFrameworkCore;
 
 namespace Madoguchi.Core.Accounts.Owners;
 
@@ -19,7 +18,7 @@ public sealed class RevokeOwnerCommand(MadoguchiDbContext db, AuditTrail audit)
             return Error.NotFound("The user");
         if (!user.IsOwner)
             return UserView.From(user);
-        if (await db.Users.CountAsync(u => u.AccountId == user.AccountId && u.IsOwner, ct) <= 1)
+        if (await OwnerRules.CountOwnersAsync(db, user.AccountId, ct) <= 1)
             return OwnerRules.LastOwner();
 
         user.IsOwner = false;

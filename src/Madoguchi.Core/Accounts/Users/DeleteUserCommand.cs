@@ -1,7 +1,6 @@
 using Madoguchi.Core.Audit;
 using Madoguchi.Core.Common;
 using Madoguchi.Core.Data;
-using Microsoft.EntityFrameworkCore;
 
 namespace Madoguchi.Core.Accounts.Users;
 
@@ -18,7 +17,7 @@ public sealed class DeleteUserCommand(MadoguchiDbContext db, AuditTrail audit)
             return Error.NotFound("The user");
         if (user.Id == actor.Id)
             return new Error(ErrorKind.Conflict, "cannot_delete_self", "You cannot delete yourself. Ask another account owner.");
-        if (user.IsOwner && await db.Users.CountAsync(u => u.AccountId == user.AccountId && u.IsOwner, ct) <= 1)
+        if (user.IsOwner && await Owners.OwnerRules.CountOwnersAsync(db, user.AccountId, ct) <= 1)
             return Owners.OwnerRules.LastOwner();
 
         db.Users.Remove(user);

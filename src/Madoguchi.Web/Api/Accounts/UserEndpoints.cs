@@ -12,9 +12,7 @@ public static class UserEndpoints
     public static void MapUserEndpoints(this RouteGroupBuilder api)
     {
         var users = api.MapGroup("/users").WithTags("Users");
-        users.MapGet("", async (int? offset, int? limit, UserState? state, ListUsersQuery query, HttpContext context, CancellationToken ct) =>
-            ApiResults.TryPage(offset, limit, out var page, out var problem) ? (await query.HandleAsync(context.GetActor(), state, page, ct)).ToHttp() : problem!)
-            .WithSummary("Users of your account; state=locked lists ロック中.");
+        users.MapGet("", ListAsync).WithSummary("Users of your account; state=locked lists ロック中 (invited, active or locked).");
         users.MapPost("", async (CreateUserRequest request, CreateUserCommand command, HttpContext context, CancellationToken ct) =>
         {
             var result = await command.HandleAsync(context.GetActor(), request, ct);
@@ -36,5 +34,12 @@ public static class UserEndpoints
             (await command.HandleAsync(context.GetActor(), id, ct)).ToHttp()).WithSummary("Make the user an account owner (owners only).");
         users.MapDelete("/{id:guid}/owner", async (Guid id, RevokeOwnerCommand command, HttpContext context, CancellationToken ct) =>
             (await command.HandleAsync(context.GetActor(), id, ct)).ToHttp()).WithSummary("Remove owner rights (owners only; the last owner stays).");
+    }
+
+    private static async Task<IResult> ListAsync(int? offset, int? limit, string? state, ListUsersQuery query, HttpContext context, CancellationToken ct)
+    {
+        if (!ApiResults.TryPage(offset, limit, out var page, out var problem) || !ApiResults.TryFilter<UserState>(state, "state", out var filter, out problem))
+            return problem!;
+        return (await query.HandleAsync(context.GetActor(), filter, page, ct)).ToHttp();
     }
 }

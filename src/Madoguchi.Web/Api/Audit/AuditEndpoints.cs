@@ -7,11 +7,16 @@ public static class AuditEndpoints
 {
     public static void MapAuditEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/audit-log", async (int? offset, int? limit, AuditAction? action, Guid? userId, DateTime? from, DateTime? to,
-                ListAuditEntriesQuery query, HttpContext context, CancellationToken ct) =>
-            ApiResults.TryPage(offset, limit, out var page, out var problem)
-                ? (await query.HandleAsync(context.GetActor(), new AuditFilter(action, userId, from?.ToUniversalTime(), to?.ToUniversalTime()), page, ct)).ToHttp()
-                : problem!)
-            .WithTags("Audit log").WithSummary("監査ログ (owners only), newest first; filter by action, user (actor or target) and time.");
+        api.MapGet("/audit-log", ListAsync)
+            .WithTags("Audit log").WithSummary("監査ログ (owners only), newest first; filter by action (e.g. userLocked), user (actor or target) and time.");
+    }
+
+    private static async Task<IResult> ListAsync(int? offset, int? limit, string? action, Guid? userId, DateTime? from, DateTime? to,
+        ListAuditEntriesQuery query, HttpContext context, CancellationToken ct)
+    {
+        if (!ApiResults.TryPage(offset, limit, out var page, out var problem) || !ApiResults.TryFilter<AuditAction>(action, "action", out var filter, out problem))
+            return problem!;
+        var result = await query.HandleAsync(context.GetActor(), new AuditFilter(filter, userId, from?.ToUniversalTime(), to?.ToUniversalTime()), page, ct);
+        return result.ToHttp();
     }
 }

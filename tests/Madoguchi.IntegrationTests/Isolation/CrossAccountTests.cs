@@ -1,0 +1,253 @@
+using System.Net;
+using System.Net.Http.Json;
+using Madoguchi.Core.Accounts.Tokens;
+using Madoguchi.Core.Accounts.Users;
+using Madoguchi.Core.Audit;
+using Madoguchi.Core.Data;
+using Madoguchi.Core.Inboxes;
+using Madoguchi.Testing.App;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Madoguchi.IntegrationTests.Isolation;
+
+/// <summary>Nobody ever sees or changes another account's data. Every /api/v1 endpoint of the running app is
+/// listed here with a check against account B's ids made by an owner of account A; a new endpoint without a
+/// check makes this test fail.</summary>
+public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixture>
+{
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task EveryApiEndpoint_OwnerOfAnotherAccount_GetsNotFoundOrForbiddenAndChangesNothing(DatabaseProvider provider)
+    {
+        var app = await apps.GetAsync(provider);
+        var w = await World.CreateAsync(app);
+        var before = await w.SnapshotOfBAsync();
+        var cases = Cases(app, w);
+
+        var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/v1", StringComparison.Ordinal) == true)
+            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["ANY"]).Select(m => $"{m} {e.RoutePattern.RawText!.TrimEnd('/')}"))
+            .Distinct().Order().ToList();
+        var failures = new List<string>();
+        foreach (var endpoint in endpoints)
+        {
+            if (!cases.TryGetValue(endpoint, out var check))
+            {
+                failures.Add($"{endpoint}: no cross-account check; add one to {nameof(CrossAccountTests)}.");
+                continue;
+            }
+            try
+            {
+                await check();
+            }
+            catch (Exception e) when (e is Xunit.Sdk.XunitException or InvalidOperationException or HttpRequestException)
+            {
+                failures.Add($"{endpoint}: {e.Message}");
+            }
+        }
+
+        Assert.True(endpoints.Count >= 25, $"only {endpoints.Count} endpoints were found");
+        Assert.Empty(failures);
+        Assert.Empty(cases.Keys.Except(endpoints));
+        Assert.Equal(before, await w.SnapshotOfBAsync());
+    }
+
+    private static Dictionary<string, Func<Task>> Cases(MadoguchiApp app, World w) => new()
+    {
+        ["POST /api/v1/session"] = async () =>
+        {
+            var session = await app.SignInAsync(w.A.Owner.Email);
+            var me = await (await session.GetAsync("/api/v1/me")).ReadAsync<UserView>();
+            Assert.Equal(w.A.Owner.Id, me.Id);
+            await AssertNoneOfBAsync(session, w);
+        },
+        ["DELETE /api/v1/session"] = async () =>
+        {
+            var session = await app.SignInAsync(w.A.Owner.Email);
+            await (await session.DeleteAsync("/api/v1/session")).AssertStatusAsync(HttpStatusCode.NoContent);
+            await (await w.BSession.GetAsync("/api/v1/me")).AssertStatusAsync(HttpStatusCode.OK);
+        },
+        ["GET /api/v1/invitations/{token}"] = async () =>
+        {
+            // Invitations are addressed by their secret only: B's user id is no invitation.
+            await (await w.AOwner.GetAsync($"/api/v1/invitations/{w.BInvited.Id}")).AssertProblemAsync(HttpStatusCode.NotFound, "invitation_invalid");
+        },
+        ["POST /api/v1/invitations/{token}/accept"] = async () =>
+        {
+            await (await w.AOwner.PostAsJsonAsync($"/api/v1/invitations/{w.BInvited.Id}/accept", new { password = "taken-over-1" }))
+                .AssertProblemAsync(HttpStatusCode.NotFound, "invitation_invalid");
+        },
+        ["GET /api/v1/me"] = async () =>
+            Assert.Equal(w.A.Owner.Id, (await (await w.AOwner.GetAsync("/api/v1/me")).ReadAsync<UserView>()).Id),
+        ["PATCH /api/v1/me"] = async () =>
+        {
+            var me = await (await w.AOwner.PatchAsJsonAsync("/api/v1/me", new { language = "en", id = w.BUser.Id })).ReadAsync<UserView>();
+            Assert.Equal(w.A.Owner.Id, me.Id);
+        },
+        ["POST /api/v1/me/password"] = async () =>
+        {
+            await (await w.AMember.PostAsJsonAsync("/api/v1/me/password", new { currentPassword = MadoguchiApp.DefaultPassword, newPassword = "changed-pass-1", userId = w.BUser.Id }))
+                .AssertStatusAsync(HttpStatusCode.NoContent);
+        },
+        ["GET /api/v1/me/tokens"] = async () =>
+        {
+            var tokens = await (await w.AOwner.GetAsync("/api/v1/me/tokens?limit=200")).ReadAsync<PageBody<ApiTokenView>>();
+            Assert.DoesNotContain(tokens.Items, t => t.Id == w.BTokenId);
+            Assert.Equal(tokens.Total, await app.WithDbAsync(db => db.ApiTokens.CountAsync(t => t.UserId == w.A.Owner.Id)));
+        },
+        ["POST /api/v1/me/tokens"] = async () =>
+        {
+            var created = await (await w.AOwner.PostAsJsonAsync("/api/v1/me/tokens", new { name = "mine", userId = w.BUser.Id })).ReadAsync<CreatedApiToken>();
+            Assert.Equal(w.A.Owner.Id, await app.WithDbAsync(db => db.ApiTokens.Where(t => t.Id == created.Token.Id).Select(t => t.UserId).SingleAsync()));
+        },
+        ["DELETE /api/v1/me/tokens/{id:guid}"] = async () =>
+        {
+            await (await w.AOwner.DeleteAsync($"/api/v1/me/tokens/{w.BTokenId}")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+            await (await w.BOwner.GetAsync("/api/v1/me")).AssertStatusAsync(HttpStatusCode.OK);
+        },
+        ["GET /api/v1/users"] = async () =>
+        {
+            foreach (var state in new[] { "", "?state=locked", "?state=invited", "?state=active" })
+            {
+                var users = await (await w.AOwner.GetAsync($"/api/v1/users{state}")).ReadAsync<PageBody<UserView>>();
+                Assert.DoesNotContain(users.Items, u => w.BUserIds.Contains(u.Id));
+            }
+            var all = await (await w.AOwner.GetAsync("/api/v1/users?limit=200")).ReadAsync<PageBody<UserView>>();
+            Assert.Equal(all.Total, await app.WithDbAsync(db => db.Users.CountAsync(u => u.AccountId == w.A.Id)));
+        },
+        ["POST /api/v1/users"] = async () =>
+        {
+            var response = await w.AOwner.PostAsJsonAsync("/api/v1/users",
+                new { familyName = "越境", givenName = "試験", email = $"x-{Guid.NewGuid():N}@example.com", accountId = w.B.Id });
+            var id = (await response.ReadAsync<CreatedUserResponseBody>(HttpStatusCode.Created)).User.Id;
+            Assert.Equal(w.A.Id, await app.WithDbAsync(db => db.Users.Where(u => u.Id == id).Select(u => u.AccountId).SingleAsync()));
+        },
+        ["GET /api/v1/users/{id:guid}"] = async () =>
+        {
+            foreach (var id in w.BUserIds)
+                await (await w.AOwner.GetAsync($"/api/v1/users/{id}")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+        },
+        ["PATCH /api/v1/users/{id:guid}"] = async () =>
+        {
+            foreach (var id in w.BUserIds)
+                await (await w.AOwner.PatchAsJsonAsync($"/api/v1/users/{id}", new { familyName = "乗っ取り", department = "x" })).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+        },
+        ["DELETE /api/v1/users/{id:guid}"] = async () =>
+        {
+            foreach (var id in w.BUserIds)
+                await (await w.AOwner.DeleteAsync($"/api/v1/users/{id}")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+        },
+        ["POST /api/v1/users/{id:guid}/unlock"] = async () =>
+            await (await w.AOwner.PostAsync($"/api/v1/users/{w.BLocked.Id}/unlock", null)).AssertProblemAsync(HttpStatusCode.NotFound, "not_found"),
+        ["PUT /api/v1/users/{id:guid}/owner"] = async () =>
+        {
+            foreach (var id in w.BUserIds)
+                await (await w.AOwner.PutAsync($"/api/v1/users/{id}/owner", null)).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+        },
+        ["DELETE /api/v1/users/{id:guid}/owner"] = async () =>
+        {
+            foreach (var id in w.BUserIds)
+                await (await w.AOwner.DeleteAsync($"/api/v1/users/{id}/owner")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+        },
+        ["GET /api/v1/audit-log"] = async () =>
+        {
+            var log = await (await w.AOwner.GetAsync("/api/v1/audit-log?limit=200")).ReadAsync<PageBody<AuditEntryView>>();
+            Assert.DoesNotContain(log.Items, e => w.BUserIds.Contains(e.TargetUserId ?? Guid.Empty) || w.BUserIds.Contains(e.ActorUserId ?? Guid.Empty));
+            Assert.Equal(log.Total, await app.WithDbAsync(db => db.AuditEntries.CountAsync(e => e.AccountId == w.A.Id)));
+            foreach (var id in w.BUserIds)
+                Assert.Equal(0, (await (await w.AOwner.GetAsync($"/api/v1/audit-log?userId={id}")).ReadAsync<PageBody<AuditEntryView>>()).Total);
+        },
+        ["GET /api/v1/inboxes"] = async () =>
+        {
+            var inboxes = await (await w.AOwner.GetAsync("/api/v1/inboxes?limit=200")).ReadAsync<PageBody<InboxView>>();
+            Assert.DoesNotContain(inboxes.Items, i => i.Id == w.BInbox.Id);
+            Assert.Equal(inboxes.Total, await app.WithDbAsync(db => db.Inboxes.CountAsync(i => i.AccountId == w.A.Id)));
+        },
+        ["POST /api/v1/inboxes"] = async () =>
+        {
+            var inbox = await (await w.AOwner.PostAsJsonAsync("/api/v1/inboxes", new { name = "越境", accountId = w.B.Id })).ReadAsync<InboxView>(HttpStatusCode.Created);
+            Assert.Equal(w.A.Id, await app.WithDbAsync(db => db.Inboxes.Where(i => i.Id == inbox.Id).Select(i => i.AccountId).SingleAsync()));
+        },
+        ["DELETE /api/v1/inboxes/{id:guid}"] = async () =>
+            await (await w.AOwner.DeleteAsync($"/api/v1/inboxes/{w.BInbox.Id}")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found"),
+        ["PUT /api/v1/inboxes/{id:guid}/roles/{userId:guid}"] = async () =>
+        {
+            // B's inbox with B's user, B's inbox with A's user, and A's inbox with B's user.
+            await (await w.AOwner.PutAsJsonAsync($"/api/v1/inboxes/{w.BInbox.Id}/roles/{w.BUser.Id}", new { role = "administrator" })).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+            await (await w.AOwner.PutAsJsonAsync($"/api/v1/inboxes/{w.BInbox.Id}/roles/{w.A.Owner.Id}", new { role = "administrator" })).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+            await (await w.AOwner.PutAsJsonAsync($"/api/v1/inboxes/{w.AInbox.Id}/roles/{w.BUser.Id}", new { role = "administrator" })).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+            Assert.False(await app.WithDbAsync(db => db.InboxRoles.AnyAsync(r => r.InboxId == w.AInbox.Id && r.UserId == w.BUser.Id)));
+        },
+        ["GET /api/v1/permissions"] = async () =>
+        {
+            var matrix = await (await w.AOwner.GetAsync("/api/v1/permissions")).ReadAsync<PermissionMatrix>();
+            Assert.DoesNotContain(matrix.Inboxes, i => i.Id == w.BInbox.Id);
+            Assert.DoesNotContain(matrix.Rows, r => w.BUserIds.Contains(r.User.Id));
+            Assert.All(matrix.Rows, r => Assert.DoesNotContain(w.BInbox.Id, r.Roles.Keys));
+        },
+        ["POST /api/v1/operator/session"] = async () =>
+            await (await app.NewClient().PostAsJsonAsync("/api/v1/operator/session", new { email = w.A.Owner.Email, password = MadoguchiApp.DefaultPassword }))
+                .AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_credentials"),
+        ["GET /api/v1/operator/accounts"] = async () =>
+            Assert.Equal(HttpStatusCode.Forbidden, (await w.AOwner.GetAsync("/api/v1/operator/accounts")).StatusCode),
+        ["POST /api/v1/operator/users/{id:guid}/unlock"] = async () =>
+            Assert.Equal(HttpStatusCode.Forbidden, (await w.AOwner.PostAsync($"/api/v1/operator/users/{w.BLocked.Id}/unlock", null)).StatusCode),
+    };
+
+    private static async Task AssertNoneOfBAsync(HttpClient client, World w)
+    {
+        var users = await (await client.GetAsync("/api/v1/users?limit=200")).ReadAsync<PageBody<UserView>>();
+        Assert.Contains(users.Items, u => u.Id == w.A.Owner.Id);
+        Assert.DoesNotContain(users.Items, u => w.BUserIds.Contains(u.Id));
+    }
+
+    private sealed record CreatedUserResponseBody(UserView User, string InvitationUrl);
+
+    /// <summary>Account A (the one asking) and account B (whose data must stay out of reach), with one of everything in B.</summary>
+    private sealed record World(
+        TestAccount A, HttpClient AOwner, HttpClient AMember, InboxView AInbox,
+        TestAccount B, HttpClient BOwner, HttpClient BSession, UserView BUser, UserView BSecondOwner, UserView BLocked, UserView BInvited, InboxView BInbox, Guid BTokenId)
+    {
+        public IReadOnlyList<Guid> BUserIds => [B.Owner.Id, BUser.Id, BSecondOwner.Id, BLocked.Id, BInvited.Id];
+
+        public static async Task<World> CreateAsync(MadoguchiApp app)
+        {
+            var a = await app.CreateAccountAsync();
+            var aOwner = await app.TokenClientAsync(a.Owner);
+            var aMember = await app.TokenClientAsync(await a.AddActiveUserAsync(aOwner));
+            var aInbox = await (await aOwner.PostAsJsonAsync("/api/v1/inboxes", new { name = "A の受信箱" })).ReadAsync<InboxView>(HttpStatusCode.Created);
+
+            var b = await app.CreateAccountAsync();
+            var bOwner = await app.TokenClientAsync(b.Owner);
+            var bSession = await b.SignInOwnerAsync();
+            var bUser = await b.AddActiveUserAsync(bOwner, "B", "user");
+            var bSecondOwner = await b.AddActiveUserAsync(bOwner, "B", "owner", owner: true);
+            var bLocked = await b.AddActiveUserAsync(bOwner, "B", "locked");
+            await app.LockAsync(bLocked.Id);
+            var (bInvited, _) = await b.InviteUserAsync(bOwner, "B", "invited");
+            var bInbox = await (await bOwner.PostAsJsonAsync("/api/v1/inboxes", new { name = "B の受信箱" })).ReadAsync<InboxView>(HttpStatusCode.Created);
+            await (await bOwner.PutAsJsonAsync($"/api/v1/inboxes/{bInbox.Id}/roles/{bUser.Id}", new { role = "operator" })).AssertStatusAsync(HttpStatusCode.NoContent);
+            var bToken = await (await bOwner.PostAsJsonAsync("/api/v1/me/tokens", new { name = "B token" })).ReadAsync<CreatedApiToken>();
+            return new World(a, aOwner, aMember, aInbox, b, bOwner, bSession, bUser, bSecondOwner, bLocked, bInvited, bInbox, bToken.Token.Id);
+        }
+
+        /// <summary>Everything of B that A must not be able to change, as one comparable string.</summary>
+        public Task<string> SnapshotOfBAsync() => A.App.WithDbAsync(async db =>
+        {
+            var users = await db.Users.AsNoTracking().Where(u => u.AccountId == B.Id).OrderBy(u => u.Id)
+                .Select(u => $"{u.Id}|{u.FamilyName}|{u.GivenName}|{u.Department}|{u.MentionName}|{u.State}|{u.IsOwner}|{u.PasswordHash}|{u.SecurityStamp}|{u.Language}|{u.FailedSignInCount}|{u.InvitationTokenHash}")
+                .ToListAsync();
+            var inboxes = await db.Inboxes.AsNoTracking().Where(i => i.AccountId == B.Id).OrderBy(i => i.Id).Select(i => $"{i.Id}|{i.Name}|{i.Colour}").ToListAsync();
+            var ids = BUserIds.ToList();
+            var roles = await db.InboxRoles.AsNoTracking().Where(r => ids.Contains(r.UserId) || r.InboxId == BInbox.Id)
+                .OrderBy(r => r.InboxId).ThenBy(r => r.UserId).Select(r => $"{r.InboxId}|{r.UserId}|{r.Role}").ToListAsync();
+            var tokens = await db.ApiTokens.AsNoTracking().Where(t => ids.Contains(t.UserId)).OrderBy(t => t.Id).Select(t => $"{t.Id}|{t.UserId}").ToListAsync();
+            var audit = await db.AuditEntries.AsNoTracking().Where(e => e.AccountId == B.Id).CountAsync();
+            var account = await db.Accounts.AsNoTracking().Where(x => x.Id == B.Id).Select(x => $"{x.Name}|{x.OwnershipStamp}").SingleAsync();
+            return string.Join("\n", [account, .. users, .. inboxes, .. roles, .. tokens, $"audit entries: {audit}"]);
+        });
+    }
+}
