@@ -11,7 +11,7 @@ public sealed record TestDatabase(DatabaseProvider Provider, string ConnectionSt
         var folder = Directory.CreateTempSubdirectory("madoguchi-test-").FullName;
         if (provider == DatabaseProvider.Sqlite)
             return new TestDatabase(provider, $"Data Source={Path.Combine(folder, "madoguchi.db")};Default Timeout=30", folder);
-        var connectionString = await Servers.PostgresServer.Shared.CreateDatabaseAsync("madoguchi");
+        var connectionString = await (await Servers.PostgresServer.GetSharedAsync()).CreateDatabaseAsync("madoguchi");
         return new TestDatabase(provider, connectionString, folder);
     }
 }

@@ -1,0 +1,83 @@
+using System.Globalization;
+
+namespace Madoguchi.Testing.Servers;
+
+/// <summary>The ports and files a private Dovecot uses; renders its dovecot.conf.</summary>
+internal sealed record DovecotConfiguration(
+    string Root,
+    int ImapPort,
+    int ImapsPort,
+    int Pop3Port,
+    int Pop3sPort)
+{
+    public string ConfigPath => Path.Combine(Root, "dovecot.conf");
+
+    public string BaseDirectory => Path.Combine(Root, "run");
+
+    public string StateDirectory => Path.Combine(Root, "state");
+
+    public string LogPath => Path.Combine(Root, "dovecot.log");
+
+    public string UsersPath => Path.Combine(Root, "users");
+
+    public string HomesDirectory => Path.Combine(Root, "home");
+
+    public string CertificatePath => Path.Combine(Root, "server.pem");
+
+    public string KeyPath => Path.Combine(Root, "server.key");
+
+    public string AuthorityPath => Path.Combine(Root, "ca.pem");
+
+    public string Render() => string.Create(CultureInfo.InvariantCulture, $$"""
+        base_dir = {{BaseDirectory}}
+        state_dir = {{StateDirectory}}
+        log_path = {{LogPath}}
+        listen = 127.0.0.1
+        protocols = imap pop3
+        ssl = yes
+        ssl_cert = <{{CertificatePath}}
+        ssl_key = <{{KeyPath}}
+        ssl_min_protocol = TLSv1.2
+        disable_plaintext_auth = no
+        auth_mechanisms = plain login
+        auth_verbose = yes
+        # Wrong-password tests must not wait: no delay, no per-IP penalty (anvil socket off below).
+        auth_failure_delay = 0
+        mail_location = maildir:~/Maildir
+        pop3_uidl_format = %08Xu%08Xv
+        # Tests open many sessions as one user from one address.
+        mail_max_userip_connections = 500
+        passdb {
+          driver = passwd-file
+          args = scheme=PLAIN username_format=%u {{UsersPath}}
+        }
+        userdb {
+          driver = passwd-file
+          args = username_format=%u {{UsersPath}}
+        }
+        service anvil {
+          unix_listener anvil-auth-penalty {
+            mode = 0
+          }
+        }
+        service imap-login {
+          inet_listener imap {
+            port = {{ImapPort}}
+          }
+          inet_listener imaps {
+            port = {{ImapsPort}}
+            ssl = yes
+          }
+        }
+        service pop3-login {
+          inet_listener pop3 {
+            port = {{Pop3Port}}
+          }
+          inet_listener pop3s {
+            port = {{Pop3sPort}}
+            ssl = yes
+          }
+        }
+
+        """);
+}
