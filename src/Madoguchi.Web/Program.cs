@@ -1,6 +1,7 @@
 using Madoguchi.Core.Accounts;
 using Madoguchi.Core.Data;
 using Madoguchi.Core.Inboxes;
+using Madoguchi.Core.Receiving;
 using Madoguchi.Web.Api;
 using Madoguchi.Web.Authentication;
 using Madoguchi.Web.Cli;
@@ -14,6 +15,8 @@ builder.Services.AddDatabaseMigrationAtStartup();
 builder.Services.AddMadoguchiData(builder.Configuration);
 builder.Services.AddAccounts(builder.Configuration);
 builder.Services.AddInboxes();
+builder.Services.AddReceiving(builder.Configuration);
+builder.Services.AddMailFetchWorker();
 builder.AddMadoguchiAuthentication();
 builder.AddApi();
 

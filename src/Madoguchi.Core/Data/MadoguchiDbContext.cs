@@ -4,6 +4,8 @@ using Madoguchi.Core.Accounts.Users;
 using Madoguchi.Core.Audit;
 using Madoguchi.Core.Inboxes;
 using Madoguchi.Core.Operators;
+using Madoguchi.Core.Receiving.Fetching;
+using Madoguchi.Core.Receiving.Servers;
 using Madoguchi.Core.Receiving.Storage;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -24,6 +26,11 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<OperatorToken> OperatorTokens => Set<OperatorToken>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<RawMessage> RawMessages => Set<RawMessage>();
+    public DbSet<ReceiveServer> ReceiveServers => Set<ReceiveServer>();
+    public DbSet<ImapFolderState> ImapFolderStates => Set<ImapFolderState>();
+    public DbSet<Pop3SeenMessage> Pop3SeenMessages => Set<Pop3SeenMessage>();
+    public DbSet<FetchLease> FetchLeases => Set<FetchLease>();
+    public DbSet<FetchIssue> FetchIssues => Set<FetchIssue>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -4,6 +4,7 @@ using Madoguchi.Web.Api.Accounts;
 using Madoguchi.Web.Api.Audit;
 using Madoguchi.Web.Api.Inboxes;
 using Madoguchi.Web.Api.Operators;
+using Madoguchi.Web.Api.Receiving;
 using Madoguchi.Web.Authentication;
 
 namespace Madoguchi.Web.Api;
@@ -33,6 +34,7 @@ public static class ApiSetup
         users.MapMeEndpoints();
         users.MapUserEndpoints();
         users.MapInboxEndpoints();
+        users.MapReceivingEndpoints();
         users.MapAuditEndpoints();
         api.MapOperatorEndpoints();
         return app;
