@@ -118,7 +118,7 @@ public sealed class FetchContext(
                 ReceivingLog.BatchCommitted(Logger, Server.Id, stored, duplicates, issues.Count, _progressDone, _progressTotal);
                 return;
             }
-            catch (DbUpdateException e) when (UniqueViolation.Is(e) && attempt < CommitAttempts)
+            catch (Exception e) when (UniqueViolation.IsRace(e) && attempt < CommitAttempts)
             {
                 // Another fetcher (a second server of this inbox, or an instance whose lease ran out) stored some of
                 // these at the same moment. Read again what exists and record the rest.
@@ -147,7 +147,8 @@ public sealed class FetchContext(
             : (await db.Pop3SeenMessages.Where(s => s.ReceiveServerId == Server.Id && uidls.Contains(s.Uidl)).Select(s => s.Uidl).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
 
         int stored = 0, duplicates = 0;
-        foreach (var item in items)
+        // Insert in hash order: two fetchers storing the same messages then take index locks in the same order (no deadlock).
+        foreach (var item in items.OrderBy(i => i.Blob.Hash, StringComparer.Ordinal))
         {
             if (item.Uidl is not null && !seen.Add(item.Uidl))
                 continue;

@@ -14,4 +14,14 @@ public static class UniqueViolation
         PostgresException postgres => postgres.SqlState == PostgresErrorCodes.UniqueViolation,
         _ => false,
     };
+
+    /// <summary>A commit that lost a race and may simply be tried again: a unique violation, or a deadlock or serialization
+    /// failure between two fetchers inserting the same messages (EF wraps transient ones in InvalidOperationException).</summary>
+    public static bool IsRace(Exception exception) => exception switch
+    {
+        DbUpdateException update when Is(update) => true,
+        DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure } } => true,
+        InvalidOperationException { InnerException: { } inner } => IsRace(inner),
+        _ => false,
+    };
 }
