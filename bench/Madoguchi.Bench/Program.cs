@@ -27,7 +27,7 @@ foreach (var protocol in new[] { "imap", "pop3" })
     results.Add(await RunMadoguchiAsync(protocol));
 results.Add(await RunMbsyncAsync());
 
-var mbsync = results.Single(r => r.Name == "mbsync");
+var mbsync = results.Single(r => r.Name.StartsWith("mbsync", StringComparison.Ordinal));
 Console.WriteLine();
 Console.WriteLine("| run | seconds | messages/s | vs mbsync | peak memory |");
 Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
@@ -86,6 +86,7 @@ async Task<(string, double, long)> RunMbsyncAsync()
 {
     var folder = Directory.CreateTempSubdirectory("madoguchi-bench-mbsync-").FullName;
     var config = Path.Combine(folder, "mbsyncrc");
+    Directory.CreateDirectory(Path.Combine(folder, "mail"));
     File.WriteAllText(config, $"""
         FSync yes
 
@@ -94,7 +95,7 @@ async Task<(string, double, long)> RunMbsyncAsync()
         Port {dovecot.ImapPort}
         User {user.Name}
         Pass {user.Password}
-        TLSType None
+        SSLType None
         AuthMechs LOGIN PLAIN
 
         IMAPStore remote
@@ -117,7 +118,7 @@ async Task<(string, double, long)> RunMbsyncAsync()
     using var process = Process.Start(new ProcessStartInfo("mbsync") { ArgumentList = { "-c", config, "-q", "bench" }, UseShellExecute = false })!;
     await process.WaitForExitAsync();
     var seconds = clock.Elapsed.TotalSeconds;
-    var copied = Directory.EnumerateFiles(Path.Combine(folder, "mail", "INBOX"), "*", SearchOption.AllDirectories).Count(f => !f.Contains("/tmp/", StringComparison.Ordinal) && !Path.GetFileName(f).StartsWith('.'));
+    var copied = Directory.EnumerateFiles(Path.Combine(folder, "mail", "INBOX"), "*", SearchOption.AllDirectories).Count(f => Path.GetFileName(Path.GetDirectoryName(f)) is "cur" or "new");
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mbsync: exit {process.ExitCode}, {copied:N0} messages in {seconds:F1} s"));
     Directory.Delete(folder, recursive: true);
     return ("mbsync (isync, FSync yes)", seconds, 0);
