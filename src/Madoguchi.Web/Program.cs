@@ -1,6 +1,7 @@
 using Madoguchi.Core.Accounts;
 using Madoguchi.Core.Data;
 using Madoguchi.Core.Inboxes;
+using Madoguchi.Core.Receiving;
 using Madoguchi.Core.Receiving.Pipeline;
 using Madoguchi.Core.Tickets;
 using Madoguchi.Web.Api;
@@ -19,6 +20,8 @@ builder.Services.AddAccounts(builder.Configuration);
 builder.Services.AddInboxes();
 builder.Services.AddTickets();
 builder.Services.AddInboundPipeline();
+builder.Services.AddReceiving(builder.Configuration);
+builder.Services.AddMailFetchWorker();
 builder.AddMadoguchiAuthentication();
 builder.AddApi();
 builder.AddUi();

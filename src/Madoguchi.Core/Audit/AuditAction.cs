@@ -18,4 +18,7 @@ public enum AuditAction
     InboxRoleChanged,
     ApiTokenCreated,
     ApiTokenRevoked,
+    ReceiveServerAdded,
+    ReceiveServerChanged,
+    ReceiveServerRemoved,
 }

@@ -4,6 +4,8 @@ using Madoguchi.Core.Accounts.Users;
 using Madoguchi.Core.Audit;
 using Madoguchi.Core.Inboxes;
 using Madoguchi.Core.Operators;
+using Madoguchi.Core.Receiving.Fetching;
+using Madoguchi.Core.Receiving.Servers;
 using Madoguchi.Core.Receiving.Storage;
 using Madoguchi.Core.Storage;
 using Madoguchi.Core.Tickets;
@@ -30,6 +32,11 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<TicketMessage> TicketMessages => Set<TicketMessage>();
     public DbSet<TicketAttachment> TicketAttachments => Set<TicketAttachment>();
     public DbSet<AccountStorageUsage> AccountStorageUsages => Set<AccountStorageUsage>();
+    public DbSet<ReceiveServer> ReceiveServers => Set<ReceiveServer>();
+    public DbSet<ImapFolderState> ImapFolderStates => Set<ImapFolderState>();
+    public DbSet<Pop3SeenMessage> Pop3SeenMessages => Set<Pop3SeenMessage>();
+    public DbSet<FetchLease> FetchLeases => Set<FetchLease>();
+    public DbSet<FetchIssue> FetchIssues => Set<FetchIssue>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

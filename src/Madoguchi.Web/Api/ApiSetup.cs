@@ -5,6 +5,7 @@ using Madoguchi.Web.Api.Audit;
 using Madoguchi.Web.Api.Inboxes;
 using Madoguchi.Web.Api.Operators;
 using Madoguchi.Web.Api.Tickets;
+using Madoguchi.Web.Api.Receiving;
 using Madoguchi.Web.Authentication;
 
 namespace Madoguchi.Web.Api;
@@ -34,6 +35,7 @@ public static class ApiSetup
         users.MapMeEndpoints();
         users.MapUserEndpoints();
         users.MapInboxEndpoints();
+        users.MapReceivingEndpoints();
         users.MapAuditEndpoints();
         users.MapTicketEndpoints();
         api.MapOperatorEndpoints();

@@ -10,6 +10,7 @@ using Madoguchi.Core.Setup;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Madoguchi.Testing.App;
@@ -24,12 +25,16 @@ public sealed class MadoguchiApp : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> _settings;
     private readonly bool _kestrel;
+    private readonly Action<IServiceCollection>? _services;
+    private readonly bool _ownsDatabase;
     private int _sequence;
 
-    private MadoguchiApp(TestDatabase database, IDictionary<string, string?>? settings, bool kestrel)
+    private MadoguchiApp(TestDatabase database, IDictionary<string, string?>? settings, bool kestrel, Action<IServiceCollection>? services = null, bool ownsDatabase = true)
     {
         Database = database;
         _kestrel = kestrel;
+        _services = services;
+        _ownsDatabase = ownsDatabase;
         _settings = new Dictionary<string, string?>
         {
             ["Madoguchi:DataDirectory"] = database.DataDirectory,
@@ -48,9 +53,24 @@ public sealed class MadoguchiApp : WebApplicationFactory<Program>
     public Uri BaseAddress => _kestrel ? new Uri(ClientOptions.BaseAddress.ToString()) : Server.BaseAddress;
 
     /// <summary>Starts the app on a fresh database, set up with an operator (as the first-run setup does).</summary>
-    public static async Task<MadoguchiApp> StartAsync(DatabaseProvider provider, IDictionary<string, string?>? settings = null, bool kestrel = false, bool setUp = true)
+    public static async Task<MadoguchiApp> StartAsync(DatabaseProvider provider, IDictionary<string, string?>? settings = null, bool kestrel = false, bool setUp = true,
+        Action<IServiceCollection>? services = null)
     {
-        var app = new MadoguchiApp(await TestDatabase.CreateAsync(provider), settings, kestrel);
+        var app = new MadoguchiApp(await TestDatabase.CreateAsync(provider), settings, kestrel, services);
+        return await app.StartCoreAsync(kestrel, setUp);
+    }
+
+    /// <summary>A second instance of the product on the database (and data folder) of <paramref name="first"/>, as when
+    /// several app instances share one PostgreSQL. It does not delete the shared data when disposed.</summary>
+    public static async Task<MadoguchiApp> StartBesideAsync(MadoguchiApp first, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    {
+        var app = new MadoguchiApp(first.Database, settings, kestrel: false, services, ownsDatabase: false);
+        return await app.StartCoreAsync(kestrel: false, setUp: false);
+    }
+
+    private async Task<MadoguchiApp> StartCoreAsync(bool kestrel, bool setUp)
+    {
+        var app = this;
         if (kestrel)
         {
             app.UseKestrel(0);
@@ -71,6 +91,8 @@ public sealed class MadoguchiApp : WebApplicationFactory<Program>
         builder.UseEnvironment("Development");
         foreach (var (key, value) in _settings)
             builder.UseSetting(key, value);
+        if (_services is not null)
+            builder.ConfigureTestServices(_services);
     }
 
     public async Task SetUpInstallationAsync()
@@ -160,6 +182,11 @@ public sealed class MadoguchiApp : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        if (!_ownsDatabase)
+        {
+            GC.SuppressFinalize(this);
+            return;
+        }
         try
         {
             Directory.Delete(Database.DataDirectory, recursive: true);

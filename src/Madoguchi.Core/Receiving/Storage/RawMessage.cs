@@ -51,8 +51,9 @@ internal sealed class RawMessageConfiguration : IEntityTypeConfiguration<RawMess
         builder.Property(m => m.ProcessingError).HasMaxLength(2000);
         builder.HasIndex(m => new { m.ReceiveServerId, m.Folder, m.UidValidity, m.Uid }).IsUnique();
         builder.HasIndex(m => new { m.ReceiveServerId, m.Uidl }).IsUnique();
-        // Two servers delivering the same message (same Message-ID, same bytes) store it once.
-        builder.HasIndex(m => new { m.InboxId, m.BlobHash });
+        // Two servers delivering the same message (same Message-ID, same bytes) store it once: unique, so a race
+        // between two fetchers ends in a unique violation that the loser reads as "already stored".
+        builder.HasIndex(m => new { m.InboxId, m.BlobHash }).IsUnique();
         builder.HasIndex(m => m.ProcessedAt);
         builder.HasOne<Account>().WithMany().HasForeignKey(m => m.AccountId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Inbox>().WithMany().HasForeignKey(m => m.InboxId).OnDelete(DeleteBehavior.Cascade);

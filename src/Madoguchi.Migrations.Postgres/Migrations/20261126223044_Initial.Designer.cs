@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Madoguchi.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(MadoguchiDbContext))]
-    [Migration("20261126213522_Tickets")]
-    partial class Tickets
+    [Migration("20261126223044_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -342,6 +342,213 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.ToTable("OperatorTokens");
                 });
 
+            modelBuilder.Entity("Madoguchi.Core.Receiving.Fetching.FetchIssue", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("Folder")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<Guid>("InboxId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("OccurredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("RawMessageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ReceiveServerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long?>("Size")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("Uid")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Uidl")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReceiveServerId", "OccurredAt");
+
+                    b.ToTable("FetchIssues");
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Receiving.Fetching.FetchLease", b =>
+                {
+                    b.Property<Guid>("ReceiveServerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Owner")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("ReceiveServerId");
+
+                    b.ToTable("FetchLeases");
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Receiving.Fetching.ImapFolderState", b =>
+                {
+                    b.Property<Guid>("ReceiveServerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Folder")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<long>("LastUid")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("UidValidity")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("ReceiveServerId", "Folder");
+
+                    b.ToTable("ImapFolderStates");
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Receiving.Fetching.Pop3SeenMessage", b =>
+                {
+                    b.Property<Guid>("ReceiveServerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Uidl")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime?>("DeletedFromServerAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("RawMessageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("StoredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("ReceiveServerId", "Uidl");
+
+                    b.ToTable("Pop3SeenMessages");
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Receiving.Servers.ReceiveServer", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("DeleteAfterDays")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Folders")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)");
+
+                    b.Property<Guid>("InboxId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("LastAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("LastErrorAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastErrorCode")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<string>("LastErrorDetail")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTime?>("LastSuccessAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("LeaveOnServer")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("PollSeconds")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Port")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("ProgressAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("ProgressStored")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ProgressTotal")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ProtectedPassword")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("Protocol")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<string>("Security")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<bool>("UseIdle")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Username")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
+                    b.Property<bool>("ValidateCertificate")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InboxId");
+
+                    b.ToTable("ReceiveServers");
+                });
+
             modelBuilder.Entity("Madoguchi.Core.Receiving.Storage.RawMessage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -399,7 +606,8 @@ namespace Madoguchi.Migrations.Postgres.Migrations
 
                     b.HasIndex("ProcessedAt");
 
-                    b.HasIndex("InboxId", "BlobHash");
+                    b.HasIndex("InboxId", "BlobHash")
+                        .IsUnique();
 
                     b.HasIndex("ReceiveServerId", "Uidl")
                         .IsUnique();
@@ -692,6 +900,51 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.HasOne("Madoguchi.Core.Operators.Operator", null)
                         .WithMany()
                         .HasForeignKey("OperatorId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Receiving.Fetching.FetchIssue", b =>
+                {
+                    b.HasOne("Madoguchi.Core.Receiving.Servers.ReceiveServer", null)
+                        .WithMany()
+                        .HasForeignKey("ReceiveServerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Receiving.Fetching.FetchLease", b =>
+                {
+                    b.HasOne("Madoguchi.Core.Receiving.Servers.ReceiveServer", null)
+                        .WithMany()
+                        .HasForeignKey("ReceiveServerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Receiving.Fetching.ImapFolderState", b =>
+                {
+                    b.HasOne("Madoguchi.Core.Receiving.Servers.ReceiveServer", null)
+                        .WithMany()
+                        .HasForeignKey("ReceiveServerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Receiving.Fetching.Pop3SeenMessage", b =>
+                {
+                    b.HasOne("Madoguchi.Core.Receiving.Servers.ReceiveServer", null)
+                        .WithMany()
+                        .HasForeignKey("ReceiveServerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Receiving.Servers.ReceiveServer", b =>
+                {
+                    b.HasOne("Madoguchi.Core.Inboxes.Inbox", null)
+                        .WithMany()
+                        .HasForeignKey("InboxId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Madoguchi.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(MadoguchiDbContext))]
-    [Migration("20261126213510_Tickets")]
-    partial class Tickets
+    [Migration("20261126223033_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -335,6 +335,213 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.ToTable("OperatorTokens");
                 });
 
+            modelBuilder.Entity("Madoguchi.Core.Receiving.Fetching.FetchIssue", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Folder")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("InboxId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("OccurredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("RawMessageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ReceiveServerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("Uid")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Uidl")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReceiveServerId", "OccurredAt");
+
+                    b.ToTable("FetchIssues");
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Receiving.Fetching.FetchLease", b =>
+                {
+                    b.Property<Guid>("ReceiveServerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Owner")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ReceiveServerId");
+
+                    b.ToTable("FetchLeases");
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Receiving.Fetching.ImapFolderState", b =>
+                {
+                    b.Property<Guid>("ReceiveServerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Folder")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastUid")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UidValidity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ReceiveServerId", "Folder");
+
+                    b.ToTable("ImapFolderStates");
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Receiving.Fetching.Pop3SeenMessage", b =>
+                {
+                    b.Property<Guid>("ReceiveServerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Uidl")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DeletedFromServerAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("RawMessageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StoredAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ReceiveServerId", "Uidl");
+
+                    b.ToTable("Pop3SeenMessages");
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Receiving.Servers.ReceiveServer", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("DeleteAfterDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Folders")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("InboxId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastAttemptAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastErrorAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastErrorCode")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastErrorDetail")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastSuccessAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("LeaveOnServer")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PollSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Port")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ProgressAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ProgressStored")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ProgressTotal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProtectedPassword")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Protocol")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Security")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("UseIdle")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Username")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ValidateCertificate")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InboxId");
+
+                    b.ToTable("ReceiveServers");
+                });
+
             modelBuilder.Entity("Madoguchi.Core.Receiving.Storage.RawMessage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -392,7 +599,8 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
 
                     b.HasIndex("ProcessedAt");
 
-                    b.HasIndex("InboxId", "BlobHash");
+                    b.HasIndex("InboxId", "BlobHash")
+                        .IsUnique();
 
                     b.HasIndex("ReceiveServerId", "Uidl")
                         .IsUnique();
@@ -683,6 +891,51 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.HasOne("Madoguchi.Core.Operators.Operator", null)
                         .WithMany()
                         .HasForeignKey("OperatorId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Receiving.Fetching.FetchIssue", b =>
+                {
+                    b.HasOne("Madoguchi.Core.Receiving.Servers.ReceiveServer", null)
+                        .WithMany()
+                        .HasForeignKey("ReceiveServerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Receiving.Fetching.FetchLease", b =>
+                {
+                    b.HasOne("Madoguchi.Core.Receiving.Servers.ReceiveServer", null)
+                        .WithMany()
+                        .HasForeignKey("ReceiveServerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Receiving.Fetching.ImapFolderState", b =>
+                {
+                    b.HasOne("Madoguchi.Core.Receiving.Servers.ReceiveServer", null)
+                        .WithMany()
+                        .HasForeignKey("ReceiveServerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Receiving.Fetching.Pop3SeenMessage", b =>
+                {
+                    b.HasOne("Madoguchi.Core.Receiving.Servers.ReceiveServer", null)
+                        .WithMany()
+                        .HasForeignKey("ReceiveServerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Receiving.Servers.ReceiveServer", b =>
+                {
+                    b.HasOne("Madoguchi.Core.Inboxes.Inbox", null)
+                        .WithMany()
+                        .HasForeignKey("InboxId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

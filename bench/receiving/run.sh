@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Receiving benchmark: Madoguchi over IMAP, over POP3, and mbsync, on the same mailbox from one private Dovecot.
+# Usage: bench/receiving/run.sh [messages=10000]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+n="${1:-10000}"
+mailbox="${MADOGUCHI_BENCH_MAILBOX:-/var/tmp/madoguchi-bench-mailbox-$n}"
+command -v mbsync >/dev/null || { echo "mbsync missing: apt-get install -y isync" >&2; exit 1; }
+if [ ! -f "$mailbox/manifest.jsonl" ]; then
+  python3 "$root/../shared/tools/gen-mailbox.py" -n "$n" --out "$mailbox" 2>/dev/null \
+    || python3 /work/shared/tools/gen-mailbox.py -n "$n" --out "$mailbox"
+fi
+dotnet build "$root/src/Madoguchi.Web" -c Release -v q -nologo >/dev/null
+dotnet build "$root/bench/Madoguchi.Bench" -c Release -v q -nologo >/dev/null
+dotnet "$root/bench/Madoguchi.Bench/bin/Release/net10.0/Madoguchi.Bench.dll" "$mailbox" "$root/src/Madoguchi.Web/bin/Release/net10.0/Madoguchi.Web.dll"

@@ -1,0 +1,14 @@
+namespace Madoguchi.Core.Receiving.Fetching;
+
+/// <summary>Names of the "test connection" steps, in the order they run.</summary>
+public static class ConnectionSteps
+{
+    public const string NameLookup = "name_lookup";
+    public const string TcpConnect = "tcp_connect";
+    public const string Tls = "tls";
+    public const string Login = "login";
+    public const string Folders = "folders";
+    public const string MessageCount = "message_count";
+
+    public static ConnectionTestStep Failed(string step, ReceiveFailure failure) => new(step, false, failure.Text.En, failure.Detail);
+}

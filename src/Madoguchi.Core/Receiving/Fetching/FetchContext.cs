@@ -1,0 +1,214 @@
+using Madoguchi.Core.Data;
+using Madoguchi.Core.Receiving.Servers;
+using Madoguchi.Core.Receiving.Storage;
+using Madoguchi.Core.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace Madoguchi.Core.Receiving.Fetching;
+
+/// <summary>Counts of one fetch pass.</summary>
+public sealed class FetchCounts
+{
+    public int Stored;
+    public int Duplicates;
+    public int Issues;
+    public int DeletedOnServer;
+}
+
+/// <summary>One fetch pass of one receive server: what the fetchers need (connection, options, blob store) and the
+/// commits that make an original count as received. Every commit writes the RawMessage rows and the server position
+/// in one transaction; the blobs they point at were made durable before.</summary>
+public sealed class FetchContext(
+    ReceiveServer server,
+    ServerConnection connection,
+    ReceivingOptions options,
+    MadoguchiDbContext db,
+    IBlobStore blobs,
+    InboundSignal signal,
+    TimeProvider time,
+    ILogger logger)
+{
+    private const int CommitAttempts = 4;
+
+    public ReceiveServer Server { get; } = server;
+    public ServerConnection Connection { get; } = connection;
+    public ReceivingOptions Options { get; } = options;
+    public CertificateObservation Certificate { get; } = new();
+    public FetchCounts Counts { get; } = new();
+    public ILogger Logger { get; } = logger;
+    public TimeProvider Time { get; } = time;
+
+    private long _progressTotal;
+    private long _progressDone;
+
+    public Task<FetchedOriginal> StoreBlobAsync(Stream stream, string? uidl, long? uid, CancellationToken ct) =>
+        MessageIdReader.StoreAsync(blobs, stream, uidl, uid, ct);
+
+    /// <summary>Adds a folder (or a POP3 maildrop) to the progress: <paramref name="onServer"/> messages, of which <paramref name="waiting"/> are not stored yet.</summary>
+    public async Task AddToProgressAsync(long onServer, long waiting, CancellationToken ct)
+    {
+        _progressTotal += onServer;
+        _progressDone += onServer - waiting;
+        await WriteProgressAsync(ct);
+    }
+
+    public async Task<ImapFolderState?> GetImapStateAsync(string folder, CancellationToken ct) =>
+        await db.ImapFolderStates.AsNoTracking().SingleOrDefaultAsync(s => s.ReceiveServerId == Server.Id && s.Folder == folder, ct);
+
+    public async Task<HashSet<string>> LoadSeenUidlsAsync(CancellationToken ct) =>
+        (await db.Pop3SeenMessages.AsNoTracking().Where(s => s.ReceiveServerId == Server.Id).Select(s => s.Uidl).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>Records a batch of IMAP originals and advances the folder's position to <paramref name="lastUid"/>, atomically.</summary>
+    public Task CommitImapAsync(string folder, long uidValidity, long lastUid, IReadOnlyList<FetchedOriginal> items, IReadOnlyList<FetchIssue> issues, CancellationToken ct) =>
+        CommitAsync(items, issues, ct, imap: (folder, uidValidity, lastUid));
+
+    /// <summary>Records a batch of POP3 originals; their UIDLs (stored or duplicate) become the position.</summary>
+    public Task CommitPop3Async(IReadOnlyList<FetchedOriginal> items, IReadOnlyList<FetchIssue> issues, CancellationToken ct) =>
+        CommitAsync(items, issues, ct, imap: null);
+
+    public FetchIssue Issue(string code, string? detail, string? folder = null, long? uid = null, string? uidl = null, long? size = null) => new()
+    {
+        ReceiveServerId = Server.Id,
+        InboxId = Server.InboxId,
+        Code = code,
+        Detail = detail is { Length: > 2000 } ? detail[..2000] : detail,
+        Folder = folder,
+        Uid = uid,
+        Uidl = uidl,
+        Size = size,
+        OccurredAt = Time.GetUtcNow().UtcDateTime,
+    };
+
+    /// <summary>UIDLs of stored messages whose delete-after time has come and that are still on the server.</summary>
+    public async Task<List<string>> DueForDeletionAsync(CancellationToken ct)
+    {
+        if (Server.LeaveOnServer && Server.DeleteAfterDays is null)
+            return [];
+        var now = Time.GetUtcNow().UtcDateTime;
+        var candidates = await db.Pop3SeenMessages.AsNoTracking()
+            .Where(s => s.ReceiveServerId == Server.Id && s.DeletedFromServerAt == null)
+            .Select(s => new { s.Uidl, s.StoredAt }).ToListAsync(ct);
+        return [.. candidates.Where(c => Pop3DeletePolicy.IsDue(Server.LeaveOnServer, Server.DeleteAfterDays, c.StoredAt, now)).Select(c => c.Uidl)];
+    }
+
+    public async Task MarkDeletedAsync(IReadOnlyList<string> uidls, CancellationToken ct)
+    {
+        var now = Time.GetUtcNow().UtcDateTime;
+        foreach (var chunk in uidls.Chunk(500))
+            await db.Pop3SeenMessages.Where(s => s.ReceiveServerId == Server.Id && chunk.Contains(s.Uidl))
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.DeletedFromServerAt, now), ct);
+        Counts.DeletedOnServer += uidls.Count;
+    }
+
+    private async Task CommitAsync(IReadOnlyList<FetchedOriginal> items, IReadOnlyList<FetchIssue> issues, CancellationToken ct, (string Folder, long UidValidity, long LastUid)? imap)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            db.ChangeTracker.Clear();
+            try
+            {
+                var (stored, duplicates) = await TryCommitAsync(items, issues, imap, ct);
+                Counts.Stored += stored;
+                Counts.Duplicates += duplicates;
+                Counts.Issues += issues.Count;
+                _progressDone += items.Count + issues.Count(i => i.Code != ReceiveErrorCode.MessageTooLarge);
+                if (stored > 0)
+                    signal.NewOriginalsStored();
+                ReceivingLog.BatchCommitted(Logger, Server.Id, stored, duplicates, issues.Count, _progressDone, _progressTotal);
+                return;
+            }
+            catch (Exception e) when (UniqueViolation.IsRace(e) && attempt < CommitAttempts)
+            {
+                // Another fetcher (a second server of this inbox, or an instance whose lease ran out) stored some of
+                // these at the same moment. Read again what exists and record the rest.
+                ReceivingLog.CommitRaced(Logger, Server.Id, attempt);
+            }
+            finally
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task<(int Stored, int Duplicates)> TryCommitAsync(IReadOnlyList<FetchedOriginal> items, IReadOnlyList<FetchIssue> issues,
+        (string Folder, long UidValidity, long LastUid)? imap, CancellationToken ct)
+    {
+        var now = Time.GetUtcNow().UtcDateTime;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var hashes = items.Select(i => i.Blob.Hash).Distinct().ToList();
+        var existing = hashes.Count == 0
+            ? []
+            : await db.RawMessages.Where(m => m.InboxId == Server.InboxId && hashes.Contains(m.BlobHash))
+                .Select(m => new { m.BlobHash, m.Id }).ToDictionaryAsync(m => m.BlobHash, m => m.Id, StringComparer.Ordinal, ct);
+        var uidls = items.Where(i => i.Uidl is not null).Select(i => i.Uidl!).ToList();
+        var seen = uidls.Count == 0
+            ? []
+            : (await db.Pop3SeenMessages.Where(s => s.ReceiveServerId == Server.Id && uidls.Contains(s.Uidl)).Select(s => s.Uidl).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+
+        int stored = 0, duplicates = 0;
+        // Insert in hash order: two fetchers storing the same messages then take index locks in the same order (no deadlock).
+        foreach (var item in items.OrderBy(i => i.Blob.Hash, StringComparer.Ordinal))
+        {
+            if (item.Uidl is not null && !seen.Add(item.Uidl))
+                continue;
+            if (existing.TryGetValue(item.Blob.Hash, out var rawId))
+            {
+                duplicates++;
+            }
+            else
+            {
+                var raw = new RawMessage
+                {
+                    AccountId = Server.AccountId,
+                    InboxId = Server.InboxId,
+                    ReceiveServerId = Server.Id,
+                    BlobHash = item.Blob.Hash,
+                    Size = item.Blob.Size,
+                    MessageIdHeader = item.MessageId,
+                    ReceivedAt = now,
+                    Folder = imap?.Folder,
+                    UidValidity = imap?.UidValidity,
+                    Uid = imap is null ? null : item.Uid,
+                    Uidl = item.Uidl,
+                };
+                db.RawMessages.Add(raw);
+                existing[item.Blob.Hash] = rawId = raw.Id;
+                stored++;
+            }
+            if (item.Uidl is not null)
+                db.Pop3SeenMessages.Add(new Pop3SeenMessage { ReceiveServerId = Server.Id, Uidl = item.Uidl, RawMessageId = rawId, StoredAt = now });
+        }
+        db.FetchIssues.AddRange(issues);
+
+        if (imap is { } position)
+        {
+            var state = await db.ImapFolderStates.SingleOrDefaultAsync(s => s.ReceiveServerId == Server.Id && s.Folder == position.Folder, ct);
+            if (state is null)
+            {
+                db.ImapFolderStates.Add(new ImapFolderState { ReceiveServerId = Server.Id, Folder = position.Folder, UidValidity = position.UidValidity, LastUid = position.LastUid, UpdatedAt = now });
+            }
+            else
+            {
+                if (state.UidValidity != position.UidValidity)
+                    (state.UidValidity, state.LastUid) = (position.UidValidity, 0);
+                state.LastUid = Math.Max(state.LastUid, position.LastUid);
+                state.UpdatedAt = now;
+            }
+        }
+
+        await db.SaveChangesAsync(ct);
+        var done = _progressDone + items.Count + issues.Count(i => i.Code != ReceiveErrorCode.MessageTooLarge);
+        await db.ReceiveServers.Where(s => s.Id == Server.Id).ExecuteUpdateAsync(u => u
+            .SetProperty(s => s.ProgressStored, done).SetProperty(s => s.ProgressTotal, _progressTotal).SetProperty(s => s.ProgressAt, now), ct);
+        await transaction.CommitAsync(ct);
+        return (stored, duplicates);
+    }
+
+    private async Task WriteProgressAsync(CancellationToken ct)
+    {
+        var now = Time.GetUtcNow().UtcDateTime;
+        await db.ReceiveServers.Where(s => s.Id == Server.Id).ExecuteUpdateAsync(u => u
+            .SetProperty(s => s.ProgressStored, _progressDone).SetProperty(s => s.ProgressTotal, _progressTotal).SetProperty(s => s.ProgressAt, now), ct);
+    }
+}

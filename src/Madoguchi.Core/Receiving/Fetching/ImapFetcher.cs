@@ -1,0 +1,194 @@
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Search;
+using Madoguchi.Core.Receiving.Servers;
+
+namespace Madoguchi.Core.Receiving.Fetching;
+
+/// <summary>IMAP: position = UIDVALIDITY + last UID per folder. Folders are opened read-only and bodies fetched with
+/// BODY.PEEK, so nothing on the server changes (no \Seen flags). Many messages come in one FETCH; each is written to
+/// the blob store as it arrives, and the batch commits with the folder's new position.</summary>
+public sealed class ImapFetcher : IMailFetcher
+{
+    /// <summary>Larger messages are fetched in pieces of this size so memory stays bounded.</summary>
+    internal const int ChunkSize = 4 * 1024 * 1024;
+
+    public ReceiveProtocol Protocol => ReceiveProtocol.Imap;
+
+    public async Task FetchAsync(FetchContext context, CancellationToken ct)
+    {
+        using var client = new ImapClient();
+        await MailConnector.ConnectAsync(client, context.Connection, context.Certificate, context.Options.Timeout, ct);
+        foreach (var folderName in context.Server.Folders)
+        {
+            var folder = await client.GetFolderAsync(folderName, ct);
+            await folder.OpenAsync(FolderAccess.ReadOnly, ct);
+            await FetchFolderAsync(context, folderName, folder, ct);
+        }
+        await client.DisconnectAsync(quit: true, ct);
+    }
+
+    private static async Task FetchFolderAsync(FetchContext context, string folderName, IMailFolder folder, CancellationToken ct)
+    {
+        var uidValidity = (long)folder.UidValidity;
+        var state = await context.GetImapStateAsync(folderName, ct);
+        long lastUid = 0;
+        if (state is not null && state.UidValidity == uidValidity)
+            lastUid = state.LastUid;
+        else if (state is not null)
+            // The server renumbered the folder: list it all again; messages already stored are recognised by their bytes.
+            ReceivingLog.UidValidityChanged(context.Logger, context.Server.Id, folderName, state.UidValidity, uidValidity);
+
+        var waiting = folder.Count == 0 || lastUid >= uint.MaxValue
+            ? []
+            : (await folder.SearchAsync(SearchQuery.Uids(new UniqueIdRange(new UniqueId((uint)lastUid + 1), UniqueId.MaxValue)), ct))
+                .Where(u => u.Id > lastUid).OrderBy(u => u.Id).ToList();
+        await context.AddToProgressAsync(folder.Count, waiting.Count, ct);
+        if (waiting.Count == 0)
+            return;
+
+        foreach (var listed in waiting.Chunk(context.Options.BatchSize))
+        {
+            var summaries = await folder.FetchAsync(listed, MessageSummaryItems.UniqueId | MessageSummaryItems.Size, ct);
+            var sizes = summaries.ToDictionary(s => s.UniqueId, s => (long)(s.Size ?? 0));
+            foreach (var batch in BatchPlanner.Plan(listed, u => sizes.GetValueOrDefault(u), context.Options.BatchSize, context.Options.BatchBytes))
+            {
+                var items = new List<FetchedOriginal>(batch.Count);
+                var issues = new List<FetchIssueDraft>();
+                var small = batch.Where(u => sizes.TryGetValue(u, out var s) && s <= ChunkSize).ToList();
+                var large = batch.Where(u => sizes.TryGetValue(u, out var s) && s > ChunkSize).ToList();
+                // Listed but gone by now (expunged by someone else): nothing to store, the position moves past them.
+                if (small.Count > 0)
+                    await FetchSmallAsync(context, folderName, folder, small, items, issues, ct);
+                foreach (var uid in large)
+                    await FetchLargeAsync(context, folder, uid, sizes[uid], items, issues, ct);
+                await context.CommitImapAsync(folderName, uidValidity, batch.Max(u => (long)u.Id), items,
+                    [.. issues.Select(i => context.Issue(i.Code, i.Detail, folderName, i.Uid, size: i.Size))], ct);
+            }
+        }
+    }
+
+    private static async Task FetchSmallAsync(FetchContext context, string folderName, IMailFolder folder, List<UniqueId> uids,
+        List<FetchedOriginal> items, List<FetchIssueDraft> issues, CancellationToken ct)
+    {
+        var imapFolder = (ImapFolder)folder;
+        try
+        {
+            await imapFolder.GetStreamsAsync(uids, async (_, _, uid, stream, token) =>
+                items.Add(await context.StoreBlobAsync(stream, null, uid.Id, token)), ct);
+        }
+        catch (ImapCommandException e)
+        {
+            // The server refused the batch (NO): find the one it cannot deliver and record it; keep the rest.
+            ReceivingLog.BatchRefused(context.Logger, context.Server.Id, folderName, e.Message);
+            var done = items.Select(i => i.Uid).ToHashSet();
+            foreach (var uid in uids.Where(u => !done.Contains(u.Id)))
+            {
+                try
+                {
+                    await using var stream = await folder.GetStreamAsync(uid, ct);
+                    items.Add(await context.StoreBlobAsync(stream, null, uid.Id, ct));
+                }
+                catch (ImapCommandException single)
+                {
+                    issues.Add(new FetchIssueDraft(ReceiveErrorCode.MessageUnreadable, single.Message, uid.Id, null));
+                }
+                catch (MessageNotFoundException)
+                {
+                    // Expunged meanwhile.
+                }
+            }
+        }
+    }
+
+    private static async Task FetchLargeAsync(FetchContext context, IMailFolder folder, UniqueId uid, long size,
+        List<FetchedOriginal> items, List<FetchIssueDraft> issues, CancellationToken ct)
+    {
+        try
+        {
+            await using var stream = new ImapChunkedStream(folder, uid, ChunkSize);
+            var item = await context.StoreBlobAsync(stream, null, uid.Id, ct);
+            items.Add(item);
+            if (size > context.Options.MaxMessageSize)
+                issues.Add(new FetchIssueDraft(ReceiveErrorCode.MessageTooLarge,
+                    $"{size:N0} bytes (limit {context.Options.MaxMessageSize:N0}); original stored as blob {item.Blob.Hash}.", uid.Id, size));
+        }
+        catch (ImapCommandException e)
+        {
+            issues.Add(new FetchIssueDraft(ReceiveErrorCode.MessageUnreadable, e.Message, uid.Id, size));
+        }
+    }
+
+    public async Task ProbeAsync(ServerConnection connection, IReadOnlyList<string> folders, TimeSpan timeout, List<ConnectionTestStep> steps, CancellationToken ct)
+    {
+        using var client = new ImapClient();
+        var certificate = new CertificateObservation();
+        MailConnector.Prepare(client, connection, certificate, timeout);
+        if (!await ProbeSteps.ConnectAsync(client, connection, certificate, steps, ct) || !await ProbeSteps.LoginAsync(client, connection, certificate, steps, ct))
+            return;
+        long total = 0;
+        var found = new List<string>();
+        foreach (var name in folders)
+        {
+            try
+            {
+                var folder = await client.GetFolderAsync(name, ct);
+                var status = await folder.OpenAsync(FolderAccess.ReadOnly, ct);
+                _ = status;
+                total += folder.Count;
+                found.Add($"{name} ({folder.Count:N0})");
+            }
+            catch (Exception e) when (e is FolderNotFoundException or ImapCommandException)
+            {
+                steps.Add(new ConnectionTestStep(ConnectionSteps.Folders, false, $"The folder \"{name}\" does not exist on the server.", e.Message));
+                return;
+            }
+        }
+        steps.Add(new ConnectionTestStep(ConnectionSteps.Folders, true, $"Folders found: {string.Join(", ", found)}.", null));
+        steps.Add(new ConnectionTestStep(ConnectionSteps.MessageCount, true, $"{total:N0} messages on the server.", total.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        await client.DisconnectAsync(quit: true, ct);
+    }
+
+    public async Task<IReadOnlyList<ServerMessage>> SearchAsync(ServerConnection connection, IReadOnlyList<string> folders, MissingMailCriteria criteria, TimeSpan timeout, CancellationToken ct)
+    {
+        using var client = new ImapClient();
+        await MailConnector.ConnectAsync(client, connection, new CertificateObservation(), timeout, ct);
+        var results = new List<ServerMessage>();
+        var targets = new List<(IMailFolder Folder, bool Spam)>();
+        foreach (var name in folders)
+            targets.Add((await client.GetFolderAsync(name, ct), false));
+        foreach (var junk in await JunkFolders.FindAsync(client, ct))
+            if (!targets.Any(t => t.Folder.FullName == junk.FullName))
+                targets.Add((junk, true));
+
+        var query = BuildQuery(criteria);
+        foreach (var (folder, spam) in targets)
+        {
+            await folder.OpenAsync(FolderAccess.ReadOnly, ct);
+            if (folder.Count == 0)
+                continue;
+            var uids = (await folder.SearchAsync(query, ct)).OrderByDescending(u => u.Id).Take(MissingMailCriteria.MaxMatchesPerFolder).ToList();
+            if (uids.Count == 0)
+                continue;
+            var summaries = await folder.FetchAsync(uids, MessageSummaryItems.UniqueId | MessageSummaryItems.Envelope | MessageSummaryItems.Size, ct);
+            results.AddRange(summaries.Select(s => new ServerMessage(folder.FullName, spam, folder.UidValidity, s.UniqueId.Id, null,
+                s.Envelope?.MessageId, s.Envelope?.From?.ToString(), s.Envelope?.Subject, s.Envelope?.Date, (long?)s.Size)));
+        }
+        await client.DisconnectAsync(quit: true, ct);
+        return results;
+    }
+
+    private static SearchQuery BuildQuery(MissingMailCriteria criteria)
+    {
+        SearchQuery query = SearchQuery.All;
+        if (!string.IsNullOrWhiteSpace(criteria.Sender))
+            query = query.And(SearchQuery.FromContains(criteria.Sender.Trim()));
+        foreach (var word in (criteria.SubjectWords ?? "").Split(' ', '　', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            query = query.And(SearchQuery.SubjectContains(word));
+        if (criteria.Since is { } since)
+            query = query.And(SearchQuery.DeliveredAfter(since.UtcDateTime.Date.AddDays(-1)));
+        if (criteria.Before is { } before)
+            query = query.And(SearchQuery.DeliveredBefore(before.UtcDateTime.Date.AddDays(1)));
+        return query;
+    }
+}

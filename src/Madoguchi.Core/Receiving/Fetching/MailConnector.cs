@@ -1,0 +1,42 @@
+using MailKit;
+using MailKit.Security;
+using Madoguchi.Core.Receiving.Servers;
+
+namespace Madoguchi.Core.Receiving.Fetching;
+
+/// <summary>Everything needed to sign in to one receive server; the password is in clear only in memory.</summary>
+public sealed record ServerConnection(Guid ServerId, string Host, int Port, MailSecurity Security, bool ValidateCertificate, string Username, string Password)
+{
+    public override string ToString() => $"{Username}@{Host}:{Port} ({Security})";
+}
+
+/// <summary>Connects and signs in MailKit clients the same way for fetching, testing, IDLE and searching.</summary>
+internal static class MailConnector
+{
+    public static SecureSocketOptions SocketOptions(MailSecurity security) => security switch
+    {
+        MailSecurity.Tls => SecureSocketOptions.SslOnConnect,
+        MailSecurity.StartTls => SecureSocketOptions.StartTls,
+        // Never Auto: "none" means exactly no TLS, so a setting cannot silently change behaviour.
+        _ => SecureSocketOptions.None,
+    };
+
+    public static void Prepare(IMailService client, ServerConnection connection, CertificateObservation certificate, TimeSpan timeout)
+    {
+        client.Timeout = (int)timeout.TotalMilliseconds;
+        // Revocation lists would be fetched over the network from the mail host's CA; not every installation can reach them.
+        client.CheckCertificateRevocation = false;
+        client.ServerCertificateValidationCallback = (_, cert, chain, errors) =>
+        {
+            certificate.Record(cert, chain, errors);
+            return !connection.ValidateCertificate || errors == System.Net.Security.SslPolicyErrors.None;
+        };
+    }
+
+    public static async Task ConnectAsync(IMailService client, ServerConnection connection, CertificateObservation certificate, TimeSpan timeout, CancellationToken ct)
+    {
+        Prepare(client, connection, certificate, timeout);
+        await client.ConnectAsync(connection.Host, connection.Port, SocketOptions(connection.Security), ct);
+        await client.AuthenticateAsync(connection.Username, connection.Password, ct);
+    }
+}

@@ -1,0 +1,128 @@
+using MailKit.Net.Pop3;
+using Madoguchi.Core.Receiving.Servers;
+using MimeKit;
+
+namespace Madoguchi.Core.Receiving.Fetching;
+
+/// <summary>POP3: position = the set of UIDLs already handled. New messages are retrieved in batches (pipelined RETR),
+/// committed with their UIDLs, and only then, at the end of the pass, deleted on the server when the delete policy says so.</summary>
+public sealed class Pop3Fetcher : IMailFetcher
+{
+    public ReceiveProtocol Protocol => ReceiveProtocol.Pop3;
+
+    public async Task FetchAsync(FetchContext context, CancellationToken ct)
+    {
+        using var client = new Pop3Client();
+        await MailConnector.ConnectAsync(client, context.Connection, context.Certificate, context.Options.Timeout, ct);
+        var count = client.Count;
+        var uidls = count == 0 ? [] : await client.GetMessageUidsAsync(ct);
+        var sizes = count == 0 ? [] : await client.GetMessageSizesAsync(ct);
+        var seen = await context.LoadSeenUidlsAsync(ct);
+        var waiting = Enumerable.Range(0, count).Where(i => !seen.Contains(uidls[i])).ToList();
+        seen.Clear();
+        await context.AddToProgressAsync(count, waiting.Count, ct);
+
+        foreach (var batch in BatchPlanner.Plan(waiting, i => sizes[i], context.Options.BatchSize, context.Options.BatchBytes))
+        {
+            var items = new List<FetchedOriginal>(batch.Count);
+            var issues = new List<FetchIssue>();
+            try
+            {
+                var streams = await client.GetStreamsAsync(batch.ToList(), false, ct);
+                for (var n = 0; n < batch.Count; n++)
+                {
+                    await using var stream = streams[n];
+                    items.Add(await context.StoreBlobAsync(stream, uidls[batch[n]], null, ct));
+                }
+            }
+            catch (Pop3CommandException e)
+            {
+                // The server refused one of them (-ERR): fetch one by one, record the refused ones, keep the rest.
+                items.Clear();
+                foreach (var index in batch)
+                {
+                    try
+                    {
+                        await using var stream = await client.GetStreamAsync(index, false, ct);
+                        items.Add(await context.StoreBlobAsync(stream, uidls[index], null, ct));
+                    }
+                    catch (Pop3CommandException single)
+                    {
+                        issues.Add(context.Issue(ReceiveErrorCode.MessageUnreadable, $"{e.Message} / {single.Message}", uidl: uidls[index], size: sizes[index]));
+                    }
+                }
+            }
+            foreach (var index in batch.Where(i => sizes[i] > context.Options.MaxMessageSize))
+                issues.Add(context.Issue(ReceiveErrorCode.MessageTooLarge,
+                    $"{sizes[index]:N0} bytes (limit {context.Options.MaxMessageSize:N0}); original stored.", uidl: uidls[index], size: sizes[index]));
+            await context.CommitPop3Async(items, issues, ct);
+        }
+
+        // Deleting happens only for messages whose storing has committed, and only takes effect at QUIT.
+        var due = (await context.DueForDeletionAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        var indexes = Enumerable.Range(0, count).Where(i => due.Contains(uidls[i])).ToList();
+        if (indexes.Count > 0)
+            await client.DeleteMessagesAsync(indexes, ct);
+        await client.DisconnectAsync(quit: true, ct);
+        if (indexes.Count > 0)
+            await context.MarkDeletedAsync([.. indexes.Select(i => uidls[i])], ct);
+    }
+
+    public async Task ProbeAsync(ServerConnection connection, IReadOnlyList<string> folders, TimeSpan timeout, List<ConnectionTestStep> steps, CancellationToken ct)
+    {
+        using var client = new Pop3Client();
+        var certificate = new CertificateObservation();
+        MailConnector.Prepare(client, connection, certificate, timeout);
+        if (!await ProbeSteps.ConnectAsync(client, connection, certificate, steps, ct) || !await ProbeSteps.LoginAsync(client, connection, certificate, steps, ct))
+            return;
+        steps.Add(new ConnectionTestStep(ConnectionSteps.Folders, true, "POP3 has a single mailbox (no folders).", null));
+        var uidl = (client.Capabilities & Pop3Capabilities.UIDL) != 0;
+        steps.Add(new ConnectionTestStep(ConnectionSteps.MessageCount, uidl,
+            uidl ? $"{client.Count:N0} messages on the server." : "The server does not offer UIDL, so messages cannot be fetched exactly once. Use IMAP.",
+            client.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        await client.DisconnectAsync(quit: true, ct);
+    }
+
+    /// <summary>POP3 has no search: reads the headers (TOP) of the newest messages, up to 2,000.</summary>
+    public async Task<IReadOnlyList<ServerMessage>> SearchAsync(ServerConnection connection, IReadOnlyList<string> folders, MissingMailCriteria criteria, TimeSpan timeout, CancellationToken ct)
+    {
+        using var client = new Pop3Client();
+        await MailConnector.ConnectAsync(client, connection, new CertificateObservation(), timeout, ct);
+        var results = new List<ServerMessage>();
+        var count = client.Count;
+        if (count > 0)
+        {
+            var uidls = await client.GetMessageUidsAsync(ct);
+            var sizes = await client.GetMessageSizesAsync(ct);
+            for (var i = count - 1; i >= Math.Max(0, count - 2000) && results.Count < MissingMailCriteria.MaxMatchesPerFolder; i--)
+            {
+                var headers = await client.GetMessageHeadersAsync(i, ct);
+                var from = headers[HeaderId.From];
+                var subject = headers[HeaderId.Subject];
+                DateTimeOffset? date = MimeKit.Utils.DateUtils.TryParse(headers[HeaderId.Date] ?? "", out var d) ? d : null;
+                if (!Matches(criteria, from, subject, date))
+                    continue;
+                var id = headers[HeaderId.MessageId];
+                results.Add(new ServerMessage("POP3", false, null, null, uidls[i],
+                    id is null ? null : MimeKit.Utils.MimeUtils.EnumerateReferences(id).FirstOrDefault() ?? id.Trim('<', '>', ' '),
+                    from, subject, date, sizes[i]));
+            }
+        }
+        await client.DisconnectAsync(quit: true, ct);
+        return results;
+    }
+
+    internal static bool Matches(MissingMailCriteria criteria, string? from, string? subject, DateTimeOffset? date)
+    {
+        if (!string.IsNullOrWhiteSpace(criteria.Sender) && (from is null || !from.Contains(criteria.Sender.Trim(), StringComparison.OrdinalIgnoreCase)))
+            return false;
+        foreach (var word in (criteria.SubjectWords ?? "").Split(' ', '　', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            if (subject is null || !subject.Contains(word, StringComparison.OrdinalIgnoreCase))
+                return false;
+        if (criteria.Since is { } since && date is { } d1 && d1 < since)
+            return false;
+        if (criteria.Before is { } before && date is { } d2 && d2 >= before)
+            return false;
+        return true;
+    }
+}

@@ -1,0 +1,64 @@
+namespace Madoguchi.Core.Receiving;
+
+/// <summary>Stable error codes of receiving, stored on the server row and on per-message issues.</summary>
+public static class ReceiveErrorCode
+{
+    public const string NameLookupFailed = "name_lookup_failed";
+    public const string ConnectionRefused = "connection_refused";
+    public const string TimedOut = "timed_out";
+    public const string NetworkUnreachable = "network_unreachable";
+    public const string ConnectionLost = "connection_lost";
+    public const string CertificateUntrusted = "certificate_untrusted";
+    public const string CertificateNameMismatch = "certificate_name_mismatch";
+    public const string CertificateExpired = "certificate_expired";
+    public const string TlsFailed = "tls_failed";
+    public const string TlsRequired = "tls_required";
+    public const string StartTlsUnsupported = "starttls_unsupported";
+    public const string AuthenticationFailed = "authentication_failed";
+    public const string FolderMissing = "folder_missing";
+    public const string ServerBusy = "server_busy";
+    public const string ProtocolError = "protocol_error";
+    public const string MessageTooLarge = "message_too_large";
+    public const string MessageUnreadable = "message_unreadable";
+    public const string StorageFailed = "storage_failed";
+    public const string LeaseLost = "lease_lost";
+    public const string Busy = "fetch_in_progress";
+    public const string Unknown = "unknown";
+}
+
+/// <summary>Plain text for a code, in Japanese and English.</summary>
+public sealed record ReceiveErrorText(string Code, string Ja, string En);
+
+/// <summary>The one place where receive error codes become words for people.</summary>
+public static class ReceiveErrors
+{
+    private static readonly Dictionary<string, (string Ja, string En)> Texts = new(StringComparer.Ordinal)
+    {
+        [ReceiveErrorCode.NameLookupFailed] = ("サーバ名が見つかりません。受信サーバのホスト名を確認してください。", "The server name could not be found. Check the host name of the receive server."),
+        [ReceiveErrorCode.ConnectionRefused] = ("サーバに接続を拒否されました。ポート番号と、サーバが動いているかを確認してください。", "The server refused the connection. Check the port number and that the mail server is running."),
+        [ReceiveErrorCode.TimedOut] = ("サーバから応答がありません（タイムアウト）。ホスト名・ポート・ファイアウォールを確認してください。", "The server did not answer in time. Check the host name, the port and any firewall in between."),
+        [ReceiveErrorCode.NetworkUnreachable] = ("サーバまでのネットワークに到達できません。", "The network path to the server cannot be reached."),
+        [ReceiveErrorCode.ConnectionLost] = ("受信中に接続が切れました。次回の受信で続きから取得します。", "The connection broke during the transfer. The next fetch continues where this one stopped."),
+        [ReceiveErrorCode.CertificateUntrusted] = ("サーバ証明書が信頼できる認証局によって発行されていません。", "The server's certificate is not issued by a trusted authority."),
+        [ReceiveErrorCode.CertificateNameMismatch] = ("サーバ証明書のホスト名が接続先と一致しません。", "The server's certificate is for a different host name."),
+        [ReceiveErrorCode.CertificateExpired] = ("サーバ証明書の有効期限が切れているか、まだ有効ではありません。", "The server's certificate has expired or is not valid yet."),
+        [ReceiveErrorCode.TlsFailed] = ("暗号化（SSL/TLS）の接続を確立できませんでした。暗号化方式とポートの組み合わせを確認してください。", "A secure (SSL/TLS) connection could not be set up. Check that the security setting matches the port."),
+        [ReceiveErrorCode.TlsRequired] = ("サーバが暗号化（SSL/TLS）を要求しています。暗号化の設定を変更してください。", "The server requires a secure (SSL/TLS) connection. Change the security setting."),
+        [ReceiveErrorCode.StartTlsUnsupported] = ("サーバが STARTTLS に対応していません。暗号化の設定を確認してください。", "The server does not offer STARTTLS. Check the security setting."),
+        [ReceiveErrorCode.AuthenticationFailed] = ("ログインできませんでした。ユーザ名とパスワードを確認してください。", "Sign-in to the mail server failed. Check the user name and password."),
+        [ReceiveErrorCode.FolderMissing] = ("指定したフォルダがサーバにありません。", "A folder set for fetching does not exist on the server."),
+        [ReceiveErrorCode.ServerBusy] = ("サーバが一時的に利用できません。しばらくしてから自動で再試行します。", "The server is busy or unavailable for now. Fetching is retried automatically."),
+        [ReceiveErrorCode.ProtocolError] = ("サーバから想定外の応答がありました。", "The server gave an answer that could not be understood."),
+        [ReceiveErrorCode.MessageTooLarge] = ("上限を超える大きさのメールです。原本は保存しましたが、表示や処理が制限されることがあります。", "The message is larger than the limit. Its original was stored, but it may not be shown or processed in full."),
+        [ReceiveErrorCode.MessageUnreadable] = ("このメールをサーバから取得できませんでした。他のメールの受信は続けています。", "This message could not be read from the server. Other messages are still being fetched."),
+        [ReceiveErrorCode.StorageFailed] = ("受信したメールを保存できませんでした（ディスクまたはデータベース）。", "Received mail could not be saved (disk or database)."),
+        [ReceiveErrorCode.LeaseLost] = ("別のサーバインスタンスが受信を引き継ぎました。", "Another app instance took over fetching this server."),
+        [ReceiveErrorCode.Busy] = ("このサーバは別の処理で受信中です。", "This server is being fetched by another process right now."),
+        [ReceiveErrorCode.Unknown] = ("受信中に予期しないエラーが発生しました。", "An unexpected error happened while fetching."),
+    };
+
+    public static ReceiveErrorText Describe(string code) =>
+        Texts.TryGetValue(code, out var t) ? new ReceiveErrorText(code, t.Ja, t.En) : new ReceiveErrorText(code, Texts[ReceiveErrorCode.Unknown].Ja, Texts[ReceiveErrorCode.Unknown].En);
+
+    public static IReadOnlyCollection<string> KnownCodes => Texts.Keys;
+}
