@@ -5,5 +5,9 @@ namespace Madoguchi.Core.Tickets;
 
 public static class TicketsServiceCollectionExtensions
 {
-    public static IServiceCollection AddTickets(this IServiceCollection services) => services.AddHandlersIn("Madoguchi.Core.Tickets");
+    public static IServiceCollection AddTickets(this IServiceCollection services)
+    {
+        services.AddScoped<Receiving.Missing.IMessageLocator, TicketMessageLocator>();
+        return services.AddHandlersIn("Madoguchi.Core.Tickets");
+    }
 }

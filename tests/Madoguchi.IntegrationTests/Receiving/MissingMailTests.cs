@@ -33,6 +33,28 @@ public sealed class MissingMailTests(DovecotFixture dovecot) : IClassFixture<Dov
     }
 
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task FindMissingMail_StoredMessageInTrash_NamesTicketAndTrash(DatabaseProvider provider)
+    {
+        var user = await dovecot.AddUniqueUserAsync();
+        await dovecot.Server.DeliverAsync(user.Name, DovecotServer.SampleMessage("trashed@example.test", "Refund request"));
+        await using var scenario = await ReceivingScenario.StartAsync(provider);
+        await scenario.AddServerAsync(ReceivingScenario.Imap(dovecot.Server, user));
+        await scenario.FetchNowAsync();
+        var raw = Assert.Single(await scenario.StoredAsync());
+        var location = await scenario.App.WaitForPipelineAsync(raw.Id);
+        var moved = await scenario.Owner.PatchAsJsonAsync($"/api/v1/tickets/{location.TicketId}", new { place = "trash" });
+        Assert.True(moved.IsSuccessStatusCode, await moved.Content.ReadAsStringAsync());
+
+        var found = await FindAsync(scenario, new { subject = "Refund" });
+
+        var item = Assert.Single(found.GetProperty("items").EnumerateArray());
+        Assert.Equal("in_madoguchi", item.GetProperty("place").GetString());
+        var ticket = item.GetProperty("ticket");
+        Assert.Equal(location.TicketId!.Value, ticket.GetProperty("ticketId").GetGuid());
+        Assert.Equal("trash", ticket.GetProperty("place").GetString());
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task FindMissingMail_Pop3_FindsMessageStillWaiting(DatabaseProvider provider)
     {
         var user = await dovecot.AddUniqueUserAsync();
