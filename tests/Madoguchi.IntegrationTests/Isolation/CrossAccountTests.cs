@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Madoguchi.Core.Accounts.Tokens;
 using Madoguchi.Core.Accounts.Users;
 using Madoguchi.Core.Audit;
@@ -195,6 +196,60 @@ public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixtur
             Assert.Equal(HttpStatusCode.Forbidden, (await w.AOwner.GetAsync("/api/v1/operator/accounts")).StatusCode),
         ["POST /api/v1/operator/users/{id:guid}/unlock"] = async () =>
             Assert.Equal(HttpStatusCode.Forbidden, (await w.AOwner.PostAsync($"/api/v1/operator/users/{w.BLocked.Id}/unlock", null)).StatusCode),
+        ["GET /api/v1/inboxes/{id:guid}/receive-servers"] = async () =>
+        {
+            await (await w.AOwner.GetAsync($"/api/v1/inboxes/{w.BInbox.Id}/receive-servers")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+            var mine = await (await w.AOwner.GetAsync($"/api/v1/inboxes/{w.AInbox.Id}/receive-servers")).ReadAsync<JsonElement>();
+            Assert.DoesNotContain(w.BServerId.ToString(), mine.GetRawText(), StringComparison.OrdinalIgnoreCase);
+        },
+        ["POST /api/v1/inboxes/{id:guid}/receive-servers"] = async () =>
+            await (await w.AOwner.PostAsJsonAsync($"/api/v1/inboxes/{w.BInbox.Id}/receive-servers", ServerBody("a-into-b")))
+                .AssertProblemAsync(HttpStatusCode.NotFound, "not_found"),
+        ["PATCH /api/v1/inboxes/{id:guid}/receive-servers/{serverId:guid}"] = async () =>
+        {
+            await (await w.AOwner.PatchAsJsonAsync($"/api/v1/inboxes/{w.BInbox.Id}/receive-servers/{w.BServerId}", new { host = "evil.example" }))
+                .AssertStatusAsync(HttpStatusCode.NotFound);
+            await (await w.AOwner.PatchAsJsonAsync($"/api/v1/inboxes/{w.AInbox.Id}/receive-servers/{w.BServerId}", new { host = "evil.example" }))
+                .AssertStatusAsync(HttpStatusCode.NotFound);
+        },
+        ["DELETE /api/v1/inboxes/{id:guid}/receive-servers/{serverId:guid}"] = async () =>
+        {
+            await (await w.AOwner.DeleteAsync($"/api/v1/inboxes/{w.BInbox.Id}/receive-servers/{w.BServerId}")).AssertStatusAsync(HttpStatusCode.NotFound);
+            await (await w.AOwner.DeleteAsync($"/api/v1/inboxes/{w.AInbox.Id}/receive-servers/{w.BServerId}")).AssertStatusAsync(HttpStatusCode.NotFound);
+        },
+        ["POST /api/v1/inboxes/{id:guid}/receive-servers/{serverId:guid}/test"] = async () =>
+        {
+            await (await w.AOwner.PostAsync($"/api/v1/inboxes/{w.BInbox.Id}/receive-servers/{w.BServerId}/test", null)).AssertStatusAsync(HttpStatusCode.NotFound);
+            await (await w.AOwner.PostAsync($"/api/v1/inboxes/{w.AInbox.Id}/receive-servers/{w.BServerId}/test", null)).AssertStatusAsync(HttpStatusCode.NotFound);
+        },
+        ["POST /api/v1/inboxes/{id:guid}/fetch"] = async () =>
+            await (await w.AOwner.PostAsync($"/api/v1/inboxes/{w.BInbox.Id}/fetch", null)).AssertStatusAsync(HttpStatusCode.NotFound),
+        ["GET /api/v1/inboxes/{id:guid}/receive-status"] = async () =>
+            await (await w.AOwner.GetAsync($"/api/v1/inboxes/{w.BInbox.Id}/receive-status")).AssertStatusAsync(HttpStatusCode.NotFound),
+        ["POST /api/v1/inboxes/{id:guid}/missing-mail"] = async () =>
+            await (await w.AOwner.PostAsJsonAsync($"/api/v1/inboxes/{w.BInbox.Id}/missing-mail", new { subject = "B" })).AssertStatusAsync(HttpStatusCode.NotFound),
+        ["GET /api/v1/tickets"] = async () =>
+        {
+            await (await w.AOwner.GetAsync($"/api/v1/tickets?inbox={w.BInbox.Id}")).AssertStatusAsync(HttpStatusCode.NotFound);
+            foreach (var place in new[] { "inbox", "trash", "spam" })
+            {
+                var tickets = await (await w.AOwner.GetAsync($"/api/v1/tickets?place={place}&limit=200")).ReadAsync<JsonElement>();
+                Assert.DoesNotContain(w.BTicketId.ToString(), tickets.GetRawText(), StringComparison.OrdinalIgnoreCase);
+            }
+        },
+        ["GET /api/v1/tickets/{id:guid}"] = async () =>
+            await (await w.AOwner.GetAsync($"/api/v1/tickets/{w.BTicketId}")).AssertStatusAsync(HttpStatusCode.NotFound),
+        ["PATCH /api/v1/tickets/{id:guid}"] = async () =>
+            await (await w.AOwner.PatchAsJsonAsync($"/api/v1/tickets/{w.BTicketId}", new { status = "closed", place = "trash" })).AssertStatusAsync(HttpStatusCode.NotFound),
+        ["GET /api/v1/messages/{id:guid}/raw"] = async () =>
+            await (await w.AOwner.GetAsync($"/api/v1/messages/{w.BMessageId}/raw")).AssertStatusAsync(HttpStatusCode.NotFound),
+        ["GET /api/v1/messages/{id:guid}/attachments/{attachmentId:guid}"] = async () =>
+            await (await w.AOwner.GetAsync($"/api/v1/messages/{w.BMessageId}/attachments/{w.BAttachmentId}")).AssertStatusAsync(HttpStatusCode.NotFound),
+    };
+
+    private static object ServerBody(string username) => new
+    {
+        protocol = "imap", host = "127.0.0.1", port = 9, security = "none", username, password = "secret-password", folders = new[] { "INBOX" },
     };
 
     private static async Task AssertNoneOfBAsync(HttpClient client, World w)
@@ -209,7 +264,8 @@ public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixtur
     /// <summary>Account A (the one asking) and account B (whose data must stay out of reach), with one of everything in B.</summary>
     private sealed record World(
         TestAccount A, HttpClient AOwner, HttpClient AMember, InboxView AInbox,
-        TestAccount B, HttpClient BOwner, HttpClient BSession, UserView BUser, UserView BSecondOwner, UserView BLocked, UserView BInvited, InboxView BInbox, Guid BTokenId)
+        TestAccount B, HttpClient BOwner, HttpClient BSession, UserView BUser, UserView BSecondOwner, UserView BLocked, UserView BInvited, InboxView BInbox, Guid BTokenId,
+        Guid BServerId, Guid BTicketId, Guid BMessageId, Guid BAttachmentId)
     {
         public IReadOnlyList<Guid> BUserIds => [B.Owner.Id, BUser.Id, BSecondOwner.Id, BLocked.Id, BInvited.Id];
 
@@ -231,8 +287,18 @@ public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixtur
             var bInbox = await (await bOwner.PostAsJsonAsync("/api/v1/inboxes", new { name = "B の受信箱" })).ReadAsync<InboxView>(HttpStatusCode.Created);
             await (await bOwner.PutAsJsonAsync($"/api/v1/inboxes/{bInbox.Id}/roles/{bUser.Id}", new { role = "operator" })).AssertStatusAsync(HttpStatusCode.NoContent);
             var bToken = await (await bOwner.PostAsJsonAsync("/api/v1/me/tokens", new { name = "B token" })).ReadAsync<CreatedApiToken>();
-            return new World(a, aOwner, aMember, aInbox, b, bOwner, bSession, bUser, bSecondOwner, bLocked, bInvited, bInbox, bToken.Token.Id);
+            var bServer = await (await bOwner.PostAsJsonAsync($"/api/v1/inboxes/{bInbox.Id}/receive-servers", ServerBody("b-user"))).ReadAsync<JsonElement>(HttpStatusCode.Created);
+            var bMail = await app.ReceiveAsync(bInbox.Id, MailWithAttachment());
+            var bAttachment = await app.WithDbAsync(db => db.TicketAttachments.Where(x => x.TicketMessageId == bMail.TicketMessageId).Select(x => x.Id).SingleAsync());
+            return new World(a, aOwner, aMember, aInbox, b, bOwner, bSession, bUser, bSecondOwner, bLocked, bInvited, bInbox, bToken.Token.Id,
+                bServer.GetProperty("id").GetGuid(), bMail.TicketId!.Value, bMail.TicketMessageId!.Value, bAttachment);
         }
+
+        private static string MailWithAttachment() => string.Join("\r\n",
+            "From: customer@example.com", "To: support@example.jp", "Subject: B account mail", "Message-ID: <b-secret@example.com>",
+            "MIME-Version: 1.0", "Content-Type: multipart/mixed; boundary=\"b\"", "", "--b", "Content-Type: text/plain; charset=UTF-8", "",
+            "B only.", "--b", "Content-Type: application/pdf; name=\"b.pdf\"", "Content-Disposition: attachment; filename=\"b.pdf\"",
+            "Content-Transfer-Encoding: base64", "", "JVBERi0xLjQK", "--b--", "");
 
         /// <summary>Everything of B that A must not be able to change, as one comparable string.</summary>
         public Task<string> SnapshotOfBAsync() => A.App.WithDbAsync(async db =>
@@ -247,7 +313,11 @@ public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixtur
             var tokens = await db.ApiTokens.AsNoTracking().Where(t => ids.Contains(t.UserId)).OrderBy(t => t.Id).Select(t => $"{t.Id}|{t.UserId}").ToListAsync();
             var audit = await db.AuditEntries.AsNoTracking().Where(e => e.AccountId == B.Id).CountAsync();
             var account = await db.Accounts.AsNoTracking().Where(x => x.Id == B.Id).Select(x => $"{x.Name}|{x.OwnershipStamp}").SingleAsync();
-            return string.Join("\n", [account, .. users, .. inboxes, .. roles, .. tokens, $"audit entries: {audit}"]);
+            var servers = await db.ReceiveServers.AsNoTracking().Where(x => x.AccountId == B.Id).OrderBy(x => x.Id)
+                .Select(x => $"{x.Id}|{x.Host}|{x.Port}|{x.Username}|{x.ProtectedPassword}").ToListAsync();
+            var tickets = await db.Tickets.AsNoTracking().Where(t => t.AccountId == B.Id).OrderBy(t => t.Id)
+                .Select(t => $"{t.Id}|{t.Status}|{t.Place}|{t.MessageCount}").ToListAsync();
+            return string.Join("\n", [account, .. users, .. inboxes, .. roles, .. tokens, .. servers, .. tickets, $"audit entries: {audit}"]);
         });
     }
 }
