@@ -11,6 +11,13 @@ public interface IBlobStore
 
     Task<BlobRef> PutAsync(ReadOnlyMemory<byte> content, CancellationToken ct);
 
+    /// <summary>Writes a blob without waiting for the disk: it is durable only once <see cref="SyncAsync"/> has returned.
+    /// For writers of many blobs at once (the inbound pipeline's attachments), which then pay one flush instead of two per blob.</summary>
+    Task<BlobRef> PutDeferredAsync(ReadOnlyMemory<byte> content, CancellationToken ct);
+
+    /// <summary>Makes every blob written so far with <see cref="PutDeferredAsync"/> durable.</summary>
+    Task SyncAsync(CancellationToken ct);
+
     /// <summary>Opens a blob for reading; throws <see cref="FileNotFoundException"/> when it does not exist.</summary>
     Stream OpenRead(string hash);
 

@@ -6,6 +6,7 @@ using Madoguchi.Core.Tickets;
 using Madoguchi.Testing.App;
 using Madoguchi.Web.Cli;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static Madoguchi.IntegrationTests.Tickets.TicketTestData;
 using static Madoguchi.Testing.App.InboundMail;
 
@@ -172,6 +173,36 @@ public sealed class InboundPipelineTests
         Assert.Equal(TicketPlace.Spam, location.Place);
         Assert.Equal(TicketStatus.Open, location.Status);
         Assert.Empty(foreign);
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task OneBatch_BrokenOriginalAmongOthers_OthersStoredAndThreaded_ErrorRecorded(DatabaseProvider provider)
+    {
+        await using var app = await MadoguchiApp.StartAsync(provider, new Dictionary<string, string?> { ["Madoguchi:InboundPipeline:RunWorker"] = "false" });
+        var account = await app.CreateAccountAsync();
+        var inbox = await account.CreateInboxAsync();
+        var otherInbox = await account.CreateInboxAsync();
+        var first = Id();
+        var at = DateTime.UtcNow;
+        var parent = await app.StoreOriginalAsync(inbox.Id, System.Text.Encoding.UTF8.GetBytes(Eml(first)), at);
+        var broken = await app.StoreOriginalAsync(inbox.Id, System.Text.Encoding.UTF8.GetBytes(Eml(Id())), at.AddSeconds(1));
+        var reply = await app.StoreOriginalAsync(inbox.Id, System.Text.Encoding.UTF8.GetBytes(Eml(Id(), inReplyTo: first)), at.AddSeconds(2));
+        var elsewhere = await app.StoreOriginalAsync(otherInbox.Id, System.Text.Encoding.UTF8.GetBytes(Eml(Id(), inReplyTo: first)), at.AddSeconds(3));
+        // The broken original's blob is gone: reading it fails, and only it may fail.
+        await app.WithDbAsync(db => db.RawMessages.Where(r => r.Id == broken).ExecuteUpdateAsync(s => s.SetProperty(r => r.BlobHash, new string('0', 64))));
+
+        var counts = await app.Services.GetRequiredService<Core.Receiving.Pipeline.InboundBatchRunner>()
+            .RunAsync([parent, broken, reply, elsewhere], CancellationToken.None);
+
+        Assert.Equal(new Core.Receiving.Pipeline.PipelineRunCounts(3, 3, 0, 1), counts);
+        var located = await app.WithDbAsync(db => new LocateStoredMessageQuery(db).HandleAsync(account.Id, [parent, broken, reply, elsewhere], CancellationToken.None));
+        var byRaw = located.ToDictionary(l => l.RawMessageId);
+        Assert.Equal(byRaw[parent].TicketId, byRaw[reply].TicketId);
+        Assert.NotEqual(byRaw[parent].TicketId, byRaw[elsewhere].TicketId);
+        Assert.Null(byRaw[broken].TicketId);
+        Assert.NotNull(byRaw[broken].ProcessingError);
+        var usage = await app.WithDbAsync(db => db.AccountStorageUsages.AsNoTracking().SingleAsync(u => u.AccountId == account.Id));
+        Assert.Equal(3, usage.MessageCount);
     }
 
     private static Task<string> Snapshot(MadoguchiApp app, Guid accountId) => app.WithDbAsync(async db =>

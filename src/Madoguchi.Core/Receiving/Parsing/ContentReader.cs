@@ -1,3 +1,4 @@
+using System.Buffers;
 using MimeKit;
 
 namespace Madoguchi.Core.Receiving.Parsing;
@@ -6,18 +7,24 @@ namespace Madoguchi.Core.Receiving.Parsing;
 /// characters, which is right for reading but must not go unmentioned).</summary>
 internal static class ContentReader
 {
+    private static readonly SearchValues<byte> Base64Text = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/ \t\r\n"u8);
+    private static readonly SearchValues<byte> PaddingText = SearchValues.Create("= \t\r\n"u8);
+
     public static byte[] Decode(MimePart part, List<string> problems)
     {
         if (part.Content is null)
             return [];
 
-        using var decoded = new MemoryStream();
+        // Decoded content is never longer than encoded (base64, quoted-printable) or the same (7bit, 8bit, binary):
+        // sized once, the stream never regrows.
+        var encoded = part.Content.Stream is { CanSeek: true } s ? s.Length : 0;
+        using var decoded = new MemoryStream((int)Math.Min(encoded, Array.MaxLength));
         part.Content.DecodeTo(decoded);
 
         if (part.Content.Encoding == ContentEncoding.Base64 && part.Content.Stream is { CanSeek: true } raw && !IsCleanBase64(raw))
             problems.Add("Some base64-encoded content is damaged, so part of an attachment or body may be wrong.");
 
-        return decoded.ToArray();
+        return decoded.TryGetBuffer(out var buffer) && buffer.Offset == 0 && buffer.Count == buffer.Array!.Length ? buffer.Array : decoded.ToArray();
     }
 
     private static bool IsCleanBase64(Stream encoded)
@@ -34,29 +41,39 @@ internal static class ContentReader
         }
     }
 
+    /// <summary>Vectorized: only the alphabet and white space, then nothing but padding once padding starts.</summary>
     private static bool ScanBase64(Stream encoded)
     {
         var padding = false;
-        var buffer = new byte[8192];
-        int n;
-        while ((n = encoded.Read(buffer, 0, buffer.Length)) > 0)
+        var buffer = ArrayPool<byte>.Shared.Rent(16384);
+        try
         {
-            foreach (var b in buffer.AsSpan(0, n))
+            int n;
+            while ((n = encoded.Read(buffer, 0, buffer.Length)) > 0)
             {
-                if (b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
-                    continue;
-                if (b == '=')
+                var span = buffer.AsSpan(0, n);
+                if (!padding)
                 {
+                    var other = span.IndexOfAnyExcept(Base64Text);
+                    if (other < 0)
+                        continue;
+                    // A byte outside the alphabet.
+                    if (span[other] != '=')
+                        return false;
                     padding = true;
-                    continue;
+                    span = span[other..];
                 }
 
-                // Data after padding, or a byte outside the alphabet.
-                if (padding || !(b is >= (byte)'A' and <= (byte)'Z' or >= (byte)'a' and <= (byte)'z' or >= (byte)'0' and <= (byte)'9' or (byte)'+' or (byte)'/'))
+                // Data after padding.
+                if (span.IndexOfAnyExcept(PaddingText) >= 0)
                     return false;
             }
-        }
 
-        return true;
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using MimeKit;
@@ -58,7 +59,7 @@ public sealed class MessageParser
 
     private static ParsedMessage ParseMime(ReadOnlyMemory<byte> raw)
     {
-        using var stream = new MemoryStream(HeaderBlockUnfolder.UnfoldIfExcessive(raw).ToArray(), writable: false);
+        using var stream = ReadOnlyStream(HeaderBlockUnfolder.UnfoldIfExcessive(raw));
         var message = new MimeParser(Options, stream, MimeFormat.Entity).ParseMessage();
         var headers = message.Headers;
         var problems = new List<string>();
@@ -89,6 +90,12 @@ public sealed class MessageParser
             ReadProblem = problems.Count == 0 ? null : string.Join(" ", problems.Distinct()),
         };
     }
+
+    /// <summary>Wraps the caller's array instead of copying the whole message (the pipeline hands us one array per original).</summary>
+    private static MemoryStream ReadOnlyStream(ReadOnlyMemory<byte> bytes) =>
+        MemoryMarshal.TryGetArray(bytes, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(bytes.ToArray(), writable: false);
 
     /// <summary>Headers unreadable: keep a stable id and show the bytes as text, so nothing is silently lost.</summary>
     private static ParsedMessage Unreadable(ReadOnlyMemory<byte> raw, string problem)

@@ -6,6 +6,8 @@ internal sealed class AutoReplyDetectionStep : IInboundStep
 {
     public int Order => InboundStepOrder.AutoReplyDetection;
 
+    public InboundStepPhase Phase => InboundStepPhase.Prepare;
+
     public Task RunAsync(InboundMessage message, CancellationToken ct)
     {
         message.IsAutomatic = message.Parsed.AutoReply.IsAutomatic;

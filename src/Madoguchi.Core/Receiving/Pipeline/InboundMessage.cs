@@ -1,5 +1,6 @@
 using Madoguchi.Core.Receiving.Parsing;
 using Madoguchi.Core.Receiving.Storage;
+using Madoguchi.Core.Storage;
 using Madoguchi.Core.Tickets;
 
 namespace Madoguchi.Core.Receiving.Pipeline;
@@ -16,6 +17,12 @@ public sealed class InboundMessage(RawMessage raw, ReadOnlyMemory<byte> bytes)
     /// <summary>Set by the parse step.</summary>
     public ParsedMessage Parsed { get; set; } = null!;
 
+    /// <summary>False when the batch runner knows no earlier run made a message of it (saves looking).</summary>
+    public bool MayHavePrevious { get; init; } = true;
+
+    /// <summary>Set by the attachment blob step: the blob of each parsed attachment, in the same order.</summary>
+    public IReadOnlyList<BlobRef> AttachmentBlobs { get; set; } = [];
+
     /// <summary>The ticket message an earlier run made from this original; the pipeline replaces it instead of adding another.</summary>
     public TicketMessage? Previous { get; set; }
 
@@ -24,6 +31,9 @@ public sealed class InboundMessage(RawMessage raw, ReadOnlyMemory<byte> bytes)
 
     /// <summary>Where a new ticket goes: the inbox, or 迷惑メール when the server flagged the message as spam.</summary>
     public TicketPlace Place { get; set; } = TicketPlace.Inbox;
+
+    /// <summary>Message-IDs threading looks for, best first (set by threading for the whole batch at once).</summary>
+    public IReadOnlyList<string>? ThreadCandidates { get; set; }
 
     /// <summary>The existing ticket this message replies to, when threading found one.</summary>
     public Guid? ThreadTicketId { get; set; }

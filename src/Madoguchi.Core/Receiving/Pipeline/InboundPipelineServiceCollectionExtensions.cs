@@ -17,10 +17,12 @@ public static class InboundPipelineServiceCollectionExtensions
         services.AddScoped<IInboundStep, ParseStep>();
         services.AddScoped<IInboundStep, AutoReplyDetectionStep>();
         services.AddScoped<IInboundStep, SpamVerdictStep>();
+        services.AddScoped<IInboundStep, AttachmentBlobStep>();
         services.AddScoped<IInboundStep, ThreadingStep>();
         services.AddScoped<IInboundStep, StoreStep>();
         services.AddScoped<IInboundStep, StorageUsageStep>();
         services.AddScoped<PendingStorageUsage>();
+        services.AddScoped<ThreadIndex>();
         services.AddScoped<InboundPipeline>();
         services.AddSingleton<InboundBatchRunner>();
         services.AddHandlersIn("Madoguchi.Core.Receiving.Pipeline");

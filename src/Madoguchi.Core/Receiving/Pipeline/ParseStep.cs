@@ -7,6 +7,8 @@ internal sealed class ParseStep(MessageParser parser) : IInboundStep
 {
     public int Order => InboundStepOrder.Parse;
 
+    public InboundStepPhase Phase => InboundStepPhase.Prepare;
+
     public Task RunAsync(InboundMessage message, CancellationToken ct)
     {
         message.Parsed = parser.Parse(message.Bytes);

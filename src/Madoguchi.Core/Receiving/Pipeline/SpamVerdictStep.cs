@@ -7,6 +7,8 @@ internal sealed class SpamVerdictStep : IInboundStep
 {
     public int Order => InboundStepOrder.SpamVerdict;
 
+    public InboundStepPhase Phase => InboundStepPhase.Prepare;
+
     public Task RunAsync(InboundMessage message, CancellationToken ct)
     {
         message.Place = message.Parsed.SpamFlagged ? TicketPlace.Spam : TicketPlace.Inbox;

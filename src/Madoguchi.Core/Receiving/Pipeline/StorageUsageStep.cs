@@ -10,6 +10,8 @@ internal sealed class StorageUsageStep(PendingStorageUsage usage) : IInboundStep
 {
     public int Order => InboundStepOrder.StorageUsage;
 
+    public InboundStepPhase Phase => InboundStepPhase.Transaction;
+
     public Task RunAsync(InboundMessage message, CancellationToken ct)
     {
         usage.Add(message.Raw.AccountId, message.AddedBytes, message.AddedMessages);

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Madoguchi.Core.Data;
 using Madoguchi.Core.Receiving.Parsing;
-using Madoguchi.Core.Storage;
 using Madoguchi.Core.Tickets;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,13 +8,15 @@ namespace Madoguchi.Core.Receiving.Pipeline;
 
 /// <summary>Writes the ticket, the message and its attachments. A new message opens a ticket or joins the one threading
 /// found, and puts it back in 未対応; re-running on an original replaces its message in place (same id, same ticket).</summary>
-internal sealed class StoreStep(MadoguchiDbContext db, IBlobStore blobs) : IInboundStep
+internal sealed class StoreStep(MadoguchiDbContext db, ThreadIndex threads) : IInboundStep
 {
     private const int MaxSubject = 1000;
     private const int MaxName = 300;
     private const int MaxAddress = 320;
 
     public int Order => InboundStepOrder.Store;
+
+    public InboundStepPhase Phase => InboundStepPhase.Transaction;
 
     public async Task RunAsync(InboundMessage message, CancellationToken ct)
     {
@@ -74,7 +75,7 @@ internal sealed class StoreStep(MadoguchiDbContext db, IBlobStore blobs) : IInbo
         for (var i = 0; i < parsed.Attachments.Count; i++)
         {
             var part = parsed.Attachments[i];
-            var blob = await blobs.PutAsync(part.Content, ct);
+            var blob = message.AttachmentBlobs[i];
             attachments.Add(new TicketAttachment
             {
                 TicketMessageId = stored.Id,
@@ -105,6 +106,8 @@ internal sealed class StoreStep(MadoguchiDbContext db, IBlobStore blobs) : IInbo
 
         message.Ticket = ticket;
         message.Stored = stored;
+        // Later messages of the same batch may reply to this one before it is saved.
+        threads.Add(stored.InboxId, stored.MessageIdHeader, ticket.Id);
     }
 
     /// <summary>Every received message puts its ticket back in 未対応. A reply to a ticket in ゴミ箱 brings it back to the
