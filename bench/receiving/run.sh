@@ -7,8 +7,9 @@ n="${1:-10000}"
 mailbox="${MADOGUCHI_BENCH_MAILBOX:-/var/tmp/madoguchi-bench-mailbox-$n}"
 command -v mbsync >/dev/null || { echo "mbsync missing: apt-get install -y isync" >&2; exit 1; }
 if [ ! -f "$mailbox/manifest.jsonl" ]; then
-  python3 "$root/../shared/tools/gen-mailbox.py" -n "$n" --out "$mailbox" 2>/dev/null \
-    || python3 /work/shared/tools/gen-mailbox.py -n "$n" --out "$mailbox"
+  generator="$root/../shared/tools/gen-mailbox.py"
+  [ -f "$generator" ] || { echo "The mailbox generator $generator is missing: it lives in ../shared beside the clone." >&2; exit 1; }
+  python3 "$generator" -n "$n" --out "$mailbox"
 fi
 dotnet build "$root/src/Madoguchi.Web" -c Release -v q -nologo >/dev/null
 dotnet build "$root/bench/Madoguchi.Bench" -c Release -v q -nologo >/dev/null
