@@ -33,30 +33,50 @@ public sealed class FileBlobStore(IOptions<StorageLocationOptions> location) : I
 
     public async Task<BlobRef> PutAsync(Stream content, CancellationToken ct)
     {
-        var temp = TempPath();
-        string hash;
-        long size;
-        await using (var file = OpenTemp(temp))
-        using (var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+        var (temp, hash, size) = await WriteTempAsync(content, flush: true, ct);
+        var path = PathOf(hash);
+        if (File.Exists(path))
         {
-            var buffer = new byte[81920];
-            int read;
-            while ((read = await content.ReadAsync(buffer, ct)) > 0)
-            {
-                sha.AppendData(buffer, 0, read);
-                await file.WriteAsync(buffer.AsMemory(0, read), ct);
-            }
-            file.Flush(flushToDisk: true);
-            size = file.Length;
-            hash = Convert.ToHexStringLower(sha.GetHashAndReset());
+            File.Delete(temp);
+            if (Interlocked.Read(ref _deferredWrites) > 0)
+                SyncFileSystem();
+            return new BlobRef(hash, size);
         }
+        return Commit(temp, path, hash, size);
+    }
+
+    public async Task<BlobRef> PutDeferredAsync(Stream content, CancellationToken ct)
+    {
+        if (!OperatingSystem.IsLinux())
+            return await PutAsync(content, ct);
+        Interlocked.Increment(ref _deferredWrites);
+        var (temp, hash, size) = await WriteTempAsync(content, flush: false, ct);
         var path = PathOf(hash);
         if (File.Exists(path))
         {
             File.Delete(temp);
             return new BlobRef(hash, size);
         }
-        return Commit(temp, path, hash, size);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.Move(temp, path, overwrite: true);
+        return new BlobRef(hash, size);
+    }
+
+    private async Task<(string Temp, string Hash, long Size)> WriteTempAsync(Stream content, bool flush, CancellationToken ct)
+    {
+        var temp = TempPath();
+        await using var file = OpenTemp(temp);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await content.ReadAsync(buffer, ct)) > 0)
+        {
+            sha.AppendData(buffer, 0, read);
+            await file.WriteAsync(buffer.AsMemory(0, read), ct);
+        }
+        if (flush)
+            file.Flush(flushToDisk: true);
+        return (temp, Convert.ToHexStringLower(sha.GetHashAndReset()), file.Length);
     }
 
     /// <summary>Same temporary file and rename as <see cref="PutAsync(ReadOnlyMemory{byte}, CancellationToken)"/>, without

@@ -15,6 +15,9 @@ public interface IBlobStore
     /// For writers of many blobs at once (the inbound pipeline's attachments), which then pay one flush instead of two per blob.</summary>
     Task<BlobRef> PutDeferredAsync(ReadOnlyMemory<byte> content, CancellationToken ct);
 
+    /// <summary>The streaming form of <see cref="PutDeferredAsync(ReadOnlyMemory{byte}, CancellationToken)"/>, for fetched originals.</summary>
+    Task<BlobRef> PutDeferredAsync(Stream content, CancellationToken ct);
+
     /// <summary>Makes every blob written so far with <see cref="PutDeferredAsync"/> durable.</summary>
     Task SyncAsync(CancellationToken ct);
 

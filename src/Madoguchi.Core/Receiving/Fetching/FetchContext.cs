@@ -103,6 +103,8 @@ public sealed class FetchContext(
 
     private async Task CommitAsync(IReadOnlyList<FetchedOriginal> items, IReadOnlyList<FetchIssue> issues, CancellationToken ct, (string Folder, long UidValidity, long LastUid)? imap)
     {
+        // Raw first: one flush makes the whole batch of originals durable before any row points at them.
+        await blobs.SyncAsync(ct);
         for (var attempt = 1; ; attempt++)
         {
             db.ChangeTracker.Clear();

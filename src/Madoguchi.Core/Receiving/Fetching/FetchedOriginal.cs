@@ -37,7 +37,8 @@ internal static class MessageIdReader
             messageId = await ReadAsync(stream, ct);
             stream.Position = start;
         }
-        var blob = await blobs.PutAsync(stream, ct);
+        // Durable only after the batch's IBlobStore.SyncAsync, which FetchContext calls before it commits the rows.
+        var blob = await blobs.PutDeferredAsync(stream, ct);
         if (!stream.CanSeek)
         {
             await using var stored = blobs.OpenRead(blob.Hash);
