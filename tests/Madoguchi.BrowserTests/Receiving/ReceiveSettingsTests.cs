@@ -55,6 +55,20 @@ public sealed class ReceiveSettingsTests(BrowserFixture fixture, ITestOutputHelp
         await Expect(form.GetByLabel("ポート", new() { Exact = true })).ToHaveValueAsync("993");
         await form.GetByLabel("暗号化", new() { Exact = true }).SelectOptionAsync("none");
         await Expect(form.GetByLabel("ポート", new() { Exact = true })).ToHaveValueAsync("143");
+        // The certificate check is on by default; turning it off warns (only meaningful with encryption).
+        await form.GetByLabel("暗号化", new() { Exact = true }).SelectOptionAsync("tls");
+        await Expect(form.GetByLabel("ポート", new() { Exact = true })).ToHaveValueAsync("993");
+        await Expect(form.GetByLabel("サーバ証明書を確認する")).ToBeCheckedAsync();
+        await form.GetByLabel("サーバ証明書を確認する").UncheckAsync();
+        await Expect(form.GetByTestId("certificate-warning")).ToBeVisibleAsync();
+        await form.GetByLabel("サーバ証明書を確認する").CheckAsync();
+        await form.GetByLabel("暗号化", new() { Exact = true }).SelectOptionAsync("none");
+        // Validation speaks Japanese.
+        await form.GetByLabel("サーバ名 (ホスト)").FillAsync("mail server!");
+        await form.GetByLabel("ユーザ名", new() { Exact = true }).FillAsync(mailbox.Name);
+        await form.GetByLabel("パスワード", new() { Exact = true }).FillAsync(mailbox.Password);
+        await form.GetByRole(AriaRole.Button, new() { Name = "保存する" }).ClickAsync();
+        await Expect(form.GetByTestId("receive-form-error")).ToHaveTextAsync("サーバ名は mail.example.co.jp のようなホスト名か IP アドレスで入力してください。");
         await form.GetByLabel("サーバ名 (ホスト)").FillAsync(dovecot.Host);
         await form.GetByLabel("ポート", new() { Exact = true }).FillAsync(dovecot.ImapPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await form.GetByLabel("ユーザ名", new() { Exact = true }).FillAsync(mailbox.Name);
