@@ -135,6 +135,20 @@ public sealed class ReceiveSettingsTests(BrowserFixture fixture, ITestOutputHelp
         await mark.ClickAsync();
         await page.WaitForURLAsync($"**/inboxes/{inbox.Id}/settings/receive");
 
+        // SSL/TLS with the certificate check on: the test CA of the Dovecot fixture is not trusted, and the TLS step says so.
+        await card.GetByRole(AriaRole.Button, new() { Name = "を編集" }).ClickAsync();
+        await form.GetByLabel("暗号化", new() { Exact = true }).SelectOptionAsync("tls");
+        await form.GetByLabel("ポート", new() { Exact = true }).FillAsync(dovecot.ImapsPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await form.GetByRole(AriaRole.Button, new() { Name = "保存する" }).ClickAsync();
+        await Expect(form).ToHaveCountAsync(0);
+        await card.GetByRole(AriaRole.Button, new() { Name = "接続テスト" }).ClickAsync();
+        await Expect(test).ToHaveAttributeAsync("data-ok", "false");
+        var tls = test.Locator("[data-step='tls']");
+        await Expect(tls).ToHaveAttributeAsync("data-ok", "false");
+        await Expect(tls).ToContainTextAsync("サーバ証明書");
+        await Expect(tls.GetByRole(AriaRole.Img, new() { Name = "失敗" })).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Screenshots.PathFor("receive-test-certificate-ja"), FullPage = true });
+
         // An オペレータ of the inbox sees neither the mark nor the settings.
         await using var operatorSession = await fixture.NewSessionAsync();
         await operatorSession.SignInAsync(operatorUser.Email, MadoguchiApp.DefaultPassword);
