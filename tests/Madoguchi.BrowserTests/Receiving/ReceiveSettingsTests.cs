@@ -110,6 +110,7 @@ public sealed class ReceiveSettingsTests(BrowserFixture fixture, ITestOutputHelp
         await Expect(match).ToHaveCountAsync(1);
         await Expect(match).ToHaveAttributeAsync("data-place", "in_server_spam");
         await Expect(match).ToContainTextAsync("受信サーバの迷惑メールフォルダ (Junk) にあります");
+        await page.ScreenshotAsync(new() { Path = Screenshots.PathFor("missing-mail-junk-ja"), FullPage = true });
         // The fetched one is already in Madoguchi, with a link to its ticket.
         await page.GetByLabel("件名に含まれる語").FillAsync("4711");
         await page.GetByRole(AriaRole.Button, new() { Name = "検索" }).ClickAsync();
@@ -159,6 +160,13 @@ public sealed class ReceiveSettingsTests(BrowserFixture fixture, ITestOutputHelp
         await Expect(operatorSession.Page.GetByTestId("receive-settings-link")).ToHaveCountAsync(0);
         await operatorSession.Page.GotoAsync($"/inboxes/{inbox.Id}/settings/receive");
         await Expect(operatorSession.Page.GetByTestId("receive-refused")).ToContainTextAsync("受信設定を表示・変更できるのは、この受信箱の管理者とアカウントオーナーだけです。");
+
+        // Deleting the server asks first; mail already received stays.
+        await card.GetByRole(AriaRole.Button, new() { Name = "を削除" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "削除する" }).ClickAsync();
+        await Expect(page.GetByTestId("no-receive-servers")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "サポート の受信エラー" })).ToHaveCountAsync(0);
+        await ExpectTicketAsync(page, inbox.Id, "Invoice 4711 question");
         output.WriteLine($"Done after {watch.ElapsedMilliseconds} ms");
     }
 
