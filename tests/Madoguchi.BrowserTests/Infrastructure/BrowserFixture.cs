@@ -15,6 +15,8 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // Expectations wait as long as actions do: on a loaded 2-core machine a reload can take longer than Playwright's 5 s.
+        Assertions.SetDefaultExpectTimeout(15_000);
         var appStarting = MadoguchiApp.StartAsync(DatabaseProvider.Sqlite, kestrel: true);
         _playwright = await Playwright.CreateAsync();
         Browser = await LaunchAsync(_playwright);
