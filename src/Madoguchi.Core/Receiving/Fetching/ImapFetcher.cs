@@ -50,7 +50,10 @@ public sealed class ImapFetcher : IMailFetcher
         foreach (var listed in waiting.Chunk(context.Options.BatchSize))
         {
             var summaries = await folder.FetchAsync(listed, MessageSummaryItems.UniqueId | MessageSummaryItems.Size, ct);
-            var sizes = summaries.ToDictionary(s => s.UniqueId, s => (long)(s.Size ?? 0));
+            // Another session on the mailbox (POP3 marking messages seen, a mail client) makes the server send unsolicited
+            // FETCH responses, which come back as extra summaries: some without a UID, some repeating one.
+            var sizes = summaries.Where(s => s.UniqueId.IsValid).GroupBy(s => s.UniqueId)
+                .ToDictionary(g => g.Key, g => g.Max(s => (long)(s.Size ?? 0)));
             foreach (var batch in BatchPlanner.Plan(listed, u => sizes.GetValueOrDefault(u), context.Options.BatchSize, context.Options.BatchBytes))
             {
                 var items = new List<FetchedOriginal>(batch.Count);
