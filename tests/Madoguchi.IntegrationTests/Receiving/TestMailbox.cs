@@ -10,7 +10,7 @@ namespace Madoguchi.IntegrationTests.Receiving;
 /// and English, ISO-2022-JP/Shift_JIS/UTF-8, threads, attachments), else messages built here of the same kinds. Never skipped.</summary>
 public sealed record TestMailbox(IReadOnlyList<byte[]> Messages, IReadOnlyList<string> MessageIds, string Source)
 {
-    private const string Generator = "/work/shared/tools/gen-mailbox.py";
+    private static readonly string? Generator = Testing.SharedFolder.Find("tools", "gen-mailbox.py");
     private static readonly Dictionary<int, Task<TestMailbox>> Cache = [];
     private static readonly Lock Gate = new();
 
@@ -26,14 +26,14 @@ public sealed record TestMailbox(IReadOnlyList<byte[]> Messages, IReadOnlyList<s
 
     public static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
-    private static TestMailbox Create(int count) => File.Exists(Generator) && Generate(count) is { } generated ? generated : Build(count);
+    private static TestMailbox Create(int count) => Generator is not null && Generate(Generator, count) is { } generated ? generated : Build(count);
 
-    private static TestMailbox? Generate(int count)
+    private static TestMailbox? Generate(string generator, int count)
     {
         var folder = Path.Combine(Path.GetTempPath(), $"madoguchi-mailbox-{count}-{Environment.ProcessId}");
         if (!File.Exists(Path.Combine(folder, "manifest.jsonl")))
         {
-            using var process = Process.Start(new ProcessStartInfo("python3") { ArgumentList = { Generator, "-n", count.ToString(System.Globalization.CultureInfo.InvariantCulture), "--out", folder }, RedirectStandardOutput = true, UseShellExecute = false });
+            using var process = TryStart(new ProcessStartInfo("python3") { ArgumentList = { generator, "-n", count.ToString(System.Globalization.CultureInfo.InvariantCulture), "--out", folder }, RedirectStandardOutput = true, UseShellExecute = false });
             if (process is null)
                 return null;
             process.StandardOutput.ReadToEnd();
@@ -50,6 +50,19 @@ public sealed record TestMailbox(IReadOnlyList<byte[]> Messages, IReadOnlyList<s
             ids.Add(entry.RootElement.GetProperty("message_id").GetString()!.Trim('<', '>'));
         }
         return new TestMailbox(messages, ids, "gen-mailbox.py");
+    }
+
+    /// <summary>No python3 on the machine means no generator: the built-in messages are used instead.</summary>
+    private static Process? TryStart(ProcessStartInfo info)
+    {
+        try
+        {
+            return Process.Start(info);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
     }
 
     /// <summary>Fallback: Japanese (ISO-2022-JP, Shift_JIS) and English, replies with References, some attachments.</summary>
