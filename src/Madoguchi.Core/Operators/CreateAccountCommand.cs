@@ -18,29 +18,15 @@ public sealed class CreateAccountCommand(MadoguchiDbContext db, IPasswordHasher<
     {
         if (actor.Kind == ActorKind.User)
             return new Error(ErrorKind.Forbidden, "operators_only", "Only the people running this installation can open accounts.");
-        var invalid = UserRules.CheckEmail(request.OwnerEmail) ?? UserRules.CheckPassword(request.OwnerPassword)
-            ?? UserRules.CheckNames(request.OwnerFamilyName, request.OwnerGivenName);
+        var invalid = AccountOpening.Check(request.AccountName, request.OwnerEmail, request.OwnerPassword, request.OwnerFamilyName, request.OwnerGivenName);
         if (invalid is not null)
             return invalid;
-        if (string.IsNullOrWhiteSpace(request.AccountName) || request.AccountName.Trim().Length > 200)
-            return new Error(ErrorKind.Invalid, "invalid_account_name", "Give the account a name of 1 to 200 characters.");
         var normalized = Emails.Normalize(request.OwnerEmail);
         if (await db.Users.AnyAsync(u => u.NormalizedEmail == normalized, ct))
             return new Error(ErrorKind.Conflict, "email_taken", "A user with this email address already exists.");
 
-        var now = time.GetUtcNow().UtcDateTime;
-        var account = new Account { Name = request.AccountName.Trim(), CreatedAt = now };
-        var owner = new User
-        {
-            AccountId = account.Id,
-            FamilyName = request.OwnerFamilyName.Trim(),
-            GivenName = request.OwnerGivenName.Trim(),
-            Email = request.OwnerEmail.Trim(),
-            IsOwner = true,
-            State = UserState.Active,
-            CreatedAt = now,
-        };
-        owner.PasswordHash = hasher.HashPassword(owner, request.OwnerPassword);
+        var (account, owner) = AccountOpening.Open(request.AccountName, request.OwnerEmail, request.OwnerPassword,
+            request.OwnerFamilyName, request.OwnerGivenName, hasher, time.GetUtcNow().UtcDateTime);
         db.Accounts.Add(account);
         db.Users.Add(owner);
         await db.SaveChangesAsync(ct);

@@ -31,12 +31,9 @@ public sealed class SetupInstallationCommand(
         var ownerFamily = string.IsNullOrWhiteSpace(request.OwnerFamilyName) ? "Owner" : request.OwnerFamilyName;
         var ownerGiven = string.IsNullOrWhiteSpace(request.OwnerGivenName) ? LocalPart(request.OwnerEmail) : request.OwnerGivenName;
         var invalid = UserRules.CheckEmail(request.OperatorEmail) ?? UserRules.CheckPassword(request.OperatorPassword)
-            ?? UserRules.CheckEmail(request.OwnerEmail) ?? UserRules.CheckPassword(request.OwnerPassword)
-            ?? UserRules.CheckNames(ownerFamily, ownerGiven);
+            ?? AccountOpening.Check(request.AccountName, request.OwnerEmail, request.OwnerPassword, ownerFamily, ownerGiven);
         if (invalid is not null)
             return invalid;
-        if (string.IsNullOrWhiteSpace(request.AccountName) || request.AccountName.Trim().Length > 200)
-            return new Error(ErrorKind.Invalid, "invalid_account_name", "Give the account a name of 1 to 200 characters.");
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         if (await db.Operators.AnyAsync(ct))
@@ -44,18 +41,7 @@ public sealed class SetupInstallationCommand(
         var now = time.GetUtcNow().UtcDateTime;
         var op = new Operator { Email = request.OperatorEmail.Trim(), PasswordHash = "", CreatedAt = now };
         op.PasswordHash = operatorHasher.HashPassword(op, request.OperatorPassword);
-        var account = new Account { Name = request.AccountName.Trim(), CreatedAt = now };
-        var owner = new User
-        {
-            AccountId = account.Id,
-            FamilyName = ownerFamily.Trim(),
-            GivenName = ownerGiven.Trim(),
-            Email = request.OwnerEmail.Trim(),
-            IsOwner = true,
-            State = UserState.Active,
-            CreatedAt = now,
-        };
-        owner.PasswordHash = userHasher.HashPassword(owner, request.OwnerPassword);
+        var (account, owner) = AccountOpening.Open(request.AccountName, request.OwnerEmail, request.OwnerPassword, ownerFamily, ownerGiven, userHasher, now);
         db.Operators.Add(op);
         db.Accounts.Add(account);
         db.Users.Add(owner);
