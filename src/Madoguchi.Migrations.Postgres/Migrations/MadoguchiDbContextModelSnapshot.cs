@@ -584,6 +584,9 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.Property<DateTime>("ReceivedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
+
                     b.Property<long>("Size")
                         .HasColumnType("bigint");
 
@@ -602,6 +605,8 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.HasIndex("AccountId");
 
                     b.HasIndex("ProcessedAt");
+
+                    b.HasIndex("Sequence");
 
                     b.HasIndex("InboxId", "BlobHash")
                         .IsUnique();

@@ -577,6 +577,9 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.Property<DateTime>("ReceivedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("Size")
                         .HasColumnType("INTEGER");
 
@@ -595,6 +598,8 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.HasIndex("AccountId");
 
                     b.HasIndex("ProcessedAt");
+
+                    b.HasIndex("Sequence");
 
                     b.HasIndex("InboxId", "BlobHash")
                         .IsUnique();

@@ -149,6 +149,7 @@ public sealed class FetchContext(
             : (await db.Pop3SeenMessages.Where(s => s.ReceiveServerId == Server.Id && uidls.Contains(s.Uidl)).Select(s => s.Uidl).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
 
         int stored = 0, duplicates = 0;
+        var sequence = ArrivalSequence(items, await db.RawMessages.MaxAsync(m => (long?)m.Sequence, ct) ?? 0);
         // Insert in hash order: two fetchers storing the same messages then take index locks in the same order (no deadlock).
         foreach (var item in items.OrderBy(i => i.Blob.Hash, StringComparer.Ordinal))
         {
@@ -169,6 +170,7 @@ public sealed class FetchContext(
                     Size = item.Blob.Size,
                     MessageIdHeader = item.MessageId,
                     ReceivedAt = now,
+                    Sequence = sequence[item],
                     Folder = imap?.Folder,
                     UidValidity = imap?.UidValidity,
                     Uid = imap is null ? null : item.Uid,
@@ -205,6 +207,19 @@ public sealed class FetchContext(
             .SetProperty(s => s.ProgressStored, done).SetProperty(s => s.ProgressTotal, _progressTotal).SetProperty(s => s.ProgressAt, now), ct);
         await transaction.CommitAsync(ct);
         return (stored, duplicates);
+    }
+
+    /// <summary>Each original's place in the order of arrival: after everything stored so far (<paramref name="last"/>),
+    /// in the server's order — IMAP by UID, POP3 in the order the fetcher retrieved them (message number). Concurrent
+    /// commits of other servers may overlap this range; one server's commits never do, since each reads the last
+    /// number after its previous commit.</summary>
+    internal static Dictionary<FetchedOriginal, long> ArrivalSequence(IReadOnlyList<FetchedOriginal> items, long last)
+    {
+        var sequence = new Dictionary<FetchedOriginal, long>(ReferenceEqualityComparer.Instance);
+        // A stable sort: POP3 originals (no UID) keep their retrieval order.
+        foreach (var item in items.OrderBy(i => i.Uid ?? 0))
+            sequence.TryAdd(item, ++last);
+        return sequence;
     }
 
     private async Task WriteProgressAsync(CancellationToken ct)

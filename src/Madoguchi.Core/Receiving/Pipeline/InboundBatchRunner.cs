@@ -3,6 +3,7 @@ using Madoguchi.Core.Receiving.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Madoguchi.Core.Receiving.Pipeline;
 
@@ -16,25 +17,22 @@ public sealed record PipelineRunCounts(int Processed, int Created, int Replaced,
 }
 
 /// <summary>Feeds originals to <see cref="InboundPipeline"/> in batches: one query loads a batch of rows and which of them
-/// already have a message; each transaction's originals are prepared (read, parsed, attachment blobs written) on all cores
+/// already have a message; each transaction's originals (in the order given) are prepared (read, parsed, attachment blobs written) on all cores
 /// while the previous transaction is being stored. A message that fails is retried once alone (another instance may have
 /// raced it); if it fails again its ProcessingError is recorded and the batch goes on.</summary>
-public sealed class InboundBatchRunner(IServiceScopeFactory scopes, ILogger<InboundBatchRunner> logger)
+public sealed class InboundBatchRunner(IServiceScopeFactory scopes, IOptions<InboundPipelineOptions> options, ILogger<InboundBatchRunner> logger)
 {
     public const int BatchSize = 1000;
-
-    /// <summary>Originals per transaction: fewer commits and one threading query for all of them; a failure costs at most
-    /// this many re-runs, and two transactions' worth of parsed messages is all the memory a run holds.</summary>
-    public const int TransactionSize = 250;
     private const int MaxErrorLength = 2000;
 
-    /// <summary>Runs the pipeline on the given originals, in the order given.</summary>
+    /// <summary>Runs the pipeline on the given originals, in the order given (threading relies on it: a message can only
+    /// join a ticket of a message processed before it), in transactions of <see cref="InboundPipelineOptions.TransactionSize"/>.</summary>
     public async Task<PipelineRunCounts> RunAsync(IReadOnlyList<Guid> rawMessageIds, CancellationToken ct)
     {
         var counts = PipelineRunCounts.None;
         foreach (var chunk in rawMessageIds.Chunk(BatchSize))
         {
-            var groups = (await LoadAsync(chunk, ct)).Chunk(TransactionSize).ToList();
+            var groups = (await LoadAsync(chunk, ct)).Chunk(options.Value.TransactionSize).ToList();
             var next = groups.Count > 0 ? PrepareAsync(groups[0], ct) : null;
             for (var i = 0; i < groups.Count; i++)
             {

@@ -2,6 +2,7 @@ using Madoguchi.Core.Data;
 using Madoguchi.Core.Receiving.Storage;
 using Madoguchi.Core.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Madoguchi.Core.Receiving.Pipeline;
 
@@ -9,7 +10,8 @@ namespace Madoguchi.Core.Receiving.Pipeline;
 /// Idempotent: a second run replaces the message the first one made. Two halves, so the batch runner can overlap them:
 /// <see cref="PrepareAsync"/> (read, parse, attachment blobs) on all cores with no database, then <see cref="StoreAsync"/>
 /// (threading, rows, storage use) in one transaction per batch.</summary>
-public sealed class InboundPipeline(MadoguchiDbContext db, IBlobStore blobs, IEnumerable<IInboundStep> steps, PendingStorageUsage usage, TimeProvider time)
+public sealed class InboundPipeline(MadoguchiDbContext db, IBlobStore blobs, IEnumerable<IInboundStep> steps, PendingStorageUsage usage, TimeProvider time,
+    IOptions<InboundPipelineOptions> options)
 {
     private readonly IInboundStep[] _steps = Ordered(steps);
 
@@ -29,7 +31,7 @@ public sealed class InboundPipeline(MadoguchiDbContext db, IBlobStore blobs, IEn
     {
         var prepare = _steps.Where(s => s.Phase == InboundStepPhase.Prepare).ToArray();
         var messages = new InboundMessage[originals.Count];
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct };
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Value.ParseParallelism ?? Environment.ProcessorCount, CancellationToken = ct };
         await Parallel.ForAsync(0, originals.Count, parallel, async (i, token) =>
         {
             var (raw, mayHavePrevious) = originals[i];
@@ -38,6 +40,7 @@ public sealed class InboundPipeline(MadoguchiDbContext db, IBlobStore blobs, IEn
                 await step.RunAsync(message, token);
             messages[i] = message;
         });
+        // Each message sits at its original's index, so the order given survives any parallelism.
         // Blobs written by prepare steps become durable here, all at once, before any transaction can point at them.
         await blobs.SyncAsync(ct);
         return messages;

@@ -3,8 +3,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Madoguchi.Core.Receiving.Pipeline;
 
-/// <summary>Runs the pipeline on originals waiting for it (ProcessedAt null, no recorded error), oldest first,
-/// until none is left. Originals whose run failed wait for <see cref="ReprocessMessagesCommand"/>.</summary>
+/// <summary>Runs the pipeline on originals waiting for it (ProcessedAt null, no recorded error), in order of arrival
+/// (<see cref="Storage.RawMessage.Sequence"/>: the server's order within a fetch), until none is left. Originals whose run failed wait for <see cref="ReprocessMessagesCommand"/>.</summary>
 public sealed class ProcessPendingMessagesCommand(MadoguchiDbContext db, InboundBatchRunner runner)
 {
     private const int IdsPerQuery = 2000;
@@ -16,7 +16,7 @@ public sealed class ProcessPendingMessagesCommand(MadoguchiDbContext db, Inbound
         {
             var ids = await db.RawMessages.AsNoTracking()
                 .Where(r => r.ProcessedAt == null && r.ProcessingError == null)
-                .OrderBy(r => r.ReceivedAt).ThenBy(r => r.Id)
+                .OrderBy(r => r.Sequence).ThenBy(r => r.ReceivedAt).ThenBy(r => r.Id)
                 .Select(r => r.Id).Take(IdsPerQuery).ToListAsync(ct);
             if (ids.Count == 0)
                 return total;

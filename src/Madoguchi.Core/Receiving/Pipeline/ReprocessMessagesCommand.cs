@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Madoguchi.Core.Receiving.Pipeline;
 
-/// <summary>Re-runs the pipeline on every stored original (of one inbox, or all), oldest first, e.g. after a parser fix or
+/// <summary>Re-runs the pipeline on every stored original (of one inbox, or all), in order of arrival, e.g. after a parser fix or
 /// to retry originals whose run failed. Replaces each original's message in place; never duplicates.</summary>
 public sealed class ReprocessMessagesCommand(MadoguchiDbContext db, InboundBatchRunner runner)
 {
@@ -12,7 +12,7 @@ public sealed class ReprocessMessagesCommand(MadoguchiDbContext db, InboundBatch
         var query = db.RawMessages.AsNoTracking();
         if (inboxId is { } id)
             query = query.Where(r => r.InboxId == id);
-        var ids = await query.OrderBy(r => r.ReceivedAt).ThenBy(r => r.Id).Select(r => r.Id).ToListAsync(ct);
+        var ids = await query.OrderBy(r => r.Sequence).ThenBy(r => r.ReceivedAt).ThenBy(r => r.Id).Select(r => r.Id).ToListAsync(ct);
         return await runner.RunAsync(ids, ct);
     }
 }

@@ -25,6 +25,12 @@ public sealed class RawMessage
     public string? MessageIdHeader { get; init; }
     public DateTime ReceivedAt { get; init; }
 
+    /// <summary>Order of arrival, given when the fetch commits: increases with every commit, and within one commit follows
+    /// the server's order (IMAP UID in the folder, POP3 message number). The pipeline processes originals in this order,
+    /// so a reply is always threaded after the message it answers when the server had them in that order, however the
+    /// originals are batched. 0 for originals stored before it existed (they sort first, by ReceivedAt then Id).</summary>
+    public long Sequence { get; init; }
+
     /// <summary>IMAP origin: folder, UIDVALIDITY and UID.</summary>
     public string? Folder { get; init; }
     public long? UidValidity { get; init; }
@@ -55,6 +61,7 @@ internal sealed class RawMessageConfiguration : IEntityTypeConfiguration<RawMess
         // between two fetchers ends in a unique violation that the loser reads as "already stored".
         builder.HasIndex(m => new { m.InboxId, m.BlobHash }).IsUnique();
         builder.HasIndex(m => m.ProcessedAt);
+        builder.HasIndex(m => m.Sequence);
         builder.HasOne<Account>().WithMany().HasForeignKey(m => m.AccountId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Inbox>().WithMany().HasForeignKey(m => m.InboxId).OnDelete(DeleteBehavior.Cascade);
     }
