@@ -56,7 +56,10 @@ internal static class Charsets
 
     public static Encoding ShiftJisEncoding => ByCodePage(ShiftJis);
 
-    public static Encoding EucJpEncoding => ByCodePage(EucJp);
+    /// <summary>Our EUC-JP: CP51932 plus the JIS X 0212 characters it lacks (see <see cref="Parsing.EucJpEncoding"/>).</summary>
+    public static Encoding EucJpEncoding => EucJpProper.Value;
+
+    private static readonly Lazy<Encoding> EucJpProper = new(() => new Parsing.EucJpEncoding());
 
     /// <summary>Windows-1252 is what "iso-8859-1" and unlabelled Western mail really mean.</summary>
     public static Encoding Western => ByCodePage(1252);
@@ -80,7 +83,7 @@ internal static class Charsets
             name = name[..star];
 
         if (JapaneseLabels.TryGetValue(name, out var codePage))
-            return ByCodePage(codePage);
+            return codePage == EucJp ? EucJpEncoding : ByCodePage(codePage);
 
         if (name.Equals("utf8", StringComparison.OrdinalIgnoreCase) || name.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
             return Utf8;
@@ -92,7 +95,9 @@ internal static class Charsets
 
         try
         {
-            return ByCodePage(Encoding.GetEncoding(name).CodePage);
+            var found = Encoding.GetEncoding(name).CodePage;
+            // CP20932 is EUC-JP too (other labels for it): it alone would read JIS X 0208 without the NEC rows.
+            return found is EucJp or 20932 ? EucJpEncoding : ByCodePage(found);
         }
         catch (ArgumentException)
         {
