@@ -121,7 +121,8 @@ public sealed class InboundBatchRunner(IServiceScopeFactory scopes, ILogger<Inbo
 
     private async Task RecordErrorAsync(Guid rawId, Exception failure, CancellationToken ct)
     {
-        var text = $"{failure.GetType().Name}: {failure.GetBaseException().Message}";
+        // The reason must itself be storable on both providers (no U+0000), or the failure would go unrecorded.
+        var text = Parsing.StorableText.Clean($"{failure.GetType().Name}: {failure.GetBaseException().Message}");
         if (text.Length > MaxErrorLength)
             text = text[..MaxErrorLength];
         try
