@@ -4,22 +4,34 @@ using Microsoft.Extensions.Options;
 
 namespace Madoguchi.Core.Storage;
 
-/// <summary>Blobs as files under <c>{data}/blobs/ab/cd/abcd…</c>. Written to a temporary file, fsynced, renamed into
-/// place and the folder fsynced, so a crash leaves either the whole blob or nothing. Same bytes, same file: a blob written twice is stored once.</summary>
+/// <summary>Blobs as files under <c>{data}/blobs/ab/cd/abcd…</c>. A blob's bytes are durable before its name is: written
+/// to <c>blobs/tmp</c>, flushed, renamed into place, and the rename flushed, so a power cut leaves at the address either
+/// the whole blob or nothing. A file already at an address is trusted only when its size and SHA-256 match; otherwise
+/// it is rewritten. Same bytes, same file: a blob written twice is stored once. See Storage/README.md.</summary>
 public sealed class FileBlobStore(IOptions<StorageLocationOptions> location) : IBlobStore
 {
+    private const int BufferSize = 81920;
+
     private readonly string _root = Path.Combine(location.Value.FullDataDirectory, "blobs");
-    private long _deferredWrites;
+
+    /// <summary>Deferred writes waiting for <see cref="SyncAsync"/>: hash → temporary file. An entry leaves only after
+    /// its rename, so readers always find the bytes in one of the two places.</summary>
+    private readonly Dictionary<string, string> _pending = new(StringComparer.Ordinal);
+    private readonly Lock _pendingLock = new();
+
+    /// <summary>One sync at a time: a caller whose blobs another sync took waits until they are durable at their address.</summary>
+    private readonly SemaphoreSlim _sync = new(1, 1);
+
+    private string TempFolder => Path.Combine(_root, "tmp");
 
     public async Task<BlobRef> PutAsync(ReadOnlyMemory<byte> content, CancellationToken ct)
     {
         var hash = Convert.ToHexStringLower(SHA256.HashData(content.Span));
         var path = PathOf(hash);
-        if (File.Exists(path))
+        if (!IsPending(hash) && await IsIntactAsync(hash, content.Length, ct))
         {
-            // The file may come from a deferred write not yet flushed; the caller is promised durable bytes.
-            if (Interlocked.Read(ref _deferredWrites) > 0)
-                SyncFileSystem();
+            // Its folder entry may come from a rename not flushed yet (a sync running right now).
+            FsyncDirectory(Path.GetDirectoryName(path)!);
             return new BlobRef(hash, content.Length);
         }
         var temp = TempPath();
@@ -35,11 +47,10 @@ public sealed class FileBlobStore(IOptions<StorageLocationOptions> location) : I
     {
         var (temp, hash, size) = await WriteTempAsync(content, flush: true, ct);
         var path = PathOf(hash);
-        if (File.Exists(path))
+        if (!IsPending(hash) && await IsIntactAsync(hash, size, ct))
         {
             File.Delete(temp);
-            if (Interlocked.Read(ref _deferredWrites) > 0)
-                SyncFileSystem();
+            FsyncDirectory(Path.GetDirectoryName(path)!);
             return new BlobRef(hash, size);
         }
         return Commit(temp, path, hash, size);
@@ -49,17 +60,133 @@ public sealed class FileBlobStore(IOptions<StorageLocationOptions> location) : I
     {
         if (!OperatingSystem.IsLinux())
             return await PutAsync(content, ct);
-        Interlocked.Increment(ref _deferredWrites);
         var (temp, hash, size) = await WriteTempAsync(content, flush: false, ct);
-        var path = PathOf(hash);
-        if (File.Exists(path))
-        {
+        if (IsPending(hash) || await IsIntactAsync(hash, size, ct) || !TryAddPending(hash, temp))
             File.Delete(temp);
-            return new BlobRef(hash, size);
-        }
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.Move(temp, path, overwrite: true);
         return new BlobRef(hash, size);
+    }
+
+    /// <summary>Writes the temporary file without flushing it; on Linux <see cref="SyncAsync"/> then flushes every waiting
+    /// file at once with syncfs(2), renames them into place and flushes the renames with a second syncfs. Elsewhere (no
+    /// syncfs) it is simply the durable write.</summary>
+    public async Task<BlobRef> PutDeferredAsync(ReadOnlyMemory<byte> content, CancellationToken ct)
+    {
+        if (!OperatingSystem.IsLinux())
+            return await PutAsync(content, ct);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(content.Span));
+        if (IsPending(hash) || await IsIntactAsync(hash, content.Length, ct))
+            return new BlobRef(hash, content.Length);
+        var temp = TempPath();
+        await using (var file = OpenTemp(temp))
+            await file.WriteAsync(content, ct);
+        if (!TryAddPending(hash, temp))
+            File.Delete(temp);
+        return new BlobRef(hash, content.Length);
+    }
+
+    /// <summary>syncfs(2) on the temporary folder writes back every waiting file's bytes; only then are they renamed into
+    /// their addresses (rename(2), which fails rather than copy across file systems, so the renamed file is the one that
+    /// was flushed); a second syncfs makes the renames durable. syncfs reports write-back errors since Linux 5.8.</summary>
+    public async Task SyncAsync(CancellationToken ct)
+    {
+        if (!OperatingSystem.IsLinux())
+            return;
+        await _sync.WaitAsync(ct);
+        try
+        {
+            List<KeyValuePair<string, string>> batch;
+            lock (_pendingLock)
+                batch = [.. _pending];
+            if (batch.Count == 0)
+                return;
+            DirectorySync.SyncFileSystem(TempFolder);
+            foreach (var (hash, temp) in batch)
+            {
+                var path = PathOf(hash);
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                // Gone only when an earlier sync renamed it and then failed before its second flush (this one makes it durable).
+                if (File.Exists(temp))
+                    DirectorySync.Rename(temp, path);
+            }
+            DirectorySync.SyncFileSystem(TempFolder);
+            lock (_pendingLock)
+            {
+                foreach (var (hash, temp) in batch)
+                    if (_pending.TryGetValue(hash, out var current) && current == temp)
+                        _pending.Remove(hash);
+            }
+        }
+        finally
+        {
+            _sync.Release();
+        }
+    }
+
+    public Stream OpenRead(string hash)
+    {
+        var path = PathOf(hash);
+        string? temp;
+        lock (_pendingLock)
+            temp = _pending.GetValueOrDefault(hash);
+        if (temp is not null)
+        {
+            try
+            {
+                return OpenFile(temp);
+            }
+            catch (FileNotFoundException)
+            {
+                // Renamed into place in the meantime.
+            }
+        }
+        return OpenFile(path);
+    }
+
+    public bool Exists(string hash) => IsPending(hash) || File.Exists(PathOf(hash));
+
+    public async Task<BlobCondition> CheckAsync(string hash, long size, bool verifyContent, CancellationToken ct)
+    {
+        var file = new FileInfo(PathOf(hash));
+        if (!file.Exists)
+            return BlobCondition.Missing;
+        if (file.Length != size)
+            return BlobCondition.WrongSize;
+        if (!verifyContent)
+            return BlobCondition.Intact;
+        try
+        {
+            await using var stream = OpenFile(file.FullName);
+            var actual = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, ct));
+            return actual == hash ? BlobCondition.Intact : BlobCondition.WrongContent;
+        }
+        catch (FileNotFoundException)
+        {
+            return BlobCondition.Missing;
+        }
+    }
+
+    public Task DeleteAsync(string hash, CancellationToken ct)
+    {
+        File.Delete(PathOf(hash));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Whether the file at an address can stand for the blob. Size always (a stat); content by hashing the file
+    /// when the size matches. Hashing reads what writing would have written, so it never costs more than the write it
+    /// saves, and only this catches a file of the right size whose blocks a power cut left zero-filled.</summary>
+    private async Task<bool> IsIntactAsync(string hash, long size, CancellationToken ct) =>
+        await CheckAsync(hash, size, verifyContent: true, ct) == BlobCondition.Intact;
+
+    private bool IsPending(string hash)
+    {
+        lock (_pendingLock)
+            return _pending.ContainsKey(hash);
+    }
+
+    private bool TryAddPending(string hash, string temp)
+    {
+        lock (_pendingLock)
+            return _pending.TryAdd(hash, temp);
     }
 
     private async Task<(string Temp, string Hash, long Size)> WriteTempAsync(Stream content, bool flush, CancellationToken ct)
@@ -67,7 +194,7 @@ public sealed class FileBlobStore(IOptions<StorageLocationOptions> location) : I
         var temp = TempPath();
         await using var file = OpenTemp(temp);
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[81920];
+        var buffer = new byte[BufferSize];
         int read;
         while ((read = await content.ReadAsync(buffer, ct)) > 0)
         {
@@ -79,68 +206,28 @@ public sealed class FileBlobStore(IOptions<StorageLocationOptions> location) : I
         return (temp, Convert.ToHexStringLower(sha.GetHashAndReset()), file.Length);
     }
 
-    /// <summary>Same temporary file and rename as <see cref="PutAsync(ReadOnlyMemory{byte}, CancellationToken)"/>, without
-    /// the file and folder fsyncs; on Linux <see cref="SyncAsync"/> flushes them all at once with syncfs(2). Elsewhere
-    /// (no syncfs) it is simply the durable write.</summary>
-    public async Task<BlobRef> PutDeferredAsync(ReadOnlyMemory<byte> content, CancellationToken ct)
+    /// <summary>The bytes were flushed by the caller: rename, then flush the folder entry.</summary>
+    private static BlobRef Commit(string temp, string path, string hash, long size)
     {
-        if (!OperatingSystem.IsLinux())
-            return await PutAsync(content, ct);
-        var hash = Convert.ToHexStringLower(SHA256.HashData(content.Span));
-        var path = PathOf(hash);
-        Interlocked.Increment(ref _deferredWrites);
-        if (File.Exists(path))
-            return new BlobRef(hash, content.Length);
-        var temp = TempPath();
-        await using (var file = OpenTemp(temp))
-            await file.WriteAsync(content, ct);
         var folder = Path.GetDirectoryName(path)!;
         Directory.CreateDirectory(folder);
-        File.Move(temp, path, overwrite: true);
-        return new BlobRef(hash, content.Length);
-    }
-
-    public Task SyncAsync(CancellationToken ct)
-    {
-        if (OperatingSystem.IsLinux() && Interlocked.Read(ref _deferredWrites) > 0)
-            SyncFileSystem();
-        return Task.CompletedTask;
-    }
-
-    /// <summary>syncfs(2) writes back every file and folder entry of the blob store's file system in one call (what
-    /// PostgreSQL's recovery_init_sync_method=syncfs relies on), and reports write-back errors since Linux 5.8.</summary>
-    private void SyncFileSystem()
-    {
         if (OperatingSystem.IsLinux())
-            DirectorySync.SyncFileSystem(_root);
-    }
-
-    public Stream OpenRead(string hash) => new FileStream(PathOf(hash), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
-
-    public bool Exists(string hash) => File.Exists(PathOf(hash));
-
-    public Task DeleteAsync(string hash, CancellationToken ct)
-    {
-        File.Delete(PathOf(hash));
-        return Task.CompletedTask;
-    }
-
-    private BlobRef Commit(string temp, string path, string hash, long size)
-    {
-        var folder = Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(folder);
-        File.Move(temp, path, overwrite: true);
+            DirectorySync.Rename(temp, path);
+        else
+            File.Move(temp, path, overwrite: true);
         FsyncDirectory(folder);
         return new BlobRef(hash, size);
     }
 
+    private static FileStream OpenFile(string path) => new(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, useAsync: true);
+
     private FileStream OpenTemp(string temp)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(temp)!);
-        return new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true);
+        return new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, useAsync: true);
     }
 
-    private string TempPath() => Path.Combine(_root, "tmp", Guid.NewGuid().ToString("N"));
+    private string TempPath() => Path.Combine(TempFolder, Guid.NewGuid().ToString("N"));
 
     private string PathOf(string hash)
     {

@@ -2,13 +2,15 @@ using Madoguchi.Core.Common;
 using Madoguchi.Core.Data;
 using Madoguchi.Core.Inboxes;
 using Madoguchi.Core.Receiving.Parsing;
+using Madoguchi.Core.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace Madoguchi.Core.Tickets;
 
 /// <summary>A ticket with its messages, oldest first. HTML is sanitized here, at read time, with the reader's choice about
-/// remote images: the stored HTML stays as sent, so a better sanitizer later improves every old message too.</summary>
-public sealed class GetTicketQuery(MadoguchiDbContext db)
+/// remote images: the stored HTML stays as sent, so a better sanitizer later improves every old message too. A received
+/// message whose original file is missing or has the wrong size (one stat per message) says so in its readProblem.</summary>
+public sealed class GetTicketQuery(MadoguchiDbContext db, IBlobStore blobs)
 {
     public async Task<Result<TicketDetail>> HandleAsync(Actor actor, Guid ticketId, bool allowRemoteImages, ITicketUrls urls, CancellationToken ct)
     {
@@ -18,8 +20,31 @@ public sealed class GetTicketQuery(MadoguchiDbContext db)
         var t = access.Value.Ticket;
         var messages = await db.TicketMessages.AsNoTracking().Include(m => m.Attachments)
             .Where(m => m.TicketId == t.Id).OrderBy(m => m.Date).ThenBy(m => m.Id).AsSplitQuery().ToListAsync(ct);
-        var views = messages.Select(m => ToView(m, allowRemoteImages, urls)).ToList();
+        var damaged = await DamagedOriginalsAsync(messages, ct);
+        var views = messages.Select(m => ToView(m, allowRemoteImages, urls))
+            .Select(v => damaged.TryGetValue(v.Id, out var problem) ? v with { ReadProblem = v.ReadProblem is null ? problem : $"{problem} {v.ReadProblem}" } : v)
+            .ToList();
         return new TicketDetail(t.Id, t.InboxId, t.Subject, t.Status, t.Place, t.MessageCount, t.LastMessageAt, t.CreatedAt, views);
+    }
+
+    /// <summary>Messages whose original is not at its address with its size, and what is wrong with it.</summary>
+    private async Task<Dictionary<Guid, string>> DamagedOriginalsAsync(List<TicketMessage> messages, CancellationToken ct)
+    {
+        var rawIds = messages.Where(m => m.RawMessageId is not null).Select(m => m.RawMessageId!.Value).ToList();
+        var damaged = new Dictionary<Guid, string>();
+        if (rawIds.Count == 0)
+            return damaged;
+        var originals = await db.RawMessages.AsNoTracking().Where(r => rawIds.Contains(r.Id))
+            .Select(r => new { r.Id, r.BlobHash, r.Size }).ToDictionaryAsync(r => r.Id, ct);
+        foreach (var m in messages)
+        {
+            if (m.RawMessageId is not { } rawId || !originals.TryGetValue(rawId, out var raw))
+                continue;
+            var condition = await blobs.CheckAsync(raw.BlobHash, raw.Size, verifyContent: false, ct);
+            if (condition != BlobCondition.Intact)
+                damaged[m.Id] = DamagedBlobException.Describe(condition);
+        }
+        return damaged;
     }
 
     internal static TicketMessageView ToView(TicketMessage m, bool allowRemoteImages, ITicketUrls urls)

@@ -19,7 +19,7 @@ internal static class MessageIdReader
             var value = headers[HeaderId.MessageId];
             if (string.IsNullOrWhiteSpace(value))
                 return null;
-            var id = MimeUtils.EnumerateReferences(value).FirstOrDefault() ?? value.Trim().Trim('<', '>');
+            var id = Parsing.StorableText.Clean(MimeUtils.EnumerateReferences(value).FirstOrDefault() ?? value.Trim().Trim('<', '>'));
             return id.Length > 998 ? id[..998] : id;
         }
         catch (FormatException)

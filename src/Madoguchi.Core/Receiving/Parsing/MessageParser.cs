@@ -37,7 +37,10 @@ public sealed class MessageParser
         return Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
     }
 
-    public ParsedMessage Parse(ReadOnlyMemory<byte> raw)
+    /// <summary>Every string of the result is free of U+0000 (<see cref="StorableText"/>).</summary>
+    public ParsedMessage Parse(ReadOnlyMemory<byte> raw) => StorableText.Clean(ParseUncleaned(raw));
+
+    private static ParsedMessage ParseUncleaned(ReadOnlyMemory<byte> raw)
     {
         if (raw.IsEmpty)
             return Unreadable(raw, "The message is empty.");

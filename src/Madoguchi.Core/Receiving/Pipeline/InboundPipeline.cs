@@ -35,7 +35,7 @@ public sealed class InboundPipeline(MadoguchiDbContext db, IBlobStore blobs, IEn
         await Parallel.ForAsync(0, originals.Count, parallel, async (i, token) =>
         {
             var (raw, mayHavePrevious) = originals[i];
-            var message = new InboundMessage(raw, await ReadAsync(raw.BlobHash, token)) { MayHavePrevious = mayHavePrevious };
+            var message = new InboundMessage(raw, await ReadAsync(raw.BlobHash, raw.Size, token)) { MayHavePrevious = mayHavePrevious };
             foreach (var step in prepare)
                 await step.RunAsync(message, token);
             messages[i] = message;
@@ -92,18 +92,40 @@ public sealed class InboundPipeline(MadoguchiDbContext db, IBlobStore blobs, IEn
         return ordered;
     }
 
-    /// <summary>One exact-size array per original: the parser and the steps share it without further copies.</summary>
-    private async Task<byte[]> ReadAsync(string hash, CancellationToken ct)
+    /// <summary>One exact-size array per original: the parser and the steps share it without further copies. The bytes
+    /// must be the original's (size and SHA-256): a damaged file is never parsed into a ticket as if it were the mail.</summary>
+    private async Task<byte[]> ReadAsync(string hash, long size, CancellationToken ct)
     {
-        await using var stream = blobs.OpenRead(hash);
-        if (!stream.CanSeek)
+        byte[] bytes;
+        try
         {
-            using var buffer = new MemoryStream();
-            await stream.CopyToAsync(buffer, ct);
-            return buffer.ToArray();
+            await using var stream = blobs.OpenRead(hash);
+            if (stream.CanSeek)
+            {
+                if (stream.Length != size)
+                    throw new DamagedBlobException(hash, BlobCondition.WrongSize);
+                bytes = new byte[size];
+                await stream.ReadExactlyAsync(bytes, ct);
+            }
+            else
+            {
+                using var buffer = new MemoryStream();
+                await stream.CopyToAsync(buffer, ct);
+                bytes = buffer.ToArray();
+            }
         }
-        var bytes = new byte[stream.Length];
-        await stream.ReadExactlyAsync(bytes, ct);
+        catch (FileNotFoundException)
+        {
+            throw new DamagedBlobException(hash, BlobCondition.Missing);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            throw new DamagedBlobException(hash, BlobCondition.Missing);
+        }
+        if (bytes.Length != size)
+            throw new DamagedBlobException(hash, BlobCondition.WrongSize);
+        if (Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)) != hash)
+            throw new DamagedBlobException(hash, BlobCondition.WrongContent);
         return bytes;
     }
 }

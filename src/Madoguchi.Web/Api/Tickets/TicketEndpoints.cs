@@ -43,8 +43,9 @@ public static class TicketEndpoints
         messages.MapGet("/{id:guid}/raw", async (Guid id, GetMessageOriginalQuery query, IBlobStore blobs, HttpContext context, CancellationToken ct) =>
         {
             var result = await query.HandleAsync(context.GetActor(), id, ct);
-            return result.Succeeded ? Download(context, blobs, result.Value!, "message/rfc822", inline: false) : ApiResults.Problem(result.Error!);
-        }).WithSummary("The original message exactly as fetched (.eml).");
+            // The original is checked in full (size and SHA-256) before it is sent: a damaged file is never handed out as the mail.
+            return result.Succeeded ? await DownloadAsync(context, blobs, result.Value!, "message/rfc822", inline: false, verifyContent: true, ct) : ApiResults.Problem(result.Error!);
+        }).WithSummary("The original message exactly as fetched (.eml); 409 original_damaged when its stored file is missing or damaged.");
 
         messages.MapGet("/{id:guid}/attachments/{attachmentId:guid}", async (Guid id, Guid attachmentId, string? disposition, GetAttachmentQuery query, IBlobStore blobs, HttpContext context, CancellationToken ct) =>
         {
@@ -53,12 +54,15 @@ public static class TicketEndpoints
                 return ApiResults.Problem(result.Error!);
             var file = result.Value!;
             var inline = string.Equals(disposition, "inline", StringComparison.OrdinalIgnoreCase) && InlineImageTypes.Contains(file.ContentType);
-            return Download(context, blobs, file, SafeContentType(file.ContentType), inline);
+            return await DownloadAsync(context, blobs, file, SafeContentType(file.ContentType), inline, verifyContent: false, ct);
         }).WithSummary("An attachment, with its decoded file name; ?disposition=inline shows plain images in place (cid: parts).");
     }
 
-    private static IResult Download(HttpContext context, IBlobStore blobs, MessageFile file, string contentType, bool inline)
+    private static async Task<IResult> DownloadAsync(HttpContext context, IBlobStore blobs, MessageFile file, string contentType, bool inline, bool verifyContent, CancellationToken ct)
     {
+        var condition = await blobs.CheckAsync(file.BlobHash, file.Size, verifyContent, ct);
+        if (condition != BlobCondition.Intact)
+            return ApiResults.Problem(new Error(ErrorKind.Conflict, "original_damaged", DamagedBlobException.Describe(condition)));
         Stream stream;
         try
         {
@@ -66,7 +70,7 @@ public static class TicketEndpoints
         }
         catch (FileNotFoundException)
         {
-            return ApiResults.Problem(Error.NotFound("The stored file"));
+            return ApiResults.Problem(new Error(ErrorKind.Conflict, "original_damaged", DamagedBlobException.Describe(BlobCondition.Missing)));
         }
         var headers = context.Response.Headers;
         headers.XContentTypeOptions = "nosniff";

@@ -44,9 +44,12 @@ public static class UiCulture
             return Results.LocalRedirect(LocalUrl(returnUrl));
         }).ExcludeFromDescription();
 
-    /// <summary>Only paths of this site are followed after sign-in or a language change.</summary>
+    /// <summary>Only paths of this site are followed after sign-in or a language change. Anything else (absolute or
+    /// scheme-relative URLs, and control characters such as CR, LF or NUL, which <c>LocalRedirect</c> refuses with an
+    /// exception) goes to <c>/</c>.</summary>
     public static string LocalUrl(string? url) =>
         !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
+            && !url.Any(char.IsControl)
             ? url
             : "/";
 
