@@ -70,22 +70,26 @@ public sealed partial class SessionSecurityTests(AppFixture apps) : IClassFixtur
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task SignOutForm_RequiresAntiforgeryToken_AndEndsTheSession(DatabaseProvider provider)
     {
+        // The operator console shows the sign-out form on the page itself (users have it inside the gear menu's popover).
         var app = await apps.GetAsync(provider);
-        var account = await app.CreateAccountAsync();
-        var browser = await account.SignInOwnerAsync();
-        var page = await browser.GetStringAsync("/settings/users");
-        var token = AntiforgeryField().Match(page).Groups[1].Value;
-        Assert.False(string.IsNullOrEmpty(token), "the signed-in page has no sign-out form token");
+        var session = await SessionCookieAsync(app, "/api/v1/operator/session", MadoguchiApp.OperatorEmail, MadoguchiApp.OperatorPassword);
+        using var copy = CookieClient(app, session);
+        var page = await copy.GetAsync("/operator");
+        var token = AntiforgeryField().Match(await page.Content.ReadAsStringAsync()).Groups[1].Value;
+        Assert.False(string.IsNullOrEmpty(token), "the operator page has no sign-out form token");
+        var antiforgery = page.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith(".AspNetCore.Antiforgery", StringComparison.Ordinal));
+        using var console = CookieClient(app, $"{session}; {antiforgery}");
 
         // A page elsewhere posting the form without the token signs nobody out.
-        var forged = await browser.PostAsync("/signout", new FormUrlEncodedContent(new Dictionary<string, string>()));
+        var forged = await console.PostAsync("/signout", new FormUrlEncodedContent(new Dictionary<string, string>()));
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/api/v1/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await copy.GetAsync("/api/v1/operator/accounts")).StatusCode);
 
-        var signedOut = await browser.PostAsync("/signout", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }));
+        var signedOut = await console.PostAsync("/signout", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }));
         Assert.Equal(HttpStatusCode.Redirect, signedOut.StatusCode);
-        Assert.Equal("/signin", signedOut.Headers.Location?.OriginalString);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/api/v1/me")).StatusCode);
+        Assert.Equal("/operator/signin", signedOut.Headers.Location?.OriginalString);
+        // The copy of the cookie, which the browser did not delete, no longer works either.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await copy.GetAsync("/api/v1/operator/accounts")).StatusCode);
     }
 
     private static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, params (string Name, string Value)[] headers)
@@ -99,10 +103,12 @@ public sealed partial class SessionSecurityTests(AppFixture apps) : IClassFixtur
     }
 
     /// <summary>Signs in and returns the session cookie as a browser would keep it ("name=value").</summary>
-    private static async Task<string> SessionCookieAsync(MadoguchiApp app, string email)
+    private static Task<string> SessionCookieAsync(MadoguchiApp app, string email) => SessionCookieAsync(app, "/api/v1/session", email, MadoguchiApp.DefaultPassword);
+
+    private static async Task<string> SessionCookieAsync(MadoguchiApp app, string path, string email, string password)
     {
         using var client = app.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = app.BaseAddress, HandleCookies = false, AllowAutoRedirect = false });
-        var response = await client.PostAsJsonAsync("/api/v1/session", new { email, password = MadoguchiApp.DefaultPassword });
+        var response = await client.PostAsJsonAsync(path, new { email, password });
         response.EnsureSuccessStatusCode();
         return response.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith("madoguchi_session=", StringComparison.Ordinal));
     }
