@@ -49,6 +49,8 @@ public sealed class KeyFileTests
         await using (var restored = await MadoguchiApp.StartOnAsync(backupWithKey, Settings))
         {
             Assert.Equal(secret, await StoredPasswordAsync(restored));
+            if (!OperatingSystem.IsWindows())
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(backupWithKey.DataDirectory, "keys", "data-protection.key")));
             using var browser = CookieClient(restored, cookie);
             Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/api/v1/me")).StatusCode);
         }
@@ -106,7 +108,11 @@ public sealed class KeyFileTests
         if (keyFile is not null)
         {
             Directory.CreateDirectory(Path.Combine(folder, "keys"));
-            File.Copy(keyFile, Path.Combine(folder, "keys", "data-protection.key"));
+            var copy = Path.Combine(folder, "keys", "data-protection.key");
+            File.Copy(keyFile, copy);
+            // Restored with a loose mode, as a copy through another tool may leave it: the app tightens it again.
+            if (!OperatingSystem.IsWindows())
+                File.SetUnixFileMode(copy, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         }
         return new TestDatabase(database.Provider, connectionString, folder);
     }

@@ -81,7 +81,23 @@ public sealed class KeyEncryptionKey
         return Read(path);
     }
 
-    private static byte[] Read(string path) => TryDecode(File.ReadAllText(path), out var key)
-        ? key
-        : throw new InvalidOperationException($"The Data Protection key file {path} is damaged: it must hold 32 bytes in base64. Restore it from the backup.");
+    private static byte[] Read(string path)
+    {
+        // A key file copied in with a loose mode (restored from a backup, say) is made readable by this user only again.
+        const UnixFileMode others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & others) != 0)
+        {
+            try
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // Owned by someone else (a read-only mount): leave it; the operator set it up that way.
+            }
+        }
+        return TryDecode(File.ReadAllText(path), out var key)
+            ? key
+            : throw new InvalidOperationException($"The Data Protection key file {path} is damaged: it must hold 32 bytes in base64. Restore it from the backup.");
+    }
 }
