@@ -58,6 +58,8 @@ async Task<(string, double, long)> RunMadoguchiAsync(string protocol)
     info.Environment["MADOGUCHI_DATABASE__PROVIDER"] = "Sqlite";
     info.Environment["MADOGUCHI_DATABASE__CONNECTIONSTRING"] = database.ConnectionString;
     info.Environment["MADOGUCHI_RECEIVING__WORKERENABLED"] = "true";
+    // The private Dovecot listens on 127.0.0.1, which installations refuse unless allowed.
+    info.Environment["MADOGUCHI_NETWORK__ALLOWLOOPBACK"] = "true";
     info.Environment["Logging__LogLevel__Default"] = "Warning";
     var clock = Stopwatch.StartNew();
     using var child = Process.Start(info)!;

@@ -36,6 +36,7 @@ if (commandLine is not null)
 
 app.UseStatusCodePages();
 app.UseAuthentication();
+app.UseSameOriginApiGuard();
 app.UseAuthorization();
 app.UseRateLimiter();
 app.UseAntiforgery();

@@ -1,4 +1,6 @@
+using Madoguchi.Core.Data.Keys;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -12,7 +14,8 @@ public static class DataServiceCollectionExtensions
     public const string SqliteMigrationsAssembly = "Madoguchi.Migrations.Sqlite";
     public const string PostgresMigrationsAssembly = "Madoguchi.Migrations.Postgres";
 
-    /// <summary>The database (SQLite or PostgreSQL), Data Protection keys kept in it, and TimeProvider.</summary>
+    /// <summary>The database (SQLite or PostgreSQL), Data Protection keys kept in it (encrypted with a key that is not:
+    /// <see cref="KeyEncryptionKey"/>), and TimeProvider.</summary>
     public static IServiceCollection AddMadoguchiData(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
@@ -24,7 +27,11 @@ public static class DataServiceCollectionExtensions
             Configure(options, database, location);
         });
         services.AddSingleton(TimeProvider.System);
+        services.AddOptions<DataProtectionKeyOptions>().Bind(configuration.GetSection(DataProtectionKeyOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<KeyEncryptionKey>();
+        services.AddScoped<PlaintextKeyEncryption>();
         services.AddDataProtection().SetApplicationName("Madoguchi").PersistKeysToDbContext<MadoguchiDbContext>();
+        services.AddOptions<KeyManagementOptions>().Configure<KeyEncryptionKey>((o, key) => o.XmlEncryptor = new KeyFileXmlEncryptor(key));
         services.AddScoped<DatabaseMigrator>();
         services.AddSingleton<Storage.IBlobStore, Storage.FileBlobStore>();
         return services;

@@ -23,6 +23,8 @@ public static class ReceiveErrorCode
     public const string StorageFailed = "storage_failed";
     public const string LeaseLost = "lease_lost";
     public const string Busy = "fetch_in_progress";
+    public const string LoopbackNotAllowed = Network.OutboundErrorCode.LoopbackNotAllowed;
+    public const string AddressNotAllowed = Network.OutboundErrorCode.AddressNotAllowed;
     public const string Unknown = "unknown";
 }
 
@@ -54,6 +56,10 @@ public static class ReceiveErrors
         [ReceiveErrorCode.StorageFailed] = ("受信したメールを保存できませんでした（ディスクまたはデータベース）。", "Received mail could not be saved (disk or database)."),
         [ReceiveErrorCode.LeaseLost] = ("別のサーバインスタンスが受信を引き継ぎました。", "Another app instance took over fetching this server."),
         [ReceiveErrorCode.Busy] = ("このサーバは別の処理で受信中です。", "This server is being fetched by another process right now."),
+        [ReceiveErrorCode.LoopbackNotAllowed] = ("接続先がこのサーバ自身（ループバックアドレス）のため、接続しませんでした。同じホストのメールサーバを使うには、設定 Madoguchi:Network:AllowLoopback を true にしてください。",
+            "The server name points to this host itself (a loopback address), so no connection was made. To use a mail server on the same host, set Madoguchi:Network:AllowLoopback to true."),
+        [ReceiveErrorCode.AddressNotAllowed] = ("接続先がプライベート・リンクローカルなどの内部アドレスのため、接続しませんでした。社内ネットワークのメールサーバを使うには、設定 Madoguchi:Network:AllowedNetworks にその範囲（CIDR）を加えてください。",
+            "The server name points to a private, link-local or other internal address, so no connection was made. To use a mail server on an internal network, add its range (CIDR) to the setting Madoguchi:Network:AllowedNetworks."),
         [ReceiveErrorCode.Unknown] = ("受信中に予期しないエラーが発生しました。", "An unexpected error happened while fetching."),
     };
 

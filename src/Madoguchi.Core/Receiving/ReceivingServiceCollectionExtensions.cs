@@ -1,4 +1,5 @@
 using Madoguchi.Core.Common;
+using Madoguchi.Core.Network;
 using Madoguchi.Core.Receiving.Fetching;
 using Madoguchi.Core.Receiving.Missing;
 using Madoguchi.Core.Receiving.Servers;
@@ -15,6 +16,7 @@ public static class ReceivingServiceCollectionExtensions
     public static IServiceCollection AddReceiving(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ReceivingOptions>().Bind(configuration.GetSection(ReceivingOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOutboundNetwork(configuration);
         services.TryAddSingleton<InboundSignal>();
         services.AddSingleton<FetchTrigger>();
         services.AddSingleton<FetchGate>();

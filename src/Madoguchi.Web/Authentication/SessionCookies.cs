@@ -1,3 +1,4 @@
+using Madoguchi.Core.Accounts.Sessions;
 using Madoguchi.Core.Accounts.Users;
 using Madoguchi.Core.Operators;
 using Microsoft.AspNetCore.Authentication;
@@ -16,5 +17,11 @@ public static class SessionCookies
     public static Task SignInOperatorAsync(this HttpContext context, Operator op) =>
         context.SignInAsync(Scheme, MadoguchiClaims.ForOperator(op, Scheme), new AuthenticationProperties { IsPersistent = false });
 
-    public static Task SignOutAsync(this HttpContext context) => context.SignOutAsync(Scheme);
+    /// <summary>Ends the session on the server (<see cref="EndSessionCommand"/>), then removes the cookie.</summary>
+    public static async Task SignOutAsync(this HttpContext context)
+    {
+        if (context.User.Identity?.IsAuthenticated == true && context.User.Identity.AuthenticationType == Scheme && context.User.GetId() is not null)
+            await context.RequestServices.GetRequiredService<EndSessionCommand>().HandleAsync(context.GetActor(), context.RequestAborted);
+        await context.SignOutAsync(Scheme);
+    }
 }

@@ -4,7 +4,8 @@ namespace Madoguchi.Web.Hosting;
 
 public static class DatabaseStartup
 {
-    /// <summary>Migrations run when the host starts, before the workers and the first request.</summary>
+    /// <summary>Migrations run when the host starts, before the workers and the first request; then Data Protection keys
+    /// still stored in clear (from before the key file) are encrypted.</summary>
     public static IServiceCollection AddDatabaseMigrationAtStartup(this IServiceCollection services) =>
         services.AddHostedService<MigrateOnStart>();
 
@@ -12,6 +13,7 @@ public static class DatabaseStartup
     {
         await using var scope = services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(ct);
+        await scope.ServiceProvider.GetRequiredService<Core.Data.Keys.PlaintextKeyEncryption>().HandleAsync(ct);
     }
 
     private sealed class MigrateOnStart(IServiceProvider services) : IHostedService

@@ -38,6 +38,9 @@ public sealed class BrowserFixture : IAsyncLifetime
             BaseURL = (app ?? App).BaseAddress.ToString(),
             Locale = "ja-JP",
             ViewportSize = new ViewportSize { Width = 1280, Height = 860 },
+            // Tests also call the API through the page's request context (page.APIRequest), which sends no Origin or
+            // Sec-Fetch-Site; cookie API calls that change data need a same-origin proof (issue 6).
+            ExtraHTTPHeaders = new Dictionary<string, string> { ["X-Requested-With"] = "madoguchi-browser-tests" },
         });
         context.SetDefaultTimeout(15_000);
         return new UiSession(context, await context.NewPageAsync());

@@ -42,6 +42,8 @@ public sealed class MadoguchiApp : WebApplicationFactory<Program>
             ["Madoguchi:Database:ConnectionString"] = database.ConnectionString,
             // Tests sign in many times from 127.0.0.1; the rate-limit test sets its own small number.
             ["Madoguchi:Accounts:SignInRateLimit:PermitsPerMinute"] = "100000",
+            // The test mail servers (Dovecot, fakes) listen on 127.0.0.1; installations refuse loopback unless told (issue 6).
+            ["Madoguchi:Network:AllowLoopback"] = "true",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             _settings[key] = value;
@@ -65,6 +67,14 @@ public sealed class MadoguchiApp : WebApplicationFactory<Program>
     public static async Task<MadoguchiApp> StartBesideAsync(MadoguchiApp first, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var app = new MadoguchiApp(first.Database, settings, kestrel: false, services, ownsDatabase: false);
+        return await app.StartCoreAsync(kestrel: false, setUp: false);
+    }
+
+    /// <summary>The product on an existing database and data folder (e.g. a copy restored from a backup), without first-run
+    /// setup. It owns them: the data folder is deleted when disposed.</summary>
+    public static async Task<MadoguchiApp> StartOnAsync(TestDatabase database, IDictionary<string, string?>? settings = null)
+    {
+        var app = new MadoguchiApp(database, settings, kestrel: false);
         return await app.StartCoreAsync(kestrel: false, setUp: false);
     }
 
@@ -118,8 +128,18 @@ public sealed class MadoguchiApp : WebApplicationFactory<Program>
         return new TestAccount(this, result.Value!.AccountId, result.Value.Owner);
     }
 
-    /// <summary>An HTTP client with its own cookie jar, not signed in.</summary>
-    public HttpClient NewClient() => CreateClient(new WebApplicationFactoryClientOptions
+    /// <summary>An HTTP client with its own cookie jar, not signed in. Like Madoguchi's own pages in a browser, it sends
+    /// <c>Sec-Fetch-Site: same-origin</c>, which cookie-authenticated API calls that change data require; remove the
+    /// header (or use <see cref="NewCrossSiteClient"/>) to act as another site.</summary>
+    public HttpClient NewClient()
+    {
+        var client = NewCrossSiteClient();
+        client.DefaultRequestHeaders.Add("Sec-Fetch-Site", "same-origin");
+        return client;
+    }
+
+    /// <summary>An HTTP client with its own cookie jar that sends no same-origin proof (as a request from another site).</summary>
+    public HttpClient NewCrossSiteClient() => CreateClient(new WebApplicationFactoryClientOptions
     {
         // New options start at http://localhost; with Kestrel the client must go to the real port.
         BaseAddress = BaseAddress,

@@ -4,6 +4,8 @@ namespace Madoguchi.Core.Receiving.Fetching;
 public static class ConnectionSteps
 {
     public const string NameLookup = "name_lookup";
+    /// <summary>The addresses found are ones this installation may connect to (Madoguchi:Network).</summary>
+    public const string AddressCheck = "address_check";
     public const string TcpConnect = "tcp_connect";
     public const string Tls = "tls";
     public const string Login = "login";

@@ -99,11 +99,11 @@ internal static class JunkFolders
 /// <summary>The connect and login steps of "test connection", shared by both protocols.</summary>
 internal static class ProbeSteps
 {
-    public static async Task<bool> ConnectAsync(IMailService client, ServerConnection connection, CertificateObservation certificate, List<ConnectionTestStep> steps, CancellationToken ct)
+    public static async Task<bool> ConnectAsync(IMailService client, System.Net.Sockets.Socket socket, ServerConnection connection, CertificateObservation certificate, List<ConnectionTestStep> steps, CancellationToken ct)
     {
         try
         {
-            await client.ConnectAsync(connection.Host, connection.Port, MailConnector.SocketOptions(connection.Security), ct);
+            await MailConnector.HandOverAsync(client, socket, connection, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {

@@ -23,8 +23,8 @@ public interface IMailFetcher
     /// (the caller classifies them); per-message failures are recorded as issues and do not stop the pass.</summary>
     Task FetchAsync(FetchContext context, CancellationToken ct);
 
-    /// <summary>After TCP works: TLS, login, folders and the message count, each as a step.</summary>
-    Task ProbeAsync(ServerConnection connection, IReadOnlyList<string> folders, TimeSpan timeout, List<ConnectionTestStep> steps, CancellationToken ct);
+    /// <summary>After TCP works, on that connected socket (which the probe then owns): TLS, login, folders and the message count, each as a step.</summary>
+    Task ProbeAsync(System.Net.Sockets.Socket socket, ServerConnection connection, IReadOnlyList<string> folders, TimeSpan timeout, List<ConnectionTestStep> steps, CancellationToken ct);
 
     Task<IReadOnlyList<ServerMessage>> SearchAsync(ServerConnection connection, IReadOnlyList<string> folders, MissingMailCriteria criteria, TimeSpan timeout, CancellationToken ct);
 }

@@ -1,6 +1,7 @@
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Search;
+using Madoguchi.Core.Network;
 using Madoguchi.Core.Receiving.Servers;
 
 namespace Madoguchi.Core.Receiving.Fetching;
@@ -8,7 +9,7 @@ namespace Madoguchi.Core.Receiving.Fetching;
 /// <summary>IMAP: position = UIDVALIDITY + last UID per folder. Folders are opened read-only and bodies fetched with
 /// BODY.PEEK, so nothing on the server changes (no \Seen flags). Many messages come in one FETCH; each is written to
 /// the blob store as it arrives, and the batch commits with the folder's new position.</summary>
-public sealed class ImapFetcher : IMailFetcher
+public sealed class ImapFetcher(GuardedConnector connector) : IMailFetcher
 {
     /// <summary>Larger messages are fetched in pieces of this size so memory stays bounded.</summary>
     internal const int ChunkSize = 4 * 1024 * 1024;
@@ -18,7 +19,7 @@ public sealed class ImapFetcher : IMailFetcher
     public async Task FetchAsync(FetchContext context, CancellationToken ct)
     {
         using var client = new ImapClient();
-        await MailConnector.ConnectAsync(client, context.Connection, context.Certificate, context.Options.Timeout, ct);
+        await MailConnector.ConnectAsync(client, connector, context.Connection, context.Certificate, context.Options.Timeout, ct);
         foreach (var folderName in context.Server.Folders)
         {
             var folder = await client.GetFolderAsync(folderName, ct);
@@ -122,12 +123,12 @@ public sealed class ImapFetcher : IMailFetcher
         }
     }
 
-    public async Task ProbeAsync(ServerConnection connection, IReadOnlyList<string> folders, TimeSpan timeout, List<ConnectionTestStep> steps, CancellationToken ct)
+    public async Task ProbeAsync(System.Net.Sockets.Socket socket, ServerConnection connection, IReadOnlyList<string> folders, TimeSpan timeout, List<ConnectionTestStep> steps, CancellationToken ct)
     {
         using var client = new ImapClient();
         var certificate = new CertificateObservation();
         MailConnector.Prepare(client, connection, certificate, timeout);
-        if (!await ProbeSteps.ConnectAsync(client, connection, certificate, steps, ct) || !await ProbeSteps.LoginAsync(client, connection, certificate, steps, ct))
+        if (!await ProbeSteps.ConnectAsync(client, socket, connection, certificate, steps, ct) || !await ProbeSteps.LoginAsync(client, connection, certificate, steps, ct))
             return;
         long total = 0;
         var found = new List<string>();
@@ -155,7 +156,7 @@ public sealed class ImapFetcher : IMailFetcher
     public async Task<IReadOnlyList<ServerMessage>> SearchAsync(ServerConnection connection, IReadOnlyList<string> folders, MissingMailCriteria criteria, TimeSpan timeout, CancellationToken ct)
     {
         using var client = new ImapClient();
-        await MailConnector.ConnectAsync(client, connection, new CertificateObservation(), timeout, ct);
+        await MailConnector.ConnectAsync(client, connector, connection, new CertificateObservation(), timeout, ct);
         var results = new List<ServerMessage>();
         var targets = new List<(IMailFolder Folder, bool Spam)>();
         foreach (var name in folders)

@@ -8,10 +8,10 @@ namespace Madoguchi.Core.Receiving.Fetching;
 /// new mail exists. Returns when the server does not offer IDLE (polling covers it) or the connection fails.</summary>
 internal static class ImapIdleListener
 {
-    public static async Task<bool> ListenAsync(ServerConnection connection, string folderName, TimeSpan timeout, Action newMail, ILogger logger, CancellationToken ct)
+    public static async Task<bool> ListenAsync(Network.GuardedConnector connector, ServerConnection connection, string folderName, TimeSpan timeout, Action newMail, ILogger logger, CancellationToken ct)
     {
         using var client = new ImapClient();
-        await MailConnector.ConnectAsync(client, connection, new CertificateObservation(), timeout, ct);
+        await MailConnector.ConnectAsync(client, connector, connection, new CertificateObservation(), timeout, ct);
         if ((client.Capabilities & ImapCapabilities.Idle) == 0)
         {
             ReceivingLog.IdleStopped(logger, connection.ServerId, "the server does not offer IDLE");

@@ -1,5 +1,7 @@
+using System.Net.Sockets;
 using MailKit;
 using MailKit.Security;
+using Madoguchi.Core.Network;
 using Madoguchi.Core.Receiving.Servers;
 
 namespace Madoguchi.Core.Receiving.Fetching;
@@ -10,7 +12,9 @@ public sealed record ServerConnection(Guid ServerId, string Host, int Port, Mail
     public override string ToString() => $"{Username}@{Host}:{Port} ({Security})";
 }
 
-/// <summary>Connects and signs in MailKit clients the same way for fetching, testing, IDLE and searching.</summary>
+/// <summary>Connects and signs in MailKit clients the same way for fetching, testing, IDLE and searching. The TCP
+/// connection is always opened by <see cref="GuardedConnector"/> to an address it checked, and handed to MailKit with the
+/// host name, which MailKit uses for TLS SNI and the certificate's name check.</summary>
 internal static class MailConnector
 {
     public static SecureSocketOptions SocketOptions(MailSecurity security) => security switch
@@ -33,10 +37,25 @@ internal static class MailConnector
         };
     }
 
-    public static async Task ConnectAsync(IMailService client, ServerConnection connection, CertificateObservation certificate, TimeSpan timeout, CancellationToken ct)
+    public static async Task ConnectAsync(IMailService client, GuardedConnector connector, ServerConnection connection, CertificateObservation certificate, TimeSpan timeout, CancellationToken ct)
     {
         Prepare(client, connection, certificate, timeout);
-        await client.ConnectAsync(connection.Host, connection.Port, SocketOptions(connection.Security), ct);
+        var socket = await connector.ConnectAsync(connection.Host, connection.Port, timeout, ct);
+        await HandOverAsync(client, socket, connection, ct);
         await client.AuthenticateAsync(connection.Username, connection.Password, ct);
+    }
+
+    /// <summary>Starts the mail protocol (and TLS) on a socket already connected to a checked address; the client owns it from here.</summary>
+    public static async Task HandOverAsync(IMailService client, Socket socket, ServerConnection connection, CancellationToken ct)
+    {
+        try
+        {
+            await client.ConnectAsync(socket, connection.Host, connection.Port, SocketOptions(connection.Security), ct);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 }

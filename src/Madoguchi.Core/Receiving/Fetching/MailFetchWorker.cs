@@ -14,6 +14,7 @@ public sealed class MailFetchWorker(
     IServiceScopeFactory scopes,
     FetchTrigger trigger,
     IOptions<ReceivingOptions> options,
+    Network.GuardedConnector connector,
     TimeProvider time,
     ILogger<MailFetchWorker> logger) : BackgroundService
 {
@@ -159,7 +160,7 @@ public sealed class MailFetchWorker(
         {
             try
             {
-                if (!await ImapIdleListener.ListenAsync(plan.Connection!, plan.Folder, options.Value.Timeout, () => trigger.FetchSoon(plan.Id), logger, ct))
+                if (!await ImapIdleListener.ListenAsync(connector, plan.Connection!, plan.Folder, options.Value.Timeout, () => trigger.FetchSoon(plan.Id), logger, ct))
                     await Task.Delay(Timeout.InfiniteTimeSpan, ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -1,4 +1,5 @@
 using MailKit.Net.Pop3;
+using Madoguchi.Core.Network;
 using Madoguchi.Core.Receiving.Servers;
 using MimeKit;
 
@@ -6,14 +7,14 @@ namespace Madoguchi.Core.Receiving.Fetching;
 
 /// <summary>POP3: position = the set of UIDLs already handled. New messages are retrieved in batches (pipelined RETR),
 /// committed with their UIDLs, and only then, at the end of the pass, deleted on the server when the delete policy says so.</summary>
-public sealed class Pop3Fetcher : IMailFetcher
+public sealed class Pop3Fetcher(GuardedConnector connector) : IMailFetcher
 {
     public ReceiveProtocol Protocol => ReceiveProtocol.Pop3;
 
     public async Task FetchAsync(FetchContext context, CancellationToken ct)
     {
         using var client = new Pop3Client();
-        await MailConnector.ConnectAsync(client, context.Connection, context.Certificate, context.Options.Timeout, ct);
+        await MailConnector.ConnectAsync(client, connector, context.Connection, context.Certificate, context.Options.Timeout, ct);
         var count = client.Count;
         var uidls = count == 0 ? [] : await client.GetMessageUidsAsync(ct);
         var sizes = count == 0 ? [] : await client.GetMessageSizesAsync(ct);
@@ -68,12 +69,12 @@ public sealed class Pop3Fetcher : IMailFetcher
             await context.MarkDeletedAsync([.. indexes.Select(i => uidls[i])], ct);
     }
 
-    public async Task ProbeAsync(ServerConnection connection, IReadOnlyList<string> folders, TimeSpan timeout, List<ConnectionTestStep> steps, CancellationToken ct)
+    public async Task ProbeAsync(System.Net.Sockets.Socket socket, ServerConnection connection, IReadOnlyList<string> folders, TimeSpan timeout, List<ConnectionTestStep> steps, CancellationToken ct)
     {
         using var client = new Pop3Client();
         var certificate = new CertificateObservation();
         MailConnector.Prepare(client, connection, certificate, timeout);
-        if (!await ProbeSteps.ConnectAsync(client, connection, certificate, steps, ct) || !await ProbeSteps.LoginAsync(client, connection, certificate, steps, ct))
+        if (!await ProbeSteps.ConnectAsync(client, socket, connection, certificate, steps, ct) || !await ProbeSteps.LoginAsync(client, connection, certificate, steps, ct))
             return;
         steps.Add(new ConnectionTestStep(ConnectionSteps.Folders, true, "POP3 has a single mailbox (no folders).", null));
         var uidl = (client.Capabilities & Pop3Capabilities.UIDL) != 0;
@@ -87,7 +88,7 @@ public sealed class Pop3Fetcher : IMailFetcher
     public async Task<IReadOnlyList<ServerMessage>> SearchAsync(ServerConnection connection, IReadOnlyList<string> folders, MissingMailCriteria criteria, TimeSpan timeout, CancellationToken ct)
     {
         using var client = new Pop3Client();
-        await MailConnector.ConnectAsync(client, connection, new CertificateObservation(), timeout, ct);
+        await MailConnector.ConnectAsync(client, connector, connection, new CertificateObservation(), timeout, ct);
         var results = new List<ServerMessage>();
         var count = client.Count;
         if (count > 0)

@@ -51,6 +51,12 @@ public static class ReceiveFailureClassifier
 {
     public static ReceiveFailure Classify(Exception exception, CertificateObservation? certificate = null)
     {
+        if (exception is Network.OutboundAddressRefusedException refused)
+            return new ReceiveFailure(refused.Code, refused.Message);
+        // What a non-mail service sends (an SSH or HTTP banner, another protocol's greeting) ends up in MailKit's protocol
+        // errors: never echoed, so "test connection" cannot be used to read other services' banners.
+        if (exception is ImapProtocolException or Pop3ProtocolException)
+            return new ReceiveFailure(CodeOf(exception, certificate), $"{exception.GetType().Name}: the server's answer was not a valid {(exception is ImapProtocolException ? "IMAP" : "POP3")} response (not shown).");
         var detail = $"{exception.GetType().Name}: {exception.Message}";
         if (exception.InnerException is { } inner)
             detail += $" ({inner.GetType().Name}: {inner.Message})";

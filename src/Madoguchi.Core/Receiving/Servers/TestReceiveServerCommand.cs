@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Madoguchi.Core.Common;
 using Madoguchi.Core.Data;
 using Madoguchi.Core.Inboxes;
+using Madoguchi.Core.Network;
 using Madoguchi.Core.Receiving.Fetching;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -12,9 +13,11 @@ namespace Madoguchi.Core.Receiving.Servers;
 
 public sealed record ConnectionTestResult(bool Ok, IReadOnlyList<ConnectionTestStep> Steps);
 
-/// <summary>"Test connection": name lookup, TCP, TLS (certificate problems named), login, folders, message count —
-/// each step with plain words and technical detail, stopping at the first that fails.</summary>
-public sealed class TestReceiveServerCommand(MadoguchiDbContext db, IEnumerable<IMailFetcher> fetchers, ReceivePasswordProtector passwords, IOptions<ReceivingOptions> options)
+/// <summary>"Test connection": name lookup, address check, TCP, TLS (certificate problems named), login, folders, message
+/// count — each step with plain words and technical detail, stopping at the first that fails. The TCP connection goes
+/// to an address that passed the check, and the later steps run on that same connection.</summary>
+public sealed class TestReceiveServerCommand(MadoguchiDbContext db, IEnumerable<IMailFetcher> fetchers, ReceivePasswordProtector passwords, OutboundAddressGuard guard, GuardedConnector connector,
+    IOptions<ReceivingOptions> options)
 {
     public async Task<Result<ConnectionTestResult>> HandleAsync(Actor actor, Guid inboxId, Guid serverId, CancellationToken ct)
     {
@@ -47,20 +50,23 @@ public sealed class TestReceiveServerCommand(MadoguchiDbContext db, IEnumerable<
             return;
         }
 
-        var watch = Stopwatch.StartNew();
         try
         {
-            using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            limit.CancelAfter(timeout);
-            try
-            {
-                await socket.ConnectAsync(addresses, connection.Port, limit.Token);
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                throw new SocketException((int)SocketError.TimedOut);
-            }
+            // The same lookup is not repeated: only addresses found above and allowed here are connected to.
+            addresses = guard.Allowed(addresses);
+            steps.Add(new ConnectionTestStep(ConnectionSteps.AddressCheck, true, "The server's address may be connected to.", string.Join(", ", addresses.Select(a => a.ToString()))));
+        }
+        catch (OutboundAddressRefusedException e)
+        {
+            steps.Add(ConnectionSteps.Failed(ConnectionSteps.AddressCheck, ReceiveFailureClassifier.Classify(e)));
+            return;
+        }
+
+        var watch = Stopwatch.StartNew();
+        Socket socket;
+        try
+        {
+            socket = await connector.ConnectAsync(addresses, connection.Port, timeout, ct);
             steps.Add(new ConnectionTestStep(ConnectionSteps.TcpConnect, true, $"Port {connection.Port} accepts connections.", $"{socket.RemoteEndPoint} in {watch.ElapsedMilliseconds} ms"));
         }
         catch (SocketException e)
@@ -69,6 +75,7 @@ public sealed class TestReceiveServerCommand(MadoguchiDbContext db, IEnumerable<
             return;
         }
 
-        await fetcher.ProbeAsync(connection, folders, timeout, steps, ct);
+        using (socket)
+            await fetcher.ProbeAsync(socket, connection, folders, timeout, steps, ct);
     }
 }
