@@ -12,6 +12,8 @@ using Madoguchi.Web.Hosting;
 using Madoguchi.Web.Ui;
 
 var commandLine = AdminCommandLine.Parse(args);
+if (commandLine is { NeedsServices: false })
+    return await commandLine.RunAsync(EmptyServices.Instance, Console.In, Console.Out, Console.Error);
 var builder = MadoguchiHost.CreateBuilder(commandLine?.HostArgs ?? args);
 
 builder.Services.AddDatabaseMigrationAtStartup();
