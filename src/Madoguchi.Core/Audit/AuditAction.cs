@@ -23,4 +23,5 @@ public enum AuditAction
     ReceiveServerRemoved,
     OperatorUnlocked,
     OperatorTokenCreated,
+    AccountTimeZoneChanged,
 }
