@@ -16,6 +16,7 @@ if (commandLine is { NeedsServices: false })
     return await commandLine.RunAsync(EmptyServices.Instance, Console.In, Console.Out, Console.Error);
 var builder = MadoguchiHost.CreateBuilder(commandLine?.HostArgs ?? args);
 
+builder.AddReverseProxySupport();
 builder.Services.AddDatabaseMigrationAtStartup();
 builder.Services.AddMadoguchiData(builder.Configuration);
 builder.Services.AddAccounts(builder.Configuration);
@@ -36,6 +37,7 @@ if (commandLine is not null)
     return await commandLine.RunAsync(app.Services, Console.In, Console.Out, Console.Error);
 }
 
+app.UseReverseProxySupport();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
