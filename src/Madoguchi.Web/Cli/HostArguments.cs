@@ -2,11 +2,11 @@ namespace Madoguchi.Web.Cli;
 
 /// <summary>Which words of a command line are the host's settings rather than an admin verb's. A host option is
 /// <c>--key=value</c> or <c>--key value</c> whose key is one the web host reads (<c>urls</c>, <c>environment</c>,
-/// <c>contentRoot</c>, <c>http_ports</c>, <c>https_ports</c>, <c>AllowedHosts</c>) or a setting under <c>Madoguchi:</c>,
+/// <c>contentRoot</c>, <c>applicationName</c>, <c>http_ports</c>, <c>https_ports</c>, <c>AllowedHosts</c>) or a setting under <c>Madoguchi:</c>,
 /// <c>Logging:</c> or <c>Kestrel:</c>. Anything else belongs to the admin command line.</summary>
 public static class HostArguments
 {
-    private static readonly string[] Keys = ["urls", "environment", "contentRoot", "http_ports", "https_ports", "AllowedHosts"];
+    private static readonly string[] Keys = ["urls", "environment", "contentRoot", "applicationName", "http_ports", "https_ports", "AllowedHosts"];
     private static readonly string[] Sections = ["Madoguchi:", "Logging:", "Kestrel:"];
 
     public static (string[] Host, string[] Admin) Split(IReadOnlyList<string> args)
@@ -43,5 +43,5 @@ public static class HostArguments
 
     private static bool IsHostKey(string key) =>
         Keys.Any(k => k.Equals(key, StringComparison.OrdinalIgnoreCase))
-        || Sections.Any(s => key.Length > s.Length && key.StartsWith(s, StringComparison.OrdinalIgnoreCase));
+        || Sections.Any(s => key.StartsWith(s, StringComparison.OrdinalIgnoreCase) || key.Equals(s[..^1], StringComparison.OrdinalIgnoreCase));
 }
