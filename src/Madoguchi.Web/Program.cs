@@ -12,8 +12,11 @@ using Madoguchi.Web.Hosting;
 using Madoguchi.Web.Ui;
 
 var commandLine = AdminCommandLine.Parse(args);
+if (commandLine is { NeedsServices: false })
+    return await commandLine.RunAsync(EmptyServices.Instance, Console.In, Console.Out, Console.Error);
 var builder = MadoguchiHost.CreateBuilder(commandLine?.HostArgs ?? args);
 
+builder.AddReverseProxySupport();
 builder.Services.AddDatabaseMigrationAtStartup();
 builder.Services.AddMadoguchiData(builder.Configuration);
 builder.Services.AddAccounts(builder.Configuration);
@@ -34,6 +37,7 @@ if (commandLine is not null)
     return await commandLine.RunAsync(app.Services, Console.In, Console.Out, Console.Error);
 }
 
+app.UseReverseProxySupport();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseSameOriginApiGuard();

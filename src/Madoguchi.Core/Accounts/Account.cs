@@ -11,6 +11,10 @@ public sealed class Account
     public required string Name { get; set; }
     public DateTime CreatedAt { get; init; }
 
+    /// <summary>The IANA time zone every screen of the account shows times in, and whose midnight starts "today";
+    /// a user may choose their own (<see cref="Users.User.TimeZone"/>).</summary>
+    public string TimeZone { get; set; } = TimeZones.Default;
+
     /// <summary>Changes with every change to the set of owners, so two owners removing each other at once
     /// cannot both succeed and leave the account without an owner.</summary>
     public Guid OwnershipStamp { get; set; } = Guid.NewGuid();
@@ -21,6 +25,7 @@ internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
     public void Configure(EntityTypeBuilder<Account> builder)
     {
         builder.Property(a => a.Name).HasMaxLength(200);
+        builder.Property(a => a.TimeZone).HasMaxLength(TimeZones.MaxLength).HasDefaultValue(TimeZones.Default);
         builder.Property(a => a.OwnershipStamp).IsConcurrencyToken();
     }
 }

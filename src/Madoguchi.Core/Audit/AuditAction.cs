@@ -21,4 +21,7 @@ public enum AuditAction
     ReceiveServerAdded,
     ReceiveServerChanged,
     ReceiveServerRemoved,
+    OperatorUnlocked,
+    OperatorTokenCreated,
+    AccountTimeZoneChanged,
 }

@@ -9,7 +9,9 @@ namespace Madoguchi.Core.Audit;
 public sealed class AuditEntry
 {
     public long Id { get; init; }
-    public Guid AccountId { get; init; }
+    /// <summary>The account the entry belongs to; null for an installation-wide entry (an operator unlocked, an operator
+    /// token made at the server console), which no account's audit log shows.</summary>
+    public Guid? AccountId { get; init; }
     public DateTime At { get; init; }
     public AuditAction Action { get; init; }
 
@@ -32,6 +34,6 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         builder.Property(e => e.Detail).HasMaxLength(1000);
         builder.Property(e => e.IpAddress).HasMaxLength(64);
         builder.HasIndex(e => new { e.AccountId, e.At });
-        builder.HasOne<Account>().WithMany().HasForeignKey(e => e.AccountId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Account>().WithMany().HasForeignKey(e => e.AccountId).IsRequired(false).OnDelete(DeleteBehavior.Cascade);
     }
 }

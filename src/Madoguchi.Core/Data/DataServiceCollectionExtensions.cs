@@ -5,6 +5,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Madoguchi.Core.Data;
@@ -25,6 +26,7 @@ public static class DataServiceCollectionExtensions
             var database = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             var location = sp.GetRequiredService<IOptions<StorageLocationOptions>>().Value;
             Configure(options, database, location);
+            ExpectedRaceLogging.Configure(options, sp.GetRequiredService<ILoggerFactory>());
         });
         services.AddSingleton(TimeProvider.System);
         services.AddOptions<DataProtectionKeyOptions>().Bind(configuration.GetSection(DataProtectionKeyOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();

@@ -1,3 +1,4 @@
+using Madoguchi.Core.Audit;
 using Madoguchi.Core.Common;
 using Madoguchi.Core.Data;
 using Microsoft.EntityFrameworkCore;
@@ -5,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Madoguchi.Core.Operators;
 
 /// <summary>Makes a new operator API token (from the server console: <c>operators token --email E</c>).</summary>
-public sealed class CreateOperatorTokenCommand(MadoguchiDbContext db, TimeProvider time)
+public sealed class CreateOperatorTokenCommand(MadoguchiDbContext db, AuditTrail audit, TimeProvider time)
 {
     public async Task<Result<string>> HandleAsync(string email, CancellationToken ct)
     {
@@ -15,6 +16,7 @@ public sealed class CreateOperatorTokenCommand(MadoguchiDbContext db, TimeProvid
             return new Error(ErrorKind.NotFound, "operator_not_found", $"There is no operator with the email {email}.");
         var secret = Secrets.NewToken(OperatorToken.Prefix);
         db.OperatorTokens.Add(new OperatorToken { OperatorId = op.Id, TokenHash = Secrets.Hash(secret), CreatedAt = time.GetUtcNow().UtcDateTime });
+        audit.RecordInstallation(AuditAction.OperatorTokenCreated, Actor.ServerConsole(), $"operator {op.Email}");
         await db.SaveChangesAsync(ct);
         return secret;
     }

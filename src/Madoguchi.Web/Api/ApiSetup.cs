@@ -33,6 +33,7 @@ public static class ApiSetup
         api.MapInvitationEndpoints();
         var users = api.MapGroup("").RequireAuthorization(AuthenticationSetup.UserPolicy);
         users.MapMeEndpoints();
+        users.MapAccountEndpoints();
         users.MapUserEndpoints();
         users.MapInboxEndpoints();
         users.MapReceivingEndpoints();

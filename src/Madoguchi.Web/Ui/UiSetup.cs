@@ -22,6 +22,7 @@ public static class UiSetup
         services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.AddScoped<AuthenticationStateProvider, SessionRevalidatingAuthenticationStateProvider>();
         services.AddScoped<FreshScope>();
+        services.AddScoped<UserClock>();
         services.AddScoped<UiEvents>();
         return builder;
     }

@@ -47,6 +47,26 @@ public sealed class AdminCommandLineTests(AppFixture apps) : IClassFixture<AppFi
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Setup_SameValueForTwoOptions_KeepsBothAndShiftsNothing(DatabaseProvider provider)
+    {
+        await using var app = await MadoguchiApp.StartAsync(provider, setUp: false);
+
+        // One address for operator and owner, one password for both, the same word as account and names.
+        var run = await RunAsync(app, "", "setup", "--operator-email", "same@example.com", "--operator-password", "same-password-1",
+            "--account-name", "Same", "--owner-email", "same@example.com", "--owner-password", "same-password-1",
+            "--owner-family-name", "Same", "--owner-given-name", "Same");
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        var owner = await (await (await app.SignInAsync("same@example.com", "same-password-1")).GetAsync("/api/v1/me")).ReadAsync<UserView>();
+        Assert.True(owner.IsOwner);
+        Assert.Equal("Same", owner.FamilyName);
+        Assert.Equal("Same", owner.GivenName);
+        Assert.Equal("Same", await app.WithDbAsync(db => db.Accounts.Select(a => a.Name).SingleAsync()));
+        await (await app.NewClient().PostAsJsonAsync("/api/v1/operator/session", new { email = "same@example.com", password = "same-password-1" })).AssertStatusAsync(HttpStatusCode.OK);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task Setup_PasswordsOnStandardInput_AreReadOperatorFirstThenOwner(DatabaseProvider provider)
     {
         await using var app = await MadoguchiApp.StartAsync(provider, setUp: false);
@@ -162,6 +182,94 @@ public sealed class AdminCommandLineTests(AppFixture apps) : IClassFixture<AppFi
         Assert.True(accounts.Total >= 2);
         Assert.Equal(1, unknown.ExitCode);
         Assert.Equal(0, await app.WithDbAsync(db => db.Users.CountAsync(u => u.AccountId == account.Id && u.State == UserState.Locked)));
+    }
+
+    [Theory]
+    [InlineData("user", "list")]
+    [InlineData("bounces", "analyze", "x")]
+    [InlineData("users", "lst")]
+    [InlineData("users")]
+    [InlineData("setup", "--operator-email")]
+    [InlineData("users", "list", "--lockd")]
+    [InlineData("--urls")]
+    [InlineData("-x")]
+    public async Task UnknownVerbOrTypoOrBadOption_PrintsUsageAndExits2WithoutServices(params string[] args)
+    {
+        var command = AdminCommandLine.Parse(args);
+        Assert.NotNull(command);
+        Assert.False(command.NeedsServices);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exit = await command.RunAsync(EmptyServices.Instance, new StringReader(""), output, error);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("Usage:", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("setup", "--operator-email")]
+    [InlineData("users", "list", "--locked")]
+    [InlineData("users", "unlock", "<email>")]
+    [InlineData("operators", "token", "--email")]
+    [InlineData("operators", "unlock", "<email>")]
+    [InlineData("messages", "reprocess", "--inbox")]
+    [InlineData("users", "unlock")]
+    [InlineData("operators", "token")]
+    [InlineData("messages", "reprocess")]
+    public async Task Help_ForEveryVerbAndGroup_DescribesItsArgumentsAndExits0WithoutServices(params string[] words)
+    {
+        // The last word is what the help must mention; the others name the verb (or group).
+        var path = words[..^1];
+        var command = AdminCommandLine.Parse([.. path, "--help"]);
+        Assert.NotNull(command);
+        Assert.False(command.NeedsServices);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exit = await command.RunAsync(EmptyServices.Instance, new StringReader(""), output, error);
+
+        Assert.Equal(0, exit);
+        Assert.Contains($"Usage:{Environment.NewLine}  ", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains(string.Join(' ', path), output.ToString(), StringComparison.Ordinal);
+        Assert.Contains(words[^1], output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_NoArgumentsOrOnlyHostOptions_MeansRunTheServer()
+    {
+        Assert.Null(AdminCommandLine.Parse([]));
+        Assert.Null(AdminCommandLine.Parse(["--urls", "http://127.0.0.1:5080"]));
+        Assert.Null(AdminCommandLine.Parse(["--urls=http://127.0.0.1:5080", "--environment", "Production", "--Madoguchi:DataDirectory=/srv/m", "--Madoguchi:Database:Provider", "Postgres"]));
+        // Host options may accompany a verb; the verb still runs with them passed to the host.
+        var verb = AdminCommandLine.Parse(["--Madoguchi:DataDirectory=/srv/m", "users", "list", "--environment", "Production"]);
+        Assert.NotNull(verb);
+        Assert.True(verb.NeedsServices);
+        Assert.Equal(["--Madoguchi:DataDirectory=/srv/m", "--environment", "Production"], verb.HostArgs);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task OperatorsUnlock_IsRecordedInTheInstallationAuditTrailAsTheServerConsole(DatabaseProvider provider)
+    {
+        var app = await apps.GetAsync(provider);
+        var before = await app.WithDbAsync(db => db.AuditEntries.CountAsync(e => e.Action == AuditAction.OperatorUnlocked));
+
+        var run = await RunAsync(app, "", "operators", "unlock", MadoguchiApp.OperatorEmail);
+        var unknown = await RunAsync(app, "", "operators", "unlock", "nobody@example.com");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(1, unknown.ExitCode);
+        var entries = await app.WithDbAsync(db => db.AuditEntries.AsNoTracking().Where(e => e.Action == AuditAction.OperatorUnlocked).OrderBy(e => e.Id).ToListAsync());
+        Assert.Equal(before + 1, entries.Count);
+        var entry = entries[^1];
+        Assert.Null(entry.AccountId);
+        Assert.Equal("server console", entry.ActorName);
+        Assert.Contains(MadoguchiApp.OperatorEmail, entry.Detail, StringComparison.Ordinal);
+        // Installation entries appear in no account's log.
+        var account = await app.CreateAccountAsync();
+        var owner = await app.TokenClientAsync(account.Owner);
+        Assert.Empty((await (await owner.GetAsync("/api/v1/audit-log?action=operatorUnlocked")).ReadAsync<PageBody<AuditEntryView>>()).Items);
     }
 
     [Theory]

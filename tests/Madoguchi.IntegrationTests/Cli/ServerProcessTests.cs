@@ -55,6 +55,29 @@ public sealed class ServerProcessTests
         }
     }
 
+    [Theory]
+    [InlineData("user", "list")]
+    [InlineData("bounces", "analyze", "x")]
+    [InlineData("--urls", "http://127.0.0.1:1", "usres", "list")]
+    public async Task UnknownFirstWord_PrintsUsageAndExits2_AndNeverStartsTheServer(params string[] args)
+    {
+        var folder = Directory.CreateTempSubdirectory("madoguchi-cli-").FullName;
+        try
+        {
+            var (exit, output, error) = await RunToEndAsync(folder, [], "", args);
+
+            Assert.True(exit == 2, $"exited {exit}: {output}\n{error}");
+            Assert.Contains("Usage:", error, StringComparison.Ordinal);
+            Assert.DoesNotContain("Now listening", output, StringComparison.Ordinal);
+            // Nothing was opened: no database, no data folder.
+            Assert.False(Directory.Exists(Path.Combine(folder, "data")), "the usage error created ./data");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private static string WebDll()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);

@@ -35,6 +35,9 @@ public sealed class User
     /// <summary>"ja" or "en"; null follows the browser.</summary>
     public string? Language { get; set; }
 
+    /// <summary>The user's own IANA time zone (個人設定); null follows the account's.</summary>
+    public string? TimeZone { get; set; }
+
     /// <summary>Changes whenever existing sessions must end (password change, lock, deletion of rights).</summary>
     public string SecurityStamp { get; set; } = Guid.NewGuid().ToString("N");
 
@@ -55,6 +58,7 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.Property(u => u.Department).HasMaxLength(200);
         builder.Property(u => u.MentionName).HasMaxLength(50);
         builder.Property(u => u.Language).HasMaxLength(10);
+        builder.Property(u => u.TimeZone).HasMaxLength(TimeZones.MaxLength);
         builder.Property(u => u.SecurityStamp).HasMaxLength(64).IsConcurrencyToken();
         builder.Property(u => u.FailedSignInCount).IsConcurrencyToken();
         builder.Property(u => u.InvitationTokenHash).HasMaxLength(64);

@@ -15,12 +15,13 @@ public sealed record UserView(
     DateTime? LockedAt,
     DateTime? LastSignInAt,
     DateTime CreatedAt,
-    string? Language)
+    string? Language,
+    string? TimeZone)
 {
     public string DisplayName => $"{FamilyName} {GivenName}";
 
     public static readonly Expression<Func<User, UserView>> Projection = u => new UserView(
-        u.Id, u.FamilyName, u.GivenName, u.Email, u.Department, u.MentionName, u.State, u.IsOwner, u.LockedAt, u.LastSignInAt, u.CreatedAt, u.Language);
+        u.Id, u.FamilyName, u.GivenName, u.Email, u.Department, u.MentionName, u.State, u.IsOwner, u.LockedAt, u.LastSignInAt, u.CreatedAt, u.Language, u.TimeZone);
 
     private static readonly Func<User, UserView> Compiled = Projection.Compile();
 

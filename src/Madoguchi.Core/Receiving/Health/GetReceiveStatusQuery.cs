@@ -1,4 +1,5 @@
 using System.Globalization;
+using Madoguchi.Core.Accounts;
 using Madoguchi.Core.Common;
 using Madoguchi.Core.Data;
 using Madoguchi.Core.Inboxes;
@@ -18,16 +19,16 @@ public sealed record ReceiveServerStatusView(
     DateTime? LastAttemptAt, DateTime? LastSuccessAt, int FetchedToday, ReceiveErrorView? LastError,
     ReceiveProgressView Progress, string? LeaseOwner, DateTime? LeaseExpiresAt, IReadOnlyList<ReceiveIssueView> RecentIssues);
 
-/// <summary>受信状況: per server, the last successful fetch, messages stored today (UTC day), the last error in Japanese
+/// <summary>受信状況: per server, the last successful fetch, messages stored today (since midnight in the viewer's time zone: theirs, else the account's; never the server's), the last error in Japanese
 /// and English with its technical detail, the import progress, who holds the fetch lease, and recent per-message issues.</summary>
-public sealed class GetReceiveStatusQuery(MadoguchiDbContext db, TimeProvider time)
+public sealed class GetReceiveStatusQuery(MadoguchiDbContext db, GetDisplayTimeZoneQuery zones, TimeProvider time)
 {
     public async Task<Result<IReadOnlyList<ReceiveServerStatusView>>> HandleAsync(Actor actor, Guid inboxId, CancellationToken ct)
     {
         var access = await db.RequireRoleAsync(actor, inboxId, InboxRole.Administrator, ct);
         if (!access.Succeeded)
             return access.Error!;
-        var today = time.GetUtcNow().UtcDateTime.Date;
+        var today = TimeZones.StartOfDayUtc(time.GetUtcNow().UtcDateTime, await zones.HandleAsync(actor, ct));
         var servers = await db.ReceiveServers.AsNoTracking().Where(s => s.InboxId == inboxId).OrderBy(s => s.CreatedAt).ToListAsync(ct);
         var result = new List<ReceiveServerStatusView>();
         foreach (var s in servers)

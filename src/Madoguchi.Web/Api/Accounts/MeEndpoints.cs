@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using Madoguchi.Core.Accounts;
 using Madoguchi.Core.Accounts.Passwords;
 using Madoguchi.Core.Accounts.Tokens;
 using Madoguchi.Core.Accounts.Users;
@@ -5,7 +7,37 @@ using Madoguchi.Web.Authentication;
 
 namespace Madoguchi.Web.Api.Accounts;
 
-public sealed record UpdateMeRequest(string? Language);
+/// <summary>PATCH /me: only the fields present change. <c>language</c> "ja", "en" or null (follow the browser);
+/// <c>timeZone</c> an IANA id such as "Asia/Tokyo", or null to follow the account's.</summary>
+public sealed class UpdateMeRequest
+{
+    public string? Language
+    {
+        get;
+        set
+        {
+            field = value;
+            HasLanguage = true;
+        }
+    }
+
+    public string? TimeZone
+    {
+        get;
+        set
+        {
+            field = value;
+            HasTimeZone = true;
+        }
+    }
+
+    [JsonIgnore]
+    public bool HasLanguage { get; private set; }
+
+    [JsonIgnore]
+    public bool HasTimeZone { get; private set; }
+}
+
 public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
 public sealed record CreateTokenRequest(string? Name);
 
@@ -19,8 +51,7 @@ public static class MeEndpoints
             var actor = context.GetActor();
             return (await query.HandleAsync(actor, actor.Id, ct)).ToHttp();
         }).WithSummary("The signed-in user.");
-        me.MapPatch("", async (UpdateMeRequest request, SetOwnLanguageCommand command, HttpContext context, CancellationToken ct) =>
-            (await command.HandleAsync(context.GetActor(), request.Language, ct)).ToHttp()).WithSummary("Change your own UI language.");
+        me.MapPatch("", UpdateMeAsync).WithSummary("Change your own UI language and/or time zone (only the fields present change).");
         me.MapPost("/password", ChangePasswordAsync).WithSummary("Change your own password; your other sessions end.");
 
         var tokens = me.MapGroup("/tokens").WithTags("API tokens");
@@ -31,6 +62,19 @@ public static class MeEndpoints
             (await command.HandleAsync(context.GetActor(), request.Name ?? "", ct)).ToHttp()).WithSummary("Create a personal API token; the answer holds its secret once.");
         tokens.MapDelete("/{id:guid}", async (Guid id, RevokeApiTokenCommand command, HttpContext context, CancellationToken ct) =>
             (await command.HandleAsync(context.GetActor(), id, ct)).ToHttp()).WithSummary("Revoke one of your tokens.");
+    }
+
+    private static async Task<IResult> UpdateMeAsync(UpdateMeRequest request, SetOwnLanguageCommand language, SetOwnTimeZoneCommand timeZone,
+        GetUserQuery get, HttpContext context, CancellationToken ct)
+    {
+        var actor = context.GetActor();
+        if (request.HasTimeZone && !string.IsNullOrWhiteSpace(request.TimeZone) && TimeZones.Check(request.TimeZone.Trim()) is { } invalid)
+            return ApiResults.Problem(invalid);
+        if (request.HasLanguage && await language.HandleAsync(actor, request.Language, ct) is { Succeeded: false } failed)
+            return ApiResults.Problem(failed.Error!);
+        if (request.HasTimeZone)
+            return (await timeZone.HandleAsync(actor, request.TimeZone, ct)).ToHttp();
+        return (await get.HandleAsync(actor, actor.Id, ct)).ToHttp();
     }
 
     private static async Task<IResult> ChangePasswordAsync(ChangePasswordRequest request, ChangePasswordCommand command, HttpContext context, CancellationToken ct)

@@ -16,7 +16,15 @@ public static class AuditEndpoints
     {
         if (!ApiResults.TryPage(offset, limit, out var page, out var problem) || !ApiResults.TryFilter<AuditAction>(action, "action", out var filter, out problem))
             return problem!;
-        var result = await query.HandleAsync(context.GetActor(), new AuditFilter(filter, userId, from?.ToUniversalTime(), to?.ToUniversalTime()), page, ct);
+        var result = await query.HandleAsync(context.GetActor(), new AuditFilter(filter, userId, Utc(from), Utc(to)), page, ct);
         return result.ToHttp();
     }
+
+    /// <summary>A time without an offset is UTC, as every time in the API; never the server's zone.</summary>
+    private static DateTime? Utc(DateTime? time) => time switch
+    {
+        null => null,
+        { Kind: DateTimeKind.Unspecified } t => DateTime.SpecifyKind(t, DateTimeKind.Utc),
+        { } t => t.ToUniversalTime(),
+    };
 }

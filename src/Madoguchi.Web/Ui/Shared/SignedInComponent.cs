@@ -18,6 +18,17 @@ public abstract class SignedInComponent : ComponentBase
     [Inject]
     protected FreshScope Handlers { get; set; } = default!;
 
+    /// <summary>Times in the signed-in user's zone, loaded before the page initialises.</summary>
+    [Inject]
+    protected UserClock Clock { get; set; } = default!;
+
+    public override async Task SetParametersAsync(ParameterView parameters)
+    {
+        parameters.SetParameterProperties(this);
+        await Clock.LoadAsync(await GetActorAsync());
+        await base.SetParametersAsync(ParameterView.Empty);
+    }
+
     protected async Task<Actor?> GetActorAsync()
     {
         if (AuthenticationState is null)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Localization;
 
 namespace Madoguchi.Web.Ui.Shared;
@@ -52,7 +51,4 @@ public static class UiCulture
             && !url.Any(char.IsControl)
             ? url
             : "/";
-
-    public static string FormatTime(DateTime utc) =>
-        utc.ToLocalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Madoguchi.Core.Tickets;
 
 namespace Madoguchi.Web.Ui.Tickets;
@@ -21,7 +20,4 @@ public static class TicketTabs
     public static TicketTab Find(string? key) => All.FirstOrDefault(t => string.Equals(t.Key, key, StringComparison.OrdinalIgnoreCase)) ?? All[0];
 
     public static string StatusLabelKey(TicketStatus status) => All.First(t => t.Status == status).LabelKey;
-
-    /// <summary>Dates as the reader's server shows them, to the minute.</summary>
-    public static string Format(DateTime utc) => utc.ToLocalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 }
