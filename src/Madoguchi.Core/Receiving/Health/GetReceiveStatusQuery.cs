@@ -54,7 +54,7 @@ public sealed class GetReceiveStatusQuery(MadoguchiDbContext db, TimeProvider ti
                 error = new ReceiveErrorView(code, text.Ja, text.En, s.LastErrorDetail, s.LastErrorAt);
             }
             var live = lease is not null && lease.ExpiresAt > time.GetUtcNow().UtcDateTime;
-            result.Add(new ReceiveServerStatusView(s.Id, ReceiveServerRules.Name(s.Protocol), s.Host, s.Port, s.Username, error is null && s.LastSuccessAt is not null,
+            result.Add(new ReceiveServerStatusView(s.Id, ReceiveServerRules.Name(s.Protocol), s.Host, s.Port, s.Username, error is null && s.LastSuccessAt is not null && refused.Count == 0 && unprocessed.Count == 0,
                 s.LastAttemptAt, s.LastSuccessAt, fetchedToday, error,
                 new ReceiveProgressView(s.ProgressStored, s.ProgressTotal, string.Create(CultureInfo.InvariantCulture, $"{s.ProgressStored:N0} / {s.ProgressTotal:N0}"), s.ProgressAt),
                 live ? lease!.Owner : null, live ? lease!.ExpiresAt : null,
