@@ -20,6 +20,9 @@ public static class ReceiveErrorCode
     public const string ProtocolError = "protocol_error";
     public const string MessageTooLarge = "message_too_large";
     public const string MessageUnreadable = "message_unreadable";
+    public const string MessageRefused = "message_refused";
+    public const string MessageNotReturned = "message_not_returned";
+    public const string MailboxChanged = "mailbox_changed";
     public const string StorageFailed = "storage_failed";
     public const string LeaseLost = "lease_lost";
     public const string Busy = "fetch_in_progress";
@@ -53,6 +56,9 @@ public static class ReceiveErrors
         [ReceiveErrorCode.ProtocolError] = ("サーバから想定外の応答がありました。", "The server gave an answer that could not be understood."),
         [ReceiveErrorCode.MessageTooLarge] = ("上限を超える大きさのメールです。原本は保存しましたが、表示や処理が制限されることがあります。", "The message is larger than the limit. Its original was stored, but it may not be shown or processed in full."),
         [ReceiveErrorCode.MessageUnreadable] = ("このメールをサーバから取得できませんでした。他のメールの受信は続けています。", "This message could not be read from the server. Other messages are still being fetched."),
+        [ReceiveErrorCode.MessageRefused] = ("サーバがこのメールの取得を拒否しました。時間をおいて自動で再取得します（サーバの応答を確認してください）。", "The server refused to hand over this message. Madoguchi asks again later by itself (see the server's words)."),
+        [ReceiveErrorCode.MessageNotReturned] = ("サーバの応答にこのメールが含まれていませんでした。時間をおいて自動で再取得します。", "The server left this message out of its answer. Madoguchi asks again later by itself."),
+        [ReceiveErrorCode.MailboxChanged] = ("受信中に受信設定が別のメールボックスに変更されました。新しい設定で受信し直します。", "The receive settings were changed to another mailbox during the fetch. The next fetch uses the new settings."),
         [ReceiveErrorCode.StorageFailed] = ("受信したメールを保存できませんでした（ディスクまたはデータベース）。", "Received mail could not be saved (disk or database)."),
         [ReceiveErrorCode.LeaseLost] = ("別のサーバインスタンスが受信を引き継ぎました。", "Another app instance took over fetching this server."),
         [ReceiveErrorCode.Busy] = ("このサーバは別の処理で受信中です。", "This server is being fetched by another process right now."),

@@ -43,4 +43,10 @@ internal static partial class ReceivingLog
 
     [LoggerMessage(2021, LogLevel.Information, "Server {ServerId}: IDLE stopped ({Reason}); polling continues")]
     public static partial void IdleStopped(ILogger logger, Guid serverId, string reason);
+
+    [LoggerMessage(2030, LogLevel.Warning, "Server {ServerId}: the server would not give {Position} ({Code}: {ServerText}); attempt {Attempts}, asked again later")]
+    public static partial void MessageRefused(ILogger logger, Guid serverId, string position, string code, string serverText, int attempts);
+
+    [LoggerMessage(2031, LogLevel.Information, "Server {ServerId}: settings point at another mailbox; positions reset")]
+    public static partial void MailboxReset(ILogger logger, Guid serverId);
 }

@@ -461,6 +461,75 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.ToTable("Pop3SeenMessages");
                 });
 
+            modelBuilder.Entity("Madoguchi.Core.Receiving.Fetching.ReceiveRetry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<DateTime>("FirstSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Folder")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<Guid>("InboxId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("NextRetryAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Position")
+                        .IsRequired()
+                        .HasMaxLength(800)
+                        .HasColumnType("character varying(800)");
+
+                    b.Property<Guid>("ReceiveServerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Resolution")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTime?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ServerText")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<long?>("Uid")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("UidValidity")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Uidl")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InboxId", "ResolvedAt");
+
+                    b.HasIndex("ReceiveServerId", "Position")
+                        .IsUnique();
+
+                    b.ToTable("ReceiveRetries");
+                });
+
             modelBuilder.Entity("Madoguchi.Core.Receiving.Servers.ReceiveServer", b =>
                 {
                     b.Property<Guid>("Id")
@@ -508,6 +577,9 @@ namespace Madoguchi.Migrations.Postgres.Migrations
 
                     b.Property<bool>("LeaveOnServer")
                         .HasColumnType("boolean");
+
+                    b.Property<int>("MailboxGeneration")
+                        .HasColumnType("integer");
 
                     b.Property<int>("PollSeconds")
                         .HasColumnType("integer");
@@ -578,6 +650,9 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.Property<Guid>("InboxId")
                         .HasColumnType("uuid");
 
+                    b.Property<int>("MailboxGeneration")
+                        .HasColumnType("integer");
+
                     b.Property<string>("MessageIdHeader")
                         .HasMaxLength(998)
                         .HasColumnType("character varying(998)");
@@ -622,10 +697,10 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.HasIndex("InboxId", "BlobHash")
                         .IsUnique();
 
-                    b.HasIndex("ReceiveServerId", "Uidl")
+                    b.HasIndex("ReceiveServerId", "MailboxGeneration", "Uidl")
                         .IsUnique();
 
-                    b.HasIndex("ReceiveServerId", "Folder", "UidValidity", "Uid")
+                    b.HasIndex("ReceiveServerId", "MailboxGeneration", "Folder", "UidValidity", "Uid")
                         .IsUnique();
 
                     b.ToTable("RawMessages");
@@ -944,6 +1019,15 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                 });
 
             modelBuilder.Entity("Madoguchi.Core.Receiving.Fetching.Pop3SeenMessage", b =>
+                {
+                    b.HasOne("Madoguchi.Core.Receiving.Servers.ReceiveServer", null)
+                        .WithMany()
+                        .HasForeignKey("ReceiveServerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Receiving.Fetching.ReceiveRetry", b =>
                 {
                     b.HasOne("Madoguchi.Core.Receiving.Servers.ReceiveServer", null)
                         .WithMany()

@@ -454,6 +454,75 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.ToTable("Pop3SeenMessages");
                 });
 
+            modelBuilder.Entity("Madoguchi.Core.Receiving.Fetching.ReceiveRetry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("FirstSeenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Folder")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("InboxId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LastSeenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("NextRetryAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Position")
+                        .IsRequired()
+                        .HasMaxLength(800)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ReceiveServerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Resolution")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ResolvedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ServerText")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("Uid")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("UidValidity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Uidl")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InboxId", "ResolvedAt");
+
+                    b.HasIndex("ReceiveServerId", "Position")
+                        .IsUnique();
+
+                    b.ToTable("ReceiveRetries");
+                });
+
             modelBuilder.Entity("Madoguchi.Core.Receiving.Servers.ReceiveServer", b =>
                 {
                     b.Property<Guid>("Id")
@@ -500,6 +569,9 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("LeaveOnServer")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MailboxGeneration")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("PollSeconds")
@@ -571,6 +643,9 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.Property<Guid>("InboxId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("MailboxGeneration")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("MessageIdHeader")
                         .HasMaxLength(998)
                         .HasColumnType("TEXT");
@@ -615,10 +690,10 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.HasIndex("InboxId", "BlobHash")
                         .IsUnique();
 
-                    b.HasIndex("ReceiveServerId", "Uidl")
+                    b.HasIndex("ReceiveServerId", "MailboxGeneration", "Uidl")
                         .IsUnique();
 
-                    b.HasIndex("ReceiveServerId", "Folder", "UidValidity", "Uid")
+                    b.HasIndex("ReceiveServerId", "MailboxGeneration", "Folder", "UidValidity", "Uid")
                         .IsUnique();
 
                     b.ToTable("RawMessages");
@@ -935,6 +1010,15 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                 });
 
             modelBuilder.Entity("Madoguchi.Core.Receiving.Fetching.Pop3SeenMessage", b =>
+                {
+                    b.HasOne("Madoguchi.Core.Receiving.Servers.ReceiveServer", null)
+                        .WithMany()
+                        .HasForeignKey("ReceiveServerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Receiving.Fetching.ReceiveRetry", b =>
                 {
                     b.HasOne("Madoguchi.Core.Receiving.Servers.ReceiveServer", null)
                         .WithMany()

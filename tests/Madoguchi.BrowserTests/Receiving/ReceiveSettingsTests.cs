@@ -140,6 +140,10 @@ public sealed class ReceiveSettingsTests(BrowserFixture fixture, ITestOutputHelp
         await card.GetByRole(AriaRole.Button, new() { Name = "を編集" }).ClickAsync();
         await form.GetByLabel("暗号化", new() { Exact = true }).SelectOptionAsync("tls");
         await form.GetByLabel("ポート", new() { Exact = true }).FillAsync(dovecot.ImapsPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // Where the password goes changed: it must be typed again, and the form says why.
+        await Expect(form.GetByTestId("receive-password")).ToHaveAttributeAsync("data-required", "true");
+        await Expect(form.GetByText("パスワードを再入力してください。")).ToBeVisibleAsync();
+        await form.GetByLabel("パスワード", new() { Exact = true }).FillAsync("wrong-password");
         await form.GetByRole(AriaRole.Button, new() { Name = "保存する" }).ClickAsync();
         await Expect(form).ToHaveCountAsync(0);
         await card.GetByRole(AriaRole.Button, new() { Name = "接続テスト" }).ClickAsync();

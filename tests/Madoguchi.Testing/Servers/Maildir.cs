@@ -72,6 +72,17 @@ internal sealed class Maildir(string root, int uid, int gid)
         }
     }
 
+    /// <summary>
+    /// With Dovecot stopped and the folder's UIDs forgotten (<see cref="ForgetUids"/>): an empty UID list
+    /// with the given UIDVALIDITY, so Dovecot numbers the messages from 1 under that UIDVALIDITY.
+    /// </summary>
+    public void WriteEmptyUidList(string folder, uint uidValidity)
+    {
+        var path = Path.Combine(FolderPath(folder), "dovecot-uidlist");
+        File.WriteAllText(path, string.Create(CultureInfo.InvariantCulture, $"3 V{uidValidity} N1\n"));
+        UnixProcess.ChangeOwner(path, uid, gid);
+    }
+
     /// <summary>RFC 3501 §5.1.3 modified UTF-7, which Dovecot uses for folder names on disk.</summary>
     private static class ModifiedUtf7
     {

@@ -39,6 +39,9 @@ public sealed class FetchContext(
     public ILogger Logger { get; } = logger;
     public TimeProvider Time { get; } = time;
 
+    /// <summary>The mailbox this pass fetches from; every commit checks it is still the server's.</summary>
+    public int Generation { get; } = server.MailboxGeneration;
+
     private long _progressTotal;
     private long _progressDone;
 
@@ -59,13 +62,24 @@ public sealed class FetchContext(
     public async Task<HashSet<string>> LoadSeenUidlsAsync(CancellationToken ct) =>
         (await db.Pop3SeenMessages.AsNoTracking().Where(s => s.ReceiveServerId == Server.Id).Select(s => s.Uidl).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
 
-    /// <summary>Records a batch of IMAP originals and advances the folder's position to <paramref name="lastUid"/>, atomically.</summary>
-    public Task CommitImapAsync(string folder, long uidValidity, long lastUid, IReadOnlyList<FetchedOriginal> items, IReadOnlyList<FetchIssue> issues, CancellationToken ct) =>
-        CommitAsync(items, issues, ct, imap: (folder, uidValidity, lastUid));
+    /// <summary>Records a batch of IMAP originals and advances the folder's position to <paramref name="lastUid"/>, atomically,
+    /// with the messages the server refused (kept as <see cref="ReceiveRetry"/> rows) and the retries now over.</summary>
+    public Task CommitImapAsync(string folder, long uidValidity, long lastUid, IReadOnlyList<FetchedOriginal> items, IReadOnlyList<FetchIssue> issues,
+        CancellationToken ct, IReadOnlyList<RefusalDraft>? refusals = null, IReadOnlyList<string>? gone = null) =>
+        CommitAsync(items, issues, new RetryChanges(refusals ?? [], gone ?? []), ct, imap: (folder, uidValidity, lastUid));
 
     /// <summary>Records a batch of POP3 originals; their UIDLs (stored or duplicate) become the position.</summary>
-    public Task CommitPop3Async(IReadOnlyList<FetchedOriginal> items, IReadOnlyList<FetchIssue> issues, CancellationToken ct) =>
-        CommitAsync(items, issues, ct, imap: null);
+    public Task CommitPop3Async(IReadOnlyList<FetchedOriginal> items, IReadOnlyList<FetchIssue> issues, CancellationToken ct,
+        IReadOnlyList<RefusalDraft>? refusals = null, IReadOnlyList<string>? gone = null) =>
+        CommitAsync(items, issues, new RetryChanges(refusals ?? [], gone ?? []), ct, imap: null);
+
+    /// <summary>Waiting retries of this server (of one IMAP folder, or the POP3 maildrop when <paramref name="folder"/> is null).</summary>
+    public async Task<List<ReceiveRetry>> OpenRetriesAsync(string? folder, CancellationToken ct) =>
+        await db.ReceiveRetries.AsNoTracking()
+            .Where(r => r.ReceiveServerId == Server.Id && r.ResolvedAt == null && r.Folder == folder)
+            .OrderBy(r => r.Uid).ThenBy(r => r.Uidl).ToListAsync(ct);
+
+    public DateTime Now => Time.GetUtcNow().UtcDateTime;
 
     public FetchIssue Issue(string code, string? detail, string? folder = null, long? uid = null, string? uidl = null, long? size = null) => new()
     {
@@ -85,6 +99,9 @@ public sealed class FetchContext(
     {
         if (Server.LeaveOnServer && Server.DeleteAfterDays is null)
             return [];
+        // Settings moved to another mailbox meanwhile: the UIDLs below are not this connection's to delete.
+        if (!await db.ReceiveServers.AnyAsync(s => s.Id == Server.Id && s.MailboxGeneration == Generation, ct))
+            return [];
         var now = Time.GetUtcNow().UtcDateTime;
         var candidates = await db.Pop3SeenMessages.AsNoTracking()
             .Where(s => s.ReceiveServerId == Server.Id && s.DeletedFromServerAt == null)
@@ -101,7 +118,9 @@ public sealed class FetchContext(
         Counts.DeletedOnServer += uidls.Count;
     }
 
-    private async Task CommitAsync(IReadOnlyList<FetchedOriginal> items, IReadOnlyList<FetchIssue> issues, CancellationToken ct, (string Folder, long UidValidity, long LastUid)? imap)
+    private sealed record RetryChanges(IReadOnlyList<RefusalDraft> Refusals, IReadOnlyList<string> Gone);
+
+    private async Task CommitAsync(IReadOnlyList<FetchedOriginal> items, IReadOnlyList<FetchIssue> issues, RetryChanges retries, CancellationToken ct, (string Folder, long UidValidity, long LastUid)? imap)
     {
         // Raw first: one flush makes the whole batch of originals durable before any row points at them.
         await blobs.SyncAsync(ct);
@@ -110,7 +129,7 @@ public sealed class FetchContext(
             db.ChangeTracker.Clear();
             try
             {
-                var (stored, duplicates) = await TryCommitAsync(items, issues, imap, ct);
+                var (stored, duplicates) = await TryCommitAsync(items, issues, retries, imap, ct);
                 Counts.Stored += stored;
                 Counts.Duplicates += duplicates;
                 Counts.Issues += issues.Count;
@@ -134,10 +153,17 @@ public sealed class FetchContext(
     }
 
     private async Task<(int Stored, int Duplicates)> TryCommitAsync(IReadOnlyList<FetchedOriginal> items, IReadOnlyList<FetchIssue> issues,
-        (string Folder, long UidValidity, long LastUid)? imap, CancellationToken ct)
+        RetryChanges retries, (string Folder, long UidValidity, long LastUid)? imap, CancellationToken ct)
     {
         var now = Time.GetUtcNow().UtcDateTime;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // First write of the transaction, on the server row: it locks the row (PostgreSQL), so a settings change that
+        // moves the server to another mailbox either waits for this commit or makes it find the generation changed.
+        var done = _progressDone + items.Count + issues.Count(i => i.Code != ReceiveErrorCode.MessageTooLarge);
+        var current = await db.ReceiveServers.Where(s => s.Id == Server.Id && s.MailboxGeneration == Generation).ExecuteUpdateAsync(u => u
+            .SetProperty(s => s.ProgressStored, done).SetProperty(s => s.ProgressTotal, _progressTotal).SetProperty(s => s.ProgressAt, now), ct);
+        if (current == 0)
+            throw new MailboxChangedException();
         var hashes = items.Select(i => i.Blob.Hash).Distinct().ToList();
         var existing = hashes.Count == 0
             ? []
@@ -175,6 +201,7 @@ public sealed class FetchContext(
                     UidValidity = imap?.UidValidity,
                     Uid = imap is null ? null : item.Uid,
                     Uidl = item.Uidl,
+                    MailboxGeneration = Generation,
                 };
                 db.RawMessages.Add(raw);
                 existing[item.Blob.Hash] = rawId = raw.Id;
@@ -201,10 +228,9 @@ public sealed class FetchContext(
             }
         }
 
+        await RecordRetriesAsync(items, retries, imap, now, ct);
+
         await db.SaveChangesAsync(ct);
-        var done = _progressDone + items.Count + issues.Count(i => i.Code != ReceiveErrorCode.MessageTooLarge);
-        await db.ReceiveServers.Where(s => s.Id == Server.Id).ExecuteUpdateAsync(u => u
-            .SetProperty(s => s.ProgressStored, done).SetProperty(s => s.ProgressTotal, _progressTotal).SetProperty(s => s.ProgressAt, now), ct);
         await transaction.CommitAsync(ct);
         return (stored, duplicates);
     }
@@ -220,6 +246,47 @@ public sealed class FetchContext(
         foreach (var item in items.OrderBy(i => i.Uid ?? 0))
             sequence.TryAdd(item, ++last);
         return sequence;
+    }
+
+    /// <summary>Refusals create or advance their retry row; a retry whose message is now stored, or gone, is over.</summary>
+    private async Task RecordRetriesAsync(IReadOnlyList<FetchedOriginal> items, RetryChanges retries, (string Folder, long UidValidity, long LastUid)? imap, DateTime now, CancellationToken ct)
+    {
+        var fetched = items.Select(i => imap is { } p && i.Uid is { } uid ? ReceiveRetryPositions.Imap(p.Folder, p.UidValidity, uid)
+            : i.Uidl is { } uidl ? ReceiveRetryPositions.Pop3(uidl) : null).OfType<string>().ToList();
+        var touched = fetched.Concat(retries.Gone).Concat(retries.Refusals.Select(r => r.Position)).Distinct(StringComparer.Ordinal).ToList();
+        if (touched.Count == 0)
+            return;
+        var rows = new Dictionary<string, ReceiveRetry>(StringComparer.Ordinal);
+        foreach (var chunk in touched.Chunk(500))
+            foreach (var row in await db.ReceiveRetries.Where(r => r.ReceiveServerId == Server.Id && chunk.Contains(r.Position)).ToListAsync(ct))
+                rows[row.Position] = row;
+        foreach (var position in fetched)
+            if (rows.TryGetValue(position, out var row) && row.ResolvedAt is null)
+                (row.ResolvedAt, row.Resolution) = (now, "fetched");
+        foreach (var position in retries.Gone)
+            if (rows.TryGetValue(position, out var row) && row.ResolvedAt is null)
+                (row.ResolvedAt, row.Resolution) = (now, "gone");
+        foreach (var refusal in retries.Refusals)
+        {
+            var text = refusal.ServerText is { Length: > 1000 } t ? t[..1000] : refusal.ServerText;
+            if (!rows.TryGetValue(refusal.Position, out var row))
+            {
+                row = new ReceiveRetry
+                {
+                    ReceiveServerId = Server.Id, InboxId = Server.InboxId, Position = refusal.Position, Folder = refusal.Folder,
+                    UidValidity = refusal.UidValidity, Uid = refusal.Uid, Uidl = refusal.Uidl, Code = refusal.Code, FirstSeenAt = now,
+                };
+                db.ReceiveRetries.Add(row);
+                rows[refusal.Position] = row;
+            }
+            row.Code = refusal.Code;
+            row.ServerText = text;
+            row.Attempts = row.ResolvedAt is null ? row.Attempts + 1 : 1;
+            row.LastSeenAt = now;
+            row.NextRetryAt = now + ReceiveRetryBackoff.After(row.Attempts);
+            (row.ResolvedAt, row.Resolution) = (null, null);
+            ReceivingLog.MessageRefused(Logger, Server.Id, refusal.Position, refusal.Code, text ?? "", row.Attempts);
+        }
     }
 
     private async Task WriteProgressAsync(CancellationToken ct)

@@ -87,6 +87,10 @@ public sealed class FetchServerCommand(
         {
             failure = new ReceiveFailure(ReceiveErrorCode.LeaseLost, e.Message);
         }
+        catch (MailboxChangedException e)
+        {
+            failure = new ReceiveFailure(ReceiveErrorCode.MailboxChanged, e.Message);
+        }
         catch (System.Security.Cryptography.CryptographicException e)
         {
             failure = new ReceiveFailure(ReceiveErrorCode.AuthenticationFailed, "The stored password cannot be decrypted (Data Protection keys changed): " + e.Message);

@@ -40,40 +40,84 @@ public sealed class ImapFetcher(GuardedConnector connector) : IMailFetcher
             // The server renumbered the folder: list it all again; messages already stored are recognised by their bytes.
             ReceivingLog.UidValidityChanged(context.Logger, context.Server.Id, folderName, state.UidValidity, uidValidity);
 
+        // Messages the server would not give before: asked again once their time has come. Those of an older
+        // UIDVALIDITY are over: the renumbered folder is listed again from its start.
+        var retries = await context.OpenRetriesAsync(folderName, ct);
+        var stale = retries.Where(r => r.UidValidity != uidValidity || r.Uid is null or <= 0 or > uint.MaxValue).Select(r => r.Position).ToList();
+        var due = retries.Where(r => r.UidValidity == uidValidity && r.Uid is > 0 and <= uint.MaxValue && r.Uid <= lastUid && r.NextRetryAt <= context.Now)
+            .Select(r => new UniqueId((uint)r.Uid!.Value)).ToList();
+
         var waiting = folder.Count == 0 || lastUid >= uint.MaxValue
             ? []
             : (await folder.SearchAsync(SearchQuery.Uids(new UniqueIdRange(new UniqueId((uint)lastUid + 1), UniqueId.MaxValue)), ct))
                 .Where(u => u.Id > lastUid).OrderBy(u => u.Id).ToList();
-        await context.AddToProgressAsync(folder.Count, waiting.Count, ct);
-        if (waiting.Count == 0)
-            return;
+        await context.AddToProgressAsync(folder.Count, waiting.Count + due.Count, ct);
+
+        if (due.Count > 0 || stale.Count > 0)
+        {
+            var sizes = due.Count == 0 ? [] : await SizesAsync(folder, due, ct);
+            await FetchBatchAsync(context, folderName, folder, uidValidity, due, sizes, lastUid, stale, ct);
+        }
 
         foreach (var listed in waiting.Chunk(context.Options.BatchSize))
         {
-            var summaries = await folder.FetchAsync(listed, MessageSummaryItems.UniqueId | MessageSummaryItems.Size, ct);
-            // Another session on the mailbox (POP3 marking messages seen, a mail client) makes the server send unsolicited
-            // FETCH responses, which come back as extra summaries: some without a UID, some repeating one.
-            var sizes = summaries.Where(s => s.UniqueId.IsValid).GroupBy(s => s.UniqueId)
-                .ToDictionary(g => g.Key, g => g.Max(s => (long)(s.Size ?? 0)));
+            var sizes = await SizesAsync(folder, listed, ct);
             foreach (var batch in BatchPlanner.Plan(listed, u => sizes.GetValueOrDefault(u), context.Options.BatchSize, context.Options.BatchBytes))
-            {
-                var items = new List<FetchedOriginal>(batch.Count);
-                var issues = new List<FetchIssueDraft>();
-                var small = batch.Where(u => sizes.TryGetValue(u, out var s) && s <= ChunkSize).ToList();
-                var large = batch.Where(u => sizes.TryGetValue(u, out var s) && s > ChunkSize).ToList();
-                // Listed but gone by now (expunged by someone else): nothing to store, the position moves past them.
-                if (small.Count > 0)
-                    await FetchSmallAsync(context, folderName, folder, small, items, issues, ct);
-                foreach (var uid in large)
-                    await FetchLargeAsync(context, folder, uid, sizes[uid], items, issues, ct);
-                await context.CommitImapAsync(folderName, uidValidity, batch.Max(u => (long)u.Id), items,
-                    [.. issues.Select(i => context.Issue(i.Code, i.Detail, folderName, i.Uid, size: i.Size))], ct);
-            }
+                await FetchBatchAsync(context, folderName, folder, uidValidity, batch, sizes, batch.Max(u => (long)u.Id), [], ct);
         }
     }
 
+    private static async Task<Dictionary<UniqueId, long>> SizesAsync(IMailFolder folder, IList<UniqueId> uids, CancellationToken ct)
+    {
+        var summaries = await folder.FetchAsync(uids, MessageSummaryItems.UniqueId | MessageSummaryItems.Size, ct);
+        // Another session on the mailbox (POP3 marking messages seen, a mail client) makes the server send unsolicited
+        // FETCH responses, which come back as extra summaries: some without a UID, some repeating one.
+        return summaries.Where(s => s.UniqueId.IsValid).GroupBy(s => s.UniqueId).ToDictionary(g => g.Key, g => g.Max(s => (long)(s.Size ?? 0)));
+    }
+
+    /// <summary>Fetches one batch and commits it with the position <paramref name="commitLastUid"/>. A message the
+    /// server refuses (NO) or leaves out of its answer while still holding it becomes a <see cref="ReceiveRetry"/>; one
+    /// that is gone (expunged by someone else) is simply passed.</summary>
+    private static async Task FetchBatchAsync(FetchContext context, string folderName, IMailFolder folder, long uidValidity, IReadOnlyList<UniqueId> batch,
+        Dictionary<UniqueId, long> sizes, long commitLastUid, List<string> gone, CancellationToken ct)
+    {
+        var items = new List<FetchedOriginal>(batch.Count);
+        var issues = new List<FetchIssueDraft>();
+        var refused = new Dictionary<uint, string>();
+        var small = batch.Where(u => sizes.TryGetValue(u, out var s) && s <= ChunkSize).ToList();
+        var large = batch.Where(u => sizes.TryGetValue(u, out var s) && s > ChunkSize).ToList();
+        if (small.Count > 0)
+            await FetchSmallAsync(context, folderName, folder, small, items, refused, ct);
+        foreach (var uid in large)
+            await FetchLargeAsync(context, folder, uid, items, refused, ct);
+        // Stored whole all the same (the original is kept), with a caveat for the administrator.
+        foreach (var item in items)
+            if (item.Uid is { } u && sizes.TryGetValue(new UniqueId((uint)u), out var size) && size > context.Options.MaxMessageSize)
+                issues.Add(new FetchIssueDraft(ReceiveErrorCode.MessageTooLarge,
+                    $"{size:N0} bytes (limit {context.Options.MaxMessageSize:N0}); original stored as blob {item.Blob.Hash}.", u, size));
+
+        // Not fetched and not refused: left out of an answer (of the sizes or of the bodies). Still on the server means
+        // withheld, to be asked again; not there any more means expunged meanwhile.
+        var got = items.Select(i => i.Uid).OfType<long>().ToHashSet();
+        var missing = batch.Where(u => !got.Contains(u.Id) && !refused.ContainsKey(u.Id)).ToList();
+        var stillThere = missing.Count == 0 ? [] : (await folder.SearchAsync(SearchQuery.Uids(missing), ct)).Select(u => u.Id).ToHashSet();
+        var refusals = new List<RefusalDraft>();
+        foreach (var (uid, text) in refused)
+            refusals.Add(new RefusalDraft(ReceiveRetryPositions.Imap(folderName, uidValidity, uid), ReceiveErrorCode.MessageRefused, text, folderName, uidValidity, uid));
+        foreach (var uid in missing)
+        {
+            var position = ReceiveRetryPositions.Imap(folderName, uidValidity, uid.Id);
+            if (stillThere.Contains(uid.Id))
+                refusals.Add(new RefusalDraft(position, ReceiveErrorCode.MessageNotReturned, "The server's FETCH answer did not include this message.", folderName, uidValidity, uid.Id));
+            else
+                gone.Add(position);
+        }
+        await context.CommitImapAsync(folderName, uidValidity, commitLastUid, items,
+            [.. issues.Select(i => context.Issue(i.Code, i.Detail, folderName, i.Uid, size: i.Size))], ct, refusals, gone);
+    }
+
     private static async Task FetchSmallAsync(FetchContext context, string folderName, IMailFolder folder, List<UniqueId> uids,
-        List<FetchedOriginal> items, List<FetchIssueDraft> issues, CancellationToken ct)
+        List<FetchedOriginal> items, Dictionary<uint, string> refused, CancellationToken ct)
     {
         var imapFolder = (ImapFolder)folder;
         try
@@ -95,33 +139,36 @@ public sealed class ImapFetcher(GuardedConnector connector) : IMailFetcher
                 }
                 catch (ImapCommandException single)
                 {
-                    issues.Add(new FetchIssueDraft(ReceiveErrorCode.MessageUnreadable, single.Message, uid.Id, null));
+                    refused[uid.Id] = ServerWords(single);
                 }
                 catch (MessageNotFoundException)
                 {
-                    // Expunged meanwhile.
+                    // Left out of the answer, or expunged meanwhile: the caller asks the server which.
                 }
             }
         }
     }
 
-    private static async Task FetchLargeAsync(FetchContext context, IMailFolder folder, UniqueId uid, long size,
-        List<FetchedOriginal> items, List<FetchIssueDraft> issues, CancellationToken ct)
+    private static async Task FetchLargeAsync(FetchContext context, IMailFolder folder, UniqueId uid,
+        List<FetchedOriginal> items, Dictionary<uint, string> refused, CancellationToken ct)
     {
         try
         {
             await using var stream = new ImapChunkedStream(folder, uid, ChunkSize);
-            var item = await context.StoreBlobAsync(stream, null, uid.Id, ct);
-            items.Add(item);
-            if (size > context.Options.MaxMessageSize)
-                issues.Add(new FetchIssueDraft(ReceiveErrorCode.MessageTooLarge,
-                    $"{size:N0} bytes (limit {context.Options.MaxMessageSize:N0}); original stored as blob {item.Blob.Hash}.", uid.Id, size));
+            items.Add(await context.StoreBlobAsync(stream, null, uid.Id, ct));
         }
         catch (ImapCommandException e)
         {
-            issues.Add(new FetchIssueDraft(ReceiveErrorCode.MessageUnreadable, e.Message, uid.Id, size));
+            refused[uid.Id] = ServerWords(e);
+        }
+        catch (MessageNotFoundException)
+        {
         }
     }
+
+    /// <summary>The server's own words for a refusal, e.g. "[UNAVAILABLE] Internal error occurred."</summary>
+    private static string ServerWords(ImapCommandException e) =>
+        (string.IsNullOrWhiteSpace(e.ResponseText) ? e.Message : $"{e.Response.ToString().ToUpperInvariant()} {e.ResponseText}").Trim();
 
     public async Task ProbeAsync(System.Net.Sockets.Socket socket, ServerConnection connection, IReadOnlyList<string> folders, TimeSpan timeout, List<ConnectionTestStep> steps, CancellationToken ct)
     {

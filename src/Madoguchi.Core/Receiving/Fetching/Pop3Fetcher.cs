@@ -19,14 +19,23 @@ public sealed class Pop3Fetcher(GuardedConnector connector) : IMailFetcher
         var uidls = count == 0 ? [] : await client.GetMessageUidsAsync(ct);
         var sizes = count == 0 ? [] : await client.GetMessageSizesAsync(ct);
         var seen = await context.LoadSeenUidlsAsync(ct);
-        var waiting = Enumerable.Range(0, count).Where(i => !seen.Contains(uidls[i])).ToList();
+        // Messages the server refused before are asked for again only once their time has come; those no longer on
+        // the server are over.
+        var retries = await context.OpenRetriesAsync(null, ct);
+        var onServer = uidls.ToHashSet(StringComparer.Ordinal);
+        var notYet = retries.Where(r => r.Uidl is not null && r.NextRetryAt > context.Now).Select(r => r.Uidl!).ToHashSet(StringComparer.Ordinal);
+        List<string> gone = [.. retries.Where(r => r.Uidl is null || !onServer.Contains(r.Uidl)).Select(r => r.Position)];
+        var waiting = Enumerable.Range(0, count).Where(i => !seen.Contains(uidls[i]) && !notYet.Contains(uidls[i])).ToList();
         seen.Clear();
         await context.AddToProgressAsync(count, waiting.Count, ct);
+        if (gone.Count > 0 && waiting.Count == 0)
+            await context.CommitPop3Async([], [], ct, gone: gone);
 
         foreach (var batch in BatchPlanner.Plan(waiting, i => sizes[i], context.Options.BatchSize, context.Options.BatchBytes))
         {
             var items = new List<FetchedOriginal>(batch.Count);
             var issues = new List<FetchIssue>();
+            var refusals = new List<RefusalDraft>();
             try
             {
                 var streams = await client.GetStreamsAsync(batch.ToList(), false, ct);
@@ -36,7 +45,7 @@ public sealed class Pop3Fetcher(GuardedConnector connector) : IMailFetcher
                     items.Add(await context.StoreBlobAsync(stream, uidls[batch[n]], null, ct));
                 }
             }
-            catch (Pop3CommandException e)
+            catch (Pop3CommandException)
             {
                 // The server refused one of them (-ERR): fetch one by one, record the refused ones, keep the rest.
                 items.Clear();
@@ -49,14 +58,16 @@ public sealed class Pop3Fetcher(GuardedConnector connector) : IMailFetcher
                     }
                     catch (Pop3CommandException single)
                     {
-                        issues.Add(context.Issue(ReceiveErrorCode.MessageUnreadable, $"{e.Message} / {single.Message}", uidl: uidls[index], size: sizes[index]));
+                        var words = string.IsNullOrWhiteSpace(single.StatusText) ? single.Message : "-ERR " + single.StatusText;
+                        refusals.Add(new RefusalDraft(ReceiveRetryPositions.Pop3(uidls[index]), ReceiveErrorCode.MessageRefused, words, Uidl: uidls[index]));
                     }
                 }
             }
             foreach (var index in batch.Where(i => sizes[i] > context.Options.MaxMessageSize))
                 issues.Add(context.Issue(ReceiveErrorCode.MessageTooLarge,
                     $"{sizes[index]:N0} bytes (limit {context.Options.MaxMessageSize:N0}); original stored.", uidl: uidls[index], size: sizes[index]));
-            await context.CommitPop3Async(items, issues, ct);
+            await context.CommitPop3Async(items, issues, ct, refusals, gone);
+            gone = [];
         }
 
         // Deleting happens only for messages whose storing has committed, and only takes effect at QUIT.

@@ -15,7 +15,9 @@ public sealed class ListReceiveAlertsQuery(MadoguchiDbContext db)
         var me = await db.RequireActiveUserAsync(actor, ct);
         if (!me.Succeeded)
             return new HashSet<Guid>();
-        var failing = db.ReceiveServers.AsNoTracking().Where(s => s.AccountId == actor.AccountId && s.LastErrorCode != null);
+        // A server whose last pass failed, or that holds messages it refused to hand over.
+        var refusing = db.ReceiveRetries.Where(r => r.ResolvedAt == null).Select(r => r.ReceiveServerId);
+        var failing = db.ReceiveServers.AsNoTracking().Where(s => s.AccountId == actor.AccountId && (s.LastErrorCode != null || refusing.Contains(s.Id)));
         if (!me.Value!.IsOwner)
         {
             var administered = db.InboxRoles.Where(r => r.UserId == actor.Id && r.Role == InboxRole.Administrator).Select(r => r.InboxId);

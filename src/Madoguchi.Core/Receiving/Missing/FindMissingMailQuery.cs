@@ -31,13 +31,16 @@ public static class MissingMailPlace
     /// <summary>In the server's Junk/Spam folder, which is not fetched.</summary>
     public const string InServerSpam = "in_server_spam";
 
+    /// <summary>On the server, but the server refused to hand it over (or left it out of its answer): asked again later.</summary>
+    public const string RefusedByServer = "refused_by_server";
+
     /// <summary>Already stored in Madoguchi.</summary>
     public const string InMadoguchi = "in_madoguchi";
 }
 
 public sealed record MissingMailMatch(
     Guid ServerId, string Place, string Ja, string En, string Folder, string? MessageId, string? From, string? Subject, DateTimeOffset? Date,
-    long? Size, Guid? RawMessageId, TicketLocation? Ticket);
+    long? Size, Guid? RawMessageId, TicketLocation? Ticket, string? ServerText = null, DateTime? NextRetryAt = null);
 
 public sealed record MissingMailServerError(Guid ServerId, string Code, string Ja, string En, string Detail);
 
@@ -92,21 +95,35 @@ public sealed class FindMissingMailQuery(MadoguchiDbContext db, IEnumerable<IMai
     private async Task<MissingMailMatch> ClassifyAsync(ReceiveServer server, ServerMessage message, CancellationToken ct)
     {
         var rawId = await FindStoredAsync(server, message, ct);
+        var refusal = rawId is null && !message.InSpamFolder ? await FindRefusalAsync(server, message, ct) : null;
         string place;
         if (rawId is not null)
             place = MissingMailPlace.InMadoguchi;
         else if (message.InSpamFolder)
             place = MissingMailPlace.InServerSpam;
+        else if (refusal is not null)
+            place = MissingMailPlace.RefusedByServer;
         else
             place = MissingMailPlace.WaitingOnServer;
         var (ja, en) = place switch
         {
             MissingMailPlace.InMadoguchi => ("窓口に受信済みです。ゴミ箱・迷惑メールも含めて検索してください。", "Already in Madoguchi. Search including trash and spam."),
             MissingMailPlace.InServerSpam => ("受信サーバの迷惑メールフォルダにあります。迷惑メールフォルダのメールは受信しません。", "In the server's spam folder. Mail there is not fetched."),
+            MissingMailPlace.RefusedByServer => ($"受信サーバにありますが、サーバが取得を拒否しました（{refusal!.Attempts} 回）。サーバの応答: {refusal.ServerText}。時間をおいて自動で再取得します。",
+                $"On the server, but the server refused to hand it over ({refusal!.Attempts} time(s)). The server said: {refusal.ServerText}. Madoguchi asks again later by itself."),
             _ => ("受信サーバにあり、次回の受信で取り込まれます。", "On the server and about to be fetched."),
         };
         var ticket = rawId is { } id ? await locator.LocateAsync(id, ct) : null;
-        return new MissingMailMatch(server.Id, place, ja, en, message.Folder, message.MessageId, message.From, message.Subject, message.Date, message.Size, rawId, ticket);
+        return new MissingMailMatch(server.Id, place, ja, en, message.Folder, message.MessageId, message.From, message.Subject, message.Date, message.Size, rawId, ticket,
+            refusal?.ServerText, refusal?.NextRetryAt);
+    }
+
+    private async Task<ReceiveRetry?> FindRefusalAsync(ReceiveServer server, ServerMessage message, CancellationToken ct)
+    {
+        var position = message.Uidl is { } uidl ? ReceiveRetryPositions.Pop3(uidl)
+            : message.Uid is { } uid && message.UidValidity is { } validity ? ReceiveRetryPositions.Imap(message.Folder, validity, uid) : null;
+        return position is null ? null
+            : await db.ReceiveRetries.AsNoTracking().SingleOrDefaultAsync(r => r.ReceiveServerId == server.Id && r.Position == position && r.ResolvedAt == null, ct);
     }
 
     private async Task<Guid?> FindStoredAsync(ReceiveServer server, ServerMessage message, CancellationToken ct)
@@ -120,7 +137,7 @@ public sealed class FindMissingMailQuery(MadoguchiDbContext db, IEnumerable<IMai
         }
         if (message.Uid is { } uid && message.UidValidity is { } validity)
         {
-            var byPosition = await db.RawMessages.AsNoTracking().Where(m => m.ReceiveServerId == server.Id && m.Folder == message.Folder && m.UidValidity == validity && m.Uid == uid)
+            var byPosition = await db.RawMessages.AsNoTracking().Where(m => m.ReceiveServerId == server.Id && m.MailboxGeneration == server.MailboxGeneration && m.Folder == message.Folder && m.UidValidity == validity && m.Uid == uid)
                 .Select(m => (Guid?)m.Id).FirstOrDefaultAsync(ct);
             if (byPosition is not null)
                 return byPosition;

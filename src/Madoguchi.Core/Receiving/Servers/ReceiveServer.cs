@@ -51,6 +51,10 @@ public sealed class ReceiveServer
     public int PollSeconds { get; set; } = 60;
     public DateTime CreatedAt { get; init; }
 
+    /// <summary>Which mailbox the positions belong to: raised when host, port or user name change, which clears the
+    /// positions. A fetch pass commits only while the generation it started with is current.</summary>
+    public int MailboxGeneration { get; set; }
+
     // Status, written by every fetch pass.
     public DateTime? LastAttemptAt { get; set; }
     public DateTime? LastSuccessAt { get; set; }

@@ -75,8 +75,14 @@ public sealed class CreateReceiveServerCommand(MadoguchiDbContext db, ReceivePas
     }
 }
 
+/// <summary>Changes receive settings. A change of where the password goes (host, port, security, certificate check or
+/// user name) needs the password again (<c>password_required</c>), so that nobody who can edit the settings can send the
+/// stored password to a server of their own. A change of mailbox (host, port or user name) starts the server's positions
+/// afresh (<see cref="MailboxReset"/>). The audit entry names each changed field with its old and new value.</summary>
 public sealed class UpdateReceiveServerCommand(MadoguchiDbContext db, ReceivePasswordProtector passwords, AuditTrail audit, FetchTrigger trigger, IOptions<ReceivingOptions> options)
 {
+    public const string PasswordRequiredCode = "password_required";
+
     public async Task<Result<ReceiveServerView>> HandleAsync(Actor actor, Guid inboxId, Guid serverId, ReceiveServerInput input, CancellationToken ct)
     {
         var access = await db.RequireRoleAsync(actor, inboxId, InboxRole.Administrator, ct);
@@ -93,6 +99,7 @@ public sealed class UpdateReceiveServerCommand(MadoguchiDbContext db, ReceivePas
             if (protocol.Value != server.Protocol)
                 return new Error(ErrorKind.Invalid, "protocol_immutable", "The protocol of a receive server cannot change; add a new server and remove this one.");
         }
+        var before = ReceiveServerDestination.Of(server);
         if (input.Security is not null)
         {
             var security = ReceiveServerRules.ParseSecurity(input.Security);
@@ -108,6 +115,11 @@ public sealed class UpdateReceiveServerCommand(MadoguchiDbContext db, ReceivePas
             server.ValidateCertificate = validate;
         if (input.Username is not null)
             server.Username = input.Username.Trim();
+        var after = ReceiveServerDestination.Of(server);
+        var changes = before.Changes(after);
+        if (changes.Count > 0 && string.IsNullOrEmpty(input.Password))
+            return new Error(ErrorKind.Invalid, PasswordRequiredCode,
+                $"Enter the mail server password again: changing {string.Join(", ", changes.Select(c => c.Field))} sends it to a different place.");
         if (!string.IsNullOrEmpty(input.Password))
             server.ProtectedPassword = passwords.Protect(input.Password);
         if (input.Folders is { } folders)
@@ -124,11 +136,53 @@ public sealed class UpdateReceiveServerCommand(MadoguchiDbContext db, ReceivePas
             server.PollSeconds = poll;
         if (ReceiveServerRules.Check(server, options.Value.MinPollSeconds) is { } problem)
             return problem;
-        audit.Record(AuditAction.ReceiveServerChanged, server.AccountId, actor, detail: $"{ReceiveServerRules.Name(server.Protocol)} {server.Username}@{server.Host}:{server.Port}");
-        await db.SaveChangesAsync(ct);
+        var newMailbox = before.MailboxDiffers(after);
+        var detail = $"{ReceiveServerRules.Name(server.Protocol)} {server.Username}@{server.Host}:{server.Port}";
+        if (changes.Count > 0)
+            detail += "; " + string.Join("; ", changes.Select(c => $"{c.Field}: {c.Old} -> {c.New}")) + "; password re-entered";
+        else if (!string.IsNullOrEmpty(input.Password))
+            detail += "; password changed";
+        if (newMailbox)
+            detail += "; positions reset (new mailbox)";
+        audit.Record(AuditAction.ReceiveServerChanged, server.AccountId, actor, detail: detail.Length > 2000 ? detail[..2000] : detail);
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            if (newMailbox)
+                server.MailboxGeneration++;
+            await db.SaveChangesAsync(ct);
+            if (newMailbox)
+                await MailboxReset.ClearPositionsAsync(db, server.Id, ct);
+            await transaction.CommitAsync(ct);
+        }
         trigger.FetchSoon(server.Id);
         return ReceiveServerView.From(server);
     }
+}
+
+/// <summary>Where a receive server's password is sent: the fields whose change needs the password again.</summary>
+public sealed record ReceiveServerDestination(string Host, int Port, MailSecurity Security, bool ValidateCertificate, string Username)
+{
+    public static ReceiveServerDestination Of(ReceiveServer s) => new(s.Host, s.Port, s.Security, s.ValidateCertificate, s.Username);
+
+    public IReadOnlyList<(string Field, string Old, string New)> Changes(ReceiveServerDestination after)
+    {
+        var list = new List<(string, string, string)>();
+        if (!string.Equals(Host, after.Host, StringComparison.OrdinalIgnoreCase))
+            list.Add(("host", Host, after.Host));
+        if (Port != after.Port)
+            list.Add(("port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), after.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        if (Security != after.Security)
+            list.Add(("security", ReceiveServerRules.Name(Security), ReceiveServerRules.Name(after.Security)));
+        if (ValidateCertificate != after.ValidateCertificate)
+            list.Add(("validateCertificate", ValidateCertificate ? "true" : "false", after.ValidateCertificate ? "true" : "false"));
+        if (!string.Equals(Username, after.Username, StringComparison.Ordinal))
+            list.Add(("username", Username, after.Username));
+        return list;
+    }
+
+    /// <summary>Host, port or user name changed: it may be another mailbox, whose positions are not ours.</summary>
+    public bool MailboxDiffers(ReceiveServerDestination after) =>
+        !string.Equals(Host, after.Host, StringComparison.OrdinalIgnoreCase) || Port != after.Port || !string.Equals(Username, after.Username, StringComparison.Ordinal);
 }
 
 public sealed class DeleteReceiveServerCommand(MadoguchiDbContext db, AuditTrail audit)

@@ -39,6 +39,9 @@ public sealed class RawMessage
     /// <summary>POP3 origin: the server's UIDL.</summary>
     public string? Uidl { get; init; }
 
+    /// <summary>The receive server's <c>MailboxGeneration</c> when it was fetched: positions (UID, UIDL) are unique per mailbox.</summary>
+    public int MailboxGeneration { get; init; }
+
     /// <summary>Set when the inbound pipeline has turned it into a ticket message; null means waiting.</summary>
     public DateTime? ProcessedAt { get; set; }
 
@@ -55,8 +58,8 @@ internal sealed class RawMessageConfiguration : IEntityTypeConfiguration<RawMess
         builder.Property(m => m.Folder).HasMaxLength(500);
         builder.Property(m => m.Uidl).HasMaxLength(200);
         builder.Property(m => m.ProcessingError).HasMaxLength(2000);
-        builder.HasIndex(m => new { m.ReceiveServerId, m.Folder, m.UidValidity, m.Uid }).IsUnique();
-        builder.HasIndex(m => new { m.ReceiveServerId, m.Uidl }).IsUnique();
+        builder.HasIndex(m => new { m.ReceiveServerId, m.MailboxGeneration, m.Folder, m.UidValidity, m.Uid }).IsUnique();
+        builder.HasIndex(m => new { m.ReceiveServerId, m.MailboxGeneration, m.Uidl }).IsUnique();
         // Two servers delivering the same message (same Message-ID, same bytes) store it once: unique, so a race
         // between two fetchers ends in a unique violation that the loser reads as "already stored".
         builder.HasIndex(m => new { m.InboxId, m.BlobHash }).IsUnique();
