@@ -23,6 +23,7 @@ builder.Services.AddInboundPipeline();
 builder.Services.AddReceiving(builder.Configuration);
 builder.Services.AddMailFetchWorker();
 builder.AddMadoguchiAuthentication();
+builder.AddPublicLinks();
 builder.AddApi();
 builder.AddUi();
 

@@ -21,4 +21,6 @@ public enum AuditAction
     ReceiveServerAdded,
     ReceiveServerChanged,
     ReceiveServerRemoved,
+    OperatorSignInFailed,
+    OperatorLocked,
 }

@@ -9,7 +9,9 @@ namespace Madoguchi.Core.Audit;
 public sealed class AuditEntry
 {
     public long Id { get; init; }
-    public Guid AccountId { get; init; }
+    /// <summary>The account the line belongs to; null for the installation's own lines (operator sign-ins), which
+    /// no account's log shows.</summary>
+    public Guid? AccountId { get; init; }
     public DateTime At { get; init; }
     public AuditAction Action { get; init; }
 

@@ -8,6 +8,12 @@ namespace Madoguchi.Core.Audit;
 public sealed class AuditTrail(MadoguchiDbContext db, TimeProvider time)
 {
     public void Record(AuditAction action, Guid accountId, Actor actor, User? target = null, string? detail = null) =>
+        Add(action, accountId, actor, target, detail);
+
+    /// <summary>A line of the installation itself (operators), in no account's log.</summary>
+    public void RecordInstallation(AuditAction action, Actor actor, string? detail = null) => Add(action, null, actor, null, detail);
+
+    private void Add(AuditAction action, Guid? accountId, Actor actor, User? target, string? detail) =>
         db.AuditEntries.Add(new AuditEntry
         {
             AccountId = accountId,

@@ -37,6 +37,7 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<Pop3SeenMessage> Pop3SeenMessages => Set<Pop3SeenMessage>();
     public DbSet<FetchLease> FetchLeases => Set<FetchLease>();
     public DbSet<FetchIssue> FetchIssues => Set<FetchIssue>();
+    public DbSet<Accounts.Lockout.SignInFailureCount> SignInFailureCounts => Set<Accounts.Lockout.SignInFailureCount>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
