@@ -24,6 +24,7 @@ builder.Services.AddReceiving(builder.Configuration);
 builder.Services.AddMailFetchWorker();
 builder.AddMadoguchiAuthentication();
 builder.AddPublicLinks();
+builder.AddSecurityHeaders();
 builder.AddApi();
 builder.AddUi();
 
@@ -35,6 +36,7 @@ if (commandLine is not null)
     return await commandLine.RunAsync(app.Services, Console.In, Console.Out, Console.Error);
 }
 
+app.UseSecurityHeaders();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();

@@ -45,6 +45,25 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.ToTable("Accounts");
                 });
 
+            modelBuilder.Entity("Madoguchi.Core.Accounts.Lockout.SignInFailureCount", b =>
+                {
+                    b.Property<string>("AddressHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("FailedCount")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("LastFailedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("AddressHash");
+
+                    b.HasIndex("LastFailedAt");
+
+                    b.ToTable("SignInFailureCounts");
+                });
+
             modelBuilder.Entity("Madoguchi.Core.Accounts.Tokens.ApiToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -182,7 +201,7 @@ namespace Madoguchi.Migrations.Postgres.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
-                    b.Property<Guid>("AccountId")
+                    b.Property<Guid?>("AccountId")
                         .HasColumnType("uuid");
 
                     b.Property<string>("Action")
@@ -285,6 +304,7 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                         .HasColumnType("character varying(254)");
 
                     b.Property<int>("FailedSignInCount")
+                        .IsConcurrencyToken()
                         .HasColumnType("integer");
 
                     b.Property<DateTime?>("LockedAt")
@@ -300,6 +320,7 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                         .HasColumnType("text");
 
                     b.Property<string>("SecurityStamp")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
@@ -864,8 +885,7 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.HasOne("Madoguchi.Core.Accounts.Account", null)
                         .WithMany()
                         .HasForeignKey("AccountId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("Madoguchi.Core.Inboxes.Inbox", b =>

@@ -44,7 +44,7 @@ public sealed class PublicLinks(IOptions<PublicBaseUrlOptions> options, IServer 
     }
 
     /// <summary>http://0.0.0.0:8080, http://+:80 and http://*:80 listen everywhere; links then name localhost.</summary>
-    internal static Uri FromListenUrl(string url)
+    public static Uri FromListenUrl(string url)
     {
         var wildcard = System.Text.RegularExpressions.Regex.Replace(url, @"^(https?://)(\*|\+|0\.0\.0\.0|\[::\])(?=[:/]|$)", "${1}localhost");
         return Uri.TryCreate(wildcard, UriKind.Absolute, out var uri) ? WithSlash(new Uri(uri.GetLeftPart(UriPartial.Authority))) : new Uri("http://localhost/");

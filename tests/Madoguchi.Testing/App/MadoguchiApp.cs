@@ -23,6 +23,9 @@ public sealed class MadoguchiApp : WebApplicationFactory<Program>
     public const string OperatorPassword = "operator-password";
     public const string DefaultPassword = "correct-horse-42";
 
+    /// <summary>PBKDF2 iterations the app under test hashes with, to keep the suite fast.</summary>
+    public const int TestPasswordIterations = 1_000;
+
     private readonly Dictionary<string, string?> _settings;
     private readonly bool _kestrel;
     private readonly Action<IServiceCollection>? _services;
@@ -42,6 +45,8 @@ public sealed class MadoguchiApp : WebApplicationFactory<Program>
             ["Madoguchi:Database:ConnectionString"] = database.ConnectionString,
             // Tests sign in many times from 127.0.0.1; the rate-limit test sets its own small number.
             ["Madoguchi:Accounts:SignInRateLimit:PermitsPerMinute"] = "100000",
+            // Password hashing is most of the suite's time: tests hash with few PBKDF2 iterations (the product's default is OWASP's 210,000).
+            ["Madoguchi:Accounts:Passwords:Iterations"] = TestPasswordIterations.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             _settings[key] = value;
