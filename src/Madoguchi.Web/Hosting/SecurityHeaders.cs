@@ -12,7 +12,7 @@ public sealed class HttpsOptions
     public int HstsMaxAgeDays { get; set; } = 365;
 }
 
-/// <summary>Headers on every answer (pages, API, files), unless an endpoint set a stricter one of its own (the
+/// <summary>Headers on every answer (pages, API, files), unless an endpoint set a stricter policy of its own (the
 /// attachment download sets its own Content-Security-Policy, which is kept).</summary>
 public static class SecurityHeaders
 {
@@ -45,7 +45,9 @@ public static class SecurityHeaders
             context.Response.OnStarting(() =>
             {
                 var headers = context.Response.Headers;
-                if (!headers.ContainsKey("Content-Security-Policy"))
+                // An endpoint's own full policy (attachments: default-src 'none') is stricter and stays; Blazor's lone
+                // "frame-ancestors 'self'" on interactive pages is replaced by the whole policy, which includes it.
+                if (!headers.ContentSecurityPolicy.ToString().Contains("default-src", StringComparison.Ordinal))
                     headers.ContentSecurityPolicy = ContentSecurityPolicy;
                 // Mail links must not tell the sender's site which ticket they were clicked in.
                 headers["Referrer-Policy"] = "no-referrer";

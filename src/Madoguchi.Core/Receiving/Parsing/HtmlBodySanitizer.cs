@@ -46,6 +46,17 @@ public static partial class HtmlBodySanitizer
         sanitizer.AllowedAttributes.Remove("action");
         sanitizer.AllowedAttributes.Remove("formaction");
         sanitizer.AllowedAtRules.Clear();
+        // Kept when the reader allows remote images; checked (and otherwise removed) below with the other loading attributes.
+        sanitizer.AllowedAttributes.Add("srcset");
+        sanitizer.AllowedAttributes.Add("background");
+        sanitizer.UriAttributes.Add("background");
+
+        // What the library removes on its own also counts as blocked when it would have loaded something remote.
+        sanitizer.RemovingTag += (_, e) => blocked |= new[] { e.Tag }.Concat(e.Tag.QuerySelectorAll("*")).Any(el =>
+            (el.LocalName == "style" && StyleSheetLoadsRemote(el.TextContent)) || el.Attributes.Any(a => AttributeLoadsRemote(a.Name, a.Value)));
+        sanitizer.RemovingAttribute += (_, e) => blocked |= AttributeLoadsRemote(e.Attribute.Name, e.Attribute.Value);
+        sanitizer.RemovingStyle += (_, e) => blocked |= StyleSheetLoadsRemote(e.Style.Value);
+        sanitizer.RemovingAtRule += (_, e) => blocked |= StyleSheetLoadsRemote(e.Rule.CssText);
 
         sanitizer.FilterUrl += (_, e) =>
         {
@@ -53,7 +64,8 @@ public static partial class HtmlBodySanitizer
             if (original.StartsWith("cid:", StringComparison.OrdinalIgnoreCase))
             {
                 e.SanitizedUrl = rewriteContentId(original[4..].Trim().Trim('<', '>'));
-                ours.Add(e.SanitizedUrl);
+                if (!string.IsNullOrEmpty(e.SanitizedUrl))
+                    ours.Add(e.SanitizedUrl);
             }
         };
 
@@ -94,7 +106,29 @@ public static partial class HtmlBodySanitizer
         };
 
         var safe = sanitizer.Sanitize(html);
+        // The CSS parser silently drops declarations it cannot read (url(\\host\x), vendor functions): they load
+        // nothing here, but a browser might have read them, so the reader is still told something was held back.
+        if (!blocked && !allowRemoteImages)
+            blocked = StyleAttribute().Matches(html).Any(m => StyleSheetLoadsRemote(System.Net.WebUtility.HtmlDecode(m.Groups["v"].Value)));
         return new SanitizedHtml(safe, blocked);
+    }
+
+    private static bool AttributeLoadsRemote(string name, string value)
+    {
+        if (name.Equals("style", StringComparison.OrdinalIgnoreCase))
+            return StyleSheetLoadsRemote(value);
+        if (name.ToLowerInvariant() is not ("src" or "srcset" or "imagesrcset" or "background" or "poster" or "lowsrc" or "dynsrc" or "href" or "xlink:href"))
+            return false;
+        return (name.EndsWith("srcset", StringComparison.OrdinalIgnoreCase) ? SrcsetUrls(value) : [Clean(value)]).Any(LooksRemote);
+    }
+
+    /// <summary>CSS that fetches something from another host (url(), image-set() strings, @import, fonts).</summary>
+    private static bool StyleSheetLoadsRemote(string css)
+    {
+        var plain = Unescape(RemoveComments(css));
+        if (!FetchingCss().IsMatch(plain))
+            return false;
+        return Clean(plain).Contains("//", StringComparison.Ordinal) || CssUrl().Matches(plain).Select(m => Clean(m.Groups["u"].Value)).Any(LooksRemote);
     }
 
     private enum Verdict
@@ -158,6 +192,9 @@ public static partial class HtmlBodySanitizer
     /// <summary>CSS functions and at-rules that fetch something.</summary>
     [GeneratedRegex(@"url\s*\(|image-set\s*\(|image\s*\(|cross-fade\s*\(|element\s*\(|src\s*\(|paint\s*\(|@import|@font-face|expression\s*\(|behavior\s*:|-moz-binding", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex FetchingCss();
+
+    [GeneratedRegex(@"\sstyle\s*=\s*(?:""(?<v>[^""]*)""|'(?<v>[^']*)'|(?<v>[^\s>]+))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex StyleAttribute();
 
     [GeneratedRegex(@"url\s*\(\s*(?<q>['""]?)(?<u>.*?)\k<q>\s*\)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex CssUrl();
