@@ -26,6 +26,8 @@ builder.Services.AddInboundPipeline();
 builder.Services.AddReceiving(builder.Configuration);
 builder.Services.AddMailFetchWorker();
 builder.AddMadoguchiAuthentication();
+builder.AddPublicLinks();
+builder.AddSecurityHeaders();
 builder.AddApi();
 builder.AddUi();
 
@@ -38,6 +40,7 @@ if (commandLine is not null)
 }
 
 app.UseReverseProxySupport();
+app.UseSecurityHeaders();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseSameOriginApiGuard();

@@ -1,4 +1,5 @@
 using Madoguchi.Core.Accounts.Lockout;
+using Madoguchi.Core.Accounts.Passwords;
 using Madoguchi.Core.Accounts.Users;
 using Madoguchi.Core.Audit;
 using Madoguchi.Core.Common;
@@ -6,6 +7,7 @@ using Madoguchi.Core.Operators;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Madoguchi.Core.Accounts;
 
@@ -15,8 +17,17 @@ public static class AccountsServiceCollectionExtensions
     public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<SignInLockoutOptions>().Bind(configuration.GetSection(SignInLockoutOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PasswordHashingOptions>().Bind(configuration.GetSection(PasswordHashingOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        // PasswordHasher's format V3 (PBKDF2-HMAC-SHA512) with our iteration count; older hashes say "rehash needed".
+        services.AddOptions<PasswordHasherOptions>().Configure<IOptions<PasswordHashingOptions>>((hasher, ours) =>
+        {
+            hasher.CompatibilityMode = PasswordHasherCompatibilityMode.IdentityV3;
+            hasher.IterationCount = ours.Value.Iterations;
+        });
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddSingleton<IPasswordHasher<Operator>, PasswordHasher<Operator>>();
+        services.AddSingleton<DummyPasswordCheck>();
+        services.AddSingleton<UnknownAddressLockout>();
         services.AddScoped<AuditTrail>();
         services.AddHandlersIn("Madoguchi.Core.Accounts");
         services.AddHandlersIn("Madoguchi.Core.Audit");

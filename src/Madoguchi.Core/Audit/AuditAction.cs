@@ -24,4 +24,6 @@ public enum AuditAction
     OperatorUnlocked,
     OperatorTokenCreated,
     AccountTimeZoneChanged,
+    OperatorSignInFailed,
+    OperatorLocked,
 }

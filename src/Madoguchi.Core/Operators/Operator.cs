@@ -43,7 +43,8 @@ internal sealed class OperatorConfiguration : IEntityTypeConfiguration<Operator>
     {
         builder.Property(o => o.Email).HasMaxLength(254);
         builder.Property(o => o.NormalizedEmail).HasMaxLength(254);
-        builder.Property(o => o.SecurityStamp).HasMaxLength(64);
+        builder.Property(o => o.SecurityStamp).HasMaxLength(64).IsConcurrencyToken();
+        builder.Property(o => o.FailedSignInCount).IsConcurrencyToken();
         builder.HasIndex(o => o.NormalizedEmail).IsUnique();
     }
 }

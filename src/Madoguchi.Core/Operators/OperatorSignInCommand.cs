@@ -1,4 +1,5 @@
 using Madoguchi.Core.Accounts.Lockout;
+using Madoguchi.Core.Audit;
 using Madoguchi.Core.Common;
 using Madoguchi.Core.Data;
 using Microsoft.AspNetCore.Identity;
@@ -9,33 +10,80 @@ namespace Madoguchi.Core.Operators;
 
 public sealed record OperatorSignInResult(SignInOutcome Outcome, Operator? Operator);
 
-/// <summary>Operators sign in with the same lockout count as users; a locked operator is restored from the server console.</summary>
-public sealed class OperatorSignInCommand(MadoguchiDbContext db, IPasswordHasher<Operator> hasher, TimeProvider time, IOptions<SignInLockoutOptions> options)
+/// <summary>Operators sign in under the users' rules (<see cref="SignInCommand"/>): the same lockout policy, every
+/// parallel wrong password counts (the count is a concurrency token; losers of a race re-read and retry), every
+/// failure is audited in the installation's log, an unknown address answers "locked" after five tries like a real
+/// one, and an old hash is rehashed. A locked operator is restored from the server console.</summary>
+public sealed class OperatorSignInCommand(
+    MadoguchiDbContext db,
+    IPasswordHasher<Operator> hasher,
+    AuditTrail audit,
+    TimeProvider time,
+    IOptions<SignInLockoutOptions> options,
+    UnknownAddressLockout unknownAddresses,
+    DummyPasswordCheck dummy)
 {
-    public async Task<OperatorSignInResult> HandleAsync(string email, string password, CancellationToken ct)
+    private const int MaxSaveAttempts = 100;
+
+    private (string Hash, PasswordVerificationResult Result)? _checked;
+
+    public async Task<OperatorSignInResult> HandleAsync(string email, string password, string? ipAddress, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await AttemptAsync(email, password, ipAddress, ct);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < MaxSaveAttempts)
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task<OperatorSignInResult> AttemptAsync(string email, string password, string? ipAddress, CancellationToken ct)
     {
         var normalized = Emails.Normalize(email ?? "");
         var op = await db.Operators.SingleOrDefaultAsync(o => o.NormalizedEmail == normalized, ct);
         if (op is null)
         {
-            hasher.VerifyHashedPassword(new Operator { Email = "x@invalid.example", PasswordHash = "" }, DummyHash.Value, password ?? "");
-            return new OperatorSignInResult(SignInOutcome.InvalidCredentials, null);
+            var key = UnknownAddressLockout.Key("operator", email ?? "");
+            if (await unknownAddresses.IsLockedAsync(key, ct))
+                return new OperatorSignInResult(SignInOutcome.Locked, null);
+            dummy.Run(password);
+            var lockedNow = await unknownAddresses.RegisterFailureAsync(key, ct);
+            return new OperatorSignInResult(lockedNow ? SignInOutcome.Locked : SignInOutcome.InvalidCredentials, null);
         }
         if (op.LockedAt is not null)
             return new OperatorSignInResult(SignInOutcome.Locked, null);
-        if (hasher.VerifyHashedPassword(op, op.PasswordHash, password ?? "") == PasswordVerificationResult.Failed)
+
+        var verification = Verify(op, password ?? "");
+        var policy = new LockoutPolicy(options.Value.MaxFailedAttempts, time);
+        var actor = Actor.Operator(op.Id, op.Email, ipAddress);
+        if (verification == PasswordVerificationResult.Failed)
         {
-            op.FailedSignInCount++;
-            if (op.FailedSignInCount >= options.Value.MaxFailedAttempts)
-                op.LockedAt = time.GetUtcNow().UtcDateTime;
+            var locked = policy.RegisterFailure(op);
+            audit.RecordInstallation(AuditAction.OperatorSignInFailed, actor, $"wrong password ({op.FailedSignInCount} in a row)");
+            if (locked)
+                audit.RecordInstallation(AuditAction.OperatorLocked, actor, $"{op.FailedSignInCount} wrong passwords in a row");
             await db.SaveChangesAsync(ct);
-            return new OperatorSignInResult(op.LockedAt is null ? SignInOutcome.InvalidCredentials : SignInOutcome.Locked, null);
+            return new OperatorSignInResult(locked ? SignInOutcome.Locked : SignInOutcome.InvalidCredentials, null);
         }
+
+        if (verification == PasswordVerificationResult.SuccessRehashNeeded)
+            op.PasswordHash = hasher.HashPassword(op, password!);
         op.FailedSignInCount = 0;
         await db.SaveChangesAsync(ct);
         return new OperatorSignInResult(SignInOutcome.Succeeded, op);
     }
 
-    private static readonly Lazy<string> DummyHash = new(() =>
-        new PasswordHasher<Operator>().HashPassword(new Operator { Email = "x@invalid.example", PasswordHash = "" }, Guid.NewGuid().ToString()));
+    private PasswordVerificationResult Verify(Operator op, string password)
+    {
+        if (_checked is { } known && known.Hash == op.PasswordHash)
+            return known.Result;
+        var result = hasher.VerifyHashedPassword(op, op.PasswordHash, password);
+        _checked = (op.PasswordHash, result);
+        return result;
+    }
 }

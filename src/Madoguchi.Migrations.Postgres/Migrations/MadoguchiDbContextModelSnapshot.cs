@@ -52,6 +52,25 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.ToTable("Accounts");
                 });
 
+            modelBuilder.Entity("Madoguchi.Core.Accounts.Lockout.SignInFailureCount", b =>
+                {
+                    b.Property<string>("AddressHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("FailedCount")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("LastFailedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("AddressHash");
+
+                    b.HasIndex("LastFailedAt");
+
+                    b.ToTable("SignInFailureCounts");
+                });
+
             modelBuilder.Entity("Madoguchi.Core.Accounts.Tokens.ApiToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -296,6 +315,7 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                         .HasColumnType("character varying(254)");
 
                     b.Property<int>("FailedSignInCount")
+                        .IsConcurrencyToken()
                         .HasColumnType("integer");
 
                     b.Property<DateTime?>("LockedAt")
@@ -311,6 +331,7 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                         .HasColumnType("text");
 
                     b.Property<string>("SecurityStamp")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");

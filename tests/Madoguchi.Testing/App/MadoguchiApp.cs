@@ -23,6 +23,9 @@ public sealed class MadoguchiApp : WebApplicationFactory<Program>
     public const string OperatorPassword = "operator-password";
     public const string DefaultPassword = "correct-horse-42";
 
+    /// <summary>PBKDF2 iterations the app under test hashes with, to keep the suite fast.</summary>
+    public const int TestPasswordIterations = 1_000;
+
     private readonly Dictionary<string, string?> _settings;
     private readonly bool _kestrel;
     private readonly Action<IServiceCollection>? _services;
@@ -44,6 +47,8 @@ public sealed class MadoguchiApp : WebApplicationFactory<Program>
             ["Madoguchi:Accounts:SignInRateLimit:PermitsPerMinute"] = "100000",
             // The test mail servers (Dovecot, fakes) listen on 127.0.0.1; installations refuse loopback unless told (issue 6).
             ["Madoguchi:Network:AllowLoopback"] = "true",
+            // Password hashing is most of the suite's time: tests hash with few PBKDF2 iterations (the product's default is OWASP's 210,000).
+            ["Madoguchi:Accounts:Passwords:Iterations"] = TestPasswordIterations.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             _settings[key] = value;

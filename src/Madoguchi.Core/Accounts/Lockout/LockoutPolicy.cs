@@ -1,4 +1,5 @@
 using Madoguchi.Core.Accounts.Users;
+using Madoguchi.Core.Operators;
 
 namespace Madoguchi.Core.Accounts.Lockout;
 
@@ -17,6 +18,19 @@ public sealed class LockoutPolicy(int maxFailedAttempts, TimeProvider time)
         user.State = UserState.Locked;
         user.LockedAt = time.GetUtcNow().UtcDateTime;
         user.SecurityStamp = Guid.NewGuid().ToString("N");
+        return true;
+    }
+
+    /// <summary>The same rule for an operator (restored from the server console); true when this failure locked them.</summary>
+    public bool RegisterFailure(Operator op)
+    {
+        if (op.LockedAt is not null)
+            return false;
+        op.FailedSignInCount++;
+        if (op.FailedSignInCount < maxFailedAttempts)
+            return false;
+        op.LockedAt = time.GetUtcNow().UtcDateTime;
+        op.SecurityStamp = Guid.NewGuid().ToString("N");
         return true;
     }
 

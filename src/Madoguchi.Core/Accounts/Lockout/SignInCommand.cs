@@ -27,7 +27,9 @@ public sealed class SignInCommand(
     IPasswordHasher<User> hasher,
     AuditTrail audit,
     TimeProvider time,
-    IOptions<SignInLockoutOptions> options)
+    IOptions<SignInLockoutOptions> options,
+    UnknownAddressLockout unknownAddresses,
+    DummyPasswordCheck dummy)
 {
     /// <summary>Enough for every attempt the sign-in rate limit lets through at once; a retry costs no password check.</summary>
     private const int MaxSaveAttempts = 100;
@@ -57,9 +59,14 @@ public sealed class SignInCommand(
         var user = await db.Users.SingleOrDefaultAsync(u => u.NormalizedEmail == normalized, ct);
         if (user is null || user.PasswordHash is null)
         {
-            // Same work as a real check, so response time does not tell whether the email exists.
-            hasher.VerifyHashedPassword(DummyUser, DummyHash.Value, password ?? "");
-            return new SignInResult(SignInOutcome.InvalidCredentials, null);
+            // Nothing to check, but the answers are a real address's: "wrong" with the same work, then "locked" after
+            // the fifth try, for good. So neither the time nor the lock tells whether the email exists.
+            var key = UnknownAddressLockout.Key("user", email ?? "");
+            if (await unknownAddresses.IsLockedAsync(key, ct))
+                return new SignInResult(SignInOutcome.Locked, null);
+            dummy.Run(password);
+            var lockedNow = await unknownAddresses.RegisterFailureAsync(key, ct);
+            return new SignInResult(lockedNow ? SignInOutcome.Locked : SignInOutcome.InvalidCredentials, null);
         }
 
         if (user.State == UserState.Locked)
@@ -94,7 +101,4 @@ public sealed class SignInCommand(
         _checked = (hash, result);
         return result;
     }
-
-    private static readonly User DummyUser = new() { FamilyName = "-", GivenName = "-", Email = "nobody@invalid.example" };
-    private static readonly Lazy<string> DummyHash = new(() => new PasswordHasher<User>().HashPassword(DummyUser, Guid.NewGuid().ToString()));
 }

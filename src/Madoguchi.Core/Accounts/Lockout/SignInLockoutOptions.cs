@@ -10,4 +10,8 @@ public sealed class SignInLockoutOptions
     /// <summary>Consecutive wrong passwords that lock a user until an owner restores them (the seed's five).</summary>
     [Range(1, 100)]
     public int MaxFailedAttempts { get; set; } = 5;
+
+    /// <summary>How many unknown addresses the wrong-password count is kept for (hashed; oldest dropped beyond this).</summary>
+    [Range(10, 10_000_000)]
+    public int MaxUnknownAddresses { get; set; } = 100_000;
 }

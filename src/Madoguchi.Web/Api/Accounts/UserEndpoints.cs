@@ -2,6 +2,7 @@ using Madoguchi.Core.Accounts.Lockout;
 using Madoguchi.Core.Accounts.Owners;
 using Madoguchi.Core.Accounts.Users;
 using Madoguchi.Web.Authentication;
+using Madoguchi.Web.Hosting;
 
 namespace Madoguchi.Web.Api.Accounts;
 
@@ -13,13 +14,13 @@ public static class UserEndpoints
     {
         var users = api.MapGroup("/users").WithTags("Users");
         users.MapGet("", ListAsync).WithSummary("Users of your account; state=locked lists ロック中 (invited, active or locked).");
-        users.MapPost("", async (CreateUserRequest request, CreateUserCommand command, HttpContext context, CancellationToken ct) =>
+        users.MapPost("", async (CreateUserRequest request, CreateUserCommand command, PublicLinks links, HttpContext context, CancellationToken ct) =>
         {
             var result = await command.HandleAsync(context.GetActor(), request, ct);
             if (!result.Succeeded)
                 return ApiResults.Problem(result.Error!);
             var created = result.Value!;
-            var url = $"{context.Request.Scheme}://{context.Request.Host}/invitations/{created.InvitationToken}";
+            var url = links.Invitation(created.InvitationToken);
             return TypedResults.Created($"/api/v1/users/{created.User.Id}", new CreatedUserResponse(created.User, url, created.InvitationExpiresAt));
         }).WithSummary("Add a user (owners only). The answer holds the invitation link the person opens to set a password.");
         users.MapGet("/{id:guid}", async (Guid id, GetUserQuery query, HttpContext context, CancellationToken ct) =>

@@ -13,7 +13,7 @@ public static class OperatorEndpoints
         var operators = api.MapGroup("/operator").WithTags("Operator");
         operators.MapPost("/session", async (SignInRequest request, OperatorSignInCommand command, HttpContext context, CancellationToken ct) =>
         {
-            var result = await command.HandleAsync(request.Email ?? "", request.Password ?? "", ct);
+            var result = await command.HandleAsync(request.Email ?? "", request.Password ?? "", context.Connection.RemoteIpAddress?.ToString(), ct);
             if (result.Outcome == SignInOutcome.Succeeded)
             {
                 await context.SignInOperatorAsync(result.Operator!);

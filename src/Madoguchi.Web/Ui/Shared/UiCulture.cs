@@ -1,4 +1,8 @@
+using Madoguchi.Core.Accounts.Users;
+using Madoguchi.Web.Authentication;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Madoguchi.Web.Ui.Shared;
 
@@ -34,14 +38,24 @@ public static class UiCulture
             new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true });
     }
 
-    /// <summary>GET /culture?language=ja&amp;returnUrl=/settings/personal: an interactive page cannot set cookies,
-    /// so after saving the language it reloads through here.</summary>
+    /// <summary>POST /culture (form fields language, returnUrl; antiforgery checked) from 個人設定: saves the signed-in
+    /// user's language, writes the culture cookie (an interactive page cannot) and reloads in the new language.
+    /// A POST, not a GET: a link in a mail must not be able to change anything for the person who clicks it.</summary>
     public static void MapCultureEndpoint(this WebApplication app) =>
-        app.MapGet("/culture", (string? language, string? returnUrl, HttpContext context) =>
+        app.MapPost("/culture", async ([FromForm] string? language, [FromForm] string? returnUrl, HttpContext context, SetOwnLanguageCommand command, CancellationToken ct) =>
         {
-            Remember(context, string.IsNullOrEmpty(language) ? null : language);
+            language = string.IsNullOrEmpty(language) ? null : language;
+            if (language is not null && !Supported.Contains(language))
+                return Results.LocalRedirect(LocalUrl(returnUrl));
+            if (context.User.IsUser())
+            {
+                var saved = await command.HandleAsync(context.GetActor(), language, ct);
+                if (!saved.Succeeded)
+                    return Results.LocalRedirect(LocalUrl(returnUrl));
+            }
+            Remember(context, language);
             return Results.LocalRedirect(LocalUrl(returnUrl));
-        }).ExcludeFromDescription();
+        }).WithMetadata(new RequireAntiforgeryTokenAttribute()).ExcludeFromDescription();
 
     /// <summary>Only paths of this site are followed after sign-in or a language change. Anything else (absolute or
     /// scheme-relative URLs, and control characters such as CR, LF or NUL, which <c>LocalRedirect</c> refuses with an

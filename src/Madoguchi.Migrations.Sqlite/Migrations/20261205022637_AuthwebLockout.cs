@@ -1,0 +1,58 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Madoguchi.Migrations.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class AuthwebLockout : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AlterColumn<Guid>(
+                name: "AccountId",
+                table: "AuditEntries",
+                type: "TEXT",
+                nullable: true,
+                oldClrType: typeof(Guid),
+                oldType: "TEXT");
+
+            migrationBuilder.CreateTable(
+                name: "SignInFailureCounts",
+                columns: table => new
+                {
+                    AddressHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    FailedCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastFailedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SignInFailureCounts", x => x.AddressHash);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SignInFailureCounts_LastFailedAt",
+                table: "SignInFailureCounts",
+                column: "LastFailedAt");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "SignInFailureCounts");
+
+            migrationBuilder.AlterColumn<Guid>(
+                name: "AccountId",
+                table: "AuditEntries",
+                type: "TEXT",
+                nullable: false,
+                defaultValue: new Guid("00000000-0000-0000-0000-000000000000"),
+                oldClrType: typeof(Guid),
+                oldType: "TEXT",
+                oldNullable: true);
+        }
+    }
+}
