@@ -18,7 +18,7 @@ public static class MeEndpoints
         {
             var actor = context.GetActor();
             return (await query.HandleAsync(actor, actor.Id, ct)).ToHttp();
-        }).WithSummary("The signed-in user.");
+        }).Produces<UserView>().WithSummary("The signed-in user.");
         me.MapPatch("", async (UpdateMeRequest request, SetOwnLanguageCommand command, HttpContext context, CancellationToken ct) =>
             (await command.HandleAsync(context.GetActor(), request.Language, ct)).ToHttp()).WithSummary("Change your own UI language.");
         me.MapPost("/password", ChangePasswordAsync).WithSummary("Change your own password; your other sessions end.");
