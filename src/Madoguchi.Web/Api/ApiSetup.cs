@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Madoguchi.Web.Api.Accounts;
 using Madoguchi.Web.Api.Audit;
 using Madoguchi.Web.Api.Inboxes;
+using Madoguchi.Web.Api.OpenApi;
 using Madoguchi.Web.Api.Operators;
 using Madoguchi.Web.Api.Tickets;
 using Madoguchi.Web.Api.Receiving;
@@ -15,7 +16,7 @@ public static class ApiSetup
     public static WebApplicationBuilder AddApi(this WebApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        builder.Services.AddMadoguchiOpenApi();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));

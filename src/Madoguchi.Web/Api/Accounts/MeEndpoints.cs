@@ -50,7 +50,7 @@ public static class MeEndpoints
         {
             var actor = context.GetActor();
             return (await query.HandleAsync(actor, actor.Id, ct)).ToHttp();
-        }).WithSummary("The signed-in user.");
+        }).Produces<UserView>().WithSummary("The signed-in user.");
         me.MapPatch("", UpdateMeAsync).WithSummary("Change your own UI language and/or time zone (only the fields present change).");
         me.MapPost("/password", ChangePasswordAsync).WithSummary("Change your own password; your other sessions end.");
 

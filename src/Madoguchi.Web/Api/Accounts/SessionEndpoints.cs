@@ -19,6 +19,7 @@ public static class SessionEndpoints
     {
         var session = api.MapGroup("/session").WithTags("Session");
         session.MapPost("", SignInAsync).RequireRateLimiting(SignInRateLimitOptions.PolicyName)
+            .Produces<UserView>().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status423Locked)
             .WithSummary("Sign in with email and password: 200 and the session cookie, 401 for wrong credentials, 423 when locked.");
         session.MapDelete("", async (HttpContext context) =>
         {

@@ -1,3 +1,4 @@
+using Madoguchi.Core.Common;
 using Madoguchi.Core.Inboxes;
 using Madoguchi.Web.Authentication;
 
@@ -13,7 +14,7 @@ public static class InboxEndpoints
         var inboxes = api.MapGroup("/inboxes").WithTags("Inboxes");
         inboxes.MapGet("", async (int? offset, int? limit, ListInboxesQuery query, HttpContext context, CancellationToken ct) =>
             ApiResults.TryPage(offset, limit, out var page, out var problem) ? (await query.HandleAsync(context.GetActor(), page, ct)).ToHttp() : problem!)
-            .WithSummary("Inboxes you can see, with your role on each.");
+            .Produces<Page<InboxView>>().WithSummary("Inboxes you can see, with your role on each.");
         inboxes.MapPost("", async (CreateInboxRequest request, CreateInboxCommand command, HttpContext context, CancellationToken ct) =>
         {
             var result = await command.HandleAsync(context.GetActor(), request.Name ?? "", request.Colour, ct);

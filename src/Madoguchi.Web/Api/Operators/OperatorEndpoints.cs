@@ -22,7 +22,9 @@ public static class OperatorEndpoints
             return result.Outcome == SignInOutcome.Locked
                 ? ApiResults.Problem(new(Core.Common.ErrorKind.Locked, "operator_locked", "This operator is locked. Unlock it on the server: operators unlock."))
                 : ApiResults.Problem(SessionEndpoints.InvalidCredentials);
-        }).RequireRateLimiting(SignInRateLimitOptions.PolicyName);
+        }).RequireRateLimiting(SignInRateLimitOptions.PolicyName)
+            .Produces(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status423Locked)
+            .WithSummary("Operator sign-in with email and password: 200 and the session cookie, 401 for wrong credentials, 423 when locked.");
 
         var authorized = operators.MapGroup("").RequireAuthorization(AuthenticationSetup.OperatorPolicy);
         authorized.MapGet("/accounts", async (int? offset, int? limit, ListAccountsQuery query, HttpContext context, CancellationToken ct) =>
