@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Receiving benchmark: Madoguchi over IMAP, over POP3, and mbsync, on the same mailbox from one private Dovecot.
+# Receiving benchmark: Madoguchi over IMAP, over POP3, and mbsync, on the same mailbox from one private Dovecot,
+# alternated (IMAP, mbsync, POP3, mbsync) for MADOGUCHI_BENCH_ROUNDS rounds (default 3); prints medians, slowest runs, ratios.
 # Usage: bench/receiving/run.sh [messages=10000]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"

@@ -1,6 +1,7 @@
 using Madoguchi.Core.Data;
 using Madoguchi.Core.Receiving.Storage;
 using Madoguchi.Core.Storage;
+using Madoguchi.Core.Tickets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -13,6 +14,9 @@ namespace Madoguchi.Core.Receiving.Pipeline;
 public sealed class InboundPipeline(MadoguchiDbContext db, IBlobStore blobs, IEnumerable<IInboundStep> steps, PendingStorageUsage usage, TimeProvider time,
     IOptions<InboundPipelineOptions> options)
 {
+    /// <summary>Rows the store steps add, principals first.</summary>
+    private static readonly Type[] BulkInsertOrder = [typeof(Ticket), typeof(TicketMessage), typeof(TicketAttachment)];
+
     private readonly IInboundStep[] _steps = Ordered(steps);
 
     public IReadOnlyList<IInboundStep> Steps => _steps;
@@ -59,6 +63,8 @@ public sealed class InboundPipeline(MadoguchiDbContext db, IBlobStore blobs, IEn
             foreach (var step in transactionSteps)
                 await step.RunAsync(message, ct);
         }
+        // New rows as multi-row INSERTs (EF would send one statement per row); SaveChanges writes what is left.
+        await BulkInsert.InsertAddedAsync(db, BulkInsertOrder, ct);
         await db.SaveChangesAsync(ct);
 
         await usage.FlushAsync(ct);

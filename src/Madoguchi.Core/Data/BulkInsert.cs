@@ -1,0 +1,92 @@
+using System.Data.Common;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Madoguchi.Core.Data;
+
+/// <summary>Writes the context's added entities of the given types with multi-row parameterized <c>INSERT</c>s, in the
+/// current transaction, and marks them saved, so the <c>SaveChanges</c> that follows only has the rest (updates,
+/// deletes) to do. Same columns, same values and same parameter types as EF's own inserts (each value goes through the
+/// property's type mapping and converters), on SQLite and PostgreSQL alike; ids are the ones already on the entities.
+/// A failing statement (a unique index, a foreign key) throws <see cref="DbUpdateException"/> as SaveChanges would, and
+/// leaves every entry as it was.</summary>
+public static class BulkInsert
+{
+    /// <summary>SQLite's default limit on parameters per statement in older builds is 999; PostgreSQL allows 65,535.</summary>
+    private const int SqliteMaxParameters = 999;
+    private const int PostgresMaxParameters = 30_000;
+
+    /// <param name="types">Entity types in insert order (principals before dependents). A type that has deleted entries
+    /// in the context is left to SaveChanges, which orders deletes before inserts (a replaced row may reuse a unique
+    /// key), as are the types after it.</param>
+    public static async Task InsertAddedAsync(DbContext db, IReadOnlyList<Type> types, CancellationToken ct)
+    {
+        if (db.Database.CurrentTransaction is null)
+            throw new InvalidOperationException("Bulk inserts run inside the caller's transaction.");
+        db.ChangeTracker.DetectChanges();
+        var byType = db.ChangeTracker.Entries().GroupBy(e => e.Metadata.ClrType).ToDictionary(g => g.Key, g => g.ToList());
+        var written = new List<EntityEntry>();
+        foreach (var type in types)
+        {
+            var entries = byType.GetValueOrDefault(type) ?? [];
+            if (entries.Exists(e => e.State == EntityState.Deleted))
+                break;
+            var added = entries.Where(e => e.State == EntityState.Added).ToList();
+            if (added.Count == 0)
+                continue;
+            try
+            {
+                await InsertAsync(db, db.Model.FindEntityType(type)!, added, ct);
+            }
+            catch (DbException e)
+            {
+                throw new DbUpdateException($"Inserting {type.Name} rows failed: {e.Message}", e, added);
+            }
+            written.AddRange(added);
+        }
+
+        // Only once every statement succeeded: the caller's transaction rolls back on failure, and the entries stay Added.
+        foreach (var entry in written)
+            entry.State = EntityState.Unchanged;
+    }
+
+    private static async Task InsertAsync(DbContext db, IEntityType entityType, List<EntityEntry> entries, CancellationToken ct)
+    {
+        var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
+        var properties = entityType.GetProperties().Where(p => p.GetComputedColumnSql() is null && p.GetColumnName(table) is not null).ToArray();
+        var sql = db.GetService<ISqlGenerationHelper>();
+        var head = new StringBuilder("INSERT INTO ").Append(sql.DelimitIdentifier(table.Name, table.Schema)).Append(" (")
+            .AppendJoin(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!))).Append(") VALUES ").ToString();
+        var mappings = properties.Select(p => p.GetRelationalTypeMapping()).ToArray();
+        var maxParameters = db.Database.IsNpgsql() ? PostgresMaxParameters : SqliteMaxParameters;
+        var rowsPerStatement = Math.Max(1, maxParameters / properties.Length);
+
+        var connection = db.Database.GetDbConnection();
+        var transaction = db.Database.CurrentTransaction!.GetDbTransaction();
+        foreach (var chunk in entries.Chunk(rowsPerStatement))
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            var text = new StringBuilder(head);
+            var n = 0;
+            for (var row = 0; row < chunk.Length; row++)
+            {
+                text.Append(row == 0 ? "(" : ", (");
+                for (var column = 0; column < properties.Length; column++)
+                {
+                    var name = "@p" + n++;
+                    text.Append(column == 0 ? "" : ", ").Append(name);
+                    var value = chunk[row].CurrentValues[properties[column]];
+                    command.Parameters.Add(mappings[column].CreateParameter(command, name, value, properties[column].IsNullable));
+                }
+                text.Append(')');
+            }
+            command.CommandText = text.ToString();
+            await command.ExecuteNonQueryAsync(ct);
+        }
+    }
+}
