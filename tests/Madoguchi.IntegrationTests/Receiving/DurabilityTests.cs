@@ -221,3 +221,37 @@ public sealed class DurabilityTests(DovecotFixture dovecot) : IClassFixture<Dove
         public Task DeleteAsync(string hash, CancellationToken ct) => inner.DeleteAsync(hash, ct);
     }
 }
+
+/// <summary>The write order itself, on the real file system: a deferred blob has no name at its address until the sync
+/// that flushed its bytes, and is readable from where it waits meanwhile.</summary>
+public sealed class BlobWriteOrderTests : IDisposable
+{
+    private readonly string _data = Directory.CreateTempSubdirectory("madoguchi-blobs-").FullName;
+
+    [Fact]
+    public async Task DeferredBlob_GetsItsAddressOnlyAtSync_AndIsReadableBefore()
+    {
+        var store = new FileBlobStore(Options.Create(new StorageLocationOptions { DataDirectory = _data }));
+        var bytes = System.Text.Encoding.UTF8.GetBytes("Subject: 順序\r\n\r\n本文\r\n");
+
+        var blob = await store.PutDeferredAsync(new MemoryStream(bytes), CancellationToken.None);
+        var path = Path.Combine(_data, "blobs", blob.Hash[..2], blob.Hash[2..4], blob.Hash);
+        var namedBeforeSync = File.Exists(path);
+        byte[] readBeforeSync;
+        await using (var stream = store.OpenRead(blob.Hash))
+        {
+            using var copy = new MemoryStream();
+            await stream.CopyToAsync(copy);
+            readBeforeSync = copy.ToArray();
+        }
+        await store.SyncAsync(CancellationToken.None);
+
+        Assert.False(namedBeforeSync);
+        Assert.Equal(bytes, readBeforeSync);
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(path));
+        Assert.Empty(Directory.GetFiles(Path.Combine(_data, "blobs", "tmp")));
+        Assert.Equal(BlobCondition.Intact, await store.CheckAsync(blob.Hash, bytes.Length, verifyContent: true, CancellationToken.None));
+    }
+
+    public void Dispose() => Directory.Delete(_data, recursive: true);
+}
