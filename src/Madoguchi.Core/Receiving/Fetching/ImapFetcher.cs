@@ -53,10 +53,13 @@ public sealed class ImapFetcher(GuardedConnector connector) : IMailFetcher
                 .Where(u => u.Id > lastUid).OrderBy(u => u.Id).ToList();
         await context.AddToProgressAsync(folder.Count, waiting.Count + due.Count, ct);
 
-        if (due.Count > 0 || stale.Count > 0)
+        if (due.Count == 0 && stale.Count > 0)
+            await FetchBatchAsync(context, folderName, folder, uidValidity, [], [], lastUid, stale, ct);
+        foreach (var retry in due.Chunk(context.Options.BatchSize))
         {
-            var sizes = due.Count == 0 ? [] : await SizesAsync(folder, due, ct);
-            await FetchBatchAsync(context, folderName, folder, uidValidity, due, sizes, lastUid, stale, ct);
+            var sizes = await SizesAsync(folder, retry, ct);
+            await FetchBatchAsync(context, folderName, folder, uidValidity, retry, sizes, lastUid, stale, ct);
+            stale = [];
         }
 
         foreach (var listed in waiting.Chunk(context.Options.BatchSize))
