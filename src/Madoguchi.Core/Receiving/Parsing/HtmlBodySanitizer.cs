@@ -110,7 +110,8 @@ public static partial class HtmlBodySanitizer
         // nothing here, but a browser might have read them, so the reader is still told something was held back.
         if (!blocked && !allowRemoteImages)
             blocked = StyleAttribute().Matches(html).Any(m => StyleSheetLoadsRemote(System.Net.WebUtility.HtmlDecode(m.Groups["v"].Value)));
-        return new SanitizedHtml(safe, blocked);
+        // With remote images allowed there is nothing more to show: what is still removed stays removed.
+        return new SanitizedHtml(safe, blocked && !allowRemoteImages);
     }
 
     private static bool AttributeLoadsRemote(string name, string value)

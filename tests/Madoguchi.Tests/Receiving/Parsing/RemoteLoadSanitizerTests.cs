@@ -39,7 +39,9 @@ public partial class RemoteLoadSanitizerTests
         { "<svg><image xlink:href=\"https://evil.example/s.png\"/></svg>", false },
         { "<a href=\"https://example.jp/\" style=\"background:url(https://evil.example/a.png)\">x</a>", true },
         { "<div style=\"background-image: url('//evil.example/bg.png')\">x</div>", true },
-        { "<div style=\"background-image: url(\\\\evil.example\\bg.png)\">x</div>", true },
+        // In CSS a backslash escapes: url(\\host\bg.png) is the path /host%0Bg.png; two escaped backslashes make //host.
+        { "<div style=\"background-image: url(\\\\evil.example\\bg.png)\">x</div>", false },
+        { "<div style=\"background-image: url(\\\\\\\\evil.example/bg.png)\">x</div>", true },
         { "<div style=\"background-image: image-set('https://evil.example/bg.png' 1x)\">x</div>", true },
         { "<div style=\"background-image: -webkit-image-set(url(https://evil.example/bg.png) 1x)\">x</div>", true },
         { "<div style=\"background: \\75 \\72 \\6c (https://evil.example/bg.png)\">x</div>", true },
