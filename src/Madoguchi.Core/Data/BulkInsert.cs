@@ -21,8 +21,8 @@ public static class BulkInsert
     private const int PostgresMaxParameters = 30_000;
 
     /// <param name="types">Entity types in insert order (principals before dependents). A type that has deleted entries
-    /// in the context is left to SaveChanges, which orders deletes before inserts (a replaced row may reuse a unique
-    /// key), as are the types after it.</param>
+    /// in the context (SaveChanges orders deletes before inserts: a replaced row may reuse a unique key), or a row whose
+    /// value the database generates, is left to SaveChanges, as are the types after it.</param>
     public static async Task InsertAddedAsync(DbContext db, IReadOnlyList<Type> types, CancellationToken ct)
     {
         if (db.Database.CurrentTransaction is null)
@@ -38,6 +38,8 @@ public static class BulkInsert
             var added = entries.Where(e => e.State == EntityState.Added).ToList();
             if (added.Count == 0)
                 continue;
+            if (added.Exists(NeedsStoreGeneratedValue))
+                break;
             try
             {
                 await InsertAsync(db, db.Model.FindEntityType(type)!, added, ct);
@@ -53,6 +55,11 @@ public static class BulkInsert
         foreach (var entry in written)
             entry.State = EntityState.Unchanged;
     }
+
+    /// <summary>A value the database would generate (an identity, a default): SaveChanges inserts it and reads it back.</summary>
+    private static bool NeedsStoreGeneratedValue(EntityEntry entry) =>
+        entry.Properties.Any(p => p.Metadata.ValueGenerated != ValueGenerated.Never
+            && (p.IsTemporary || Equals(p.CurrentValue, p.Metadata.ClrType.IsValueType ? Activator.CreateInstance(p.Metadata.ClrType) : null)));
 
     private static async Task InsertAsync(DbContext db, IEntityType entityType, List<EntityEntry> entries, CancellationToken ct)
     {

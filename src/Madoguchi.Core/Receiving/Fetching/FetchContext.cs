@@ -31,6 +31,9 @@ public sealed class FetchContext(
 {
     private const int CommitAttempts = 4;
 
+    /// <summary>Rows a fetch batch adds, principals first.</summary>
+    private static readonly Type[] BulkInsertOrder = [typeof(RawMessage), typeof(Pop3SeenMessage)];
+
     public ReceiveServer Server { get; } = server;
     public ServerConnection Connection { get; } = connection;
     public ReceivingOptions Options { get; } = options;
@@ -230,6 +233,8 @@ public sealed class FetchContext(
 
         await RecordRetriesAsync(items, retries, imap, now, ct);
 
+        // New rows as multi-row INSERTs (EF would send one statement per row); SaveChanges writes the folder position.
+        await BulkInsert.InsertAddedAsync(db, BulkInsertOrder, ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return (stored, duplicates);
