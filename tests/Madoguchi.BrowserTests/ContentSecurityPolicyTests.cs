@@ -40,6 +40,13 @@ public sealed class ContentSecurityPolicyTests(BrowserFixture fixture)
         await Expect(session.Page.GetByRole(AriaRole.Heading).First).ToBeVisibleAsync();
 
         Assert.Empty(violations);
+
+        // The watch itself works: a fetch to another origin breaks connect-src and is reported.
+        await session.Page.EvaluateAsync("() => fetch('http://127.0.0.1:9/csp-probe').catch(() => null)");
+        await Expect(session.Page.Locator("body")).ToBeVisibleAsync();
+        for (var i = 0; i < 100 && violations.Count == 0; i++)
+            await Task.Delay(50);
+        Assert.Contains(violations, v => v.Contains("connect-src", StringComparison.Ordinal) || v.Contains("Content Security Policy", StringComparison.Ordinal));
     }
 
     private static string HtmlMail()
