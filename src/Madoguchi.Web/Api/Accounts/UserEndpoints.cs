@@ -22,7 +22,7 @@ public static class UserEndpoints
             var created = result.Value!;
             var url = links.Invitation(created.InvitationToken);
             return TypedResults.Created($"/api/v1/users/{created.User.Id}", new CreatedUserResponse(created.User, url, created.InvitationExpiresAt));
-        }).WithSummary("Add a user (owners only). The answer holds the invitation link the person opens to set a password.");
+        }).Produces<CreatedUserResponse>(StatusCodes.Status201Created).WithSummary("Add a user (owners only). The answer holds the invitation link the person opens to set a password.");
         users.MapGet("/{id:guid}", async (Guid id, GetUserQuery query, HttpContext context, CancellationToken ct) =>
             (await query.HandleAsync(context.GetActor(), id, ct)).ToHttp()).Produces<UserView>().WithSummary("One user of your account.");
         users.MapPatch("/{id:guid}", async (Guid id, UpdateUserRequest request, UpdateUserCommand command, HttpContext context, CancellationToken ct) =>

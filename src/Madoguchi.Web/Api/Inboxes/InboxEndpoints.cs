@@ -19,7 +19,7 @@ public static class InboxEndpoints
         {
             var result = await command.HandleAsync(context.GetActor(), request.Name ?? "", request.Colour, ct);
             return result.Succeeded ? TypedResults.Created($"/api/v1/inboxes/{result.Value!.Id}", result.Value) : ApiResults.Problem(result.Error!);
-        }).WithSummary("Create an inbox (owners only).");
+        }).Produces<InboxView>(StatusCodes.Status201Created).WithSummary("Create an inbox (owners only).");
         inboxes.MapDelete("/{id:guid}", async (Guid id, DeleteInboxCommand command, HttpContext context, CancellationToken ct) =>
             (await command.HandleAsync(context.GetActor(), id, ct)).ToHttp()).WithSummary("Delete an inbox (owners only).");
         inboxes.MapPut("/{id:guid}/roles/{userId:guid}", async (Guid id, Guid userId, SetRoleRequest request, SetInboxRoleCommand command, HttpContext context, CancellationToken ct) =>

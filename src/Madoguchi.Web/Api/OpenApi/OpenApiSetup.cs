@@ -12,5 +12,6 @@ public static class OpenApiSetup
         o.AddOperationTransformer<OperationSecurity>();
         o.AddOperationTransformer<ProblemResponses>();
         o.AddDocumentTransformer<DocumentDescription>();
+        o.AddSchemaTransformer<EnumSchemas>();
     });
 }

@@ -25,7 +25,7 @@ public static class ReceivingEndpoints
                 return problem!;
             var result = await command.HandleAsync(context.GetActor(), id, input, ct);
             return result.Succeeded ? TypedResults.Created($"/api/v1/inboxes/{id}/receive-servers/{result.Value!.Id}", result.Value) : ApiResults.Problem(result.Error!);
-        }).Accepts<ReceiveServerSettings>("application/json").WithSummary("Add a receive server (at most 3 per inbox).");
+        }).Accepts<ReceiveServerSettings>("application/json").Produces<ReceiveServerView>(StatusCodes.Status201Created).WithSummary("Add a receive server (at most 3 per inbox).");
         inbox.MapPatch("/receive-servers/{serverId:guid}", async (Guid id, Guid serverId, JsonElement body, UpdateReceiveServerCommand command, HttpContext context, CancellationToken ct) =>
             TryRead(body, out var input, out var problem) ? (await command.HandleAsync(context.GetActor(), id, serverId, input, ct)).ToHttp() : problem!)
             .Accepts<ReceiveServerSettings>("application/json")
