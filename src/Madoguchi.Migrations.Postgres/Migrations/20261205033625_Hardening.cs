@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Madoguchi.Migrations.Postgres.Migrations
 {
     /// <inheritdoc />
-    public partial class NoskipRetriesAndMailboxGeneration : Migration
+    public partial class Hardening : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -18,6 +18,13 @@ namespace Madoguchi.Migrations.Postgres.Migrations
             migrationBuilder.DropIndex(
                 name: "IX_RawMessages_ReceiveServerId_Uidl",
                 table: "RawMessages");
+
+            migrationBuilder.AddColumn<string>(
+                name: "TimeZone",
+                table: "Users",
+                type: "character varying(64)",
+                maxLength: 64,
+                nullable: true);
 
             migrationBuilder.AddColumn<int>(
                 name: "MailboxGeneration",
@@ -32,6 +39,29 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                 type: "integer",
                 nullable: false,
                 defaultValue: 0);
+
+            migrationBuilder.AddColumn<long>(
+                name: "Sequence",
+                table: "RawMessages",
+                type: "bigint",
+                nullable: false,
+                defaultValue: 0L);
+
+            migrationBuilder.AlterColumn<Guid>(
+                name: "AccountId",
+                table: "AuditEntries",
+                type: "uuid",
+                nullable: true,
+                oldClrType: typeof(Guid),
+                oldType: "uuid");
+
+            migrationBuilder.AddColumn<string>(
+                name: "TimeZone",
+                table: "Accounts",
+                type: "character varying(64)",
+                maxLength: 64,
+                nullable: false,
+                defaultValue: "Asia/Tokyo");
 
             migrationBuilder.CreateTable(
                 name: "ReceiveRetries",
@@ -65,6 +95,19 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "SignInFailureCounts",
+                columns: table => new
+                {
+                    AddressHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    FailedCount = table.Column<int>(type: "integer", nullable: false),
+                    LastFailedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SignInFailureCounts", x => x.AddressHash);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_RawMessages_ReceiveServerId_MailboxGeneration_Folder_UidVal~",
                 table: "RawMessages",
@@ -78,6 +121,11 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_RawMessages_Sequence",
+                table: "RawMessages",
+                column: "Sequence");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ReceiveRetries_InboxId_ResolvedAt",
                 table: "ReceiveRetries",
                 columns: new[] { "InboxId", "ResolvedAt" });
@@ -87,6 +135,11 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                 table: "ReceiveRetries",
                 columns: new[] { "ReceiveServerId", "Position" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SignInFailureCounts_LastFailedAt",
+                table: "SignInFailureCounts",
+                column: "LastFailedAt");
         }
 
         /// <inheritdoc />
@@ -94,6 +147,9 @@ namespace Madoguchi.Migrations.Postgres.Migrations
         {
             migrationBuilder.DropTable(
                 name: "ReceiveRetries");
+
+            migrationBuilder.DropTable(
+                name: "SignInFailureCounts");
 
             migrationBuilder.DropIndex(
                 name: "IX_RawMessages_ReceiveServerId_MailboxGeneration_Folder_UidVal~",
@@ -103,6 +159,14 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                 name: "IX_RawMessages_ReceiveServerId_MailboxGeneration_Uidl",
                 table: "RawMessages");
 
+            migrationBuilder.DropIndex(
+                name: "IX_RawMessages_Sequence",
+                table: "RawMessages");
+
+            migrationBuilder.DropColumn(
+                name: "TimeZone",
+                table: "Users");
+
             migrationBuilder.DropColumn(
                 name: "MailboxGeneration",
                 table: "ReceiveServers");
@@ -110,6 +174,24 @@ namespace Madoguchi.Migrations.Postgres.Migrations
             migrationBuilder.DropColumn(
                 name: "MailboxGeneration",
                 table: "RawMessages");
+
+            migrationBuilder.DropColumn(
+                name: "Sequence",
+                table: "RawMessages");
+
+            migrationBuilder.DropColumn(
+                name: "TimeZone",
+                table: "Accounts");
+
+            migrationBuilder.AlterColumn<Guid>(
+                name: "AccountId",
+                table: "AuditEntries",
+                type: "uuid",
+                nullable: false,
+                defaultValue: new Guid("00000000-0000-0000-0000-000000000000"),
+                oldClrType: typeof(Guid),
+                oldType: "uuid",
+                oldNullable: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_RawMessages_ReceiveServerId_Folder_UidValidity_Uid",

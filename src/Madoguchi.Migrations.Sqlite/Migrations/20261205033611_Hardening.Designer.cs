@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Madoguchi.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(MadoguchiDbContext))]
-    [Migration("20261205022637_AuthwebLockout")]
-    partial class AuthwebLockout
+    [Migration("20261205033611_Hardening")]
+    partial class Hardening
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -37,6 +37,13 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.Property<Guid>("OwnershipStamp")
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Asia/Tokyo");
 
                     b.HasKey("Id");
 
@@ -177,6 +184,10 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
 
                     b.Property<int>("State")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("TimeZone")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
@@ -467,6 +478,75 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.ToTable("Pop3SeenMessages");
                 });
 
+            modelBuilder.Entity("Madoguchi.Core.Receiving.Fetching.ReceiveRetry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("FirstSeenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Folder")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("InboxId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LastSeenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("NextRetryAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Position")
+                        .IsRequired()
+                        .HasMaxLength(800)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ReceiveServerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Resolution")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ResolvedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ServerText")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("Uid")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("UidValidity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Uidl")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InboxId", "ResolvedAt");
+
+                    b.HasIndex("ReceiveServerId", "Position")
+                        .IsUnique();
+
+                    b.ToTable("ReceiveRetries");
+                });
+
             modelBuilder.Entity("Madoguchi.Core.Receiving.Servers.ReceiveServer", b =>
                 {
                     b.Property<Guid>("Id")
@@ -513,6 +593,9 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("LeaveOnServer")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MailboxGeneration")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("PollSeconds")
@@ -584,6 +667,9 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.Property<Guid>("InboxId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("MailboxGeneration")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("MessageIdHeader")
                         .HasMaxLength(998)
                         .HasColumnType("TEXT");
@@ -600,6 +686,9 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
 
                     b.Property<DateTime>("ReceivedAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("Size")
                         .HasColumnType("INTEGER");
@@ -620,13 +709,15 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
 
                     b.HasIndex("ProcessedAt");
 
+                    b.HasIndex("Sequence");
+
                     b.HasIndex("InboxId", "BlobHash")
                         .IsUnique();
 
-                    b.HasIndex("ReceiveServerId", "Uidl")
+                    b.HasIndex("ReceiveServerId", "MailboxGeneration", "Uidl")
                         .IsUnique();
 
-                    b.HasIndex("ReceiveServerId", "Folder", "UidValidity", "Uid")
+                    b.HasIndex("ReceiveServerId", "MailboxGeneration", "Folder", "UidValidity", "Uid")
                         .IsUnique();
 
                     b.ToTable("RawMessages");
@@ -943,6 +1034,15 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                 });
 
             modelBuilder.Entity("Madoguchi.Core.Receiving.Fetching.Pop3SeenMessage", b =>
+                {
+                    b.HasOne("Madoguchi.Core.Receiving.Servers.ReceiveServer", null)
+                        .WithMany()
+                        .HasForeignKey("ReceiveServerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Receiving.Fetching.ReceiveRetry", b =>
                 {
                     b.HasOne("Madoguchi.Core.Receiving.Servers.ReceiveServer", null)
                         .WithMany()
