@@ -83,13 +83,13 @@ public sealed class ReceiveSettingsTests(BrowserFixture fixture, ITestOutputHelp
         var test = card.GetByTestId("connection-test");
         await Expect(test).ToHaveAttributeAsync("data-ok", "true");
         var steps = test.GetByTestId("test-step");
-        await Expect(steps).ToHaveCountAsync(6);
+        await Expect(steps).ToHaveCountAsync(7);
         foreach (var step in await steps.AllAsync())
             await Expect(step).ToHaveAttributeAsync("data-ok", "true");
-        foreach (var name in new[] { "名前解決", "接続 (TCP)", "暗号化 (TLS)", "ログイン", "フォルダ", "メール件数" })
+        foreach (var name in new[] { "名前解決", "接続先の確認", "接続 (TCP)", "暗号化 (TLS)", "ログイン", "フォルダ", "メール件数" })
             await Expect(test).ToContainTextAsync(name);
         await Expect(test.Locator("[data-step='message_count']")).ToContainTextAsync("サーバ上のメール: 1 通");
-        await Expect(test.GetByRole(AriaRole.Img, new() { Name = "成功" })).ToHaveCountAsync(6);
+        await Expect(test.GetByRole(AriaRole.Img, new() { Name = "成功" })).ToHaveCountAsync(7);
 
         // 今すぐ受信 answers with counts; the worker may have fetched first, so either 1 new or 1 already received.
         await page.GetByRole(AriaRole.Button, new() { Name = "今すぐ受信" }).ClickAsync();

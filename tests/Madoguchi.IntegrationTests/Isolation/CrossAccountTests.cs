@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Madoguchi.Core.Accounts;
 using Madoguchi.Core.Accounts.Tokens;
 using Madoguchi.Core.Accounts.Users;
 using Madoguchi.Core.Audit;
@@ -80,6 +81,13 @@ public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixtur
         {
             await (await w.AOwner.PostAsJsonAsync($"/api/v1/invitations/{w.BInvited.Id}/accept", new { password = "taken-over-1" }))
                 .AssertProblemAsync(HttpStatusCode.NotFound, "invitation_invalid");
+        },
+        ["GET /api/v1/account"] = async () =>
+            Assert.Equal(w.A.Id, (await (await w.AOwner.GetAsync($"/api/v1/account?id={w.B.Id}")).ReadAsync<AccountView>()).Id),
+        ["PATCH /api/v1/account"] = async () =>
+        {
+            var account = await (await w.AOwner.PatchAsJsonAsync("/api/v1/account", new { timeZone = "Europe/Paris", id = w.B.Id })).ReadAsync<AccountView>();
+            Assert.Equal(w.A.Id, account.Id);
         },
         ["GET /api/v1/me"] = async () =>
             Assert.Equal(w.A.Owner.Id, (await (await w.AOwner.GetAsync("/api/v1/me")).ReadAsync<UserView>()).Id),
@@ -312,7 +320,7 @@ public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixtur
                 .OrderBy(r => r.InboxId).ThenBy(r => r.UserId).Select(r => $"{r.InboxId}|{r.UserId}|{r.Role}").ToListAsync();
             var tokens = await db.ApiTokens.AsNoTracking().Where(t => ids.Contains(t.UserId)).OrderBy(t => t.Id).Select(t => $"{t.Id}|{t.UserId}").ToListAsync();
             var audit = await db.AuditEntries.AsNoTracking().Where(e => e.AccountId == B.Id).CountAsync();
-            var account = await db.Accounts.AsNoTracking().Where(x => x.Id == B.Id).Select(x => $"{x.Name}|{x.OwnershipStamp}").SingleAsync();
+            var account = await db.Accounts.AsNoTracking().Where(x => x.Id == B.Id).Select(x => $"{x.Name}|{x.OwnershipStamp}|{x.TimeZone}").SingleAsync();
             var servers = await db.ReceiveServers.AsNoTracking().Where(x => x.AccountId == B.Id).OrderBy(x => x.Id)
                 .Select(x => $"{x.Id}|{x.Host}|{x.Port}|{x.Username}|{x.ProtectedPassword}").ToListAsync();
             var tickets = await db.Tickets.AsNoTracking().Where(t => t.AccountId == B.Id).OrderBy(t => t.Id)

@@ -54,6 +54,7 @@ public sealed class CrashTests(DovecotFixture dovecot) : IClassFixture<DovecotFi
         info.Environment["MADOGUCHI_DATABASE__PROVIDER"] = database.Provider.ToString();
         info.Environment["MADOGUCHI_DATABASE__CONNECTIONSTRING"] = database.ConnectionString;
         info.Environment["MADOGUCHI_RECEIVING__WORKERENABLED"] = "true";
+        info.Environment["MADOGUCHI_NETWORK__ALLOWLOOPBACK"] = "true"; // the test Dovecot is on 127.0.0.1
         info.Environment["MADOGUCHI_RECEIVING__BATCHSIZE"] = "25";
         info.Environment["MADOGUCHI_RECEIVING__MINPOLLSECONDS"] = "5";
         // A killed instance's lease must run out quickly for the next one to continue.
