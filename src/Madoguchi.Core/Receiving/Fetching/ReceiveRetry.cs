@@ -85,14 +85,14 @@ internal sealed class ReceiveRetryConfiguration : IEntityTypeConfiguration<Recei
 }
 
 /// <summary>Forgets a receive server's positions when it now points at another mailbox: its IMAP folder states, POP3
-/// UIDLs and waiting retries. Runs in the caller's transaction, after the server's generation was raised.</summary>
+/// UIDLs, waiting retries and stall notes. Runs in the caller's transaction, after the server's generation was raised.</summary>
 public static class MailboxReset
 {
     public static async Task ClearPositionsAsync(Data.MadoguchiDbContext db, Guid serverId, CancellationToken ct)
     {
         await db.ImapFolderStates.Where(s => s.ReceiveServerId == serverId).ExecuteDeleteAsync(ct);
         await db.Pop3SeenMessages.Where(s => s.ReceiveServerId == serverId).ExecuteDeleteAsync(ct);
-        await db.ReceiveRetries.Where(r => r.ReceiveServerId == serverId && r.ResolvedAt == null).ExecuteDeleteAsync(ct);
+        await db.ReceiveRetries.Where(r => r.ReceiveServerId == serverId && (r.ResolvedAt == null || r.Resolution == ReceiveRetry.StalledOnce)).ExecuteDeleteAsync(ct);
     }
 }
 
