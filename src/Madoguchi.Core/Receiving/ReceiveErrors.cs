@@ -22,6 +22,8 @@ public static class ReceiveErrorCode
     public const string MessageUnreadable = "message_unreadable";
     public const string MessageRefused = "message_refused";
     public const string MessageNotReturned = "message_not_returned";
+    public const string MessageTimedOut = "message_timed_out";
+    public const string MessageNotStored = "message_not_stored";
     public const string MailboxChanged = "mailbox_changed";
     public const string StorageFailed = "storage_failed";
     public const string LeaseLost = "lease_lost";
@@ -58,6 +60,8 @@ public static class ReceiveErrors
         [ReceiveErrorCode.MessageUnreadable] = ("このメールをサーバから取得できませんでした。他のメールの受信は続けています。", "This message could not be read from the server. Other messages are still being fetched."),
         [ReceiveErrorCode.MessageRefused] = ("サーバがこのメールの取得を拒否しました。時間をおいて自動で再取得します（サーバの応答を確認してください）。", "The server refused to hand over this message. Madoguchi asks again later by itself (see the server's words)."),
         [ReceiveErrorCode.MessageNotReturned] = ("サーバの応答にこのメールが含まれていませんでした。時間をおいて自動で再取得します。", "The server left this message out of its answer. Madoguchi asks again later by itself."),
+        [ReceiveErrorCode.MessageTimedOut] = ("このメールの取得中にサーバが応答しなくなりました（2 回続けて）。他のメールの受信を先に進め、このメールは時間をおいて自動で再取得します。", "The server stopped answering while sending this message, twice in a row. The other messages are fetched meanwhile; Madoguchi asks for this one again later by itself."),
+        [ReceiveErrorCode.MessageNotStored] = ("このメールを保存できませんでした（ディスクへの書き込みに失敗）。他のメールの受信は続けており、このメールは時間をおいて自動で再取得します。", "This message could not be saved (writing it to disk failed). The other messages are still fetched; Madoguchi fetches this one again later by itself."),
         [ReceiveErrorCode.MailboxChanged] = ("受信中に受信設定が別のメールボックスに変更されました。新しい設定で受信し直します。", "The receive settings were changed to another mailbox during the fetch. The next fetch uses the new settings."),
         [ReceiveErrorCode.StorageFailed] = ("受信したメールを保存できませんでした（ディスクまたはデータベース）。", "Received mail could not be saved (disk or database)."),
         [ReceiveErrorCode.LeaseLost] = ("別のサーバインスタンスが受信を引き継ぎました。", "Another app instance took over fetching this server."),

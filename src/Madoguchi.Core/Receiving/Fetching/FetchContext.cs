@@ -266,7 +266,7 @@ public sealed class FetchContext(
             foreach (var row in await db.ReceiveRetries.Where(r => r.ReceiveServerId == Server.Id && chunk.Contains(r.Position)).ToListAsync(ct))
                 rows[row.Position] = row;
         foreach (var position in fetched)
-            if (rows.TryGetValue(position, out var row) && row.ResolvedAt is null)
+            if (rows.TryGetValue(position, out var row) && (row.ResolvedAt is null || row.Resolution == ReceiveRetry.StalledOnce))
                 (row.ResolvedAt, row.Resolution) = (now, "fetched");
         foreach (var position in retries.Gone)
             if (rows.TryGetValue(position, out var row) && row.ResolvedAt is null)
@@ -292,6 +292,52 @@ public sealed class FetchContext(
             (row.ResolvedAt, row.Resolution) = (null, null);
             ReceivingLog.MessageRefused(Logger, Server.Id, refusal.Position, refusal.Code, text ?? "", row.Attempts);
         }
+    }
+
+    /// <summary>The rule for a message that stalls the server: the first pass that times out while the server sends it
+    /// fails as before (it may have been the network) and only notes where (a <see cref="ReceiveRetry.StalledOnce"/> row);
+    /// when the next failed pass stalls on the same message again, it is set aside as a waiting retry
+    /// (<see cref="ReceiveErrorCode.MessageTimedOut"/>, with backoff) and later passes fetch the rest of the folder past it.
+    /// A stall on another message replaces the note; fetching the message ends it. A retry that stalls again when its
+    /// time comes counts one more attempt. Runs after the failed pass, in its own transaction.</summary>
+    /// <returns>Whether the message is now set aside.</returns>
+    public async Task<bool> RecordStallAsync(RefusalDraft stall, CancellationToken ct)
+    {
+        var now = Time.GetUtcNow().UtcDateTime;
+        db.ChangeTracker.Clear();
+        if (!await db.ReceiveServers.AnyAsync(s => s.Id == Server.Id && s.MailboxGeneration == Generation, ct))
+            return false;
+        await db.ReceiveRetries.Where(r => r.ReceiveServerId == Server.Id && r.Resolution == ReceiveRetry.StalledOnce && r.Position != stall.Position).ExecuteDeleteAsync(ct);
+        var row = await db.ReceiveRetries.SingleOrDefaultAsync(r => r.ReceiveServerId == Server.Id && r.Position == stall.Position, ct);
+        var again = row is not null && (row.ResolvedAt is null || row.Resolution == ReceiveRetry.StalledOnce);
+        if (row is null)
+        {
+            row = new ReceiveRetry
+            {
+                ReceiveServerId = Server.Id, InboxId = Server.InboxId, Position = stall.Position, Folder = stall.Folder,
+                UidValidity = stall.UidValidity, Uid = stall.Uid, Uidl = stall.Uidl, Code = stall.Code, FirstSeenAt = now,
+            };
+            db.ReceiveRetries.Add(row);
+        }
+        row.Code = stall.Code;
+        row.ServerText = stall.ServerText;
+        row.LastSeenAt = now;
+        if (again)
+        {
+            row.Attempts++;
+            row.NextRetryAt = now + ReceiveRetryBackoff.After(row.Attempts);
+            (row.ResolvedAt, row.Resolution) = (null, null);
+            ReceivingLog.MessageRefused(Logger, Server.Id, stall.Position, stall.Code, stall.ServerText ?? "", row.Attempts);
+        }
+        else
+        {
+            row.Attempts = 0;
+            row.NextRetryAt = now;
+            (row.ResolvedAt, row.Resolution) = (now, ReceiveRetry.StalledOnce);
+        }
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        return again;
     }
 
     private async Task WriteProgressAsync(CancellationToken ct)

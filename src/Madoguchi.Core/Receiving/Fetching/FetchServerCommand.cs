@@ -87,6 +87,18 @@ public sealed class FetchServerCommand(
         {
             failure = new ReceiveFailure(ReceiveErrorCode.LeaseLost, e.Message);
         }
+        catch (MessageStalledException e) when (context is not null)
+        {
+            failure = ReceiveFailureClassifier.Classify(e.InnerException!, context.Certificate);
+            try
+            {
+                await context.RecordStallAsync(e.Stall, CancellationToken.None);
+            }
+            catch (Exception record) when (record is DbUpdateException or InvalidOperationException)
+            {
+                ReceivingLog.PassFailed(logger, serverId, ReceiveErrorCode.StorageFailed, record.Message, 0);
+            }
+        }
         catch (MailboxChangedException e)
         {
             failure = new ReceiveFailure(ReceiveErrorCode.MailboxChanged, e.Message);

@@ -47,26 +47,31 @@ public sealed class ImapFetcher(GuardedConnector connector) : IMailFetcher
         var due = retries.Where(r => r.UidValidity == uidValidity && r.Uid is > 0 and <= uint.MaxValue && r.Uid <= lastUid && r.NextRetryAt <= context.Now)
             .Select(r => new UniqueId((uint)r.Uid!.Value)).ToList();
 
+        // A message set aside past the position (it stalled the server) waits for its time like the others; the rest
+        // of the folder comes meanwhile.
+        var notYet = retries.Where(r => r.UidValidity == uidValidity && r.Uid > lastUid && r.NextRetryAt > context.Now).Select(r => r.Uid!.Value).ToHashSet();
         var waiting = folder.Count == 0 || lastUid >= uint.MaxValue
             ? []
             : (await folder.SearchAsync(SearchQuery.Uids(new UniqueIdRange(new UniqueId((uint)lastUid + 1), UniqueId.MaxValue)), ct))
-                .Where(u => u.Id > lastUid).OrderBy(u => u.Id).ToList();
+                .Where(u => u.Id > lastUid && !notYet.Contains(u.Id)).OrderBy(u => u.Id).ToList();
         await context.AddToProgressAsync(folder.Count, waiting.Count + due.Count, ct);
 
         if (due.Count == 0 && stale.Count > 0)
             await FetchBatchAsync(context, folderName, folder, uidValidity, [], [], lastUid, stale, ct);
-        foreach (var retry in due.Chunk(context.Options.BatchSize))
-        {
-            var sizes = await SizesAsync(folder, retry, ct);
-            await FetchBatchAsync(context, folderName, folder, uidValidity, retry, sizes, lastUid, stale, ct);
-            stale = [];
-        }
 
         foreach (var listed in waiting.Chunk(context.Options.BatchSize))
         {
             var sizes = await SizesAsync(folder, listed, ct);
             foreach (var batch in BatchPlanner.Plan(listed, u => sizes.GetValueOrDefault(u), context.Options.BatchSize, context.Options.BatchBytes))
                 await FetchBatchAsync(context, folderName, folder, uidValidity, batch, sizes, batch.Max(u => (long)u.Id), [], ct);
+        }
+
+        // Retries after the new mail, so one that stalls the server again does not hold the new mail back.
+        foreach (var retry in due.Chunk(context.Options.BatchSize))
+        {
+            var sizes = await SizesAsync(folder, retry, ct);
+            await FetchBatchAsync(context, folderName, folder, uidValidity, retry, sizes, lastUid, stale, ct);
+            stale = [];
         }
     }
 
@@ -86,13 +91,26 @@ public sealed class ImapFetcher(GuardedConnector connector) : IMailFetcher
     {
         var items = new List<FetchedOriginal>(batch.Count);
         var issues = new List<FetchIssueDraft>();
-        var refused = new Dictionary<uint, string>();
+        var refused = new Dictionary<uint, (string Code, string Text)>();
         var small = batch.Where(u => sizes.TryGetValue(u, out var s) && s <= ChunkSize).ToList();
         var large = batch.Where(u => sizes.TryGetValue(u, out var s) && s > ChunkSize).ToList();
-        if (small.Count > 0)
-            await FetchSmallAsync(context, folderName, folder, small, items, refused, ct);
-        foreach (var uid in large)
-            await FetchLargeAsync(context, folder, uid, items, refused, ct);
+        try
+        {
+            if (small.Count > 0)
+                await FetchSmallAsync(context, folderName, folder, small, items, refused, ct);
+            foreach (var uid in large)
+                await FetchLargeAsync(context, folder, uid, items, refused, ct);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && ReceiveFailureClassifier.Classify(e, context.Certificate).Code == ReceiveErrorCode.TimedOut)
+        {
+            // The server stopped answering: the first message of the batch not received yet is the one it stalls on.
+            var received = items.Select(i => i.Uid).OfType<long>().ToHashSet();
+            var stalled = small.Concat(large).FirstOrDefault(u => !received.Contains(u.Id) && !refused.ContainsKey(u.Id));
+            if (!stalled.IsValid)
+                throw;
+            throw new MessageStalledException(new RefusalDraft(ReceiveRetryPositions.Imap(folderName, uidValidity, stalled.Id), ReceiveErrorCode.MessageTimedOut,
+                $"No answer within {context.Options.Timeout.TotalSeconds:0} s while the server was sending this message.", folderName, uidValidity, stalled.Id), e);
+        }
         // Stored whole all the same (the original is kept), with a caveat for the administrator.
         foreach (var item in items)
             if (item.Uid is { } u && sizes.TryGetValue(new UniqueId((uint)u), out var size) && size > context.Options.MaxMessageSize)
@@ -105,8 +123,8 @@ public sealed class ImapFetcher(GuardedConnector connector) : IMailFetcher
         var missing = batch.Where(u => !got.Contains(u.Id) && !refused.ContainsKey(u.Id)).ToList();
         var stillThere = missing.Count == 0 ? [] : (await folder.SearchAsync(SearchQuery.Uids(missing), ct)).Select(u => u.Id).ToHashSet();
         var refusals = new List<RefusalDraft>();
-        foreach (var (uid, text) in refused)
-            refusals.Add(new RefusalDraft(ReceiveRetryPositions.Imap(folderName, uidValidity, uid), ReceiveErrorCode.MessageRefused, text, folderName, uidValidity, uid));
+        foreach (var (uid, (code, text)) in refused)
+            refusals.Add(new RefusalDraft(ReceiveRetryPositions.Imap(folderName, uidValidity, uid), code, text, folderName, uidValidity, uid));
         foreach (var uid in missing)
         {
             var position = ReceiveRetryPositions.Imap(folderName, uidValidity, uid.Id);
@@ -120,13 +138,16 @@ public sealed class ImapFetcher(GuardedConnector connector) : IMailFetcher
     }
 
     private static async Task FetchSmallAsync(FetchContext context, string folderName, IMailFolder folder, List<UniqueId> uids,
-        List<FetchedOriginal> items, Dictionary<uint, string> refused, CancellationToken ct)
+        List<FetchedOriginal> items, Dictionary<uint, (string Code, string Text)> refused, CancellationToken ct)
     {
         var imapFolder = (ImapFolder)folder;
         try
         {
             await imapFolder.GetStreamsAsync(uids, async (_, _, uid, stream, token) =>
-                items.Add(await context.StoreBlobAsync(stream, null, uid.Id, token)), ct);
+            {
+                if (await TryStoreAsync(context, stream, uid, refused, token) is { } item)
+                    items.Add(item);
+            }, ct);
         }
         catch (ImapCommandException e)
         {
@@ -138,11 +159,12 @@ public sealed class ImapFetcher(GuardedConnector connector) : IMailFetcher
                 try
                 {
                     await using var stream = await folder.GetStreamAsync(uid, ct);
-                    items.Add(await context.StoreBlobAsync(stream, null, uid.Id, ct));
+                    if (await TryStoreAsync(context, stream, uid, refused, ct) is { } item)
+                        items.Add(item);
                 }
                 catch (ImapCommandException single)
                 {
-                    refused[uid.Id] = ServerWords(single);
+                    refused[uid.Id] = (ReceiveErrorCode.MessageRefused, ServerWords(single));
                 }
                 catch (MessageNotFoundException)
                 {
@@ -153,19 +175,34 @@ public sealed class ImapFetcher(GuardedConnector connector) : IMailFetcher
     }
 
     private static async Task FetchLargeAsync(FetchContext context, IMailFolder folder, UniqueId uid,
-        List<FetchedOriginal> items, Dictionary<uint, string> refused, CancellationToken ct)
+        List<FetchedOriginal> items, Dictionary<uint, (string Code, string Text)> refused, CancellationToken ct)
     {
         try
         {
             await using var stream = new ImapChunkedStream(folder, uid, ChunkSize);
-            items.Add(await context.StoreBlobAsync(stream, null, uid.Id, ct));
+            if (await TryStoreAsync(context, stream, uid, refused, ct) is { } item)
+                items.Add(item);
         }
         catch (ImapCommandException e)
         {
-            refused[uid.Id] = ServerWords(e);
+            refused[uid.Id] = (ReceiveErrorCode.MessageRefused, ServerWords(e));
         }
         catch (MessageNotFoundException)
         {
+        }
+    }
+
+    /// <summary>Stores one original; when the blob store cannot take it, sets it aside (a retry with the store's reason) and returns null.</summary>
+    private static async Task<FetchedOriginal?> TryStoreAsync(FetchContext context, Stream stream, UniqueId uid, Dictionary<uint, (string Code, string Text)> refused, CancellationToken ct)
+    {
+        try
+        {
+            return await context.StoreBlobAsync(stream, null, uid.Id, ct);
+        }
+        catch (MessageStorageException e)
+        {
+            refused[uid.Id] = (ReceiveErrorCode.MessageNotStored, e.Message);
+            return null;
         }
     }
 

@@ -42,19 +42,22 @@ public sealed class Pop3Fetcher(GuardedConnector connector) : IMailFetcher
                 for (var n = 0; n < batch.Count; n++)
                 {
                     await using var stream = streams[n];
-                    items.Add(await context.StoreBlobAsync(stream, uidls[batch[n]], null, ct));
+                    if (await TryStoreAsync(context, stream, uidls[batch[n]], refusals, ct) is { } item)
+                        items.Add(item);
                 }
             }
             catch (Pop3CommandException)
             {
                 // The server refused one of them (-ERR): fetch one by one, record the refused ones, keep the rest.
                 items.Clear();
+                refusals.Clear();
                 foreach (var index in batch)
                 {
                     try
                     {
                         await using var stream = await client.GetStreamAsync(index, false, ct);
-                        items.Add(await context.StoreBlobAsync(stream, uidls[index], null, ct));
+                        if (await TryStoreAsync(context, stream, uidls[index], refusals, ct) is { } item)
+                            items.Add(item);
                     }
                     catch (Pop3CommandException single)
                     {
@@ -78,6 +81,20 @@ public sealed class Pop3Fetcher(GuardedConnector connector) : IMailFetcher
         await client.DisconnectAsync(quit: true, ct);
         if (indexes.Count > 0)
             await context.MarkDeletedAsync([.. indexes.Select(i => uidls[i])], ct);
+    }
+
+    /// <summary>Stores one original; when the blob store cannot take it, sets it aside (a retry with the store's reason) and returns null.</summary>
+    private static async Task<FetchedOriginal?> TryStoreAsync(FetchContext context, Stream stream, string uidl, List<RefusalDraft> refusals, CancellationToken ct)
+    {
+        try
+        {
+            return await context.StoreBlobAsync(stream, uidl, null, ct);
+        }
+        catch (MessageStorageException e)
+        {
+            refusals.Add(new RefusalDraft(ReceiveRetryPositions.Pop3(uidl), ReceiveErrorCode.MessageNotStored, e.Message, Uidl: uidl));
+            return null;
+        }
     }
 
     public async Task ProbeAsync(System.Net.Sockets.Socket socket, ServerConnection connection, IReadOnlyList<string> folders, TimeSpan timeout, List<ConnectionTestStep> steps, CancellationToken ct)

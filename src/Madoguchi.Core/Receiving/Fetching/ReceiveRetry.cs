@@ -21,7 +21,8 @@ public sealed class ReceiveRetry
     public long? Uid { get; init; }
     public string? Uidl { get; init; }
 
-    /// <summary><see cref="ReceiveErrorCode.MessageRefused"/> or <see cref="ReceiveErrorCode.MessageNotReturned"/>.</summary>
+    /// <summary><see cref="ReceiveErrorCode.MessageRefused"/>, <see cref="ReceiveErrorCode.MessageNotReturned"/>,
+    /// <see cref="ReceiveErrorCode.MessageTimedOut"/> or <see cref="ReceiveErrorCode.MessageNotStored"/>.</summary>
     public required string Code { get; set; }
 
     /// <summary>What the server said, as it said it (trimmed).</summary>
@@ -34,8 +35,11 @@ public sealed class ReceiveRetry
     /// <summary>When it was fetched after all, or found gone from the server; null while it waits.</summary>
     public DateTime? ResolvedAt { get; set; }
 
-    /// <summary>"fetched" or "gone".</summary>
+    /// <summary>"fetched" or "gone"; or <see cref="StalledOnce"/>: the server stalled on it in the last failed pass,
+    /// not set aside yet (not waiting, not shown; a second stall in a row opens the row, see <see cref="FetchContext.RecordStallAsync"/>).</summary>
     public string? Resolution { get; set; }
+
+    public const string StalledOnce = "stalled_once";
 }
 
 /// <summary>How long to wait before asking the server again: 1 minute, doubling per failed attempt, at most 6 hours. Pure; unit-tested.</summary>
@@ -81,16 +85,23 @@ internal sealed class ReceiveRetryConfiguration : IEntityTypeConfiguration<Recei
 }
 
 /// <summary>Forgets a receive server's positions when it now points at another mailbox: its IMAP folder states, POP3
-/// UIDLs and waiting retries. Runs in the caller's transaction, after the server's generation was raised.</summary>
+/// UIDLs, waiting retries and stall notes. Runs in the caller's transaction, after the server's generation was raised.</summary>
 public static class MailboxReset
 {
     public static async Task ClearPositionsAsync(Data.MadoguchiDbContext db, Guid serverId, CancellationToken ct)
     {
         await db.ImapFolderStates.Where(s => s.ReceiveServerId == serverId).ExecuteDeleteAsync(ct);
         await db.Pop3SeenMessages.Where(s => s.ReceiveServerId == serverId).ExecuteDeleteAsync(ct);
-        await db.ReceiveRetries.Where(r => r.ReceiveServerId == serverId && r.ResolvedAt == null).ExecuteDeleteAsync(ct);
+        await db.ReceiveRetries.Where(r => r.ReceiveServerId == serverId && (r.ResolvedAt == null || r.Resolution == ReceiveRetry.StalledOnce)).ExecuteDeleteAsync(ct);
     }
 }
 
 /// <summary>The receive server was pointed at another mailbox while this pass ran: nothing of the pass is committed.</summary>
 public sealed class MailboxChangedException() : Exception("The receive settings changed to another mailbox during the fetch.");
+
+/// <summary>The server stopped answering while it sent one message (<see cref="Stall"/>): the pass fails as timed out,
+/// and <see cref="FetchContext.RecordStallAsync"/> remembers where, so a second such pass in a row sets it aside.</summary>
+public sealed class MessageStalledException(RefusalDraft stall, Exception inner) : Exception(inner.Message, inner)
+{
+    public RefusalDraft Stall { get; } = stall;
+}

@@ -1,0 +1,241 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Madoguchi.Testing.Servers;
+
+/// <summary>
+/// A small POP3-aware relay on a free 127.0.0.1 port in front of a real (plain-text) POP3 server, for tests of a
+/// server that refuses one message: <see cref="Refuse"/> makes every <c>RETR n</c> of the chosen message number
+/// answer <c>-ERR</c> with the given words, as a faulty server would. The command goes to the server as a RETR of a
+/// message that does not exist, so the server itself answers with one <c>-ERR</c> line in its place in the pipeline;
+/// the relay only replaces that line's words. Everything else passes untouched. <see cref="Heal"/> ends the fault.
+/// </summary>
+public sealed class Pop3FaultProxy : IAsyncDisposable
+{
+    public const string DefaultRefusal = "[SYS/PERM] Message is unavailable (injected by the test)";
+
+    private const string Nonexistent = "4294967";
+
+    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
+    private readonly int targetPort;
+    private readonly CancellationTokenSource stopping = new();
+    private readonly Lock gate = new();
+    private readonly List<Socket> sockets = [];
+    private int? refused;
+    private string refusalText = DefaultRefusal;
+    private int injected;
+    private Task? acceptLoop;
+
+    private Pop3FaultProxy(int targetPort) => this.targetPort = targetPort;
+
+    public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
+
+    /// <summary>How many RETR commands were refused so far.</summary>
+    public int Injected => Volatile.Read(ref injected);
+
+    public static Pop3FaultProxy Start(int targetPort)
+    {
+        var proxy = new Pop3FaultProxy(targetPort);
+        proxy.listener.Start();
+        proxy.acceptLoop = proxy.AcceptAsync();
+        return proxy;
+    }
+
+    /// <summary>Every <c>RETR <paramref name="messageNumber"/></c> (1-based, as on the wire) is answered <c>-ERR <paramref name="text"/></c>.</summary>
+    public void Refuse(int messageNumber, string text = DefaultRefusal)
+    {
+        lock (gate)
+        {
+            refused = messageNumber;
+            refusalText = text;
+        }
+    }
+
+    /// <summary>Ends the fault for commands sent from now on.</summary>
+    public void Heal()
+    {
+        lock (gate)
+        {
+            refused = null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stopping.CancelAsync().ConfigureAwait(false);
+        listener.Stop();
+        lock (gate)
+        {
+            foreach (var socket in sockets)
+            {
+                socket.Dispose();
+            }
+        }
+
+        if (acceptLoop is not null)
+        {
+            await acceptLoop.ConfigureAwait(false);
+        }
+
+        stopping.Dispose();
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await listener.AcceptSocketAsync(stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            _ = RelayAsync(client);
+        }
+    }
+
+    private async Task RelayAsync(Socket client)
+    {
+        var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            await server.ConnectAsync(IPAddress.Loopback, targetPort, stopping.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException)
+        {
+            client.Dispose();
+            server.Dispose();
+            return;
+        }
+
+        lock (gate)
+        {
+            sockets.Add(client);
+            sockets.Add(server);
+        }
+
+        await using var toClient = new NetworkStream(client, ownsSocket: true);
+        await using var toServer = new NetworkStream(server, ownsSocket: true);
+        var pending = new Pending();
+        try
+        {
+            await Task.WhenAny(RelayCommandsAsync(toClient, toServer, pending), RelayResponsesAsync(toServer, toClient, pending)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+        }
+
+        lock (gate)
+        {
+            sockets.Remove(client);
+            sockets.Remove(server);
+        }
+    }
+
+    /// <summary>Relays the client's command lines; a RETR of the refused message goes on as a RETR of a message that does not exist.</summary>
+    private async Task RelayCommandsAsync(Stream from, Stream to, Pending pending)
+    {
+        await foreach (var line in LinesAsync(from).ConfigureAwait(false))
+        {
+            var bytes = line;
+            var text = Encoding.Latin1.GetString(line).TrimEnd('\r', '\n');
+            var parts = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length == 2 && parts[0].Equals("RETR", StringComparison.OrdinalIgnoreCase)
+                && int.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var number))
+            {
+                string? words = null;
+                lock (gate)
+                {
+                    if (refused == number)
+                    {
+                        words = refusalText;
+                    }
+                }
+
+                if (words is not null)
+                {
+                    Interlocked.Increment(ref injected);
+                    pending.Enqueue(words);
+                    bytes = Encoding.ASCII.GetBytes($"RETR {Nonexistent}\r\n");
+                }
+            }
+
+            await to.WriteAsync(bytes).ConfigureAwait(false);
+            await to.FlushAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Relays the server's lines; the <c>-ERR</c> answering a rewritten RETR gets the refusal's words.</summary>
+    private static async Task RelayResponsesAsync(Stream from, Stream to, Pending pending)
+    {
+        await foreach (var line in LinesAsync(from).ConfigureAwait(false))
+        {
+            var bytes = line;
+            if (line.Length > 4 && line[0] == (byte)'-' && line.AsSpan(0, 4).SequenceEqual("-ERR"u8) && pending.TryDequeue(out var words))
+            {
+                bytes = Encoding.ASCII.GetBytes($"-ERR {words}\r\n");
+            }
+
+            await to.WriteAsync(bytes).ConfigureAwait(false);
+            await to.FlushAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async IAsyncEnumerable<byte[]> LinesAsync(Stream stream)
+    {
+        var buffer = new byte[64 * 1024];
+        var line = new MemoryStream();
+        while (true)
+        {
+            var read = await stream.ReadAsync(buffer).ConfigureAwait(false);
+            if (read == 0)
+            {
+                yield break;
+            }
+
+            var start = 0;
+            while (start < read)
+            {
+                var newline = Array.IndexOf(buffer, (byte)'\n', start, read - start);
+                if (newline < 0)
+                {
+                    line.Write(buffer, start, read - start);
+                    break;
+                }
+
+                line.Write(buffer, start, newline + 1 - start);
+                start = newline + 1;
+                yield return line.ToArray();
+                line.SetLength(0);
+            }
+        }
+    }
+
+    /// <summary>Refusals sent to the server whose <c>-ERR</c> has not come back yet, in order.</summary>
+    private sealed class Pending
+    {
+        private readonly Queue<string> words = new();
+        private readonly Lock gate = new();
+
+        public void Enqueue(string text)
+        {
+            lock (gate)
+            {
+                words.Enqueue(text);
+            }
+        }
+
+        public bool TryDequeue(out string text)
+        {
+            lock (gate)
+            {
+                return words.TryDequeue(out text!);
+            }
+        }
+    }
+}
