@@ -122,11 +122,13 @@ public static class ReceiveFailureClassifier
 
     private static string Protocol(Exception exception) => exception is NotMailServerException n ? n.Protocol : "IMAP/POP3";
 
-    private static SocketError? FindSocketError(Exception exception)
+    private static SocketError? FindSocketError(Exception exception) => FindSocket(exception)?.SocketErrorCode;
+
+    private static SocketException? FindSocket(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
             if (e is SocketException s)
-                return s.SocketErrorCode;
+                return s;
         return null;
     }
 
@@ -180,7 +182,7 @@ public static class ReceiveFailureClassifier
                 };
             case TimeoutException or OperationCanceledException:
                 return ReceiveErrorCode.TimedOut;
-            case ImapProtocolException or Pop3ProtocolException or ServiceNotConnectedException or IOException when exception.InnerException is SocketException inner:
+            case ImapProtocolException or Pop3ProtocolException or ServiceNotConnectedException or IOException when FindSocket(exception) is { } inner:
                 return CodeOf(inner, certificate);
             case ImapProtocolException or Pop3ProtocolException or ServiceNotConnectedException or EndOfStreamException:
                 return ReceiveErrorCode.ConnectionLost;

@@ -20,16 +20,16 @@ public static class ServerText
         var space = false;
         foreach (var rune in line.EnumerateRunes())
         {
-            var category = Rune.GetUnicodeCategory(rune);
-            if (category is System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format
-                or System.Globalization.UnicodeCategory.Surrogate or System.Globalization.UnicodeCategory.PrivateUse or System.Globalization.UnicodeCategory.OtherNotAssigned
-                || rune == Rune.ReplacementChar)
-                continue;
             if (Rune.IsWhiteSpace(rune))
             {
                 space = clean.Length > 0;
                 continue;
             }
+            var category = Rune.GetUnicodeCategory(rune);
+            if (category is System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format
+                or System.Globalization.UnicodeCategory.Surrogate or System.Globalization.UnicodeCategory.PrivateUse or System.Globalization.UnicodeCategory.OtherNotAssigned
+                || rune == Rune.ReplacementChar)
+                continue;
             if (space)
                 clean.Append(' ');
             space = false;
