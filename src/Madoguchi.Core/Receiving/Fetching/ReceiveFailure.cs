@@ -81,7 +81,7 @@ public static class ReceiveFailureClassifier
         var socket = FindSocketError(exception);
         return code switch
         {
-            ReceiveErrorCode.NotMailServer => $"the service at{(at.Length == 0 ? " this address" : at)} did not answer with a{(Protocol(exception) == "IMAP" ? "n" : "")} {Protocol(exception)} greeting: not an {Protocol(exception)} server (its answer is not shown)",
+            ReceiveErrorCode.NotMailServer => $"the service at{(at.Length == 0 ? " this address" : at)} did not answer with {Article(exception)} {Protocol(exception)} greeting: not {Article(exception)} {Protocol(exception)} server (its answer is not shown)",
             ReceiveErrorCode.NameLookupFailed => $"name lookup of {connection?.Host ?? "the host"} failed ({socket?.ToString() ?? "no address"})",
             ReceiveErrorCode.ConnectionRefused => $"connection refused by{(at.Length == 0 ? " the server" : at)}",
             ReceiveErrorCode.TimedOut => $"no answer from{(at.Length == 0 ? " the server" : at)} within the time limit",
@@ -119,6 +119,8 @@ public static class ReceiveFailureClassifier
         AuthenticationException auth => ServerText.Clean(auth.Message),
         _ => "",
     };
+
+    private static string Article(Exception exception) => Protocol(exception) == "POP3" ? "a" : "an";
 
     private static string Protocol(Exception exception) => exception is NotMailServerException n ? n.Protocol : "IMAP/POP3";
 
