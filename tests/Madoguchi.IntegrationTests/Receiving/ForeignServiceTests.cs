@@ -33,13 +33,17 @@ public sealed class ForeignServiceTests(DovecotFixture dovecot) : IClassFixture<
                 var created = await scenario.Owner.PostAsJsonAsync("/api/v1/inboxes", new { name = $"窓口 {kind}", colour = "#1e88e5" });
                 created.EnsureSuccessStatusCode();
                 var inbox = $"/api/v1/inboxes/{(await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid()}";
-                foreach (var protocol in new[] { "imap", "pop3" })
+                // The SSH port is also tried with TLS on connect: the handshake fails, and says so in our words.
+                foreach (var protocol in kind == Kind.Ssh ? ["imap", "pop3", "imaps"] : new[] { "imap", "pop3" })
                 {
                     var service = ForeignService.Start(kind);
                     services.Add(service);
-                    var body = protocol == "imap"
-                        ? ReceivingScenario.Imap(dovecot.Server, user, new { host = "127.0.0.1", port = service.Port })
-                        : ReceivingScenario.Pop3(dovecot.Server, user, new { host = "127.0.0.1", port = service.Port });
+                    var body = protocol switch
+                    {
+                        "imap" => ReceivingScenario.Imap(dovecot.Server, user, new { host = "127.0.0.1", port = service.Port }),
+                        "imaps" => ReceivingScenario.Imap(dovecot.Server, user, new { host = "127.0.0.1", port = service.Port, security = "tls" }),
+                        _ => ReceivingScenario.Pop3(dovecot.Server, user, new { host = "127.0.0.1", port = service.Port }),
+                    };
                     var added = await scenario.Owner.PostAsJsonAsync($"{inbox}/receive-servers", body);
                     var text = await added.Content.ReadAsStringAsync();
                     Assert.True(added.IsSuccessStatusCode, text);
@@ -64,20 +68,21 @@ public sealed class ForeignServiceTests(DovecotFixture dovecot) : IClassFixture<
 
             foreach (var (id, (kind, protocol, _)) in servers)
             {
-                var name = protocol == "imap" ? "IMAP" : "POP3";
-                var expected = kind == Kind.CloseAtOnce ? "connection_lost" : "not_mail_server";
+                var name = protocol == "pop3" ? "POP3" : "IMAP";
+                var expected = protocol == "imaps" ? "tls_failed" : kind == Kind.CloseAtOnce ? "connection_lost" : "not_mail_server";
                 var item = fetches.SelectMany(f => f.GetProperty("items").EnumerateArray()).Single(i => i.GetProperty("serverId").GetGuid() == id);
                 Assert.False(item.GetProperty("ok").GetBoolean());
                 Assert.Equal(expected, item.GetProperty("error").GetProperty("code").GetString());
                 var lastError = statuses.SelectMany(f => f.GetProperty("items").EnumerateArray()).Single(i => i.GetProperty("serverId").GetGuid() == id).GetProperty("lastError");
                 Assert.Equal(expected, lastError.GetProperty("code").GetString());
                 var detail = lastError.GetProperty("detail").GetString()!;
-                Assert.Contains(kind == Kind.CloseAtOnce ? $"closed the connection before sending a{(name == "IMAP" ? "n" : "")} {name} greeting" : $"not a{(name == "IMAP" ? "n" : "")} {name} server", detail, StringComparison.Ordinal);
+                Assert.Contains(protocol == "imaps" ? "TLS handshake failed: no certificate was received" : kind == Kind.CloseAtOnce ? $"closed the connection before sending a{(name == "IMAP" ? "n" : "")} {name} greeting" : $"not a{(name == "IMAP" ? "n" : "")} {name} server", detail, StringComparison.Ordinal);
 
                 var test = tests[id];
                 Assert.False(test.GetProperty("ok").GetBoolean());
                 var failed = test.GetProperty("items").EnumerateArray().Single(s => !s.GetProperty("ok").GetBoolean());
-                Assert.Equal("greeting", failed.GetProperty("step").GetString());
+                Assert.Equal(protocol == "imaps" ? "tls" : "greeting", failed.GetProperty("step").GetString());
+                Assert.DoesNotContain("Exception", detail, StringComparison.Ordinal);
                 Assert.Equal(detail, failed.GetProperty("detail").GetString());
             }
         }
