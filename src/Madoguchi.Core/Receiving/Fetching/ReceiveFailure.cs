@@ -105,7 +105,9 @@ public static class ReceiveFailureClassifier
                 Pop3CommandException => "the POP3 server answered -ERR" + said,
                 _ => "the server's answer could not be understood (not shown)",
             },
-            ReceiveErrorCode.StorageFailed => exception is Madoguchi.Core.Storage.BlobStorageException blob ? $"writing the original to the data folder failed: {blob.Summary}" : "storing failed",
+            ReceiveErrorCode.StorageFailed => exception is Madoguchi.Core.Storage.BlobStorageException blob
+                ? $"writing the original to the data folder failed: {blob.Summary}"
+                : "writing to the data folder failed: permission denied",
             _ => $"unexpected {exception.GetType().Name}",
         };
     }
