@@ -18,6 +18,8 @@ public static class ReceiveErrorCode
     public const string FolderMissing = "folder_missing";
     public const string ServerBusy = "server_busy";
     public const string ProtocolError = "protocol_error";
+    /// <summary>The service at the address and port answered, but not as an IMAP/POP3 server (SSH, HTTP, another protocol).</summary>
+    public const string NotMailServer = "not_mail_server";
     public const string MessageTooLarge = "message_too_large";
     public const string MessageUnreadable = "message_unreadable";
     public const string MessageRefused = "message_refused";
@@ -56,6 +58,7 @@ public static class ReceiveErrors
         [ReceiveErrorCode.FolderMissing] = ("指定したフォルダがサーバにありません。", "A folder set for fetching does not exist on the server."),
         [ReceiveErrorCode.ServerBusy] = ("サーバが一時的に利用できません。しばらくしてから自動で再試行します。", "The server is busy or unavailable for now. Fetching is retried automatically."),
         [ReceiveErrorCode.ProtocolError] = ("サーバから想定外の応答がありました。", "The server gave an answer that could not be understood."),
+        [ReceiveErrorCode.NotMailServer] = ("接続先は IMAP/POP3 サーバではありません。ホスト名・ポート番号・プロトコルの組み合わせを確認してください。", "The service at this address and port is not an IMAP/POP3 server. Check the host name, the port and the protocol."),
         [ReceiveErrorCode.MessageTooLarge] = ("上限を超える大きさのメールです。原本は保存しましたが、表示や処理が制限されることがあります。", "The message is larger than the limit. Its original was stored, but it may not be shown or processed in full."),
         [ReceiveErrorCode.MessageUnreadable] = ("このメールをサーバから取得できませんでした。他のメールの受信は続けています。", "This message could not be read from the server. Other messages are still being fetched."),
         [ReceiveErrorCode.MessageRefused] = ("サーバがこのメールの取得を拒否しました。時間をおいて自動で再取得します（サーバの応答を確認してください）。", "The server refused to hand over this message. Madoguchi asks again later by itself (see the server's words)."),

@@ -34,26 +34,40 @@ public sealed class FileBlobStore(IOptions<StorageLocationOptions> location) : I
             FsyncDirectory(Path.GetDirectoryName(path)!);
             return new BlobRef(hash, content.Length);
         }
-        var temp = TempPath();
-        await using (var file = OpenTemp(temp))
+        try
         {
-            await file.WriteAsync(content, ct);
-            file.Flush(flushToDisk: true);
+            var temp = TempPath();
+            await using (var file = OpenTemp(temp))
+            {
+                await file.WriteAsync(content, ct);
+                file.Flush(flushToDisk: true);
+            }
+            return Commit(temp, path, hash, content.Length);
         }
-        return Commit(temp, path, hash, content.Length);
+        catch (Exception e) when (IsStorageFault(e))
+        {
+            throw new BlobStorageException(e);
+        }
     }
 
     public async Task<BlobRef> PutAsync(Stream content, CancellationToken ct)
     {
         var (temp, hash, size) = await WriteTempAsync(content, flush: true, ct);
         var path = PathOf(hash);
-        if (!IsPending(hash) && IsIntact(hash, size))
+        try
         {
-            File.Delete(temp);
-            FsyncDirectory(Path.GetDirectoryName(path)!);
-            return new BlobRef(hash, size);
+            if (!IsPending(hash) && IsIntact(hash, size))
+            {
+                File.Delete(temp);
+                FsyncDirectory(Path.GetDirectoryName(path)!);
+                return new BlobRef(hash, size);
+            }
+            return Commit(temp, path, hash, size);
         }
-        return Commit(temp, path, hash, size);
+        catch (Exception e) when (IsStorageFault(e))
+        {
+            throw new BlobStorageException(e);
+        }
     }
 
     public async Task<BlobRef> PutDeferredAsync(Stream content, CancellationToken ct)
@@ -76,11 +90,18 @@ public sealed class FileBlobStore(IOptions<StorageLocationOptions> location) : I
         var hash = Convert.ToHexStringLower(SHA256.HashData(content.Span));
         if (IsPending(hash) || IsIntact(hash, content.Length))
             return new BlobRef(hash, content.Length);
-        var temp = TempPath();
-        await using (var file = OpenTemp(temp))
-            await file.WriteAsync(content, ct);
-        if (!TryAddPending(hash, temp))
-            File.Delete(temp);
+        try
+        {
+            var temp = TempPath();
+            await using (var file = OpenTemp(temp))
+                await file.WriteAsync(content, ct);
+            if (!TryAddPending(hash, temp))
+                File.Delete(temp);
+        }
+        catch (Exception e) when (IsStorageFault(e))
+        {
+            throw new BlobStorageException(e);
+        }
         return new BlobRef(hash, content.Length);
     }
 
@@ -115,6 +136,10 @@ public sealed class FileBlobStore(IOptions<StorageLocationOptions> location) : I
                     if (_pending.TryGetValue(hash, out var current) && current == temp)
                         _pending.Remove(hash);
             }
+        }
+        catch (Exception e) when (IsStorageFault(e))
+        {
+            throw new BlobStorageException(e);
         }
         finally
         {
@@ -195,19 +220,36 @@ public sealed class FileBlobStore(IOptions<StorageLocationOptions> location) : I
     private async Task<(string Temp, string Hash, long Size)> WriteTempAsync(Stream content, bool flush, CancellationToken ct)
     {
         var temp = TempPath();
-        await using var file = OpenTemp(temp);
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[BufferSize];
-        int read;
-        while ((read = await content.ReadAsync(buffer, ct)) > 0)
+        // Only the writing side is a storage fault: what reading the source throws (a dropped connection) stays as it is.
+        var reading = false;
+        try
         {
-            sha.AppendData(buffer, 0, read);
-            await file.WriteAsync(buffer.AsMemory(0, read), ct);
+            await using var file = OpenTemp(temp);
+            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var buffer = new byte[BufferSize];
+            while (true)
+            {
+                reading = true;
+                var read = await content.ReadAsync(buffer, ct);
+                reading = false;
+                if (read == 0)
+                    break;
+                sha.AppendData(buffer, 0, read);
+                await file.WriteAsync(buffer.AsMemory(0, read), ct);
+            }
+            if (flush)
+                file.Flush(flushToDisk: true);
+            return (temp, Convert.ToHexStringLower(sha.GetHashAndReset()), file.Length);
         }
-        if (flush)
-            file.Flush(flushToDisk: true);
-        return (temp, Convert.ToHexStringLower(sha.GetHashAndReset()), file.Length);
+        catch (Exception e) when (!reading && IsStorageFault(e))
+        {
+            throw new BlobStorageException(e);
+        }
     }
+
+    /// <summary>Failures of the data folder itself (I/O, permissions, the syscalls of <see cref="DirectorySync"/>).</summary>
+    private static bool IsStorageFault(Exception e) =>
+        e is (IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception) and not BlobStorageException;
 
     /// <summary>The bytes were flushed by the caller: rename, then flush the folder entry.</summary>
     private static BlobRef Commit(string temp, string path, string hash, long size)

@@ -85,39 +85,39 @@ public sealed class FetchServerCommand(
         }
         catch (Exception e) when (leaseLost)
         {
-            failure = new ReceiveFailure(ReceiveErrorCode.LeaseLost, e.Message);
+            failure = new ReceiveFailure(ReceiveErrorCode.LeaseLost, $"the fetch lease was taken over; this pass stopped ({e.GetType().Name})");
         }
         catch (MessageStalledException e) when (context is not null)
         {
-            failure = ReceiveFailureClassifier.Classify(e.InnerException!, context.Certificate);
+            failure = ReceiveFailureClassifier.Classify(e.InnerException!, context.Certificate, context.Connection);
             try
             {
                 await context.RecordStallAsync(e.Stall, CancellationToken.None);
             }
             catch (Exception record) when (record is DbUpdateException or InvalidOperationException)
             {
-                ReceivingLog.PassFailed(logger, serverId, ReceiveErrorCode.StorageFailed, record.Message, 0);
+                ReceivingLog.PassFailed(logger, serverId, ReceiveErrorCode.StorageFailed, record.GetType().Name, 0);
             }
         }
-        catch (MailboxChangedException e)
+        catch (MailboxChangedException)
         {
-            failure = new ReceiveFailure(ReceiveErrorCode.MailboxChanged, e.Message);
+            failure = new ReceiveFailure(ReceiveErrorCode.MailboxChanged, "the host, user name or protocol changed during the pass");
         }
-        catch (System.Security.Cryptography.CryptographicException e)
+        catch (System.Security.Cryptography.CryptographicException)
         {
-            failure = new ReceiveFailure(ReceiveErrorCode.AuthenticationFailed, "The stored password cannot be decrypted (Data Protection keys changed): " + e.Message);
+            failure = new ReceiveFailure(ReceiveErrorCode.AuthenticationFailed, "the stored password cannot be decrypted (Data Protection keys changed or missing)");
         }
         catch (DbUpdateException e)
         {
-            failure = new ReceiveFailure(ReceiveErrorCode.StorageFailed, e.InnerException?.Message ?? e.Message);
+            failure = new ReceiveFailure(ReceiveErrorCode.StorageFailed, $"the database refused the write ({(e.InnerException ?? e).GetType().Name})");
         }
-        catch (UnauthorizedAccessException e)
+        catch (UnauthorizedAccessException)
         {
-            failure = new ReceiveFailure(ReceiveErrorCode.StorageFailed, e.Message);
+            failure = new ReceiveFailure(ReceiveErrorCode.StorageFailed, "permission denied in the data folder");
         }
         catch (Exception e)
         {
-            failure = ReceiveFailureClassifier.Classify(e, context?.Certificate);
+            failure = ReceiveFailureClassifier.Classify(e, context?.Certificate, context?.Connection);
         }
         finally
         {

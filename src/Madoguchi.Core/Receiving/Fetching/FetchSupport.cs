@@ -107,9 +107,8 @@ internal static class ProbeSteps
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            var failure = ReceiveFailureClassifier.Classify(e, certificate);
-            var detail = certificate.Subject is null ? failure.Detail : $"{failure.Detail}; {certificate.Describe()}";
-            steps.Add(new ConnectionTestStep(connection.Security == Servers.MailSecurity.None ? "greeting" : ConnectionSteps.Tls, false, failure.Text.En, detail));
+            var failure = ReceiveFailureClassifier.Classify(e, certificate, connection);
+            steps.Add(new ConnectionTestStep(connection.Security == Servers.MailSecurity.None ? "greeting" : ConnectionSteps.Tls, false, failure.Text.En, failure.Detail));
             return false;
         }
         steps.Add(connection.Security == Servers.MailSecurity.None
@@ -129,7 +128,7 @@ internal static class ProbeSteps
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            steps.Add(ConnectionSteps.Failed(ConnectionSteps.Login, ReceiveFailureClassifier.Classify(e, certificate)));
+            steps.Add(ConnectionSteps.Failed(ConnectionSteps.Login, ReceiveFailureClassifier.Classify(e, certificate, connection)));
             return false;
         }
     }

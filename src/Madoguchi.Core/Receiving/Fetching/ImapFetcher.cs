@@ -207,8 +207,9 @@ public sealed class ImapFetcher(GuardedConnector connector) : IMailFetcher
     }
 
     /// <summary>The server's own words for a refusal, e.g. "[UNAVAILABLE] Internal error occurred."</summary>
+    /// <summary>Cleaned to one short line (<see cref="ServerText"/>); never MailKit's own message.</summary>
     private static string ServerWords(ImapCommandException e) =>
-        (string.IsNullOrWhiteSpace(e.ResponseText) ? e.Message : $"{e.Response.ToString().ToUpperInvariant()} {e.ResponseText}").Trim();
+        $"{e.Response.ToString().ToUpperInvariant()} {ServerText.Clean(e.ResponseText)}".Trim();
 
     public async Task ProbeAsync(System.Net.Sockets.Socket socket, ServerConnection connection, IReadOnlyList<string> folders, TimeSpan timeout, List<ConnectionTestStep> steps, CancellationToken ct)
     {
@@ -231,7 +232,7 @@ public sealed class ImapFetcher(GuardedConnector connector) : IMailFetcher
             }
             catch (Exception e) when (e is FolderNotFoundException or ImapCommandException)
             {
-                steps.Add(new ConnectionTestStep(ConnectionSteps.Folders, false, $"The folder \"{name}\" does not exist on the server.", e.Message));
+                steps.Add(new ConnectionTestStep(ConnectionSteps.Folders, false, $"The folder \"{name}\" does not exist on the server.", ReceiveFailureClassifier.Classify(e, connection: connection).Detail));
                 return;
             }
         }

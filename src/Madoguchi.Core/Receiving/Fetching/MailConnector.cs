@@ -52,10 +52,33 @@ internal static class MailConnector
         {
             await client.ConnectAsync(socket, connection.Host, connection.Port, SocketOptions(connection.Security), ct);
         }
-        catch
+        catch (Exception e)
         {
             socket.Dispose();
+            if (GreetingFault(client, e) is { } fault)
+                throw fault;
             throw;
         }
+    }
+
+    /// <summary>A protocol error while the greeting is read (not a socket or TLS error) means the service there is not a
+    /// mail server, or closed at once. MailKit's exception quotes what the service sent, so it is replaced here by one that
+    /// carries nothing of the answer.</summary>
+    internal static Exception? GreetingFault(IMailService client, Exception e)
+    {
+        if (e is not (MailKit.Net.Imap.ImapProtocolException or MailKit.Net.Pop3.Pop3ProtocolException) || HasIoCause(e))
+            return null;
+        var protocol = client is MailKit.Net.Pop3.Pop3Client ? "POP3" : "IMAP";
+        return e.Message.Contains("unexpectedly disconnected", StringComparison.OrdinalIgnoreCase)
+            ? new ClosedBeforeGreetingException(protocol)
+            : new NotMailServerException(protocol);
+    }
+
+    private static bool HasIoCause(Exception e)
+    {
+        for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+            if (inner is IOException or SocketException)
+                return true;
+        return false;
     }
 }

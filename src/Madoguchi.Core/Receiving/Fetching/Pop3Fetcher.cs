@@ -61,7 +61,7 @@ public sealed class Pop3Fetcher(GuardedConnector connector) : IMailFetcher
                     }
                     catch (Pop3CommandException single)
                     {
-                        var words = string.IsNullOrWhiteSpace(single.StatusText) ? single.Message : "-ERR " + single.StatusText;
+                        var words = ("-ERR " + ServerText.Clean(single.StatusText)).Trim();
                         refusals.Add(new RefusalDraft(ReceiveRetryPositions.Pop3(uidls[index]), ReceiveErrorCode.MessageRefused, words, Uidl: uidls[index]));
                     }
                 }

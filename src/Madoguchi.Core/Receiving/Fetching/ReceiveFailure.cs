@@ -43,30 +43,109 @@ public sealed class CertificateObservation
         return ReceiveErrorCode.CertificateUntrusted;
     }
 
-    public string Describe() => $"certificate {Subject ?? "(none)"}: {Errors}; chain: {ChainStatus}";
+    /// <summary>What was seen, in our words. The subject comes from the remote certificate, so it is cleaned like server text.</summary>
+    public string Describe() => $"certificate {(Subject is null ? "(none)" : ServerText.Clean(Subject))}: {Errors}; chain: {ChainStatus}";
 }
 
-/// <summary>Turns exceptions from sockets, TLS and MailKit into receive error codes. Pure; unit-tested.</summary>
+/// <summary>The greeting on a connection was not the mail protocol's (an SSH or HTTP banner, another protocol, random
+/// bytes): the service there is not an IMAP/POP3 server. Its answer is deliberately not kept.</summary>
+public sealed class NotMailServerException(string protocol) : Exception($"The service did not answer with a {protocol} greeting.")
+{
+    public string Protocol { get; } = protocol;
+}
+
+/// <summary>The server closed the connection before sending its greeting.</summary>
+public sealed class ClosedBeforeGreetingException(string protocol) : Exception($"The connection was closed before a {protocol} greeting.")
+{
+    public string Protocol { get; } = protocol;
+}
+
+/// <summary>Turns exceptions from sockets, TLS, MailKit and the blob store into receive error codes and a short detail of
+/// our own words: never an exception's message, never a banner. The one exception is a mail server's answer to a mail
+/// command after a valid greeting (NO/BAD/-ERR with its text), shown trimmed by <see cref="ServerText"/>. Pure; unit-tested.</summary>
 public static class ReceiveFailureClassifier
 {
-    public static ReceiveFailure Classify(Exception exception, CertificateObservation? certificate = null)
+    public static ReceiveFailure Classify(Exception exception, CertificateObservation? certificate = null, ServerConnection? connection = null)
     {
         if (exception is Network.OutboundAddressRefusedException refused)
             return new ReceiveFailure(refused.Code, refused.Message);
-        // What a non-mail service sends (an SSH or HTTP banner, another protocol's greeting) ends up in MailKit's protocol
-        // errors: never echoed, so "test connection" cannot be used to read other services' banners.
-        if (exception is ImapProtocolException or Pop3ProtocolException)
-            return new ReceiveFailure(CodeOf(exception, certificate), $"{exception.GetType().Name}: the server's answer was not a valid {(exception is ImapProtocolException ? "IMAP" : "POP3")} response (not shown).");
-        var detail = $"{exception.GetType().Name}: {exception.Message}";
-        if (exception.InnerException is { } inner)
-            detail += $" ({inner.GetType().Name}: {inner.Message})";
-        return new ReceiveFailure(CodeOf(exception, certificate), detail.Length > 2000 ? detail[..2000] : detail);
+        var code = CodeOf(exception, certificate);
+        return new ReceiveFailure(code, DetailOf(exception, code, certificate, connection));
+    }
+
+    private static string DetailOf(Exception exception, string code, CertificateObservation? certificate, ServerConnection? connection)
+    {
+        var at = connection is null ? "" : $" {connection.Host}:{connection.Port}";
+        var words = ServerWords(exception);
+        var said = words.Length == 0 ? "" : $"; the server said: {words}";
+        var socket = FindSocketError(exception);
+        return code switch
+        {
+            ReceiveErrorCode.NotMailServer => $"the service at{(at.Length == 0 ? " this address" : at)} did not answer with {Article(exception)} {Protocol(exception)} greeting: not {Article(exception)} {Protocol(exception)} server (its answer is not shown)",
+            ReceiveErrorCode.NameLookupFailed => $"name lookup of {connection?.Host ?? "the host"} failed ({socket?.ToString() ?? "no address"})",
+            ReceiveErrorCode.ConnectionRefused => $"connection refused by{(at.Length == 0 ? " the server" : at)}",
+            ReceiveErrorCode.TimedOut => $"no answer from{(at.Length == 0 ? " the server" : at)} within the time limit",
+            ReceiveErrorCode.NetworkUnreachable => $"no route to{(at.Length == 0 ? " the server" : at)} ({socket?.ToString() ?? "unreachable"})",
+            ReceiveErrorCode.ConnectionLost when exception is ClosedBeforeGreetingException closed => $"{(at.Length == 0 ? "the server" : at.Trim())} closed the connection before sending a{(closed.Protocol == "IMAP" ? "n" : "")} {closed.Protocol} greeting",
+            ReceiveErrorCode.ConnectionLost when exception is ImapProtocolException or Pop3ProtocolException && socket is null => $"the server's answer was not a valid {(exception is ImapProtocolException ? "IMAP" : "POP3")} response, or the connection closed (not shown)",
+            ReceiveErrorCode.ConnectionLost => $"the connection{(at.Length == 0 ? "" : " to" + at)} was closed or reset ({socket?.ToString() ?? "end of stream"})",
+            ReceiveErrorCode.CertificateUntrusted or ReceiveErrorCode.CertificateNameMismatch or ReceiveErrorCode.CertificateExpired =>
+                $"TLS handshake failed: {code.Replace('_', ' ')}{(connection is null ? "" : $" (expected {connection.Host})")}; {certificate?.Describe()}",
+            ReceiveErrorCode.TlsFailed => certificate?.Subject is null
+                ? "TLS handshake failed: no certificate was received (the port may not speak TLS)"
+                : $"TLS handshake failed; {certificate.Describe()}",
+            ReceiveErrorCode.TlsRequired => "the server refuses sign-in without TLS" + said,
+            ReceiveErrorCode.StartTlsUnsupported => "the server does not offer STARTTLS",
+            ReceiveErrorCode.AuthenticationFailed => "the server refused the sign-in" + said,
+            ReceiveErrorCode.FolderMissing => (exception is FolderNotFoundException f ? $"the folder \"{ServerText.Clean(f.FolderName)}\" does not exist" : "the folder does not exist") + said,
+            ReceiveErrorCode.ServerBusy => "the server is temporarily unavailable" + said,
+            ReceiveErrorCode.ProtocolError => exception switch
+            {
+                ImapCommandException imap => $"the IMAP server answered {imap.Response.ToString().ToUpperInvariant()}" + said,
+                Pop3CommandException => "the POP3 server answered -ERR" + said,
+                _ => "the server's answer could not be understood (not shown)",
+            },
+            ReceiveErrorCode.StorageFailed => exception is Madoguchi.Core.Storage.BlobStorageException blob
+                ? $"writing the original to the data folder failed: {blob.Summary}"
+                : "writing to the data folder failed: permission denied",
+            _ => $"unexpected {exception.GetType().Name}",
+        };
+    }
+
+    /// <summary>A mail server's own answer to a command after its greeting: allowed, cleaned. Nothing else is.</summary>
+    private static string ServerWords(Exception exception) => exception switch
+    {
+        ImapCommandException imap => ServerText.Clean(imap.ResponseText),
+        Pop3CommandException pop => ServerText.Clean(pop.StatusText),
+        // MailKit's sign-in refusal carries the server's answer to LOGIN/AUTHENTICATE/PASS as its message.
+        AuthenticationException auth => ServerText.Clean(auth.Message),
+        _ => "",
+    };
+
+    private static string Article(Exception exception) => Protocol(exception) == "POP3" ? "a" : "an";
+
+    private static string Protocol(Exception exception) => exception is NotMailServerException n ? n.Protocol : "IMAP/POP3";
+
+    private static SocketError? FindSocketError(Exception exception) => FindSocket(exception)?.SocketErrorCode;
+
+    private static SocketException? FindSocket(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+            if (e is SocketException s)
+                return s;
+        return null;
     }
 
     private static string CodeOf(Exception exception, CertificateObservation? certificate)
     {
         switch (exception)
         {
+            case NotMailServerException:
+                return ReceiveErrorCode.NotMailServer;
+            case ClosedBeforeGreetingException:
+                return ReceiveErrorCode.ConnectionLost;
+            case Madoguchi.Core.Storage.BlobStorageException or UnauthorizedAccessException:
+                return ReceiveErrorCode.StorageFailed;
             case SslHandshakeException or SystemAuthenticationException when certificate?.ProblemCode() is { } code:
                 return code;
             case SslHandshakeException or SystemAuthenticationException:
@@ -107,7 +186,7 @@ public static class ReceiveFailureClassifier
                 };
             case TimeoutException or OperationCanceledException:
                 return ReceiveErrorCode.TimedOut;
-            case ImapProtocolException or Pop3ProtocolException or ServiceNotConnectedException or IOException when exception.InnerException is SocketException inner:
+            case ImapProtocolException or Pop3ProtocolException or ServiceNotConnectedException or IOException when FindSocket(exception) is { } inner:
                 return CodeOf(inner, certificate);
             case ImapProtocolException or Pop3ProtocolException or ServiceNotConnectedException or EndOfStreamException:
                 return ReceiveErrorCode.ConnectionLost;

@@ -75,7 +75,7 @@ public sealed class FindMissingMailQuery(MadoguchiDbContext db, IEnumerable<IMai
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
-                var failure = ReceiveFailureClassifier.Classify(e);
+                var failure = ReceiveFailureClassifier.Classify(e, connection: connection);
                 errors.Add(new MissingMailServerError(server.Id, failure.Code, failure.Text.Ja, failure.Text.En, failure.Detail));
                 continue;
             }

@@ -46,7 +46,7 @@ public sealed class TestReceiveServerCommand(MadoguchiDbContext db, IEnumerable<
         }
         catch (SocketException e)
         {
-            steps.Add(ConnectionSteps.Failed(ConnectionSteps.NameLookup, ReceiveFailureClassifier.Classify(e)));
+            steps.Add(ConnectionSteps.Failed(ConnectionSteps.NameLookup, ReceiveFailureClassifier.Classify(e, connection: connection)));
             return;
         }
 
@@ -71,7 +71,7 @@ public sealed class TestReceiveServerCommand(MadoguchiDbContext db, IEnumerable<
         }
         catch (SocketException e)
         {
-            steps.Add(ConnectionSteps.Failed(ConnectionSteps.TcpConnect, ReceiveFailureClassifier.Classify(e)));
+            steps.Add(ConnectionSteps.Failed(ConnectionSteps.TcpConnect, ReceiveFailureClassifier.Classify(e, connection: connection)));
             return;
         }
 
