@@ -48,8 +48,39 @@ public sealed class FetchContext(
     private long _progressTotal;
     private long _progressDone;
 
-    public Task<FetchedOriginal> StoreBlobAsync(Stream stream, string? uidl, long? uid, CancellationToken ct) =>
-        MessageIdReader.StoreAsync(blobs, stream, uidl, uid, ct);
+    /// <summary>Stores one fetched original (durable at the batch's sync). A store failure is this message's alone
+    /// (<see cref="MessageStorageException"/>: set aside, the others keep coming) only while the store still takes other
+    /// bytes; when a small probe write fails too, the data folder itself is at fault (disk full, not writable) and the
+    /// pass stops with <c>storage_failed</c>, so nothing is set aside for a fault of the installation.</summary>
+    public async Task<FetchedOriginal> StoreBlobAsync(Stream stream, string? uidl, long? uid, CancellationToken ct)
+    {
+        try
+        {
+            return await MessageIdReader.StoreAsync(blobs, stream, uidl, uid, ct);
+        }
+        catch (MessageStorageException e)
+        {
+            if (await StoreTakesOtherBytesAsync(ct))
+                throw;
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException!);
+            throw;
+        }
+    }
+
+    private static readonly byte[] StoreProbe = "Madoguchi blob store probe\n"u8.ToArray();
+
+    private async Task<bool> StoreTakesOtherBytesAsync(CancellationToken ct)
+    {
+        try
+        {
+            await blobs.PutAsync(StoreProbe, ct);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>Adds a folder (or a POP3 maildrop) to the progress: <paramref name="onServer"/> messages, of which <paramref name="waiting"/> are not stored yet.</summary>
     public async Task AddToProgressAsync(long onServer, long waiting, CancellationToken ct)
