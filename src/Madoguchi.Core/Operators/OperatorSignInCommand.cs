@@ -48,12 +48,8 @@ public sealed class OperatorSignInCommand(
         var op = await db.Operators.SingleOrDefaultAsync(o => o.NormalizedEmail == normalized, ct);
         if (op is null)
         {
-            var key = UnknownAddressLockout.Key("operator", email ?? "");
-            if (await unknownAddresses.IsLockedAsync(key, ct))
-                return new OperatorSignInResult(SignInOutcome.Locked, null);
-            dummy.Run(password);
-            var lockedNow = await unknownAddresses.RegisterFailureAsync(key, ct);
-            return new OperatorSignInResult(lockedNow ? SignInOutcome.Locked : SignInOutcome.InvalidCredentials, null);
+            var locked = await unknownAddresses.RefuseAsync("operator", email, password, dummy, ct);
+            return new OperatorSignInResult(locked ? SignInOutcome.Locked : SignInOutcome.InvalidCredentials, null);
         }
         if (op.LockedAt is not null)
             return new OperatorSignInResult(SignInOutcome.Locked, null);

@@ -61,12 +61,8 @@ public sealed class SignInCommand(
         {
             // Nothing to check, but the answers are a real address's: "wrong" with the same work, then "locked" after
             // the fifth try, for good. So neither the time nor the lock tells whether the email exists.
-            var key = UnknownAddressLockout.Key("user", email ?? "");
-            if (await unknownAddresses.IsLockedAsync(key, ct))
-                return new SignInResult(SignInOutcome.Locked, null);
-            dummy.Run(password);
-            var lockedNow = await unknownAddresses.RegisterFailureAsync(key, ct);
-            return new SignInResult(lockedNow ? SignInOutcome.Locked : SignInOutcome.InvalidCredentials, null);
+            var locked = await unknownAddresses.RefuseAsync("user", email, password, dummy, ct);
+            return new SignInResult(locked ? SignInOutcome.Locked : SignInOutcome.InvalidCredentials, null);
         }
 
         if (user.State == UserState.Locked)

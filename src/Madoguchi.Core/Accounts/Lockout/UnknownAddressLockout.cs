@@ -40,6 +40,18 @@ public sealed class UnknownAddressLockout(IServiceScopeFactory scopes, IOptions<
     public static string Key(string kind, string email) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(kind + ":" + Emails.Normalize(email ?? ""))));
 
+    /// <summary>The answer for an address with nothing to check (unknown, or invited without a password), shared by the
+    /// user and operator sign-ins: "locked" once the address has five failures, otherwise the same work as a real check
+    /// and one more failure counted. True when the answer is "locked".</summary>
+    public async Task<bool> RefuseAsync(string kind, string? email, string? password, DummyPasswordCheck dummy, CancellationToken ct)
+    {
+        var key = Key(kind, email ?? "");
+        if (await IsLockedAsync(key, ct))
+            return true;
+        dummy.Run(password);
+        return await RegisterFailureAsync(key, ct);
+    }
+
     public async Task<bool> IsLockedAsync(string key, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
