@@ -23,24 +23,10 @@ public sealed class OperatorSignInCommand(
     UnknownAddressLockout unknownAddresses,
     DummyPasswordCheck dummy)
 {
-    private const int MaxSaveAttempts = 100;
+    private readonly PasswordCheckOnce<Operator> _password = new(hasher);
 
-    private (string Hash, PasswordVerificationResult Result)? _checked;
-
-    public async Task<OperatorSignInResult> HandleAsync(string email, string password, string? ipAddress, CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await AttemptAsync(email, password, ipAddress, ct);
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < MaxSaveAttempts)
-            {
-                db.ChangeTracker.Clear();
-            }
-        }
-    }
+    public Task<OperatorSignInResult> HandleAsync(string email, string password, string? ipAddress, CancellationToken ct) =>
+        LostRaceRetry.RunAsync(db, () => AttemptAsync(email, password, ipAddress, ct));
 
     private async Task<OperatorSignInResult> AttemptAsync(string email, string password, string? ipAddress, CancellationToken ct)
     {
@@ -54,7 +40,7 @@ public sealed class OperatorSignInCommand(
         if (op.LockedAt is not null)
             return new OperatorSignInResult(SignInOutcome.Locked, null);
 
-        var verification = Verify(op, password ?? "");
+        var verification = _password.Verify(op, op.PasswordHash, password ?? "");
         var policy = new LockoutPolicy(options.Value.MaxFailedAttempts, time);
         var actor = Actor.Operator(op.Id, op.Email, ipAddress);
         if (verification == PasswordVerificationResult.Failed)
@@ -72,14 +58,5 @@ public sealed class OperatorSignInCommand(
         op.FailedSignInCount = 0;
         await db.SaveChangesAsync(ct);
         return new OperatorSignInResult(SignInOutcome.Succeeded, op);
-    }
-
-    private PasswordVerificationResult Verify(Operator op, string password)
-    {
-        if (_checked is { } known && known.Hash == op.PasswordHash)
-            return known.Result;
-        var result = hasher.VerifyHashedPassword(op, op.PasswordHash, password);
-        _checked = (op.PasswordHash, result);
-        return result;
     }
 }

@@ -18,18 +18,16 @@ public sealed partial class ImapFaultProxy : IAsyncDisposable
 {
     public const string DefaultRefusal = "[UNAVAILABLE] Internal error occurred. Refer to server log for more information. [test]";
 
-    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
-    private readonly int targetPort;
-    private readonly CancellationTokenSource stopping = new();
     private readonly Lock gate = new();
     private readonly Dictionary<uint, Fault> faults = [];
-    private readonly List<Socket> sockets = [];
     private TaskCompletionSource healed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string refusalText = DefaultRefusal;
     private int injected;
-    private Task? acceptLoop;
+    private LoopbackRelayListener? listener;
 
-    private ImapFaultProxy(int targetPort) => this.targetPort = targetPort;
+    private ImapFaultProxy()
+    {
+    }
 
     private enum Fault
     {
@@ -38,16 +36,15 @@ public sealed partial class ImapFaultProxy : IAsyncDisposable
         Stall,
     }
 
-    public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
+    public int Port => listener!.Port;
 
     /// <summary>How many message bodies were refused, dropped or stalled so far.</summary>
     public int Injected => Volatile.Read(ref injected);
 
     public static ImapFaultProxy Start(int targetPort)
     {
-        var proxy = new ImapFaultProxy(targetPort);
-        proxy.listener.Start();
-        proxy.acceptLoop = proxy.AcceptAsync();
+        var proxy = new ImapFaultProxy();
+        proxy.listener = LoopbackRelayListener.Start(targetPort, proxy.RelayAsync);
         return proxy;
     }
 
@@ -92,64 +89,15 @@ public sealed partial class ImapFaultProxy : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await stopping.CancelAsync().ConfigureAwait(false);
-        listener.Stop();
+        await listener!.DisposeAsync().ConfigureAwait(false);
         lock (gate)
         {
-            foreach (var socket in sockets)
-            {
-                socket.Dispose();
-            }
-
             healed.TrySetResult();
         }
-
-        if (acceptLoop is not null)
-        {
-            await acceptLoop.ConfigureAwait(false);
-        }
-
-        stopping.Dispose();
     }
 
-    private async Task AcceptAsync()
+    private async Task RelayAsync(Socket client, Socket server)
     {
-        while (!stopping.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await listener.AcceptSocketAsync(stopping.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            _ = RelayAsync(client);
-        }
-    }
-
-    private async Task RelayAsync(Socket client)
-    {
-        var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            await server.ConnectAsync(IPAddress.Loopback, targetPort, stopping.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is OperationCanceledException or SocketException)
-        {
-            client.Dispose();
-            server.Dispose();
-            return;
-        }
-
-        lock (gate)
-        {
-            sockets.Add(client);
-            sockets.Add(server);
-        }
-
         await using var toClient = new NetworkStream(client, ownsSocket: true);
         await using var toServer = new NetworkStream(server, ownsSocket: true);
         try
@@ -158,12 +106,6 @@ public sealed partial class ImapFaultProxy : IAsyncDisposable
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
         {
-        }
-
-        lock (gate)
-        {
-            sockets.Remove(client);
-            sockets.Remove(server);
         }
     }
 

@@ -17,28 +17,25 @@ public sealed class Pop3FaultProxy : IAsyncDisposable
 
     private const string Nonexistent = "4294967";
 
-    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
-    private readonly int targetPort;
-    private readonly CancellationTokenSource stopping = new();
     private readonly Lock gate = new();
-    private readonly List<Socket> sockets = [];
     private int? refused;
     private string refusalText = DefaultRefusal;
     private int injected;
-    private Task? acceptLoop;
+    private LoopbackRelayListener? listener;
 
-    private Pop3FaultProxy(int targetPort) => this.targetPort = targetPort;
+    private Pop3FaultProxy()
+    {
+    }
 
-    public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
+    public int Port => listener!.Port;
 
     /// <summary>How many RETR commands were refused so far.</summary>
     public int Injected => Volatile.Read(ref injected);
 
     public static Pop3FaultProxy Start(int targetPort)
     {
-        var proxy = new Pop3FaultProxy(targetPort);
-        proxy.listener.Start();
-        proxy.acceptLoop = proxy.AcceptAsync();
+        var proxy = new Pop3FaultProxy();
+        proxy.listener = LoopbackRelayListener.Start(targetPort, proxy.RelayAsync);
         return proxy;
     }
 
@@ -63,62 +60,11 @@ public sealed class Pop3FaultProxy : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await stopping.CancelAsync().ConfigureAwait(false);
-        listener.Stop();
-        lock (gate)
-        {
-            foreach (var socket in sockets)
-            {
-                socket.Dispose();
-            }
-        }
-
-        if (acceptLoop is not null)
-        {
-            await acceptLoop.ConfigureAwait(false);
-        }
-
-        stopping.Dispose();
+        await listener!.DisposeAsync().ConfigureAwait(false);
     }
 
-    private async Task AcceptAsync()
+    private async Task RelayAsync(Socket client, Socket server)
     {
-        while (!stopping.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await listener.AcceptSocketAsync(stopping.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            _ = RelayAsync(client);
-        }
-    }
-
-    private async Task RelayAsync(Socket client)
-    {
-        var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            await server.ConnectAsync(IPAddress.Loopback, targetPort, stopping.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is OperationCanceledException or SocketException)
-        {
-            client.Dispose();
-            server.Dispose();
-            return;
-        }
-
-        lock (gate)
-        {
-            sockets.Add(client);
-            sockets.Add(server);
-        }
-
         await using var toClient = new NetworkStream(client, ownsSocket: true);
         await using var toServer = new NetworkStream(server, ownsSocket: true);
         var pending = new Pending();
@@ -128,12 +74,6 @@ public sealed class Pop3FaultProxy : IAsyncDisposable
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
         {
-        }
-
-        lock (gate)
-        {
-            sockets.Remove(client);
-            sockets.Remove(server);
         }
     }
 

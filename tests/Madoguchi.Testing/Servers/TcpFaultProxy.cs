@@ -12,26 +12,24 @@ namespace Madoguchi.Testing.Servers;
 /// </summary>
 public sealed class TcpFaultProxy : IAsyncDisposable
 {
-    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
-    private readonly int targetPort;
-    private readonly CancellationTokenSource stopping = new();
     private readonly List<Relay> relays = [];
     private readonly Lock gate = new();
     private long? cutAfterBytes;
-    private Task? acceptLoop;
+    private LoopbackRelayListener? listener;
 
-    private TcpFaultProxy(int targetPort) => this.targetPort = targetPort;
+    private TcpFaultProxy()
+    {
+    }
 
-    public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
+    public int Port => listener!.Port;
 
     /// <summary>Connections cut so far (by a byte limit or <see cref="DropAll"/>).</summary>
     public int CutCount { get; private set; }
 
     public static TcpFaultProxy Start(int targetPort)
     {
-        var proxy = new TcpFaultProxy(targetPort);
-        proxy.listener.Start();
-        proxy.acceptLoop = proxy.AcceptAsync();
+        var proxy = new TcpFaultProxy();
+        proxy.listener = LoopbackRelayListener.Start(targetPort, proxy.RelayAsync);
         return proxy;
     }
 
@@ -78,49 +76,12 @@ public sealed class TcpFaultProxy : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await stopping.CancelAsync().ConfigureAwait(false);
-        listener.Stop();
         DropAll();
-        if (acceptLoop is not null)
-        {
-            await acceptLoop.ConfigureAwait(false);
-        }
-
-        stopping.Dispose();
+        await listener!.DisposeAsync().ConfigureAwait(false);
     }
 
-    private async Task AcceptAsync()
+    private async Task RelayAsync(Socket client, Socket server)
     {
-        while (!stopping.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await listener.AcceptSocketAsync(stopping.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            _ = RelayAsync(client);
-        }
-    }
-
-    private async Task RelayAsync(Socket client)
-    {
-        var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            await server.ConnectAsync(IPAddress.Loopback, targetPort, stopping.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is OperationCanceledException or SocketException)
-        {
-            client.Dispose();
-            server.Dispose();
-            return;
-        }
-
         var relay = new Relay(client, server, () => CutCount++);
         lock (gate)
         {

@@ -31,27 +31,10 @@ public sealed class SignInCommand(
     UnknownAddressLockout unknownAddresses,
     DummyPasswordCheck dummy)
 {
-    /// <summary>Enough for every attempt the sign-in rate limit lets through at once; a retry costs no password check.</summary>
-    private const int MaxSaveAttempts = 100;
+    private readonly PasswordCheckOnce<User> _password = new(hasher);
 
-    private (string Hash, PasswordVerificationResult Result)? _checked;
-
-    public async Task<SignInResult> HandleAsync(string email, string password, string? ipAddress, CancellationToken ct)
-    {
-        // Parallel attempts on one user must each count: a lost update would hand out extra guesses. The losers of a
-        // race read the user again and retry; the password is checked once, so retries are quick and all of them land.
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await AttemptAsync(email, password, ipAddress, ct);
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < MaxSaveAttempts)
-            {
-                db.ChangeTracker.Clear();
-            }
-        }
-    }
+    public Task<SignInResult> HandleAsync(string email, string password, string? ipAddress, CancellationToken ct) =>
+        LostRaceRetry.RunAsync(db, () => AttemptAsync(email, password, ipAddress, ct));
 
     private async Task<SignInResult> AttemptAsync(string email, string password, string? ipAddress, CancellationToken ct)
     {
@@ -68,7 +51,7 @@ public sealed class SignInCommand(
         if (user.State == UserState.Locked)
             return new SignInResult(SignInOutcome.Locked, null);
 
-        var verification = Verify(user, user.PasswordHash, password ?? "");
+        var verification = _password.Verify(user, user.PasswordHash, password ?? "");
         var policy = new LockoutPolicy(options.Value.MaxFailedAttempts, time);
         var actor = Actor.User(user.Id, user.AccountId, user.Email, ipAddress);
         if (verification == PasswordVerificationResult.Failed)
@@ -86,15 +69,5 @@ public sealed class SignInCommand(
         policy.RegisterSuccess(user);
         await db.SaveChangesAsync(ct);
         return new SignInResult(SignInOutcome.Succeeded, user);
-    }
-
-    /// <summary>Checks the password once per stored hash, so a retry after a lost race does not hash again.</summary>
-    private PasswordVerificationResult Verify(User user, string hash, string password)
-    {
-        if (_checked is { } known && known.Hash == hash)
-            return known.Result;
-        var result = hasher.VerifyHashedPassword(user, hash, password);
-        _checked = (hash, result);
-        return result;
     }
 }

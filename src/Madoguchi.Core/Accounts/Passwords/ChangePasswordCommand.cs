@@ -14,27 +14,13 @@ namespace Madoguchi.Core.Accounts.Passwords;
 /// password oracle): audited, and the fifth in a row locks the user and ends their sessions.</summary>
 public sealed class ChangePasswordCommand(MadoguchiDbContext db, IPasswordHasher<User> hasher, AuditTrail audit, TimeProvider time, IOptions<SignInLockoutOptions> options)
 {
-    private const int MaxSaveAttempts = 100;
-
     public static readonly Error Locked = new(ErrorKind.Locked, "user_locked",
         "This user is locked after too many wrong passwords. Ask an account owner to unlock it.");
 
-    private (string Hash, PasswordVerificationResult Result)? _checked;
+    private readonly PasswordCheckOnce<User> _password = new(hasher);
 
-    public async Task<Result<User>> HandleAsync(Actor actor, string currentPassword, string newPassword, CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await AttemptAsync(actor, currentPassword, newPassword, ct);
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < MaxSaveAttempts)
-            {
-                db.ChangeTracker.Clear();
-            }
-        }
-    }
+    public Task<Result<User>> HandleAsync(Actor actor, string currentPassword, string newPassword, CancellationToken ct) =>
+        LostRaceRetry.RunAsync(db, () => AttemptAsync(actor, currentPassword, newPassword, ct));
 
     private async Task<Result<User>> AttemptAsync(Actor actor, string currentPassword, string newPassword, CancellationToken ct)
     {
@@ -42,7 +28,7 @@ public sealed class ChangePasswordCommand(MadoguchiDbContext db, IPasswordHasher
         if (!me.Succeeded)
             return me.Error!;
         var user = me.Value!;
-        if (Verify(user, user.PasswordHash ?? "", currentPassword ?? "") == PasswordVerificationResult.Failed)
+        if (_password.Verify(user, user.PasswordHash ?? "", currentPassword ?? "") == PasswordVerificationResult.Failed)
         {
             var locked = new LockoutPolicy(options.Value.MaxFailedAttempts, time).RegisterFailure(user);
             audit.Record(AuditAction.SignInFailed, user.AccountId, actor, user, $"wrong current password in change password ({user.FailedSignInCount} in a row)");
@@ -61,14 +47,5 @@ public sealed class ChangePasswordCommand(MadoguchiDbContext db, IPasswordHasher
         audit.Record(AuditAction.PasswordChanged, user.AccountId, actor, user);
         await db.SaveChangesAsync(ct);
         return user;
-    }
-
-    private PasswordVerificationResult Verify(User user, string hash, string password)
-    {
-        if (_checked is { } known && known.Hash == hash)
-            return known.Result;
-        var result = hasher.VerifyHashedPassword(user, hash, password);
-        _checked = (hash, result);
-        return result;
     }
 }

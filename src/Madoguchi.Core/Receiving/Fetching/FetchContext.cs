@@ -67,6 +67,24 @@ public sealed class FetchContext(
         }
     }
 
+    /// <summary>As <see cref="StoreBlobAsync"/>, but a failure of the store for this message alone gives no original and
+    /// the store's reason instead, so the fetcher sets the message aside (<see cref="ReceiveErrorCode.MessageNotStored"/>)
+    /// and goes on with the others.</summary>
+    public async Task<(FetchedOriginal? Original, string? NotStored)> TryStoreBlobAsync(Stream stream, string? uidl, long? uid, CancellationToken ct)
+    {
+        try
+        {
+            return (await StoreBlobAsync(stream, uidl, uid, ct), null);
+        }
+        catch (MessageStorageException e)
+        {
+            return (null, e.Message);
+        }
+    }
+
+    private Task<bool> IsStillThisMailboxAsync(CancellationToken ct) =>
+        db.ReceiveServers.AnyAsync(s => s.Id == Server.Id && s.MailboxGeneration == Generation, ct);
+
     private static readonly byte[] StoreProbe = "Madoguchi blob store probe\n"u8.ToArray();
 
     private async Task<bool> StoreTakesOtherBytesAsync(CancellationToken ct)
@@ -134,7 +152,7 @@ public sealed class FetchContext(
         if (Server.LeaveOnServer && Server.DeleteAfterDays is null)
             return [];
         // Settings moved to another mailbox meanwhile: the UIDLs below are not this connection's to delete.
-        if (!await db.ReceiveServers.AnyAsync(s => s.Id == Server.Id && s.MailboxGeneration == Generation, ct))
+        if (!await IsStillThisMailboxAsync(ct))
             return [];
         var now = Time.GetUtcNow().UtcDateTime;
         var candidates = await db.Pop3SeenMessages.AsNoTracking()
@@ -307,11 +325,7 @@ public sealed class FetchContext(
             var text = refusal.ServerText is { Length: > 1000 } t ? t[..1000] : refusal.ServerText;
             if (!rows.TryGetValue(refusal.Position, out var row))
             {
-                row = new ReceiveRetry
-                {
-                    ReceiveServerId = Server.Id, InboxId = Server.InboxId, Position = refusal.Position, Folder = refusal.Folder,
-                    UidValidity = refusal.UidValidity, Uid = refusal.Uid, Uidl = refusal.Uidl, Code = refusal.Code, FirstSeenAt = now,
-                };
+                row = refusal.NewRow(Server, now);
                 db.ReceiveRetries.Add(row);
                 rows[refusal.Position] = row;
             }
@@ -336,18 +350,14 @@ public sealed class FetchContext(
     {
         var now = Time.GetUtcNow().UtcDateTime;
         db.ChangeTracker.Clear();
-        if (!await db.ReceiveServers.AnyAsync(s => s.Id == Server.Id && s.MailboxGeneration == Generation, ct))
+        if (!await IsStillThisMailboxAsync(ct))
             return false;
         await db.ReceiveRetries.Where(r => r.ReceiveServerId == Server.Id && r.Resolution == ReceiveRetry.StalledOnce && r.Position != stall.Position).ExecuteDeleteAsync(ct);
         var row = await db.ReceiveRetries.SingleOrDefaultAsync(r => r.ReceiveServerId == Server.Id && r.Position == stall.Position, ct);
         var again = row is not null && (row.ResolvedAt is null || row.Resolution == ReceiveRetry.StalledOnce);
         if (row is null)
         {
-            row = new ReceiveRetry
-            {
-                ReceiveServerId = Server.Id, InboxId = Server.InboxId, Position = stall.Position, Folder = stall.Folder,
-                UidValidity = stall.UidValidity, Uid = stall.Uid, Uidl = stall.Uidl, Code = stall.Code, FirstSeenAt = now,
-            };
+            row = stall.NewRow(Server, now);
             db.ReceiveRetries.Add(row);
         }
         row.Code = stall.Code;

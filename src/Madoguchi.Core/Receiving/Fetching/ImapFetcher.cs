@@ -195,19 +195,14 @@ public sealed class ImapFetcher(GuardedConnector connector) : IMailFetcher
     /// <summary>Stores one original; when the blob store cannot take it, sets it aside (a retry with the store's reason) and returns null.</summary>
     private static async Task<FetchedOriginal?> TryStoreAsync(FetchContext context, Stream stream, UniqueId uid, Dictionary<uint, (string Code, string Text)> refused, CancellationToken ct)
     {
-        try
-        {
-            return await context.StoreBlobAsync(stream, null, uid.Id, ct);
-        }
-        catch (MessageStorageException e)
-        {
-            refused[uid.Id] = (ReceiveErrorCode.MessageNotStored, e.Message);
-            return null;
-        }
+        var (original, notStored) = await context.TryStoreBlobAsync(stream, null, uid.Id, ct);
+        if (notStored is not null)
+            refused[uid.Id] = (ReceiveErrorCode.MessageNotStored, notStored);
+        return original;
     }
 
-    /// <summary>The server's own words for a refusal, e.g. "[UNAVAILABLE] Internal error occurred."</summary>
-    /// <summary>Cleaned to one short line (<see cref="ServerText"/>); never MailKit's own message.</summary>
+    /// <summary>The server's own words for a refusal (e.g. "NO Internal error occurred."), cleaned to one short line
+    /// (<see cref="ServerText"/>); never MailKit's own message.</summary>
     private static string ServerWords(ImapCommandException e) =>
         $"{e.Response.ToString().ToUpperInvariant()} {ServerText.Clean(e.ResponseText)}".Trim();
 

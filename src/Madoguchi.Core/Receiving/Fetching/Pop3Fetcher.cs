@@ -86,15 +86,10 @@ public sealed class Pop3Fetcher(GuardedConnector connector) : IMailFetcher
     /// <summary>Stores one original; when the blob store cannot take it, sets it aside (a retry with the store's reason) and returns null.</summary>
     private static async Task<FetchedOriginal?> TryStoreAsync(FetchContext context, Stream stream, string uidl, List<RefusalDraft> refusals, CancellationToken ct)
     {
-        try
-        {
-            return await context.StoreBlobAsync(stream, uidl, null, ct);
-        }
-        catch (MessageStorageException e)
-        {
-            refusals.Add(new RefusalDraft(ReceiveRetryPositions.Pop3(uidl), ReceiveErrorCode.MessageNotStored, e.Message, Uidl: uidl));
-            return null;
-        }
+        var (original, notStored) = await context.TryStoreBlobAsync(stream, uidl, null, ct);
+        if (notStored is not null)
+            refusals.Add(new RefusalDraft(ReceiveRetryPositions.Pop3(uidl), ReceiveErrorCode.MessageNotStored, notStored, Uidl: uidl));
+        return original;
     }
 
     public async Task ProbeAsync(System.Net.Sockets.Socket socket, ServerConnection connection, IReadOnlyList<string> folders, TimeSpan timeout, List<ConnectionTestStep> steps, CancellationToken ct)

@@ -66,7 +66,15 @@ public static class ReceiveRetryPositions
 }
 
 /// <summary>A refusal seen in this pass, before it becomes or updates a <see cref="ReceiveRetry"/> row.</summary>
-public sealed record RefusalDraft(string Position, string Code, string? ServerText, string? Folder = null, long? UidValidity = null, long? Uid = null, string? Uidl = null);
+public sealed record RefusalDraft(string Position, string Code, string? ServerText, string? Folder = null, long? UidValidity = null, long? Uid = null, string? Uidl = null)
+{
+    /// <summary>The row for a position seen refused for the first time; the caller sets its attempts and next try.</summary>
+    public ReceiveRetry NewRow(ReceiveServer server, DateTime now) => new()
+    {
+        ReceiveServerId = server.Id, InboxId = server.InboxId, Position = Position, Folder = Folder,
+        UidValidity = UidValidity, Uid = Uid, Uidl = Uidl, Code = Code, FirstSeenAt = now,
+    };
+}
 
 internal sealed class ReceiveRetryConfiguration : IEntityTypeConfiguration<ReceiveRetry>
 {
