@@ -38,6 +38,7 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<FetchLease> FetchLeases => Set<FetchLease>();
     public DbSet<FetchIssue> FetchIssues => Set<FetchIssue>();
     public DbSet<ReceiveRetry> ReceiveRetries => Set<ReceiveRetry>();
+    public DbSet<Status.ProbeResult> ProbeResults => Set<Status.ProbeResult>();
     public DbSet<Accounts.Lockout.SignInFailureCount> SignInFailureCounts => Set<Accounts.Lockout.SignInFailureCount>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

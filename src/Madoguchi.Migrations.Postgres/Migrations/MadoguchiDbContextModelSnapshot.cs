@@ -727,6 +727,32 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.ToTable("RawMessages");
                 });
 
+            modelBuilder.Entity("Madoguchi.Core.Status.ProbeResult", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CheckedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Component")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Component", "CheckedAt");
+
+                    b.ToTable("ProbeResults");
+                });
+
             modelBuilder.Entity("Madoguchi.Core.Storage.AccountStorageUsage", b =>
                 {
                     b.Property<Guid>("AccountId")

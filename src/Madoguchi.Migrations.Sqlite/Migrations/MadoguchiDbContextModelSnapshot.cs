@@ -720,6 +720,32 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.ToTable("RawMessages");
                 });
 
+            modelBuilder.Entity("Madoguchi.Core.Status.ProbeResult", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CheckedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Component")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Component", "CheckedAt");
+
+                    b.ToTable("ProbeResults");
+                });
+
             modelBuilder.Entity("Madoguchi.Core.Storage.AccountStorageUsage", b =>
                 {
                     b.Property<Guid>("AccountId")
