@@ -65,6 +65,20 @@ public sealed class ReceiveDetailTests(DovecotFixture dovecot) : IClassFixture<D
         Assert.Equal(detail, login.GetProperty("detail").GetString());
     }
 
+    [Fact]
+    public async Task SettingsWithAWrongType_AnsweredByFieldName_NotTheJsonReadersText()
+    {
+        await using var scenario = await ReceivingScenario.StartAsync(DatabaseProvider.Sqlite);
+
+        var response = await scenario.Owner.PostAsJsonAsync($"{scenario.Base}/receive-servers",
+            new { protocol = "imap", host = "127.0.0.1", port = "993x", security = "none", username = "u", password = "p" });
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("body_invalid", problem.GetProperty("code").GetString());
+        Assert.Equal("The field \"port\" has the wrong type: send a whole number.", problem.GetProperty("detail").GetString());
+    }
+
     /// <summary>Greets as IMAP (with a banner that must not be shown) and refuses every sign-in with long words and control characters.</summary>
     private sealed class RefusingImapServer : IAsyncDisposable
     {

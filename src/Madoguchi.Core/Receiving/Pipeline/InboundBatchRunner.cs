@@ -119,8 +119,7 @@ public sealed class InboundBatchRunner(IServiceScopeFactory scopes, IOptions<Inb
 
     private async Task RecordErrorAsync(Guid rawId, Exception failure, CancellationToken ct)
     {
-        // The reason must itself be storable on both providers (no U+0000), or the failure would go unrecorded.
-        var text = Parsing.StorableText.Clean($"{failure.GetType().Name}: {failure.GetBaseException().Message}");
+        var text = PipelineFailureText.Describe(failure);
         if (text.Length > MaxErrorLength)
             text = text[..MaxErrorLength];
         try

@@ -58,11 +58,19 @@ public static class ReceivingEndpoints
             problem = ApiResults.Invalid("body_invalid", "Send a JSON object with the receive settings.");
             return false;
         }
+        // Which field is being read, so a wrong type is answered by name (never with the JSON reader's own text).
+        var (field, expected) = ("", "");
         try
         {
-            string? Str(string name) => body.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v.GetString() : null;
-            int? Int(string name) => body.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v.GetInt32() : null;
-            bool? Bool(string name) => body.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v.GetBoolean() : null;
+            JsonElement? Read(string name, string kind)
+            {
+                (field, expected) = (name, kind);
+                return body.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v : null;
+            }
+            string? Str(string name) => Read(name, "a string")?.GetString();
+            int? Int(string name) => Read(name, "a whole number")?.GetInt32();
+            bool? Bool(string name) => Read(name, "true or false")?.GetBoolean();
+            (field, expected) = ("folders", "a list of folder names");
             List<string>? folders = body.TryGetProperty("folders", out var f) && f.ValueKind == JsonValueKind.Array
                 ? [.. f.EnumerateArray().Select(e => e.GetString() ?? "")]
                 : null;
@@ -73,7 +81,7 @@ public static class ReceivingEndpoints
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException)
         {
-            problem = ApiResults.Invalid("body_invalid", "A field has the wrong type: " + e.Message);
+            problem = ApiResults.Invalid("body_invalid", $"The field \"{field}\" has the wrong type: send {expected}.");
             return false;
         }
     }
