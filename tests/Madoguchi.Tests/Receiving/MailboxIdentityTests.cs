@@ -14,6 +14,14 @@ public sealed class MailboxIdentityTests
         Assert.Equal(expected, Encoding.ASCII.GetString(Pop3MailboxIdentity.HeaderBlock(Encoding.ASCII.GetBytes(message))));
 
     [Theory]
+    [InlineData("Received: by a\r\nMessage-ID: <1@a>\r\n\r\nbody", "Received: by a\r\nMessage-ID: <1@a>\r\nStatus: RO\r\n\r\n", true)]
+    [InlineData("Received: by a\r\nMessage-ID: <1@a>\r\nX-UIDL: 17\r\n\r\nbody", "Received: by a\r\nMessage-ID: <1@a>\r\n\r\n", true)]
+    [InlineData("Received: by a\r\nMessage-ID: <1@a>\r\n\r\nbody", "Received: by a\r\nMessage-ID: <2@a>\r\n\r\n", false)]
+    [InlineData("Received: by a\r\n\tfolded 1\r\nMessage-ID: <1@a>\r\n\r\n", "Received: by a\r\n\tfolded 2\r\nMessage-ID: <1@a>\r\n\r\n", false)]
+    public void Same_ComparesHeaderLinesLeavingOutStatusLinesServersAdd(string stored, string top, bool same) =>
+        Assert.Equal(same, Pop3MailboxIdentity.Same(Encoding.ASCII.GetBytes(top), Encoding.ASCII.GetBytes(stored)));
+
+    [Theory]
     [InlineData(0, 10)]
     [InlineData(99, 10)]
     [InlineData(100, 11)]

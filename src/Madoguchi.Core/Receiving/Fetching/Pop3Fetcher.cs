@@ -24,7 +24,7 @@ public sealed class Pop3Fetcher(GuardedConnector connector) : IMailFetcher
         if (known.Count > 0)
         {
             var sample = known.Count == 1 ? [known[0]] : new[] { known[0], known[^1] };
-            if ((await Pop3MailboxIdentity.MismatchedAsync(client, context, [.. sample.Select(i => (i, uidls[i]))], ct)) is [var first, ..])
+            if ((await Pop3MailboxIdentity.CheckAsync(client, context, [.. sample.Select(i => (i, uidls[i]))], ct)).Differs is [var first, ..])
             {
                 await context.StartNewGenerationAsync($"the message under UIDL {ServerText.Clean(first)} is not the one fetched under it before; the mailbox is fetched afresh and nothing is deleted on the strength of the old one", ct);
                 seen = await context.LoadSeenUidlsAsync(ct);
@@ -99,10 +99,16 @@ public sealed class Pop3Fetcher(GuardedConnector connector) : IMailFetcher
         // Those fetched in an earlier session are deleted only when the server still holds the very message we stored
         // under the UIDL; one that is not means another mailbox: nothing is deleted, and it is fetched as a new one.
         var earlier = indexes.Where(i => !fetchedNow.Contains(uidls[i])).Select(i => (i, uidls[i])).ToList();
-        if ((await Pop3MailboxIdentity.MismatchedAsync(client, context, earlier, ct)) is [var other, ..])
+        var identity = await Pop3MailboxIdentity.CheckAsync(client, context, earlier, ct);
+        if (identity.Differs is [var other, ..])
         {
             await context.StartNewGenerationAsync($"the message under UIDL {ServerText.Clean(other)} is not the one fetched under it before; nothing was deleted, and the mailbox is fetched afresh", ct);
             indexes = [];
+        }
+        else if (identity.Unverifiable.Count > 0)
+        {
+            // No original to compare with: kept on the server.
+            indexes = [.. indexes.Where(i => !identity.Unverifiable.Contains(uidls[i]))];
         }
         if (indexes.Count > 0)
             await client.DeleteMessagesAsync(indexes, ct);
