@@ -26,7 +26,11 @@ public static class ReceiveErrorCode
     public const string MessageNotReturned = "message_not_returned";
     public const string MessageTimedOut = "message_timed_out";
     public const string MessageNotStored = "message_not_stored";
+    /// <summary>The connection closed while the server was sending this message, in two failed passes in a row: set aside.</summary>
+    public const string ConnectionDropped = "connection_dropped";
     public const string MailboxChanged = "mailbox_changed";
+    /// <summary>A POP3 mailbox no longer holds what was fetched under its UIDLs (replaced or restored from elsewhere): positions start afresh.</summary>
+    public const string MailboxReplaced = "mailbox_replaced";
     public const string StorageFailed = "storage_failed";
     public const string LeaseLost = "lease_lost";
     public const string Busy = "fetch_in_progress";
@@ -65,6 +69,8 @@ public static class ReceiveErrors
         [ReceiveErrorCode.MessageNotReturned] = ("サーバの応答にこのメールが含まれていませんでした。時間をおいて自動で再取得します。", "The server left this message out of its answer. Madoguchi asks again later by itself."),
         [ReceiveErrorCode.MessageTimedOut] = ("このメールの取得中にサーバが応答しなくなりました（2 回続けて）。他のメールの受信を先に進め、このメールは時間をおいて自動で再取得します。", "The server stopped answering while sending this message, twice in a row. The other messages are fetched meanwhile; Madoguchi asks for this one again later by itself."),
         [ReceiveErrorCode.MessageNotStored] = ("このメールを保存できませんでした（ディスクへの書き込みに失敗）。他のメールの受信は続けており、このメールは時間をおいて自動で再取得します。", "This message could not be saved (writing it to disk failed). The other messages are still fetched; Madoguchi fetches this one again later by itself."),
+        [ReceiveErrorCode.ConnectionDropped] = ("このメールの取得中にサーバが接続を切りました（2 回続けて）。他のメールの受信を先に進め、このメールは時間をおいて自動で再取得します。", "The server closed the connection while sending this message, twice in a row. The other messages are fetched meanwhile; Madoguchi asks for this one again later by itself."),
+        [ReceiveErrorCode.MailboxReplaced] = ("受信サーバのメールボックスが、以前に受信したものとは別の内容に置き換わっていました。新しいメールボックスとして最初から受信し直し、以前のメールボックスの分は削除しません。", "The mailbox on the server now holds other mail than what was fetched from it before (it was replaced or restored). It is fetched afresh as a new mailbox, and nothing is deleted on the strength of the old one."),
         [ReceiveErrorCode.MailboxChanged] = ("受信中に受信設定が別のメールボックスに変更されました。新しい設定で受信し直します。", "The receive settings were changed to another mailbox during the fetch. The next fetch uses the new settings."),
         [ReceiveErrorCode.StorageFailed] = ("受信したメールを保存できませんでした（ディスクまたはデータベース）。", "Received mail could not be saved (disk or database)."),
         [ReceiveErrorCode.LeaseLost] = ("別のサーバインスタンスが受信を引き継ぎました。", "Another app instance took over fetching this server."),

@@ -49,4 +49,7 @@ internal static partial class ReceivingLog
 
     [LoggerMessage(2031, LogLevel.Information, "Server {ServerId}: settings point at another mailbox; positions reset")]
     public static partial void MailboxReset(ILogger logger, Guid serverId);
+
+    [LoggerMessage(2032, LogLevel.Warning, "Server {ServerId}: the POP3 mailbox no longer holds what was fetched under its UIDLs; fetched afresh as mailbox generation {Generation}, nothing deleted")]
+    public static partial void MailboxReplaced(ILogger logger, Guid serverId, int generation);
 }

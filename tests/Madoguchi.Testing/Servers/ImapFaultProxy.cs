@@ -11,7 +11,8 @@ namespace Madoguchi.Testing.Servers;
 /// and, for the message bodies of chosen UIDs, answers as a faulty server would:
 /// <see cref="Refuse"/> drops the message's FETCH response and turns the command's OK into a
 /// <c>NO [UNAVAILABLE]</c>; <see cref="Drop"/> leaves the message out of the answer, still OK;
-/// <see cref="Stall"/> stops answering from that message on (the client times out). Everything else
+/// <see cref="Stall"/> stops answering from that message on (the client times out); <see cref="Disconnect"/> closes the
+/// connection where that message would start. Everything else
 /// passes untouched. <see cref="Heal"/> ends the faults for responses relayed from then on.
 /// </summary>
 public sealed partial class ImapFaultProxy : IAsyncDisposable
@@ -34,6 +35,7 @@ public sealed partial class ImapFaultProxy : IAsyncDisposable
         Refuse,
         Drop,
         Stall,
+        Disconnect,
     }
 
     public int Port => listener!.Port;
@@ -73,6 +75,15 @@ public sealed partial class ImapFaultProxy : IAsyncDisposable
         lock (gate)
         {
             faults[uid] = Fault.Stall;
+        }
+    }
+
+    /// <summary>When the body of <paramref name="uid"/> comes, the connection is closed instead, as a server that drops the line on that message would.</summary>
+    public void Disconnect(uint uid)
+    {
+        lock (gate)
+        {
+            faults[uid] = Fault.Disconnect;
         }
     }
 
@@ -137,6 +148,11 @@ public sealed partial class ImapFaultProxy : IAsyncDisposable
                     if (chosen == Fault.Stall)
                     {
                         await waitHealed.ConfigureAwait(false);
+                        return;
+                    }
+
+                    if (chosen == Fault.Disconnect)
+                    {
                         return;
                     }
 

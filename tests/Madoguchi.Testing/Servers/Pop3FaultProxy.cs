@@ -9,7 +9,10 @@ namespace Madoguchi.Testing.Servers;
 /// server that refuses one message: <see cref="Refuse"/> makes every <c>RETR n</c> of the chosen message number
 /// answer <c>-ERR</c> with the given words, as a faulty server would. The command goes to the server as a RETR of a
 /// message that does not exist, so the server itself answers with one <c>-ERR</c> line in its place in the pipeline;
-/// the relay only replaces that line's words. Everything else passes untouched. <see cref="Heal"/> ends the fault.
+/// the relay only replaces that line's words. <see cref="Stall"/> and <see cref="Disconnect"/> use the same marker: where
+/// the answer to that RETR would start, the relay stops relaying (until <see cref="Heal"/>), or closes the connection, as a
+/// server that hangs or drops the line on that message would. Everything else passes untouched. <see cref="Heal"/> ends
+/// the faults.
 /// </summary>
 public sealed class Pop3FaultProxy : IAsyncDisposable
 {
@@ -18,6 +21,8 @@ public sealed class Pop3FaultProxy : IAsyncDisposable
     private const string Nonexistent = "4294967";
 
     private readonly Lock gate = new();
+    private readonly Dictionary<int, Fault> faults = [];
+    private TaskCompletionSource healed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int? refused;
     private string refusalText = DefaultRefusal;
     private int injected;
@@ -25,6 +30,13 @@ public sealed class Pop3FaultProxy : IAsyncDisposable
 
     private Pop3FaultProxy()
     {
+    }
+
+    private enum Fault
+    {
+        Refuse,
+        Stall,
+        Disconnect,
     }
 
     public int Port => listener!.Port;
@@ -49,18 +61,43 @@ public sealed class Pop3FaultProxy : IAsyncDisposable
         }
     }
 
-    /// <summary>Ends the fault for commands sent from now on.</summary>
+    /// <summary>From the answer to <c>RETR <paramref name="messageNumber"/></c> on, nothing more is relayed on that connection until <see cref="Heal"/>.</summary>
+    public void Stall(int messageNumber)
+    {
+        lock (gate)
+        {
+            faults[messageNumber] = Fault.Stall;
+        }
+    }
+
+    /// <summary>Where the answer to <c>RETR <paramref name="messageNumber"/></c> would start, the connection is closed.</summary>
+    public void Disconnect(int messageNumber)
+    {
+        lock (gate)
+        {
+            faults[messageNumber] = Fault.Disconnect;
+        }
+    }
+
+    /// <summary>Ends the faults for commands sent from now on (a stalled connection is closed).</summary>
     public void Heal()
     {
         lock (gate)
         {
             refused = null;
+            faults.Clear();
+            healed.TrySetResult();
+            healed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
     }
 
     public async ValueTask DisposeAsync()
     {
         await listener!.DisposeAsync().ConfigureAwait(false);
+        lock (gate)
+        {
+            healed.TrySetResult();
+        }
     }
 
     private async Task RelayAsync(Socket client, Socket server)
@@ -88,19 +125,23 @@ public sealed class Pop3FaultProxy : IAsyncDisposable
             if (parts.Length == 2 && parts[0].Equals("RETR", StringComparison.OrdinalIgnoreCase)
                 && int.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var number))
             {
-                string? words = null;
+                (Fault Kind, string Words)? marker = null;
                 lock (gate)
                 {
                     if (refused == number)
                     {
-                        words = refusalText;
+                        marker = (Fault.Refuse, refusalText);
+                    }
+                    else if (faults.TryGetValue(number, out var fault))
+                    {
+                        marker = (fault, "");
                     }
                 }
 
-                if (words is not null)
+                if (marker is { } chosen)
                 {
                     Interlocked.Increment(ref injected);
-                    pending.Enqueue(words);
+                    pending.Enqueue(chosen);
                     bytes = Encoding.ASCII.GetBytes($"RETR {Nonexistent}\r\n");
                 }
             }
@@ -110,15 +151,33 @@ public sealed class Pop3FaultProxy : IAsyncDisposable
         }
     }
 
-    /// <summary>Relays the server's lines; the <c>-ERR</c> answering a rewritten RETR gets the refusal's words.</summary>
-    private static async Task RelayResponsesAsync(Stream from, Stream to, Pending pending)
+    /// <summary>Relays the server's lines; the <c>-ERR</c> answering a rewritten RETR gets the refusal's words, or stalls
+    /// or ends the relay.</summary>
+    private async Task RelayResponsesAsync(Stream from, Stream to, Pending pending)
     {
         await foreach (var line in LinesAsync(from).ConfigureAwait(false))
         {
             var bytes = line;
-            if (line.Length > 4 && line[0] == (byte)'-' && line.AsSpan(0, 4).SequenceEqual("-ERR"u8) && pending.TryDequeue(out var words))
+            if (line.Length > 4 && line[0] == (byte)'-' && line.AsSpan(0, 4).SequenceEqual("-ERR"u8) && pending.TryDequeue(out var marker))
             {
-                bytes = Encoding.ASCII.GetBytes($"-ERR {words}\r\n");
+                if (marker.Kind == Fault.Stall)
+                {
+                    Task waitHealed;
+                    lock (gate)
+                    {
+                        waitHealed = healed.Task;
+                    }
+
+                    await waitHealed.ConfigureAwait(false);
+                    return;
+                }
+
+                if (marker.Kind == Fault.Disconnect)
+                {
+                    return;
+                }
+
+                bytes = Encoding.ASCII.GetBytes($"-ERR {marker.Words}\r\n");
             }
 
             await to.WriteAsync(bytes).ConfigureAwait(false);
@@ -159,22 +218,22 @@ public sealed class Pop3FaultProxy : IAsyncDisposable
     /// <summary>Refusals sent to the server whose <c>-ERR</c> has not come back yet, in order.</summary>
     private sealed class Pending
     {
-        private readonly Queue<string> words = new();
+        private readonly Queue<(Fault Kind, string Words)> markers = new();
         private readonly Lock gate = new();
 
-        public void Enqueue(string text)
+        public void Enqueue((Fault Kind, string Words) marker)
         {
             lock (gate)
             {
-                words.Enqueue(text);
+                markers.Enqueue(marker);
             }
         }
 
-        public bool TryDequeue(out string text)
+        public bool TryDequeue(out (Fault Kind, string Words) marker)
         {
             lock (gate)
             {
-                return words.TryDequeue(out text!);
+                return markers.TryDequeue(out marker);
             }
         }
     }

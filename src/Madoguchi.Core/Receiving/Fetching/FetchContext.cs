@@ -43,7 +43,7 @@ public sealed class FetchContext(
     public TimeProvider Time { get; } = time;
 
     /// <summary>The mailbox this pass fetches from; every commit checks it is still the server's.</summary>
-    public int Generation { get; } = server.MailboxGeneration;
+    public int Generation { get; private set; } = server.MailboxGeneration;
 
     private long _progressTotal;
     private long _progressDone;
@@ -132,6 +132,52 @@ public sealed class FetchContext(
             .OrderBy(r => r.Uid).ThenBy(r => r.Uidl).ToListAsync(ct);
 
     public DateTime Now => Time.GetUtcNow().UtcDateTime;
+
+    /// <summary>The UIDLs the last failed pass of this POP3 server was interrupted on (see <see cref="RecordInterruptionAsync"/>).</summary>
+    public async Task<List<string>> InterruptionNotesAsync(CancellationToken ct) =>
+        await db.ReceiveRetries.AsNoTracking().Where(r => r.ReceiveServerId == Server.Id && r.Resolution == ReceiveRetry.StalledOnce && r.Uidl != null)
+            .Select(r => r.Uidl!).ToListAsync(ct);
+
+    /// <summary>The blob of the original stored under each of these POP3 UIDLs (those that have one).</summary>
+    public async Task<Dictionary<string, string>> StoredBlobsAsync(IReadOnlyCollection<string> uidls, CancellationToken ct)
+    {
+        var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var chunk in uidls.Chunk(500))
+        {
+            var rows = await (from s in db.Pop3SeenMessages.AsNoTracking()
+                              join m in db.RawMessages.AsNoTracking() on s.RawMessageId equals m.Id
+                              where s.ReceiveServerId == Server.Id && chunk.Contains(s.Uidl)
+                              select new { s.Uidl, m.BlobHash }).ToListAsync(ct);
+            foreach (var row in rows)
+                found[row.Uidl] = row.BlobHash;
+        }
+        return found;
+    }
+
+    public Stream OpenStored(string hash) => blobs.OpenRead(hash);
+
+    /// <summary>The server's mailbox is not the one its positions were taken from (<see cref="Pop3MailboxIdentity"/>): raise
+    /// the generation and clear the positions, as a change of the user name does, so this pass and the next fetch it as a
+    /// new mailbox and nothing of the old one is deleted; a <see cref="ReceiveErrorCode.MailboxReplaced"/> issue says so.</summary>
+    public async Task StartNewGenerationAsync(string detail, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            var raised = await db.ReceiveServers.Where(s => s.Id == Server.Id && s.MailboxGeneration == Generation)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.MailboxGeneration, Generation + 1), ct);
+            if (raised == 0)
+                throw new MailboxChangedException();
+            await MailboxReset.ClearPositionsAsync(db, Server.Id, ct);
+            db.FetchIssues.Add(Issue(ReceiveErrorCode.MailboxReplaced, detail));
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+        db.ChangeTracker.Clear();
+        Generation++;
+        Counts.Issues++;
+        ReceivingLog.MailboxReplaced(Logger, Server.Id, Generation);
+    }
 
     public FetchIssue Issue(string code, string? detail, string? folder = null, long? uid = null, string? uidl = null, long? size = null) => new()
     {
@@ -339,14 +385,15 @@ public sealed class FetchContext(
         }
     }
 
-    /// <summary>The rule for a message that stalls the server: the first pass that times out while the server sends it
-    /// fails as before (it may have been the network) and only notes where (a <see cref="ReceiveRetry.StalledOnce"/> row);
-    /// when the next failed pass stalls on the same message again, it is set aside as a waiting retry
-    /// (<see cref="ReceiveErrorCode.MessageTimedOut"/>, with backoff) and later passes fetch the rest of the folder past it.
-    /// A stall on another message replaces the note; fetching the message ends it. A retry that stalls again when its
-    /// time comes counts one more attempt. Runs after the failed pass, in its own transaction.</summary>
+    /// <summary>The rule for a message that interrupts the pass (the server stalls on it, or closes the connection while
+    /// sending it; <see cref="MessageInterruption"/>): the first pass it interrupts fails as before (it may have been the
+    /// network) and only notes where (a <see cref="ReceiveRetry.StalledOnce"/> row); when the next failed pass is
+    /// interrupted on the same message again, it is set aside as a waiting retry (<see cref="ReceiveErrorCode.MessageTimedOut"/>
+    /// or <see cref="ReceiveErrorCode.ConnectionDropped"/>, with backoff) and later passes fetch the rest of the mailbox
+    /// past it. An interruption on another message replaces the note; fetching the message ends it. A retry that
+    /// interrupts again when its time comes counts one more attempt. Runs after the failed pass, in its own transaction.</summary>
     /// <returns>Whether the message is now set aside.</returns>
-    public async Task<bool> RecordStallAsync(RefusalDraft stall, CancellationToken ct)
+    public async Task<bool> RecordInterruptionAsync(RefusalDraft stall, CancellationToken ct)
     {
         var now = Time.GetUtcNow().UtcDateTime;
         db.ChangeTracker.Clear();

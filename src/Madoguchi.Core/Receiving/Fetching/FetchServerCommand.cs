@@ -87,12 +87,12 @@ public sealed class FetchServerCommand(
         {
             failure = new ReceiveFailure(ReceiveErrorCode.LeaseLost, $"the fetch lease was taken over; this pass stopped ({e.GetType().Name})");
         }
-        catch (MessageStalledException e) when (context is not null)
+        catch (MessageInterruptedException e) when (context is not null)
         {
             failure = ReceiveFailureClassifier.Classify(e.InnerException!, context.Certificate, context.Connection);
             try
             {
-                await context.RecordStallAsync(e.Stall, CancellationToken.None);
+                await context.RecordInterruptionAsync(e.Interruption, CancellationToken.None);
             }
             catch (Exception record) when (record is DbUpdateException or InvalidOperationException)
             {

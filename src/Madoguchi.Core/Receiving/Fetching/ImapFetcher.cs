@@ -101,15 +101,16 @@ public sealed class ImapFetcher(GuardedConnector connector) : IMailFetcher
             foreach (var uid in large)
                 await FetchLargeAsync(context, folder, uid, items, refused, ct);
         }
-        catch (Exception e) when (!ct.IsCancellationRequested && ReceiveFailureClassifier.Classify(e, context.Certificate).Code == ReceiveErrorCode.TimedOut)
+        catch (Exception e) when (!ct.IsCancellationRequested && MessageInterruption.Of(e, context, "") is not null)
         {
-            // The server stopped answering: the first message of the batch not received yet is the one it stalls on.
+            // The server stopped answering or closed the connection: the first message of the batch not received yet is
+            // the one it was sending.
             var received = items.Select(i => i.Uid).OfType<long>().ToHashSet();
             var stalled = small.Concat(large).FirstOrDefault(u => !received.Contains(u.Id) && !refused.ContainsKey(u.Id));
             if (!stalled.IsValid)
                 throw;
-            throw new MessageStalledException(new RefusalDraft(ReceiveRetryPositions.Imap(folderName, uidValidity, stalled.Id), ReceiveErrorCode.MessageTimedOut,
-                $"No answer within {context.Options.Timeout.TotalSeconds:0} s while the server was sending this message.", folderName, uidValidity, stalled.Id), e);
+            throw new MessageInterruptedException(MessageInterruption.Of(e, context, ReceiveRetryPositions.Imap(folderName, uidValidity, stalled.Id),
+                folderName, uidValidity, stalled.Id)!, e);
         }
         // Stored whole all the same (the original is kept), with a caveat for the administrator.
         foreach (var item in items)

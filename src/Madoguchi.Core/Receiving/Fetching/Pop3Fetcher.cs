@@ -19,26 +19,46 @@ public sealed class Pop3Fetcher(GuardedConnector connector) : IMailFetcher
         var uidls = count == 0 ? [] : await client.GetMessageUidsAsync(ct);
         var sizes = count == 0 ? [] : await client.GetMessageSizesAsync(ct);
         var seen = await context.LoadSeenUidlsAsync(ct);
+        // Still the mailbox our positions come from? Asked of the first and the last message we know, every pass.
+        var known = Enumerable.Range(0, count).Where(i => seen.Contains(uidls[i])).ToList();
+        if (known.Count > 0)
+        {
+            var sample = known.Count == 1 ? [known[0]] : new[] { known[0], known[^1] };
+            if ((await Pop3MailboxIdentity.CheckAsync(client, context, [.. sample.Select(i => (i, uidls[i]))], ct)).Differs is [var first, ..])
+            {
+                await context.StartNewGenerationAsync($"the message under UIDL {ServerText.Clean(first)} is not the one fetched under it before; the mailbox is fetched afresh and nothing is deleted on the strength of the old one", ct);
+                seen = await context.LoadSeenUidlsAsync(ct);
+            }
+        }
         // Messages the server refused before are asked for again only once their time has come; those no longer on
         // the server are over.
         var retries = await context.OpenRetriesAsync(null, ct);
         var onServer = uidls.ToHashSet(StringComparer.Ordinal);
         var notYet = retries.Where(r => r.Uidl is not null && r.NextRetryAt > context.Now).Select(r => r.Uidl!).ToHashSet(StringComparer.Ordinal);
         List<string> gone = [.. retries.Where(r => r.Uidl is null || !onServer.Contains(r.Uidl)).Select(r => r.Position)];
+        var dueRetries = retries.Where(r => r.Uidl is not null && r.NextRetryAt <= context.Now).Select(r => r.Uidl!).ToHashSet(StringComparer.Ordinal);
         var waiting = Enumerable.Range(0, count).Where(i => !seen.Contains(uidls[i]) && !notYet.Contains(uidls[i])).ToList();
+        // Retries in batches after the new mail, so one that stalls or drops the connection again does not hold the new
+        // mail back.
+        var batches = BatchPlanner.Plan(waiting.Where(i => !dueRetries.Contains(uidls[i])), i => sizes[i], context.Options.BatchSize, context.Options.BatchBytes)
+            .Concat(BatchPlanner.Plan(waiting.Where(i => dueRetries.Contains(uidls[i])), i => sizes[i], context.Options.BatchSize, context.Options.BatchBytes));
         seen.Clear();
         await context.AddToProgressAsync(count, waiting.Count, ct);
         if (gone.Count > 0 && waiting.Count == 0)
             await context.CommitPop3Async([], [], ct, gone: gone);
+        // The last pass was interrupted somewhere in a pipelined batch: this pass asks one message at a time, so an
+        // interruption names its message exactly.
+        var oneByOne = (await context.InterruptionNotesAsync(ct)).Any(onServer.Contains);
+        var fetchedNow = new HashSet<string>(StringComparer.Ordinal);
 
-        foreach (var batch in BatchPlanner.Plan(waiting, i => sizes[i], context.Options.BatchSize, context.Options.BatchBytes))
+        foreach (var batch in batches)
         {
             var items = new List<FetchedOriginal>(batch.Count);
             var issues = new List<FetchIssue>();
             var refusals = new List<RefusalDraft>();
-            try
+            var streams = oneByOne ? null : await RetrieveBatchAsync(client, context, batch, uidls, sizes, ct);
+            if (streams is not null)
             {
-                var streams = await client.GetStreamsAsync(batch.ToList(), false, ct);
                 for (var n = 0; n < batch.Count; n++)
                 {
                     await using var stream = streams[n];
@@ -46,16 +66,15 @@ public sealed class Pop3Fetcher(GuardedConnector connector) : IMailFetcher
                         items.Add(item);
                 }
             }
-            catch (Pop3CommandException)
+            else
             {
-                // The server refused one of them (-ERR): fetch one by one, record the refused ones, keep the rest.
-                items.Clear();
-                refusals.Clear();
+                // One by one (after an interruption, or when the server refused one of the batch with -ERR): record the
+                // refused ones, keep the rest.
                 foreach (var index in batch)
                 {
                     try
                     {
-                        await using var stream = await client.GetStreamAsync(index, false, ct);
+                        await using var stream = await RetrieveOneAsync(client, context, index, uidls, ct);
                         if (await TryStoreAsync(context, stream, uidls[index], refusals, ct) is { } item)
                             items.Add(item);
                     }
@@ -70,18 +89,67 @@ public sealed class Pop3Fetcher(GuardedConnector connector) : IMailFetcher
                 issues.Add(context.Issue(ReceiveErrorCode.MessageTooLarge,
                     $"{sizes[index]:N0} bytes (limit {context.Options.MaxMessageSize:N0}); original stored.", uidl: uidls[index], size: sizes[index]));
             await context.CommitPop3Async(items, issues, ct, refusals, gone);
+            fetchedNow.UnionWith(items.Select(i => i.Uidl!));
             gone = [];
         }
 
         // Deleting happens only for messages whose storing has committed, and only takes effect at QUIT.
         var due = (await context.DueForDeletionAsync(ct)).ToHashSet(StringComparer.Ordinal);
         var indexes = Enumerable.Range(0, count).Where(i => due.Contains(uidls[i])).ToList();
+        // Those fetched in an earlier session are deleted only when the server still holds the very message we stored
+        // under the UIDL; one that is not means another mailbox: nothing is deleted, and it is fetched as a new one.
+        var earlier = indexes.Where(i => !fetchedNow.Contains(uidls[i])).Select(i => (i, uidls[i])).ToList();
+        var identity = await Pop3MailboxIdentity.CheckAsync(client, context, earlier, ct);
+        if (identity.Differs is [var other, ..])
+        {
+            await context.StartNewGenerationAsync($"the message under UIDL {ServerText.Clean(other)} is not the one fetched under it before; nothing was deleted, and the mailbox is fetched afresh", ct);
+            indexes = [];
+        }
+        else if (identity.Unverifiable.Count > 0)
+        {
+            // No original to compare with: kept on the server.
+            indexes = [.. indexes.Where(i => !identity.Unverifiable.Contains(uidls[i]))];
+        }
         if (indexes.Count > 0)
             await client.DeleteMessagesAsync(indexes, ct);
         await client.DisconnectAsync(quit: true, ct);
         if (indexes.Count > 0)
             await context.MarkDeletedAsync([.. indexes.Select(i => uidls[i])], ct);
     }
+
+    /// <summary>The batch by pipelined RETR; null when the server refused one of them (-ERR), to be asked one by one. An
+    /// interruption is charged to the message the transfer was on (<see cref="Pop3TransferPosition"/>).</summary>
+    private static async Task<IList<Stream>?> RetrieveBatchAsync(Pop3Client client, FetchContext context, IReadOnlyList<int> batch, IList<string> uidls, IList<int> sizes, CancellationToken ct)
+    {
+        var position = new Pop3TransferPosition();
+        try
+        {
+            return await client.GetStreamsAsync(batch.ToList(), false, ct, position);
+        }
+        catch (Pop3CommandException)
+        {
+            return null;
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && Interruption(e, context, uidls[position.MessageAt(batch, sizes)]) is { } interruption)
+        {
+            throw new MessageInterruptedException(interruption, e);
+        }
+    }
+
+    private static async Task<Stream> RetrieveOneAsync(Pop3Client client, FetchContext context, int index, IList<string> uidls, CancellationToken ct)
+    {
+        try
+        {
+            return await client.GetStreamAsync(index, false, ct);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && e is not Pop3CommandException && Interruption(e, context, uidls[index]) is { } interruption)
+        {
+            throw new MessageInterruptedException(interruption, e);
+        }
+    }
+
+    private static RefusalDraft? Interruption(Exception e, FetchContext context, string uidl) =>
+        MessageInterruption.Of(e, context, ReceiveRetryPositions.Pop3(uidl), uidl: uidl);
 
     /// <summary>Stores one original; when the blob store cannot take it, sets it aside (a retry with the store's reason) and returns null.</summary>
     private static async Task<FetchedOriginal?> TryStoreAsync(FetchContext context, Stream stream, string uidl, List<RefusalDraft> refusals, CancellationToken ct)

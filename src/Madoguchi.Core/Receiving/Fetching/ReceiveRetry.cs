@@ -22,7 +22,8 @@ public sealed class ReceiveRetry
     public string? Uidl { get; init; }
 
     /// <summary><see cref="ReceiveErrorCode.MessageRefused"/>, <see cref="ReceiveErrorCode.MessageNotReturned"/>,
-    /// <see cref="ReceiveErrorCode.MessageTimedOut"/> or <see cref="ReceiveErrorCode.MessageNotStored"/>.</summary>
+    /// <see cref="ReceiveErrorCode.MessageTimedOut"/>, <see cref="ReceiveErrorCode.ConnectionDropped"/> or
+    /// <see cref="ReceiveErrorCode.MessageNotStored"/>.</summary>
     public required string Code { get; set; }
 
     /// <summary>What the server said, as it said it (trimmed).</summary>
@@ -35,8 +36,9 @@ public sealed class ReceiveRetry
     /// <summary>When it was fetched after all, or found gone from the server; null while it waits.</summary>
     public DateTime? ResolvedAt { get; set; }
 
-    /// <summary>"fetched" or "gone"; or <see cref="StalledOnce"/>: the server stalled on it in the last failed pass,
-    /// not set aside yet (not waiting, not shown; a second stall in a row opens the row, see <see cref="FetchContext.RecordStallAsync"/>).</summary>
+    /// <summary>"fetched" or "gone"; or <see cref="StalledOnce"/>: the server stalled or dropped the connection on it in the
+    /// last failed pass, not set aside yet (not waiting, not shown; a second time in a row opens the row, see
+    /// <see cref="FetchContext.RecordInterruptionAsync"/>).</summary>
     public string? Resolution { get; set; }
 
     public const string StalledOnce = "stalled_once";
@@ -107,9 +109,10 @@ public static class MailboxReset
 /// <summary>The receive server was pointed at another mailbox while this pass ran: nothing of the pass is committed.</summary>
 public sealed class MailboxChangedException() : Exception("The receive settings changed to another mailbox during the fetch.");
 
-/// <summary>The server stopped answering while it sent one message (<see cref="Stall"/>): the pass fails as timed out,
-/// and <see cref="FetchContext.RecordStallAsync"/> remembers where, so a second such pass in a row sets it aside.</summary>
-public sealed class MessageStalledException(RefusalDraft stall, Exception inner) : Exception(inner.Message, inner)
+/// <summary>The server stopped answering, or closed the connection, while it sent one message (<see cref="Interruption"/>):
+/// the pass fails, and <see cref="FetchContext.RecordInterruptionAsync"/> remembers where, so a second such pass in a row
+/// on the same message sets it aside.</summary>
+public sealed class MessageInterruptedException(RefusalDraft interruption, Exception inner) : Exception(inner.Message, inner)
 {
-    public RefusalDraft Stall { get; } = stall;
+    public RefusalDraft Interruption { get; } = interruption;
 }

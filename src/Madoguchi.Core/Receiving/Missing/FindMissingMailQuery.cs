@@ -109,8 +109,8 @@ public sealed class FindMissingMailQuery(MadoguchiDbContext db, IEnumerable<IMai
         {
             MissingMailPlace.InMadoguchi => ("窓口に受信済みです。ゴミ箱・迷惑メールも含めて検索してください。", "Already in Madoguchi. Search including trash and spam."),
             MissingMailPlace.InServerSpam => ("受信サーバの迷惑メールフォルダにあります。迷惑メールフォルダのメールは受信しません。", "In the server's spam folder. Mail there is not fetched."),
-            // Set aside for another reason than the server's refusal (it stalled on it; it could not be saved): the code's own words.
-            MissingMailPlace.RefusedByServer when refusal!.Code is ReceiveErrorCode.MessageTimedOut or ReceiveErrorCode.MessageNotStored =>
+            // Set aside for another reason than the server's refusal (it stalled or dropped the connection on it; it could not be saved): the code's own words.
+            MissingMailPlace.RefusedByServer when refusal!.Code is ReceiveErrorCode.MessageTimedOut or ReceiveErrorCode.ConnectionDropped or ReceiveErrorCode.MessageNotStored =>
                 ($"受信サーバにあります。{ReceiveErrors.Describe(refusal.Code).Ja}（{refusal.Attempts} 回）詳細: {refusal.ServerText}",
                  $"On the server. {ReceiveErrors.Describe(refusal.Code).En} ({refusal.Attempts} time(s)). Detail: {refusal.ServerText}"),
             MissingMailPlace.RefusedByServer => ($"受信サーバにありますが、サーバが取得を拒否しました（{refusal!.Attempts} 回）。サーバの応答: {refusal.ServerText}。時間をおいて自動で再取得します。",
