@@ -3,6 +3,7 @@ using Madoguchi.Core.Status;
 using Madoguchi.IntegrationTests.Receiving;
 using Madoguchi.Testing.App;
 using Madoguchi.Testing.Servers;
+using Microsoft.EntityFrameworkCore;
 
 namespace Madoguchi.IntegrationTests.Status;
 
@@ -28,9 +29,9 @@ public sealed class ReceivingProbeTests(DovecotFixture dovecot) : IClassFixture<
         var stoppedAt = DateTime.UtcNow;
         try
         {
-            var afterStop = await ProbeRounds.AfterAsync(scenario.App, StatusComponent.Receiving, stoppedAt, 2);
-            Assert.Contains(afterStop, r => r.State == ComponentState.MajorOutage);
-            Assert.Equal("0 of 1 receive servers fetching (0%), 0 stalled, 0 originals waiting for processing.", afterStop.Last().Detail);
+            var outage = await ProbeRounds.UntilAsync(scenario.App, StatusComponent.Receiving, ComponentState.MajorOutage, stoppedAt);
+            Assert.InRange(await RoundsAsync(scenario.App, stoppedAt, outage.CheckedAt), 1, 2);
+            Assert.Equal("0 of 1 receive servers fetching (0%), 0 stalled, 0 originals waiting for processing.", outage.Detail);
         }
         finally
         {
@@ -38,7 +39,11 @@ public sealed class ReceivingProbeTests(DovecotFixture dovecot) : IClassFixture<
         }
         var startedAt = DateTime.UtcNow;
 
-        var afterStart = await ProbeRounds.AfterAsync(scenario.App, StatusComponent.Receiving, startedAt, 2);
-        Assert.Equal(ComponentState.Operational, afterStart.Last().State);
+        var back = await ProbeRounds.UntilAsync(scenario.App, StatusComponent.Receiving, ComponentState.Operational, startedAt);
+        Assert.InRange(await RoundsAsync(scenario.App, startedAt, back.CheckedAt), 1, 2);
     }
+
+    /// <summary>Probe rounds of receiving after <paramref name="after"/> up to and including <paramref name="until"/>.</summary>
+    private static Task<int> RoundsAsync(MadoguchiApp app, DateTime after, DateTime until) =>
+        app.WithDbAsync(db => db.ProbeResults.CountAsync(p => p.Component == StatusComponent.Receiving && p.CheckedAt > after && p.CheckedAt <= until));
 }
