@@ -39,6 +39,9 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<FetchIssue> FetchIssues => Set<FetchIssue>();
     public DbSet<ReceiveRetry> ReceiveRetries => Set<ReceiveRetry>();
     public DbSet<Status.ProbeResult> ProbeResults => Set<Status.ProbeResult>();
+    public DbSet<Status.Monitoring.WorkerLease> WorkerLeases => Set<Status.Monitoring.WorkerLease>();
+    public DbSet<Status.Monitoring.OperatorAlert> OperatorAlerts => Set<Status.Monitoring.OperatorAlert>();
+    public DbSet<Status.Monitoring.ComponentAlertState> ComponentAlertStates => Set<Status.Monitoring.ComponentAlertState>();
     public DbSet<Accounts.Lockout.SignInFailureCount> SignInFailureCounts => Set<Accounts.Lockout.SignInFailureCount>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

@@ -49,6 +49,8 @@ public sealed class MadoguchiApp : WebApplicationFactory<Program>
             ["Madoguchi:Network:AllowLoopback"] = "true",
             // Password hashing is most of the suite's time: tests hash with few PBKDF2 iterations (the product's default is OWASP's 210,000).
             ["Madoguchi:Accounts:Passwords:Iterations"] = TestPasswordIterations.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // Probe rounds write probe blobs and rows; only the monitoring tests turn them on.
+            ["Madoguchi:Monitoring:Enabled"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             _settings[key] = value;

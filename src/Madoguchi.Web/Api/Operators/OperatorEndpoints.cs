@@ -33,5 +33,6 @@ public static class OperatorEndpoints
         authorized.MapPost("/users/{id:guid}/unlock", async (Guid id, UnlockUserCommand command, HttpContext context, CancellationToken ct) =>
             (await command.HandleAsync(context.GetActor(), id, ct)).ToHttp())
             .WithSummary("Unlock any user, e.g. when every owner of an account is locked.");
+        authorized.MapMonitoringAlertEndpoints();
     }
 }

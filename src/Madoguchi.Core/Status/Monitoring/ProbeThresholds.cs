@@ -1,0 +1,68 @@
+using System.Globalization;
+
+namespace Madoguchi.Core.Status.Monitoring;
+
+/// <summary>What a probe saw, as a state and a short reason in our words (no personal data).</summary>
+public sealed record ProbeReading(ComponentState State, string Detail);
+
+/// <summary>Probe readings to component states: the thresholds table of the README (Monitoring), as pure functions.</summary>
+public static class ProbeThresholds
+{
+    public static ProbeReading Web(TimeSpan threadPoolDelay, WebThresholds t)
+    {
+        var ms = threadPoolDelay.TotalMilliseconds;
+        var state = ms > t.PartialOutageAboveMilliseconds ? ComponentState.PartialOutage
+            : ms > t.DegradedAboveMilliseconds ? ComponentState.DegradedPerformance
+            : ComponentState.Operational;
+        return new(state, Text($"Request threads answer in {ms:F0} ms."));
+    }
+
+    public static ProbeReading Database(TimeSpan? roundTrip, DatabaseThresholds t)
+    {
+        if (roundTrip is not { } latency)
+            return new(ComponentState.MajorOutage, "The database does not answer.");
+        var ms = latency.TotalMilliseconds;
+        var state = ms > t.PartialOutageAboveMilliseconds ? ComponentState.PartialOutage
+            : ms > t.DegradedAboveMilliseconds ? ComponentState.DegradedPerformance
+            : ComponentState.Operational;
+        return new(state, Text($"Round trip {ms:F0} ms."));
+    }
+
+    /// <param name="writeFault">Null when a probe file could be written, flushed to disk and deleted; else why not, in our words.</param>
+    /// <param name="freeBytes">Bytes available to this process on the data folder's disk; null when unknown.</param>
+    public static ProbeReading Storage(string? writeFault, long? freeBytes, long? totalBytes, StorageThresholds t)
+    {
+        if (writeFault is not null)
+            return new(ComponentState.MajorOutage, $"The blob store cannot write: {writeFault}.");
+        if (freeBytes is not { } free || totalBytes is not { } total || total <= 0)
+            return new(ComponentState.Operational, "Writable; free space unknown.");
+        var percent = 100.0 * free / total;
+        var state = percent < t.MajorOutageBelowPercent ? ComponentState.MajorOutage
+            : percent < t.PartialOutageBelowPercent ? ComponentState.PartialOutage
+            : percent < t.DegradedBelowPercent ? ComponentState.DegradedPerformance
+            : ComponentState.Operational;
+        return new(state, Text($"Writable; {percent:F1}% free ({free / (1024 * 1024):N0} MiB)."));
+    }
+
+    /// <param name="counted">Receive servers that count (configuration errors of a customer's own settings do not).</param>
+    /// <param name="failing">Of those, servers whose last pass failed or that are stalled.</param>
+    /// <param name="backlog">Stored originals waiting for the inbound pipeline.</param>
+    public static ProbeReading Receiving(int counted, int failing, int stalled, long backlog, ReceivingThresholds t)
+    {
+        var percent = counted == 0 ? 100.0 : 100.0 * (counted - failing) / counted;
+        var byShare = percent < t.MajorOutageBelowPercent ? ComponentState.MajorOutage
+            : percent < t.PartialOutageBelowPercent ? ComponentState.PartialOutage
+            : percent < t.DegradedBelowPercent ? ComponentState.DegradedPerformance
+            : ComponentState.Operational;
+        var byBacklog = backlog > t.BacklogPartialOutageAbove ? ComponentState.PartialOutage
+            : backlog > t.BacklogDegradedAbove ? ComponentState.DegradedPerformance
+            : ComponentState.Operational;
+        return new(Worst(byShare, byBacklog),
+            Text($"{counted - failing} of {counted} receive servers fetching ({percent:F0}%), {stalled} stalled, {backlog} originals waiting for processing."));
+    }
+
+    /// <summary>The worse of two probe states (maintenance never comes from a probe).</summary>
+    public static ComponentState Worst(ComponentState a, ComponentState b) => (ComponentState)Math.Max((int)a, (int)b);
+
+    private static string Text(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

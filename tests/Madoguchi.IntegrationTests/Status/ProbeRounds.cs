@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using System.Globalization;
+using Madoguchi.Core.Status;
+using Madoguchi.Testing.App;
+using Microsoft.EntityFrameworkCore;
+
+namespace Madoguchi.IntegrationTests.Status;
+
+/// <summary>Settings that turn the probe runner on for a test, and waiting counted in probe rounds (stored rows), never in seconds.</summary>
+internal static class ProbeRounds
+{
+    /// <summary>Probe rounds every <paramref name="interval"/>; free-space thresholds off, so the test machine's disk does not matter.</summary>
+    public static Dictionary<string, string?> Settings(TimeSpan interval, IDictionary<string, string?>? more = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Madoguchi:Monitoring:Enabled"] = "true",
+            ["Madoguchi:Monitoring:ProbeInterval"] = interval.ToString("c", CultureInfo.InvariantCulture),
+            ["Madoguchi:Monitoring:Storage:DegradedBelowPercent"] = "0",
+            ["Madoguchi:Monitoring:Storage:PartialOutageBelowPercent"] = "0",
+            ["Madoguchi:Monitoring:Storage:MajorOutageBelowPercent"] = "0",
+        };
+        foreach (var (key, value) in more ?? new Dictionary<string, string?>())
+            settings[key] = value;
+        return settings;
+    }
+
+    /// <summary>The first <paramref name="count"/> stored results of <paramref name="component"/> checked after
+    /// <paramref name="after"/>, oldest first. The time limit only keeps a broken runner from hanging the suite.</summary>
+    public static async Task<List<ProbeResult>> AfterAsync(MadoguchiApp app, StatusComponent component, DateTime after, int count, int limitSeconds = 120)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var rows = await app.WithDbAsync(db => db.ProbeResults.AsNoTracking()
+                .Where(p => p.Component == component && p.CheckedAt > after).OrderBy(p => p.CheckedAt).Take(count).ToListAsync());
+            if (rows.Count >= count)
+                return rows;
+            Assert.True(clock.Elapsed.TotalSeconds < limitSeconds, $"only {rows.Count} of {count} probe rounds of {component} came after {after:o}");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Waits until a round after <paramref name="after"/> finds <paramref name="component"/> in <paramref name="state"/>; returns that row.</summary>
+    public static async Task<ProbeResult> UntilAsync(MadoguchiApp app, StatusComponent component, ComponentState state, DateTime after, int limitSeconds = 120)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var row = await app.WithDbAsync(db => db.ProbeResults.AsNoTracking()
+                .Where(p => p.Component == component && p.CheckedAt > after && p.State == state).OrderBy(p => p.CheckedAt).FirstOrDefaultAsync());
+            if (row is not null)
+                return row;
+            Assert.True(clock.Elapsed.TotalSeconds < limitSeconds, $"no probe round after {after:o} found {component} {state}");
+            await Task.Delay(100);
+        }
+    }
+}
