@@ -9,6 +9,7 @@ using Madoguchi.Web.Authentication;
 using Madoguchi.Web.Cli;
 using Madoguchi.Web.Health;
 using Madoguchi.Web.Hosting;
+using Madoguchi.Web.Telemetry;
 using Madoguchi.Web.Ui;
 
 var commandLine = AdminCommandLine.Parse(args);
@@ -28,6 +29,7 @@ builder.Services.AddMailFetchWorker();
 builder.AddMadoguchiAuthentication();
 builder.AddPublicLinks();
 builder.AddSecurityHeaders();
+builder.AddTelemetry();
 builder.AddApi();
 builder.AddUi();
 
@@ -41,6 +43,7 @@ if (commandLine is not null)
 
 app.UseReverseProxySupport();
 app.UseSecurityHeaders();
+app.UseMetricsEndpoint();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseSameOriginApiGuard();
