@@ -10,4 +10,15 @@ public static class MadoguchiTracing
     public const string SourceName = "Madoguchi";
 
     public static ActivitySource Source { get; } = new(SourceName);
+
+    /// <summary>Starts a span of its own trace, even inside an HTTP request ("fetch now"): requests are not traced, so as
+    /// their child the span would follow their unsampled parent and be dropped. Call it from the async method whose
+    /// work the span covers: Activity.Current is cleared for that method only.</summary>
+    public static Activity? StartRoot(string name)
+    {
+        if (!Source.HasListeners())
+            return null;
+        Activity.Current = null;
+        return Source.StartActivity(name, ActivityKind.Internal);
+    }
 }

@@ -65,7 +65,7 @@ public sealed class FetchServerCommand(
             return new FetchPassResult(serverId, 0, 0, 0, 0, null, Skipped: true);
         var started = time.GetUtcNow().UtcDateTime;
         var startedAt = time.GetTimestamp();
-        using var span = Telemetry.MadoguchiTracing.Source.StartActivity("madoguchi.receive.fetch_pass");
+        using var span = Telemetry.MadoguchiTracing.StartRoot("madoguchi.receive.fetch_pass");
         span?.SetTag("madoguchi.protocol", server.Protocol == ReceiveProtocol.Pop3 ? "pop3" : "imap");
         await db.ReceiveServers.Where(s => s.Id == serverId).ExecuteUpdateAsync(u => u.SetProperty(s => s.LastAttemptAt, started), ct);
 

@@ -40,7 +40,7 @@ public sealed class InboundBatchRunner(
     private async Task<PipelineRunCounts> RunBatchAsync(Guid[] chunk, CancellationToken ct)
     {
         var started = time.GetTimestamp();
-        using var span = Telemetry.MadoguchiTracing.Source.StartActivity("madoguchi.pipeline.batch");
+        using var span = Telemetry.MadoguchiTracing.StartRoot("madoguchi.pipeline.batch");
         span?.SetTag("madoguchi.pipeline.originals", chunk.Length);
         var counts = PipelineRunCounts.None;
         var groups = (await LoadAsync(chunk, ct)).Chunk(options.Value.TransactionSize).ToList();
