@@ -10,6 +10,7 @@ using Madoguchi.Web.Authentication;
 using Madoguchi.Web.Cli;
 using Madoguchi.Web.Health;
 using Madoguchi.Web.Hosting;
+using Madoguchi.Web.Telemetry;
 using Madoguchi.Web.Ui;
 
 var commandLine = AdminCommandLine.Parse(args);
@@ -30,6 +31,7 @@ builder.Services.AddMonitoring(builder.Configuration);
 builder.AddMadoguchiAuthentication();
 builder.AddPublicLinks();
 builder.AddSecurityHeaders();
+builder.AddTelemetry();
 builder.AddApi();
 builder.AddUi();
 
@@ -43,6 +45,7 @@ if (commandLine is not null)
 
 app.UseReverseProxySupport();
 app.UseSecurityHeaders();
+app.UseMetricsEndpoint();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseSameOriginApiGuard();

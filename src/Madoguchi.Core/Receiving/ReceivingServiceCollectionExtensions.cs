@@ -5,6 +5,7 @@ using Madoguchi.Core.Receiving.Missing;
 using Madoguchi.Core.Receiving.Servers;
 using Madoguchi.Core.Receiving.Storage;
 using Microsoft.Extensions.Configuration;
+using Madoguchi.Core.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -18,6 +19,7 @@ public static class ReceivingServiceCollectionExtensions
         services.AddOptions<ReceivingOptions>().Bind(configuration.GetSection(ReceivingOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOutboundNetwork(configuration);
         services.TryAddSingleton<InboundSignal>();
+        services.AddMadoguchiMetrics();
         services.AddSingleton<FetchTrigger>();
         services.AddSingleton<FetchGate>();
         services.AddSingleton<FetchLeases>();

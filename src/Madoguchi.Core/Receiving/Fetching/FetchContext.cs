@@ -27,7 +27,8 @@ public sealed class FetchContext(
     IBlobStore blobs,
     InboundSignal signal,
     TimeProvider time,
-    ILogger logger)
+    ILogger logger,
+    Telemetry.MadoguchiMetrics metrics)
 {
     private const int CommitAttempts = 4;
 
@@ -231,6 +232,7 @@ public sealed class FetchContext(
                 Counts.Stored += stored;
                 Counts.Duplicates += duplicates;
                 Counts.Issues += issues.Count;
+                metrics.BatchCommitted(Server.Protocol, stored, duplicates, issues.Count + retries.Refusals.Count);
                 _progressDone += items.Count + issues.Count(i => i.Code != ReceiveErrorCode.MessageTooLarge);
                 if (stored > 0)
                     signal.NewOriginalsStored();
@@ -425,6 +427,8 @@ public sealed class FetchContext(
         }
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
+        if (again)
+            metrics.MessageFailed(Server.Protocol);
         return again;
     }
 

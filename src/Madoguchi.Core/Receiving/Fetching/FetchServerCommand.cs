@@ -26,6 +26,7 @@ public sealed class FetchServerCommand(
     InboundSignal signal,
     TimeProvider time,
     IOptions<ReceivingOptions> options,
+    Telemetry.MadoguchiMetrics metrics,
     ILogger<FetchServerCommand> logger)
 {
     /// <param name="waitForLease">true ("fetch now"): wait while another pass runs; false (worker): skip the server.</param>
@@ -63,6 +64,9 @@ public sealed class FetchServerCommand(
         if (server is null)
             return new FetchPassResult(serverId, 0, 0, 0, 0, null, Skipped: true);
         var started = time.GetUtcNow().UtcDateTime;
+        var startedAt = time.GetTimestamp();
+        using var span = Telemetry.MadoguchiTracing.StartRoot("madoguchi.receive.fetch_pass");
+        span?.SetTag("madoguchi.protocol", server.Protocol == ReceiveProtocol.Pop3 ? "pop3" : "imap");
         await db.ReceiveServers.Where(s => s.Id == serverId).ExecuteUpdateAsync(u => u.SetProperty(s => s.LastAttemptAt, started), ct);
 
         using var pass = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -75,7 +79,7 @@ public sealed class FetchServerCommand(
         try
         {
             var connection = new ServerConnection(server.Id, server.Host, server.Port, server.Security, server.ValidateCertificate, server.Username, passwords.Unprotect(server.ProtectedPassword));
-            context = new FetchContext(server, connection, options.Value, db, blobs, signal, time, logger);
+            context = new FetchContext(server, connection, options.Value, db, blobs, signal, time, logger, metrics);
             var fetcher = fetchers.Single(f => f.Protocol == server.Protocol);
             await fetcher.FetchAsync(context, pass.Token);
         }
@@ -127,6 +131,18 @@ public sealed class FetchServerCommand(
 
         var counts = context?.Counts ?? new FetchCounts();
         var now = time.GetUtcNow().UtcDateTime;
+        metrics.PassDone(server.Protocol, failure?.Code, time.GetElapsedTime(startedAt));
+        if (span is not null)
+        {
+            span.SetTag("madoguchi.receive.stored", counts.Stored);
+            span.SetTag("madoguchi.receive.duplicates", counts.Duplicates);
+            span.SetTag("madoguchi.receive.failed", counts.Issues);
+            if (failure is not null)
+            {
+                span.SetTag("error.type", failure.Code);
+                span.SetStatus(System.Diagnostics.ActivityStatusCode.Error);
+            }
+        }
         if (failure is null)
         {
             await db.ReceiveServers.Where(s => s.Id == serverId).ExecuteUpdateAsync(u => u

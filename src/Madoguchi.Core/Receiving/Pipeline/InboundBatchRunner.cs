@@ -20,7 +20,8 @@ public sealed record PipelineRunCounts(int Processed, int Created, int Replaced,
 /// already have a message; each transaction's originals (in the order given) are prepared (read, parsed, attachment blobs written) on all cores
 /// while the previous transaction is being stored. A message that fails is retried once alone (another instance may have
 /// raced it); if it fails again its ProcessingError is recorded and the batch goes on.</summary>
-public sealed class InboundBatchRunner(IServiceScopeFactory scopes, IOptions<InboundPipelineOptions> options, ILogger<InboundBatchRunner> logger)
+public sealed class InboundBatchRunner(
+    IServiceScopeFactory scopes, IOptions<InboundPipelineOptions> options, Telemetry.MadoguchiMetrics metrics, TimeProvider time, ILogger<InboundBatchRunner> logger)
 {
     public const int BatchSize = 1000;
     private const int MaxErrorLength = 2000;
@@ -31,17 +32,29 @@ public sealed class InboundBatchRunner(IServiceScopeFactory scopes, IOptions<Inb
     {
         var counts = PipelineRunCounts.None;
         foreach (var chunk in rawMessageIds.Chunk(BatchSize))
+            counts = counts.Add(await RunBatchAsync(chunk, ct));
+        return counts;
+    }
+
+    /// <summary>One batch: a span and a duration measurement around it.</summary>
+    private async Task<PipelineRunCounts> RunBatchAsync(Guid[] chunk, CancellationToken ct)
+    {
+        var started = time.GetTimestamp();
+        using var span = Telemetry.MadoguchiTracing.StartRoot("madoguchi.pipeline.batch");
+        span?.SetTag("madoguchi.pipeline.originals", chunk.Length);
+        var counts = PipelineRunCounts.None;
+        var groups = (await LoadAsync(chunk, ct)).Chunk(options.Value.TransactionSize).ToList();
+        var next = groups.Count > 0 ? PrepareAsync(groups[0], ct) : null;
+        for (var i = 0; i < groups.Count; i++)
         {
-            var groups = (await LoadAsync(chunk, ct)).Chunk(options.Value.TransactionSize).ToList();
-            var next = groups.Count > 0 ? PrepareAsync(groups[0], ct) : null;
-            for (var i = 0; i < groups.Count; i++)
-            {
-                var prepared = await next!;
-                // Parse the next transaction's originals while this one is stored: CPU beside database round trips.
-                next = i + 1 < groups.Count ? PrepareAsync(groups[i + 1], ct) : null;
-                counts = counts.Add(await RunGroupAsync(groups[i], prepared, ct));
-            }
+            var prepared = await next!;
+            // Parse the next transaction's originals while this one is stored: CPU beside database round trips.
+            next = i + 1 < groups.Count ? PrepareAsync(groups[i + 1], ct) : null;
+            counts = counts.Add(await RunGroupAsync(groups[i], prepared, ct));
         }
+        metrics.PipelineBatchDone(counts, time.GetElapsedTime(started));
+        span?.SetTag("madoguchi.pipeline.processed", counts.Processed);
+        span?.SetTag("madoguchi.pipeline.failed", counts.Failed);
         return counts;
     }
 

@@ -1,6 +1,7 @@
 using Madoguchi.Core.Common;
 using Madoguchi.Core.Receiving.Parsing;
 using Madoguchi.Core.Receiving.Storage;
+using Madoguchi.Core.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -13,6 +14,7 @@ public static class InboundPipelineServiceCollectionExtensions
     {
         services.AddOptions<InboundPipelineOptions>().BindConfiguration(InboundPipelineOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<InboundSignal>();
+        services.AddMadoguchiMetrics();
         services.TryAddSingleton<MessageParser>();
         services.AddScoped<IInboundStep, ParseStep>();
         services.AddScoped<IInboundStep, AutoReplyDetectionStep>();

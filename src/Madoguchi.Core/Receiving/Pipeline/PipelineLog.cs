@@ -16,4 +16,7 @@ internal static partial class PipelineLog
 
     [LoggerMessage(2503, LogLevel.Error, "The inbound pipeline worker's pass failed; it tries again at its next wake-up.")]
     public static partial void PassFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(2504, LogLevel.Warning, "Could not count the inbound pipeline's backlog ({Reason}); the metric keeps its last value.")]
+    public static partial void BacklogNotCounted(ILogger logger, string reason);
 }
