@@ -90,6 +90,10 @@ public sealed class LockoutTests(BrowserFixture fixture)
         await operatorSession.Page.GetByLabel("メールアドレス").FillAsync(MadoguchiApp.OperatorEmail);
         await operatorSession.Page.GetByLabel("パスワード").FillAsync(MadoguchiApp.OperatorPassword);
         await operatorSession.Page.GetByRole(AriaRole.Button, new() { Name = "ログイン", Exact = true }).ClickAsync();
+        // The second step: the code from the operator's authenticator app.
+        await operatorSession.Page.WaitForURLAsync("**/operator/signin/code");
+        await operatorSession.Page.GetByLabel("確認コード").FillAsync(await fixture.App.OperatorCodeAsync());
+        await operatorSession.Page.GetByRole(AriaRole.Button, new() { Name = "確認", Exact = true }).ClickAsync();
         await operatorSession.Page.WaitForURLAsync("**/operator");
         await operatorSession.WaitLiveAsync();
         var lockedRow = operatorSession.Page.Locator($"tr[data-testid='locked-user'][data-user-email='{lone.Email}']");

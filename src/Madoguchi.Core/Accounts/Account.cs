@@ -18,6 +18,11 @@ public sealed class Account
     /// <summary>Changes with every change to the set of owners, so two owners removing each other at once
     /// cannot both succeed and leave the account without an owner.</summary>
     public Guid OwnershipStamp { get; set; } = Guid.NewGuid();
+
+    /// <summary>利用停止: set by an operator. While set, the account's users cannot sign in (they are told
+    /// <see cref="SuspensionReason"/>), their sessions and API tokens stop working, and its mail is still fetched and kept.</summary>
+    public DateTime? SuspendedAt { get; set; }
+    public string? SuspensionReason { get; set; }
 }
 
 internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
@@ -27,5 +32,6 @@ internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
         builder.Property(a => a.Name).HasMaxLength(200);
         builder.Property(a => a.TimeZone).HasMaxLength(TimeZones.MaxLength).HasDefaultValue(TimeZones.Default);
         builder.Property(a => a.OwnershipStamp).IsConcurrencyToken();
+        builder.Property(a => a.SuspensionReason).HasMaxLength(500);
     }
 }

@@ -4,6 +4,7 @@ using Madoguchi.Core.Accounts.Users;
 using Madoguchi.Core.Audit;
 using Madoguchi.Core.Common;
 using Madoguchi.Core.Operators;
+using Madoguchi.Core.Operators.TwoFactor;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,6 +30,7 @@ public static class AccountsServiceCollectionExtensions
         services.AddSingleton<DummyPasswordCheck>();
         services.AddSingleton<UnknownAddressLockout>();
         services.AddScoped<AuditTrail>();
+        services.AddSingleton<TotpSecretProtector>();
         services.AddHandlersIn("Madoguchi.Core.Accounts");
         services.AddHandlersIn("Madoguchi.Core.Audit");
         services.AddHandlersIn("Madoguchi.Core.Operators");

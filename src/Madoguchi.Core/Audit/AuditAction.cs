@@ -26,4 +26,12 @@ public enum AuditAction
     AccountTimeZoneChanged,
     OperatorSignInFailed,
     OperatorLocked,
+    OperatorTwoFactorFailed,
+    OperatorTwoFactorEnrolled,
+    OperatorTwoFactorReset,
+    OperatorRecoveryCodeUsed,
+    OperatorTokenRevoked,
+    AccountOpened,
+    AccountSuspended,
+    AccountResumed,
 }

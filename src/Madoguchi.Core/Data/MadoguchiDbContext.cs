@@ -26,6 +26,7 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<Operator> Operators => Set<Operator>();
     public DbSet<OperatorToken> OperatorTokens => Set<OperatorToken>();
+    public DbSet<OperatorRecoveryCode> OperatorRecoveryCodes => Set<OperatorRecoveryCode>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<RawMessage> RawMessages => Set<RawMessage>();
     public DbSet<Ticket> Tickets => Set<Ticket>();

@@ -5,9 +5,13 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Madoguchi.Core.Operators;
 
-public sealed record AccountOverview(Guid Id, string Name, DateTime CreatedAt, int UserCount, IReadOnlyList<UserView> Owners, IReadOnlyList<UserView> LockedUsers);
+/// <summary>One account as operators see it. <see cref="LastActivityAt"/> is the latest sign-in of its users or entry in its
+/// audit log (null: nothing yet).</summary>
+public sealed record AccountOverview(Guid Id, string Name, DateTime CreatedAt, int UserCount, IReadOnlyList<UserView> Owners, IReadOnlyList<UserView> LockedUsers,
+    bool Suspended = false, DateTime? SuspendedAt = null, string? SuspensionReason = null, DateTime? LastActivityAt = null);
 
-/// <summary>The operator's view of every account: its owners and who is locked, so a fully locked-out account can be helped.</summary>
+/// <summary>The operator's view of every account: its owners and who is locked (so a fully locked-out account can be
+/// helped), whether it is suspended and why, and when anyone last did something in it.</summary>
 public sealed class ListAccountsQuery(MadoguchiDbContext db)
 {
     public async Task<Result<Page<AccountOverview>>> HandleAsync(Actor actor, PageRequest page, CancellationToken ct)
@@ -19,8 +23,21 @@ public sealed class ListAccountsQuery(MadoguchiDbContext db)
         var ids = accounts.Select(a => a.Id).ToList();
         var users = await db.Users.AsNoTracking().Where(u => ids.Contains(u.AccountId)).ToListAsync(ct);
         var byAccount = users.ToLookup(u => u.AccountId, UserView.From);
+        // The newest entry of each account is the one with the highest id (entries are only ever appended).
+        var lastEntries = await db.AuditEntries.AsNoTracking().Where(e => e.AccountId != null && ids.Contains(e.AccountId.Value))
+            .GroupBy(e => e.AccountId).Select(g => g.Max(e => e.Id)).ToListAsync(ct);
+        var audited = await db.AuditEntries.AsNoTracking().Where(e => lastEntries.Contains(e.Id))
+            .Select(e => new { e.AccountId, e.At }).ToDictionaryAsync(x => x.AccountId!.Value, x => x.At, ct);
         var items = accounts.Select(a => new AccountOverview(a.Id, a.Name, a.CreatedAt, byAccount[a.Id].Count(),
-            byAccount[a.Id].Where(u => u.IsOwner).ToList(), byAccount[a.Id].Where(u => u.State == UserState.Locked).ToList())).ToList();
+            byAccount[a.Id].Where(u => u.IsOwner).ToList(), byAccount[a.Id].Where(u => u.State == UserState.Locked).ToList(),
+            a.SuspendedAt is not null, a.SuspendedAt, a.SuspensionReason, LastActivity(byAccount[a.Id], audited.GetValueOrDefault(a.Id)))).ToList();
         return new Page<AccountOverview>(items, total);
+    }
+
+    private static DateTime? LastActivity(IEnumerable<UserView> users, DateTime audited)
+    {
+        var signIns = users.Select(u => u.LastSignInAt).Where(t => t is not null).Select(t => t!.Value).DefaultIfEmpty().Max();
+        var last = signIns > audited ? signIns : audited;
+        return last == default ? null : last;
     }
 }

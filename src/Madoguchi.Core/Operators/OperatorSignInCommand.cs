@@ -8,12 +8,26 @@ using Microsoft.Extensions.Options;
 
 namespace Madoguchi.Core.Operators;
 
-public sealed record OperatorSignInResult(SignInOutcome Outcome, Operator? Operator);
+/// <summary>What an operator does after the password: enter a code from the authenticator (or a recovery code), or,
+/// without TOTP yet, enrol first. The console is reached only after that second step.</summary>
+public enum OperatorNextStep
+{
+    None,
+    EnterCode,
+    Enrol,
+}
+
+/// <summary><see cref="SignInOutcome.Succeeded"/> here means "the password was right": the second step
+/// (<see cref="NextStep"/>) still has to pass before a session is issued.</summary>
+public sealed record OperatorSignInResult(SignInOutcome Outcome, Operator? Operator, OperatorNextStep NextStep = OperatorNextStep.None);
 
 /// <summary>Operators sign in under the users' rules (<see cref="SignInCommand"/>): the same lockout policy, every
 /// parallel wrong password counts (the count is a concurrency token; losers of a race re-read and retry), every
 /// failure is audited in the installation's log, an unknown address answers "locked" after five tries like a real
-/// one, and an old hash is rehashed. A locked operator is restored from the server console.</summary>
+/// one, and an old hash is rehashed. A locked operator is restored from the server console.
+/// A right password is only the first step (<see cref="OperatorNextStep"/>): the count of failures in a row is reset by
+/// the second (<see cref="TwoFactor.CompleteOperatorSignInCommand"/>), so wrong codes between right passwords still add
+/// up to the lock. An operator without TOTP gets a new secret to enrol with (kept pending until confirmed).</summary>
 public sealed class OperatorSignInCommand(
     MadoguchiDbContext db,
     IPasswordHasher<Operator> hasher,
@@ -21,7 +35,8 @@ public sealed class OperatorSignInCommand(
     TimeProvider time,
     IOptions<SignInLockoutOptions> options,
     UnknownAddressLockout unknownAddresses,
-    DummyPasswordCheck dummy)
+    DummyPasswordCheck dummy,
+    TwoFactor.TotpSecretProtector secrets)
 {
     private readonly PasswordCheckOnce<Operator> _password = new(hasher);
 
@@ -55,8 +70,10 @@ public sealed class OperatorSignInCommand(
 
         if (verification == PasswordVerificationResult.SuccessRehashNeeded)
             op.PasswordHash = hasher.HashPassword(op, password!);
-        op.FailedSignInCount = 0;
+        var next = op.ProtectedTotpSecret is null ? OperatorNextStep.Enrol : OperatorNextStep.EnterCode;
+        if (next == OperatorNextStep.Enrol && op.ProtectedPendingTotpSecret is null)
+            op.ProtectedPendingTotpSecret = secrets.Protect(TwoFactor.Totp.NewSecret());
         await db.SaveChangesAsync(ct);
-        return new OperatorSignInResult(SignInOutcome.Succeeded, op);
+        return new OperatorSignInResult(SignInOutcome.Succeeded, op, next);
     }
 }

@@ -24,6 +24,7 @@ public static class AuthenticationSetup
                     ? ApiTokenAuthenticationHandler.SchemeName
                     : SessionCookies.Scheme)
             .AddCookie(SessionCookies.Scheme, ConfigureCookie)
+            .AddCookie(OperatorTwoFactorCookie.Scheme, OperatorTwoFactorCookie.Configure)
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(UserPolicy, p => p.RequireAuthenticatedUser().RequireClaim(MadoguchiClaims.Kind, MadoguchiClaims.UserKind))

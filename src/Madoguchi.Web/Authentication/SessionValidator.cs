@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Madoguchi.Web.Authentication;
 
 /// <summary>A session stays valid only while its user is active and the security stamp is unchanged, so a lock,
-/// a deletion or a password change ends every open session on the next request.</summary>
+/// a deletion, a password change or the account's suspension ends every open session on the next request.</summary>
 public sealed class SessionValidator(MadoguchiDbContext db)
 {
     public async Task<bool> IsStillValidAsync(ClaimsPrincipal principal, CancellationToken ct)
@@ -17,6 +17,8 @@ public sealed class SessionValidator(MadoguchiDbContext db)
             return false;
         if (principal.IsOperator())
             return await db.Operators.AnyAsync(o => o.Id == id && o.SecurityStamp == stamp && o.LockedAt == null, ct);
-        return await db.Users.AnyAsync(u => u.Id == id && u.SecurityStamp == stamp && u.State == UserState.Active, ct);
+        // A suspended account's sessions end too (利用停止); they work again only after a new sign-in once it is resumed.
+        return await db.Users.Where(u => u.Id == id && u.SecurityStamp == stamp && u.State == UserState.Active)
+            .Join(db.Accounts.Where(a => a.SuspendedAt == null), u => u.AccountId, a => a.Id, (u, a) => u.Id).AnyAsync(ct);
     }
 }

@@ -99,7 +99,7 @@ public sealed class AdminCommandLine
     private static string GroupDescription(string word) => word switch
     {
         "users" => "Users of every account: list, unlock.",
-        "operators" => "Operators (運営者) of the installation: API tokens, unlock.",
+        "operators" => "Operators (運営者) of the installation: API tokens, unlock, reset two-factor authentication.",
         "messages" => "Stored messages: re-run the inbound pipeline.",
         _ => $"{word} commands.",
     };

@@ -72,7 +72,7 @@ public sealed partial class SessionSecurityTests(AppFixture apps) : IClassFixtur
     {
         // The operator console shows the sign-out form on the page itself (users have it inside the gear menu's popover).
         var app = await apps.GetAsync(provider);
-        var session = await SessionCookieAsync(app, "/api/v1/operator/session", MadoguchiApp.OperatorEmail, MadoguchiApp.OperatorPassword);
+        var session = await SessionCookieAsync(app, "/api/v1/operator/session", MadoguchiApp.OperatorEmail, MadoguchiApp.OperatorPassword, await app.OperatorCodeAsync());
         using var copy = CookieClient(app, session);
         var page = await copy.GetAsync("/operator");
         var token = AntiforgeryField().Match(await page.Content.ReadAsStringAsync()).Groups[1].Value;
@@ -105,10 +105,10 @@ public sealed partial class SessionSecurityTests(AppFixture apps) : IClassFixtur
     /// <summary>Signs in and returns the session cookie as a browser would keep it ("name=value").</summary>
     private static Task<string> SessionCookieAsync(MadoguchiApp app, string email) => SessionCookieAsync(app, "/api/v1/session", email, MadoguchiApp.DefaultPassword);
 
-    private static async Task<string> SessionCookieAsync(MadoguchiApp app, string path, string email, string password)
+    private static async Task<string> SessionCookieAsync(MadoguchiApp app, string path, string email, string password, string? code = null)
     {
         using var client = app.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = app.BaseAddress, HandleCookies = false, AllowAutoRedirect = false });
-        var response = await client.PostAsJsonAsync(path, new { email, password });
+        var response = await client.PostAsJsonAsync(path, new { email, password, code });
         response.EnsureSuccessStatusCode();
         return response.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith("madoguchi_session=", StringComparison.Ordinal));
     }

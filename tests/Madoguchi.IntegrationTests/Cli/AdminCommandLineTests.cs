@@ -42,7 +42,7 @@ public sealed class AdminCommandLineTests(AppFixture apps) : IClassFixture<AppFi
         Assert.True(owner.IsOwner);
         Assert.Equal("田中", owner.FamilyName);
         Assert.Equal("株式会社テスト", await app.WithDbAsync(db => db.Accounts.Select(a => a.Name).SingleAsync()));
-        await (await app.NewClient().PostAsJsonAsync("/api/v1/operator/session", new { email = "ops@example.com", password = "ops-password-1" })).AssertStatusAsync(HttpStatusCode.OK);
+        await (await app.NewClient().PostAsJsonAsync("/api/v1/operator/session", new { email = "ops@example.com", password = "ops-password-1" })).AssertStatusAsync(HttpStatusCode.Forbidden); // right password; next: enrol 2FA (totp_enrolment_required)
     }
 
     [Theory]
@@ -62,7 +62,7 @@ public sealed class AdminCommandLineTests(AppFixture apps) : IClassFixture<AppFi
         Assert.Equal("Same", owner.FamilyName);
         Assert.Equal("Same", owner.GivenName);
         Assert.Equal("Same", await app.WithDbAsync(db => db.Accounts.Select(a => a.Name).SingleAsync()));
-        await (await app.NewClient().PostAsJsonAsync("/api/v1/operator/session", new { email = "same@example.com", password = "same-password-1" })).AssertStatusAsync(HttpStatusCode.OK);
+        await (await app.NewClient().PostAsJsonAsync("/api/v1/operator/session", new { email = "same@example.com", password = "same-password-1" })).AssertStatusAsync(HttpStatusCode.Forbidden); // right password; next: enrol 2FA (totp_enrolment_required)
     }
 
     [Theory]
@@ -78,7 +78,7 @@ public sealed class AdminCommandLineTests(AppFixture apps) : IClassFixture<AppFi
 
         Assert.Equal(0, run.ExitCode);
         await app.SignInAsync("owner@example.com", "owner-from-stdin-1");
-        await (await app.NewClient().PostAsJsonAsync("/api/v1/operator/session", new { email = "ops@example.com", password = "ops-from-stdin-1" })).AssertStatusAsync(HttpStatusCode.OK);
+        await (await app.NewClient().PostAsJsonAsync("/api/v1/operator/session", new { email = "ops@example.com", password = "ops-from-stdin-1" })).AssertStatusAsync(HttpStatusCode.Forbidden); // right password; next: enrol 2FA (totp_enrolment_required)
         // A second setup is refused and changes nothing.
         Assert.Equal(1, again.ExitCode);
         Assert.Contains("already set up", again.Error, StringComparison.Ordinal);

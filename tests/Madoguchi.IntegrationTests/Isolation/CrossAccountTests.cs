@@ -204,6 +204,19 @@ public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixtur
             Assert.Equal(HttpStatusCode.Forbidden, (await w.AOwner.GetAsync("/api/v1/operator/accounts")).StatusCode),
         ["POST /api/v1/operator/users/{id:guid}/unlock"] = async () =>
             Assert.Equal(HttpStatusCode.Forbidden, (await w.AOwner.PostAsync($"/api/v1/operator/users/{w.BLocked.Id}/unlock", null)).StatusCode),
+        ["POST /api/v1/operator/accounts"] = async () =>
+            Assert.Equal(HttpStatusCode.Forbidden, (await w.AOwner.PostAsJsonAsync("/api/v1/operator/accounts",
+                new { accountName = "A opens", ownerEmail = $"a-opens.{Guid.NewGuid():N}@example.com", ownerFamilyName = "A", ownerGivenName = "A" })).StatusCode),
+        ["POST /api/v1/operator/accounts/{id:guid}/suspend"] = async () =>
+            Assert.Equal(HttpStatusCode.Forbidden, (await w.AOwner.PostAsJsonAsync($"/api/v1/operator/accounts/{w.B.Id}/suspend", new { reason = "A suspends B" })).StatusCode),
+        ["POST /api/v1/operator/accounts/{id:guid}/resume"] = async () =>
+            Assert.Equal(HttpStatusCode.Forbidden, (await w.AOwner.PostAsync($"/api/v1/operator/accounts/{w.B.Id}/resume", null)).StatusCode),
+        ["GET /api/v1/operator/tokens"] = async () =>
+            Assert.Equal(HttpStatusCode.Forbidden, (await w.AOwner.GetAsync("/api/v1/operator/tokens")).StatusCode),
+        ["POST /api/v1/operator/tokens"] = async () =>
+            Assert.Equal(HttpStatusCode.Forbidden, (await w.AOwner.PostAsJsonAsync("/api/v1/operator/tokens", new { name = "A" })).StatusCode),
+        ["DELETE /api/v1/operator/tokens/{id:guid}"] = async () =>
+            Assert.Equal(HttpStatusCode.Forbidden, (await w.AOwner.DeleteAsync($"/api/v1/operator/tokens/{Guid.NewGuid()}")).StatusCode),
         ["GET /api/v1/inboxes/{id:guid}/receive-servers"] = async () =>
         {
             await (await w.AOwner.GetAsync($"/api/v1/inboxes/{w.BInbox.Id}/receive-servers")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");

@@ -6,6 +6,7 @@ using Madoguchi.Core.Accounts.Users;
 using Madoguchi.Core.Common;
 using Madoguchi.Core.Data;
 using Madoguchi.Core.Operators;
+using Madoguchi.Core.Operators.TwoFactor;
 using Madoguchi.Core.Setup;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -23,6 +24,9 @@ public sealed class MadoguchiApp : WebApplicationFactory<Program>
     public const string OperatorPassword = "operator-password";
     public const string DefaultPassword = "correct-horse-42";
 
+    /// <summary>The TOTP secret (base32) the set-up operator is enrolled with, so tests compute the second sign-in step.</summary>
+    public const string OperatorTotpSecret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
     /// <summary>PBKDF2 iterations the app under test hashes with, to keep the suite fast.</summary>
     public const int TestPasswordIterations = 1_000;
 
@@ -31,6 +35,7 @@ public sealed class MadoguchiApp : WebApplicationFactory<Program>
     private readonly Action<IServiceCollection>? _services;
     private readonly bool _ownsDatabase;
     private int _sequence;
+    private readonly SemaphoreSlim _operatorCodes = new(1, 1);
 
     private MadoguchiApp(TestDatabase database, IDictionary<string, string?>? settings, bool kestrel, Action<IServiceCollection>? services = null, bool ownsDatabase = true)
     {
@@ -120,6 +125,30 @@ public sealed class MadoguchiApp : WebApplicationFactory<Program>
             CancellationToken.None);
         if (!result.Succeeded)
             throw new InvalidOperationException(result.Error!.Message);
+        await EnrolOperatorTotpAsync(OperatorEmail);
+    }
+
+    /// <summary>Enrols the operator's authenticator with <see cref="OperatorTotpSecret"/>, as confirming the enrolment page
+    /// would (the enrolment itself is tested through the page).</summary>
+    public Task EnrolOperatorTotpAsync(string email) => WithDbAsync(async db =>
+    {
+        var protector = Services.GetRequiredService<TotpSecretProtector>();
+        var op = await db.Operators.SingleAsync(o => o.NormalizedEmail == Emails.Normalize(email));
+        op.ProtectedTotpSecret = protector.Protect(Base32.Decode(OperatorTotpSecret));
+        op.ProtectedPendingTotpSecret = null;
+        op.TotpEnabledAt = DateTime.UtcNow;
+        op.LastTotpStep = null;
+        await db.SaveChangesAsync();
+        return 0;
+    });
+
+    /// <summary>The operator's current authenticator code. A code is accepted once, and tests sign the operator in many times
+    /// within one 30-second step, so the record of the last used step is cleared first (a test-only shortcut).</summary>
+    public async Task<string> OperatorCodeAsync()
+    {
+        await WithDbAsync(db => db.Operators.Where(o => o.NormalizedEmail == Emails.Normalize(OperatorEmail))
+            .ExecuteUpdateAsync(u => u.SetProperty(o => o.LastTotpStep, (long?)null)));
+        return Totp.Code(Base32.Decode(OperatorTotpSecret), Totp.StepAt(DateTimeOffset.UtcNow));
     }
 
     /// <summary>A new account with one active owner; every test works in its own account.</summary>
@@ -164,11 +193,21 @@ public sealed class MadoguchiApp : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>Signs the operator in through POST /api/v1/operator/session with password and authenticator code.</summary>
     public async Task<HttpClient> SignInOperatorAsync()
     {
         var client = NewClient();
-        var response = await client.PostAsJsonAsync("/api/v1/operator/session", new { email = OperatorEmail, password = OperatorPassword });
-        response.EnsureSuccessStatusCode();
+        await _operatorCodes.WaitAsync();
+        try
+        {
+            var response = await client.PostAsJsonAsync("/api/v1/operator/session", new { email = OperatorEmail, password = OperatorPassword, code = await OperatorCodeAsync() });
+            if (response.StatusCode != HttpStatusCode.OK)
+                throw new InvalidOperationException($"Operator sign-in answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+        finally
+        {
+            _operatorCodes.Release();
+        }
         return client;
     }
 
@@ -209,6 +248,7 @@ public sealed class MadoguchiApp : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        _operatorCodes.Dispose();
         if (!_ownsDatabase)
         {
             GC.SuppressFinalize(this);

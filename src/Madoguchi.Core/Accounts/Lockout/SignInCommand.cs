@@ -17,9 +17,13 @@ public enum SignInOutcome
 
     /// <summary>Locked (ロック中): refused even with the right password until an owner restores the user.</summary>
     Locked,
+
+    /// <summary>The right password, but the account is suspended by the people running the installation (利用停止);
+    /// the reason they gave is in <see cref="SignInResult.SuspensionReason"/>.</summary>
+    AccountSuspended,
 }
 
-public sealed record SignInResult(SignInOutcome Outcome, User? User);
+public sealed record SignInResult(SignInOutcome Outcome, User? User, string? SuspensionReason = null);
 
 /// <summary>Checks a user's email and password and applies the lockout rules.</summary>
 public sealed class SignInCommand(
@@ -66,6 +70,14 @@ public sealed class SignInCommand(
 
         if (verification == PasswordVerificationResult.SuccessRehashNeeded)
             user.PasswordHash = hasher.HashPassword(user, password!);
+        var suspension = await db.Accounts.Where(a => a.Id == user.AccountId && a.SuspendedAt != null).Select(a => a.SuspensionReason).ToListAsync(ct);
+        if (suspension.Count > 0)
+        {
+            // Only someone who knows the password learns the account is suspended, and why.
+            user.FailedSignInCount = 0;
+            await db.SaveChangesAsync(ct);
+            return new SignInResult(SignInOutcome.AccountSuspended, null, suspension[0] ?? "");
+        }
         policy.RegisterSuccess(user);
         await db.SaveChangesAsync(ct);
         return new SignInResult(SignInOutcome.Succeeded, user);

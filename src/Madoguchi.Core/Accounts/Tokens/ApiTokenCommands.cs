@@ -70,7 +70,7 @@ public sealed class RevokeApiTokenCommand(MadoguchiDbContext db, AuditTrail audi
     }
 }
 
-/// <summary>Finds the active user behind a Bearer token.</summary>
+/// <summary>Finds the active user behind a Bearer token; none while the user's account is suspended.</summary>
 public sealed class AuthenticateApiTokenQuery(MadoguchiDbContext db, TimeProvider time)
 {
     public async Task<Users.User?> HandleAsync(string secret, CancellationToken ct)
@@ -82,6 +82,8 @@ public sealed class AuthenticateApiTokenQuery(MadoguchiDbContext db, TimeProvide
             .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new { Token = t, User = u })
             .SingleOrDefaultAsync(ct);
         if (found is null || found.User.State != Users.UserState.Active)
+            return null;
+        if (await db.Accounts.AnyAsync(a => a.Id == found.User.AccountId && a.SuspendedAt != null, ct))
             return null;
         var now = time.GetUtcNow().UtcDateTime;
         // Recording every use would write on every request; a minute's precision is enough to see a token in use.

@@ -20,7 +20,8 @@ public static class SessionEndpoints
         var session = api.MapGroup("/session").WithTags("Session");
         session.MapPost("", SignInAsync).RequireRateLimiting(SignInRateLimitOptions.PolicyName)
             .Produces<UserView>().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status423Locked)
-            .WithSummary("Sign in with email and password: 200 and the session cookie, 401 for wrong credentials, 423 when locked.");
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .WithSummary("Sign in with email and password: 200 and the session cookie, 401 for wrong credentials, 423 when locked, 403 account_suspended (with the reason) when the account is suspended.");
         session.MapDelete("", async (HttpContext context) =>
         {
             await context.SignOutAsync();
@@ -38,6 +39,10 @@ public static class SessionEndpoints
                 return TypedResults.Ok(UserView.From(result.User!));
             case SignInOutcome.Locked:
                 return ApiResults.Problem(UserLocked);
+            case SignInOutcome.AccountSuspended:
+                return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed.",
+                    detail: $"This account is suspended by the people running this installation: {result.SuspensionReason}",
+                    extensions: new Dictionary<string, object?> { ["code"] = "account_suspended", ["reason"] = result.SuspensionReason });
             default:
                 return ApiResults.Problem(InvalidCredentials);
         }
