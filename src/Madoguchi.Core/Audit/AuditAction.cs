@@ -26,4 +26,9 @@ public enum AuditAction
     AccountTimeZoneChanged,
     OperatorSignInFailed,
     OperatorLocked,
+    SupportHoursChanged,
+    SupportClosureAdded,
+    SupportClosureRemoved,
+    SupportNoticeCreated,
+    SupportNoticeDeleted,
 }
