@@ -22,12 +22,12 @@ public sealed class GetSupportDeskQuery(MadoguchiDbContext db, IOptions<SupportD
 /// <summary>The operator's view: every closure, and the answer at any instant (<c>at</c>), to check a calendar before it matters.</summary>
 public sealed class GetSupportCalendarQuery(MadoguchiDbContext db, IOptions<SupportDeskOptions> options, TimeProvider time)
 {
-    public async Task<Result<SupportDeskView>> HandleAsync(Actor actor, DateTime? at, CancellationToken ct)
+    public async Task<Result<SupportDeskView>> HandleAsync(Actor actor, DateTimeOffset? at, CancellationToken ct)
     {
         if (OperatorsOnly.Refuse(actor) is { } refused)
             return refused;
         var calendar = await SupportCalendarLoader.LoadAsync(db, options.Value, ct);
-        return calendar.View(at is { } given ? given.ToUniversalTime() : time.GetUtcNow().UtcDateTime, calendar.Closures);
+        return calendar.View(at is { } given ? given.UtcDateTime : time.GetUtcNow().UtcDateTime, calendar.Closures);
     }
 }
 
