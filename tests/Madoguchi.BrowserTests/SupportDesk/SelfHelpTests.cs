@@ -21,7 +21,7 @@ public sealed class SelfHelpTests(BrowserFixture fixture)
         // A long closure starting in three days (desk time): its notice is shown from seven days before, so already now.
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo")));
         var closure = (await (await op.PostAsJsonAsync("/api/v1/operator/support-calendar/closures",
-            new { kind = "holiday", label = "年末年始", firstDay = today.AddDays(3).ToString("yyyy-MM-dd"), lastDay = today.AddDays(9).ToString("yyyy-MM-dd") }))
+            new { kind = "holiday", label = "年末年始", firstDay = today.AddDays(3).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), lastDay = today.AddDays(9).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) }))
             .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<SupportClosureView>(MadoguchiJson.Options))!;
         var textJa = $"年末年始はサポート窓口を休業します（{Guid.NewGuid():N}）。";
         var notice = (await (await op.PostAsJsonAsync("/api/v1/operator/notices", new { textJa, textEn = "Support is closed over the new year.", closureId = closure.Id }))
