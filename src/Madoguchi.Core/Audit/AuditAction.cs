@@ -34,4 +34,9 @@ public enum AuditAction
     AccountOpened,
     AccountSuspended,
     AccountResumed,
+    SupportHoursChanged,
+    SupportClosureAdded,
+    SupportClosureRemoved,
+    SupportNoticeCreated,
+    SupportNoticeDeleted,
 }

@@ -44,6 +44,10 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<Status.Monitoring.OperatorAlert> OperatorAlerts => Set<Status.Monitoring.OperatorAlert>();
     public DbSet<Status.Monitoring.ComponentAlertState> ComponentAlertStates => Set<Status.Monitoring.ComponentAlertState>();
     public DbSet<Accounts.Lockout.SignInFailureCount> SignInFailureCounts => Set<Accounts.Lockout.SignInFailureCount>();
+    public DbSet<Status.SupportDesk.SupportHours> SupportHours => Set<Status.SupportDesk.SupportHours>();
+    public DbSet<Status.SupportDesk.SupportClosure> SupportClosures => Set<Status.SupportDesk.SupportClosure>();
+    public DbSet<Status.SupportDesk.SupportNotice> SupportNotices => Set<Status.SupportDesk.SupportNotice>();
+    public DbSet<Status.SupportDesk.SupportNoticeDismissal> SupportNoticeDismissals => Set<Status.SupportDesk.SupportNoticeDismissal>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -40,13 +40,6 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("uuid");
 
-                    b.Property<DateTime?>("SuspendedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("SuspensionReason")
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)");
-
                     b.Property<string>("TimeZone")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
@@ -325,10 +318,6 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("integer");
 
-                    b.Property<long?>("LastTotpStep")
-                        .IsConcurrencyToken()
-                        .HasColumnType("bigint");
-
                     b.Property<DateTime?>("LockedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -341,22 +330,11 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
-                    b.Property<string>("ProtectedPendingTotpSecret")
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)");
-
-                    b.Property<string>("ProtectedTotpSecret")
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)");
-
                     b.Property<string>("SecurityStamp")
                         .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
-
-                    b.Property<DateTime?>("TotpEnabledAt")
-                        .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");
 
@@ -364,30 +342,6 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("Operators");
-                });
-
-            modelBuilder.Entity("Madoguchi.Core.Operators.OperatorRecoveryCode", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid");
-
-                    b.Property<string>("CodeHash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<Guid>("OperatorId")
-                        .HasColumnType("uuid");
-
-                    b.Property<DateTime?>("UsedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("OperatorId");
-
-                    b.ToTable("OperatorRecoveryCodes");
                 });
 
             modelBuilder.Entity("Madoguchi.Core.Operators.OperatorToken", b =>
@@ -398,22 +352,6 @@ namespace Madoguchi.Migrations.Postgres.Migrations
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTime?>("ExpiresAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Hint")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("character varying(20)");
-
-                    b.Property<DateTime?>("LastUsedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
 
                     b.Property<Guid>("OperatorId")
                         .HasColumnType("uuid");
@@ -789,76 +727,6 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.ToTable("RawMessages");
                 });
 
-            modelBuilder.Entity("Madoguchi.Core.Status.Monitoring.ComponentAlertState", b =>
-                {
-                    b.Property<int>("Component")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("AnnouncedState")
-                        .HasColumnType("integer");
-
-                    b.Property<DateTime?>("LastAlertAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.HasKey("Component");
-
-                    b.ToTable("ComponentAlertStates");
-                });
-
-            modelBuilder.Entity("Madoguchi.Core.Status.Monitoring.OperatorAlert", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid");
-
-                    b.Property<int>("Component")
-                        .HasColumnType("integer");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Detail")
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)");
-
-                    b.Property<Guid>("OperatorId")
-                        .HasColumnType("uuid");
-
-                    b.Property<int>("PreviousState")
-                        .HasColumnType("integer");
-
-                    b.Property<DateTime?>("ReadAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<int>("State")
-                        .HasColumnType("integer");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("OperatorId", "CreatedAt");
-
-                    b.ToTable("OperatorAlerts");
-                });
-
-            modelBuilder.Entity("Madoguchi.Core.Status.Monitoring.WorkerLease", b =>
-                {
-                    b.Property<string>("Name")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<DateTime>("ExpiresAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Owner")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.HasKey("Name");
-
-                    b.ToTable("WorkerLeases");
-                });
-
             modelBuilder.Entity("Madoguchi.Core.Status.ProbeResult", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1161,15 +1029,6 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Madoguchi.Core.Operators.OperatorRecoveryCode", b =>
-                {
-                    b.HasOne("Madoguchi.Core.Operators.Operator", null)
-                        .WithMany()
-                        .HasForeignKey("OperatorId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("Madoguchi.Core.Operators.OperatorToken", b =>
                 {
                     b.HasOne("Madoguchi.Core.Operators.Operator", null)
@@ -1244,15 +1103,6 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.HasOne("Madoguchi.Core.Inboxes.Inbox", null)
                         .WithMany()
                         .HasForeignKey("InboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Madoguchi.Core.Status.Monitoring.OperatorAlert", b =>
-                {
-                    b.HasOne("Madoguchi.Core.Operators.Operator", null)
-                        .WithMany()
-                        .HasForeignKey("OperatorId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

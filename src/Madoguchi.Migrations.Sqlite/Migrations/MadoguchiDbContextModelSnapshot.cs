@@ -35,13 +35,6 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("SuspendedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("SuspensionReason")
-                        .HasMaxLength(500)
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("TimeZone")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
@@ -318,10 +311,6 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
-                    b.Property<long?>("LastTotpStep")
-                        .IsConcurrencyToken()
-                        .HasColumnType("INTEGER");
-
                     b.Property<DateTime?>("LockedAt")
                         .HasColumnType("TEXT");
 
@@ -334,21 +323,10 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("ProtectedPendingTotpSecret")
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ProtectedTotpSecret")
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("SecurityStamp")
                         .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("TotpEnabledAt")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -359,30 +337,6 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.ToTable("Operators");
                 });
 
-            modelBuilder.Entity("Madoguchi.Core.Operators.OperatorRecoveryCode", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("CodeHash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("OperatorId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("UsedAt")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("OperatorId");
-
-                    b.ToTable("OperatorRecoveryCodes");
-                });
-
             modelBuilder.Entity("Madoguchi.Core.Operators.OperatorToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -390,22 +344,6 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("ExpiresAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Hint")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("LastUsedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("OperatorId")
@@ -782,76 +720,6 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.ToTable("RawMessages");
                 });
 
-            modelBuilder.Entity("Madoguchi.Core.Status.Monitoring.ComponentAlertState", b =>
-                {
-                    b.Property<int>("Component")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("AnnouncedState")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime?>("LastAlertAt")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Component");
-
-                    b.ToTable("ComponentAlertStates");
-                });
-
-            modelBuilder.Entity("Madoguchi.Core.Status.Monitoring.OperatorAlert", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Component")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Detail")
-                        .HasMaxLength(500)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("OperatorId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("PreviousState")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime?>("ReadAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("State")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("OperatorId", "CreatedAt");
-
-                    b.ToTable("OperatorAlerts");
-                });
-
-            modelBuilder.Entity("Madoguchi.Core.Status.Monitoring.WorkerLease", b =>
-                {
-                    b.Property<string>("Name")
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("ExpiresAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Owner")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Name");
-
-                    b.ToTable("WorkerLeases");
-                });
-
             modelBuilder.Entity("Madoguchi.Core.Status.ProbeResult", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1152,15 +1020,6 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Madoguchi.Core.Operators.OperatorRecoveryCode", b =>
-                {
-                    b.HasOne("Madoguchi.Core.Operators.Operator", null)
-                        .WithMany()
-                        .HasForeignKey("OperatorId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("Madoguchi.Core.Operators.OperatorToken", b =>
                 {
                     b.HasOne("Madoguchi.Core.Operators.Operator", null)
@@ -1235,15 +1094,6 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.HasOne("Madoguchi.Core.Inboxes.Inbox", null)
                         .WithMany()
                         .HasForeignKey("InboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Madoguchi.Core.Status.Monitoring.OperatorAlert", b =>
-                {
-                    b.HasOne("Madoguchi.Core.Operators.Operator", null)
-                        .WithMany()
-                        .HasForeignKey("OperatorId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

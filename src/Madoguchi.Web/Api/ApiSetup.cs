@@ -7,6 +7,7 @@ using Madoguchi.Web.Api.OpenApi;
 using Madoguchi.Web.Api.Operators;
 using Madoguchi.Web.Api.Tickets;
 using Madoguchi.Web.Api.Receiving;
+using Madoguchi.Web.Api.SupportDesk;
 using Madoguchi.Web.Authentication;
 
 namespace Madoguchi.Web.Api;
@@ -40,7 +41,10 @@ public static class ApiSetup
         users.MapReceivingEndpoints();
         users.MapAuditEndpoints();
         users.MapTicketEndpoints();
+        users.MapNoticeEndpoints();
         api.MapOperatorEndpoints();
+        api.MapSupportDeskOperatorEndpoints();
+        api.MapSupportDeskPublicEndpoints();
         return app;
     }
 }

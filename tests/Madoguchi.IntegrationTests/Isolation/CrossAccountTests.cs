@@ -217,6 +217,43 @@ public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixtur
             Assert.Equal(HttpStatusCode.Forbidden, (await w.AOwner.PostAsJsonAsync("/api/v1/operator/tokens", new { name = "A" })).StatusCode),
         ["DELETE /api/v1/operator/tokens/{id:guid}"] = async () =>
             Assert.Equal(HttpStatusCode.Forbidden, (await w.AOwner.DeleteAsync($"/api/v1/operator/tokens/{Guid.NewGuid()}")).StatusCode),
+        // The support calendar and notices are the operators' (issue 10): an account owner gets 403 everywhere.
+        ["GET /api/v1/operator/support-calendar"] = async () =>
+            Assert.Equal(HttpStatusCode.Forbidden, (await w.AOwner.GetAsync("/api/v1/operator/support-calendar")).StatusCode),
+        ["PUT /api/v1/operator/support-calendar/hours"] = async () =>
+            Assert.Equal(HttpStatusCode.Forbidden, (await w.AOwner.PutAsJsonAsync("/api/v1/operator/support-calendar/hours", new { hours = Array.Empty<object>() })).StatusCode),
+        ["POST /api/v1/operator/support-calendar/closures"] = async () =>
+            Assert.Equal(HttpStatusCode.Forbidden, (await w.AOwner.PostAsJsonAsync("/api/v1/operator/support-calendar/closures",
+                new { kind = "oneOff", label = "x", firstDay = "2027-01-01", lastDay = "2027-01-01" })).StatusCode),
+        ["DELETE /api/v1/operator/support-calendar/closures/{id:guid}"] = async () =>
+            Assert.Equal(HttpStatusCode.Forbidden, (await w.AOwner.DeleteAsync($"/api/v1/operator/support-calendar/closures/{Guid.NewGuid()}")).StatusCode),
+        ["GET /api/v1/operator/notices"] = async () =>
+            Assert.Equal(HttpStatusCode.Forbidden, (await w.AOwner.GetAsync("/api/v1/operator/notices")).StatusCode),
+        ["POST /api/v1/operator/notices"] = async () =>
+            Assert.Equal(HttpStatusCode.Forbidden, (await w.AOwner.PostAsJsonAsync("/api/v1/operator/notices", new { textJa = "x", textEn = "x" })).StatusCode),
+        ["DELETE /api/v1/operator/notices/{id:guid}"] = async () =>
+            Assert.Equal(HttpStatusCode.Forbidden, (await w.AOwner.DeleteAsync($"/api/v1/operator/notices/{Guid.NewGuid()}")).StatusCode),
+        ["GET /api/v1/support-desk"] = async () =>
+            Assert.DoesNotContain(w.B.Id.ToString(), (await (await w.AOwner.GetAsync("/api/v1/support-desk")).ReadAsync<JsonElement>()).GetRawText(), StringComparison.OrdinalIgnoreCase),
+        ["GET /api/v1/notices"] = async () =>
+            Assert.DoesNotContain(w.B.Id.ToString(), (await (await w.AOwner.GetAsync("/api/v1/notices")).ReadAsync<JsonElement>()).GetRawText(), StringComparison.OrdinalIgnoreCase),
+        ["POST /api/v1/notices/{id:guid}/dismiss"] = async () =>
+        {
+            // Closing a notice is the user's own: A's owner closing it leaves it open for B's user.
+            var noticeId = await app.WithDbAsync(async db =>
+            {
+                var notice = new Madoguchi.Core.Status.SupportDesk.SupportNotice
+                {
+                    TextJa = "お知らせ", TextEn = "Notice", ShownFrom = DateTime.UtcNow.AddDays(-1), ShownUntil = DateTime.UtcNow.AddDays(1), CreatedAt = DateTime.UtcNow,
+                };
+                db.SupportNotices.Add(notice);
+                await db.SaveChangesAsync();
+                return notice.Id;
+            });
+            await (await w.AOwner.PostAsync($"/api/v1/notices/{noticeId}/dismiss", null)).AssertStatusAsync(HttpStatusCode.NoContent);
+            Assert.Contains(noticeId.ToString(), (await (await w.BOwner.GetAsync("/api/v1/notices")).ReadAsync<JsonElement>()).GetRawText(), StringComparison.OrdinalIgnoreCase);
+            await app.WithDbAsync(db => db.SupportNotices.Where(n => n.Id == noticeId).ExecuteDeleteAsync());
+        },
         ["GET /api/v1/inboxes/{id:guid}/receive-servers"] = async () =>
         {
             await (await w.AOwner.GetAsync($"/api/v1/inboxes/{w.BInbox.Id}/receive-servers")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
