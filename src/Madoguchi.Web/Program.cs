@@ -3,6 +3,7 @@ using Madoguchi.Core.Data;
 using Madoguchi.Core.Inboxes;
 using Madoguchi.Core.Receiving;
 using Madoguchi.Core.Receiving.Pipeline;
+using Madoguchi.Core.Status;
 using Madoguchi.Core.Tickets;
 using Madoguchi.Web.Api;
 using Madoguchi.Web.Authentication;
@@ -10,6 +11,7 @@ using Madoguchi.Web.Cli;
 using Madoguchi.Web.Health;
 using Madoguchi.Web.Hosting;
 using Madoguchi.Web.Ui;
+using Madoguchi.Web.Ui.Status;
 
 var commandLine = AdminCommandLine.Parse(args);
 if (commandLine is { NeedsServices: false })
@@ -25,6 +27,7 @@ builder.Services.AddTickets();
 builder.Services.AddInboundPipeline();
 builder.Services.AddReceiving(builder.Configuration);
 builder.Services.AddMailFetchWorker();
+builder.Services.AddStatusPage(builder.Configuration);
 builder.AddMadoguchiAuthentication();
 builder.AddPublicLinks();
 builder.AddSecurityHeaders();
@@ -51,6 +54,7 @@ app.UseAntiforgery();
 app.MapHealth();
 app.MapApi();
 app.MapUi();
+app.MapStatusPage();
 
 await app.RunAsync();
 return 0;

@@ -26,4 +26,9 @@ public enum AuditAction
     AccountTimeZoneChanged,
     OperatorSignInFailed,
     OperatorLocked,
+    IncidentCreated,
+    IncidentUpdated,
+    IncidentResolved,
+    MaintenanceScheduled,
+    MaintenanceCancelled,
 }

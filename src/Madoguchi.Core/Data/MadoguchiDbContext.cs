@@ -39,6 +39,8 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<FetchIssue> FetchIssues => Set<FetchIssue>();
     public DbSet<ReceiveRetry> ReceiveRetries => Set<ReceiveRetry>();
     public DbSet<Status.ProbeResult> ProbeResults => Set<Status.ProbeResult>();
+    public DbSet<Status.Incidents.Incident> Incidents => Set<Status.Incidents.Incident>();
+    public DbSet<Status.Maintenance.MaintenanceWindow> MaintenanceWindows => Set<Status.Maintenance.MaintenanceWindow>();
     public DbSet<Accounts.Lockout.SignInFailureCount> SignInFailureCounts => Set<Accounts.Lockout.SignInFailureCount>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

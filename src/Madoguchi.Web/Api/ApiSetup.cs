@@ -7,6 +7,7 @@ using Madoguchi.Web.Api.OpenApi;
 using Madoguchi.Web.Api.Operators;
 using Madoguchi.Web.Api.Tickets;
 using Madoguchi.Web.Api.Receiving;
+using Madoguchi.Web.Api.Status;
 using Madoguchi.Web.Authentication;
 
 namespace Madoguchi.Web.Api;
@@ -41,6 +42,7 @@ public static class ApiSetup
         users.MapAuditEndpoints();
         users.MapTicketEndpoints();
         api.MapOperatorEndpoints();
+        api.MapStatusOperatorEndpoints();
         return app;
     }
 }
