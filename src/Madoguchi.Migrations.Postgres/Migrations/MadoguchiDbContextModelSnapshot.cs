@@ -1207,7 +1207,6 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.OwnsMany("Madoguchi.Core.Status.Incidents.IncidentUpdate", "Updates", b1 =>
                         {
                             b1.Property<Guid>("Id")
-                                .ValueGeneratedOnAdd()
                                 .HasColumnType("uuid");
 
                             b1.Property<DateTime>("CreatedAt")

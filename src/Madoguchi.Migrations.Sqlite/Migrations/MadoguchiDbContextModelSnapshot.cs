@@ -1198,7 +1198,6 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.OwnsMany("Madoguchi.Core.Status.Incidents.IncidentUpdate", "Updates", b1 =>
                         {
                             b1.Property<Guid>("Id")
-                                .ValueGeneratedOnAdd()
                                 .HasColumnType("TEXT");
 
                             b1.Property<DateTime>("CreatedAt")

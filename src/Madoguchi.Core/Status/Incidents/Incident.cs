@@ -79,6 +79,8 @@ internal sealed class IncidentConfiguration : IEntityTypeConfiguration<Incident>
             u.ToTable("IncidentUpdates");
             u.WithOwner().HasForeignKey("IncidentId");
             u.HasKey(x => x.Id);
+            // The id is set by the app, so an update added to a loaded incident is an insert.
+            u.Property(x => x.Id).ValueGeneratedNever();
             u.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
             u.Property(x => x.Message).HasMaxLength(IncidentUpdate.MaxMessageLength);
         });

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Madoguchi.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(MadoguchiDbContext))]
-    [Migration("20261205063141_StatusPageIncidents")]
+    [Migration("20261205065241_StatusPageIncidents")]
     partial class StatusPageIncidents
     {
         /// <inheritdoc />
@@ -1201,7 +1201,6 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.OwnsMany("Madoguchi.Core.Status.Incidents.IncidentUpdate", "Updates", b1 =>
                         {
                             b1.Property<Guid>("Id")
-                                .ValueGeneratedOnAdd()
                                 .HasColumnType("TEXT");
 
                             b1.Property<DateTime>("CreatedAt")

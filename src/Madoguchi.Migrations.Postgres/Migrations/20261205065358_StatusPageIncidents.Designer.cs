@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Madoguchi.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(MadoguchiDbContext))]
-    [Migration("20261205063216_StatusPageIncidents")]
+    [Migration("20261205065358_StatusPageIncidents")]
     partial class StatusPageIncidents
     {
         /// <inheritdoc />
@@ -1210,7 +1210,6 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.OwnsMany("Madoguchi.Core.Status.Incidents.IncidentUpdate", "Updates", b1 =>
                         {
                             b1.Property<Guid>("Id")
-                                .ValueGeneratedOnAdd()
                                 .HasColumnType("uuid");
 
                             b1.Property<DateTime>("CreatedAt")
