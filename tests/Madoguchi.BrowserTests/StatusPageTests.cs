@@ -40,7 +40,7 @@ public sealed class StatusPageTests(BrowserFixture fixture)
         await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "ja");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "稼働状況", Level = 1 })).ToBeVisibleAsync();
         await Expect(page.GetByTestId("status-component")).ToHaveCountAsync(Enum.GetValues<StatusComponent>().Length);
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "メール受信" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "メール受信", Exact = true })).ToBeVisibleAsync();
         var incident = page.GetByTestId("status-incident").Filter(new() { HasText = title });
         await Expect(incident).ToBeVisibleAsync();
         await Expect(incident).ToContainTextAsync("調査中");

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Madoguchi.Core.Status.Summary;
 
 /// <summary>One shared <see cref="StatusSummary"/> per instance, recomputed at most every <c>CacheSeconds</c> by one caller
-/// while the others wait for it; an operator's change (<see cref="Invalidate"/>) makes the next caller recompute at once.
+/// while the others keep the previous one; an operator's change (<see cref="Invalidate"/>) makes the next caller recompute at once.
 /// Other instances see the change when their copy expires.</summary>
 public sealed class StatusSummaryCache(IServiceScopeFactory scopes, IOptions<StatusPageOptions> options, TimeProvider time)
 {
@@ -22,7 +22,14 @@ public sealed class StatusSummaryCache(IServiceScopeFactory scopes, IOptions<Sta
     {
         if (Fresh(_current) is { } fresh)
             return fresh;
-        await _computing.WaitAsync(ct);
+        // While one caller recomputes an expired summary, the others keep answering with the previous one, unless an
+        // operator changed something since: then everyone waits for the new one.
+        if (!_computing.Wait(0))
+        {
+            if (_current is { } previous && _computedGeneration == Generation)
+                return previous;
+            await _computing.WaitAsync(ct);
+        }
         try
         {
             if (Fresh(_current) is { } computedMeanwhile)
