@@ -5,6 +5,7 @@ using Madoguchi.Core.Receiving;
 using Madoguchi.Core.Receiving.Pipeline;
 using Madoguchi.Core.Status.Monitoring;
 using Madoguchi.Core.Status.SupportDesk;
+using Madoguchi.Core.Status;
 using Madoguchi.Core.Tickets;
 using Madoguchi.Web.Api;
 using Madoguchi.Web.Authentication;
@@ -13,6 +14,7 @@ using Madoguchi.Web.Health;
 using Madoguchi.Web.Hosting;
 using Madoguchi.Web.Telemetry;
 using Madoguchi.Web.Ui;
+using Madoguchi.Web.Ui.Status;
 
 var commandLine = AdminCommandLine.Parse(args);
 if (commandLine is { NeedsServices: false })
@@ -30,6 +32,7 @@ builder.Services.AddReceiving(builder.Configuration);
 builder.Services.AddMailFetchWorker();
 builder.Services.AddMonitoring(builder.Configuration);
 builder.Services.AddSupportDesk(builder.Configuration);
+builder.Services.AddStatusPage(builder.Configuration);
 builder.AddMadoguchiAuthentication();
 builder.AddPublicLinks();
 builder.AddSecurityHeaders();
@@ -58,6 +61,7 @@ app.UseAntiforgery();
 app.MapHealth();
 app.MapApi();
 app.MapUi();
+app.MapStatusPage();
 
 await app.RunAsync();
 return 0;

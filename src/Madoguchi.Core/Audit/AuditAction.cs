@@ -39,4 +39,9 @@ public enum AuditAction
     SupportClosureRemoved,
     SupportNoticeCreated,
     SupportNoticeDeleted,
+    IncidentCreated,
+    IncidentUpdated,
+    IncidentResolved,
+    MaintenanceScheduled,
+    MaintenanceCancelled,
 }

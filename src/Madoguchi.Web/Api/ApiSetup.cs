@@ -8,6 +8,7 @@ using Madoguchi.Web.Api.Operators;
 using Madoguchi.Web.Api.Tickets;
 using Madoguchi.Web.Api.Receiving;
 using Madoguchi.Web.Api.SupportDesk;
+using Madoguchi.Web.Api.Status;
 using Madoguchi.Web.Authentication;
 
 namespace Madoguchi.Web.Api;
@@ -45,6 +46,7 @@ public static class ApiSetup
         api.MapOperatorEndpoints();
         api.MapSupportDeskOperatorEndpoints();
         api.MapSupportDeskPublicEndpoints();
+        api.MapStatusOperatorEndpoints();
         return app;
     }
 }

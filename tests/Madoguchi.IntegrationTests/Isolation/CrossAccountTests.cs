@@ -57,6 +57,13 @@ public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixtur
         Assert.Equal(before, await w.SnapshotOfBAsync());
     }
 
+    /// <summary>Operator endpoints refuse account users whether they come with a token or a session cookie.</summary>
+    private static async Task AssertOperatorsOnlyAsync(World w, Func<HttpClient, Task<HttpResponseMessage>> call)
+    {
+        Assert.Equal(HttpStatusCode.Forbidden, (await call(w.AOwner)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await call(w.BSession)).StatusCode);
+    }
+
     private static Dictionary<string, Func<Task>> Cases(MadoguchiApp app, World w) => new()
     {
         ["POST /api/v1/session"] = async () =>
@@ -254,6 +261,24 @@ public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixtur
             Assert.Contains(noticeId.ToString(), (await (await w.BOwner.GetAsync("/api/v1/notices")).ReadAsync<JsonElement>()).GetRawText(), StringComparison.OrdinalIgnoreCase);
             await app.WithDbAsync(db => db.SupportNotices.Where(n => n.Id == noticeId).ExecuteDeleteAsync());
         },
+        // The status page's operator endpoints: an account user's token or session is no operator (nothing is created).
+        ["GET /api/v1/operator/incidents"] = () => AssertOperatorsOnlyAsync(w, c => c.GetAsync("/api/v1/operator/incidents")),
+        ["POST /api/v1/operator/incidents"] = async () =>
+        {
+            await AssertOperatorsOnlyAsync(w, c => c.PostAsJsonAsync("/api/v1/operator/incidents", new { title = "cross-account", message = "x" }));
+            Assert.False(await app.WithDbAsync(db => db.Incidents.AnyAsync(i => i.Title == "cross-account")));
+        },
+        ["POST /api/v1/operator/incidents/{id:guid}/updates"] = () =>
+            AssertOperatorsOnlyAsync(w, c => c.PostAsJsonAsync($"/api/v1/operator/incidents/{Guid.NewGuid()}/updates", new { status = "resolved", message = "x" })),
+        ["GET /api/v1/operator/maintenances"] = () => AssertOperatorsOnlyAsync(w, c => c.GetAsync("/api/v1/operator/maintenances")),
+        ["POST /api/v1/operator/maintenances"] = async () =>
+        {
+            await AssertOperatorsOnlyAsync(w, c => c.PostAsJsonAsync("/api/v1/operator/maintenances",
+                new { title = "cross-account", startsAt = DateTimeOffset.UtcNow.AddHours(1), endsAt = DateTimeOffset.UtcNow.AddHours(2), components = new[] { "web" } }));
+            Assert.False(await app.WithDbAsync(db => db.MaintenanceWindows.AnyAsync(m => m.Title == "cross-account")));
+        },
+        ["POST /api/v1/operator/maintenances/{id:guid}/cancel"] = () =>
+            AssertOperatorsOnlyAsync(w, c => c.PostAsync($"/api/v1/operator/maintenances/{Guid.NewGuid()}/cancel", null)),
         ["GET /api/v1/inboxes/{id:guid}/receive-servers"] = async () =>
         {
             await (await w.AOwner.GetAsync($"/api/v1/inboxes/{w.BInbox.Id}/receive-servers")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
