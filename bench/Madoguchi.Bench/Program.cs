@@ -27,7 +27,7 @@ Console.WriteLine($"dovecot: {await dovecot.CountMessagesAsync(user.Name):N0} me
 var rounds = int.Parse(Environment.GetEnvironmentVariable("MADOGUCHI_BENCH_ROUNDS") ?? "3", CultureInfo.InvariantCulture);
 // MADOGUCHI_BENCH_ONLY=imap runs Madoguchi over IMAP alone (a long one-off import, such as 100,000 messages).
 var only = Environment.GetEnvironmentVariable("MADOGUCHI_BENCH_ONLY");
-var runs = new List<(string Name, double Seconds, long PeakKb)>();
+var runs = new List<(string Name, double Seconds, long PeakKb, double CpuSeconds)>();
 for (var round = 1; round <= rounds; round++)
 {
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round} of {rounds} (load average {LoadAverage()})"));
@@ -48,17 +48,18 @@ var byName = runs.GroupBy(r => r.Name).Select(g => (
     Median: Median(g.Select(r => messages.Count / r.Seconds)),
     Slowest: g.Min(r => messages.Count / r.Seconds),
     Fastest: g.Max(r => messages.Count / r.Seconds),
-    PeakKb: g.Max(r => r.PeakKb))).ToList();
+    PeakKb: g.Max(r => r.PeakKb),
+    Cpu: Median(g.Select(r => r.CpuSeconds)))).ToList();
 var mbsync = byName.Single(r => r.Name.StartsWith("mbsync", StringComparison.Ordinal));
 Console.WriteLine();
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{messages.Count:N0} messages, {rounds} rounds, load average at the end {LoadAverage()}"));
 Console.WriteLine("Rates in messages/s. Slowest run = minimum rate (longest time). Ratios are Madoguchi / mbsync of the same statistic.");
 Console.WriteLine();
-Console.WriteLine("| run | runs | median msg/s | median vs mbsync | slowest run msg/s (minimum rate) | slowest vs mbsync slowest | fastest run msg/s | peak memory (max over runs) |");
-Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+Console.WriteLine("| run | runs | median msg/s | median vs mbsync | slowest run msg/s (minimum rate) | slowest vs mbsync slowest | fastest run msg/s | peak memory (max over runs) | median CPU s (user+sys) |");
+Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 foreach (var r in byName)
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| {r.Name} | {r.Runs} | {r.Median:F0} | {r.Median / mbsync.Median:F2} | {r.Slowest:F0} | {r.Slowest / mbsync.Slowest:F2} | {r.Fastest:F0} | {(r.PeakKb > 0 ? $"{r.PeakKb / 1024.0:F0} MB" : "-")} |"));
+        $"| {r.Name} | {r.Runs} | {r.Median:F0} | {r.Median / mbsync.Median:F2} | {r.Slowest:F0} | {r.Slowest / mbsync.Slowest:F2} | {r.Fastest:F0} | {(r.PeakKb > 0 ? $"{r.PeakKb / 1024.0:F0} MB" : "-")} | {r.Cpu:F1} |"));
 return 0;
 
 static double Median(IEnumerable<double> values)
@@ -79,7 +80,7 @@ static string LoadAverage()
     }
 }
 
-async Task<(string, double, long)> RunMadoguchiAsync(string protocol)
+async Task<(string, double, long, double)> RunMadoguchiAsync(string protocol)
 {
     // The set-up app only arranges and observes: the measured work happens in the child process.
     var settings = new Dictionary<string, string?>
@@ -108,35 +109,58 @@ async Task<(string, double, long)> RunMadoguchiAsync(string protocol)
     info.Environment["MADOGUCHI_RECEIVING__WORKERENABLED"] = "true";
     // The private Dovecot listens on 127.0.0.1, which installations refuse unless allowed.
     info.Environment["MADOGUCHI_NETWORK__ALLOWLOOPBACK"] = "true";
-    info.Environment["Logging__LogLevel__Default"] = "Warning";
+    // MADOGUCHI_BENCH_CHILD_LOG=<file>: the child's log at Information, each line with the seconds since its start (a timeline
+    // of start-up, fetch commits and pipeline batches). MADOGUCHI_BENCH_PIDFILE=<file>: the child's process id, for a profiler.
+    var childLog = Environment.GetEnvironmentVariable("MADOGUCHI_BENCH_CHILD_LOG");
+    info.Environment["Logging__LogLevel__Default"] = childLog is null ? "Warning" : "Information";
+    info.Environment["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "Warning";
+    using var log = childLog is null ? null : new StreamWriter(childLog, append: true) { AutoFlush = true };
     var clock = Stopwatch.StartNew();
     using var child = Process.Start(info)!;
-    child.OutputDataReceived += (_, _) => { };
-    child.ErrorDataReceived += (_, _) => { };
+    if (Environment.GetEnvironmentVariable("MADOGUCHI_BENCH_PIDFILE") is { } pidFile)
+        File.WriteAllText(pidFile, child.Id.ToString(CultureInfo.InvariantCulture));
+    void Log(string? line)
+    {
+        if (log is not null && line is not null)
+        {
+            lock (log)
+                log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds,8:F3} {line}"));
+        }
+    }
+    child.OutputDataReceived += (_, e) => Log(e.Data);
+    child.ErrorDataReceived += (_, e) => Log(e.Data);
     child.BeginOutputReadLine();
     child.BeginErrorReadLine();
     long peak = 0;
     var visible = 0;
+    double? firstVisible = null;
+    var cpu = 0.0;
     var limit = TimeSpan.FromSeconds(Math.Max(1800, messages.Count / 5.0));
     while (true)
     {
         peak = Math.Max(peak, PeakKb(child.Id));
         // End to end: every message fetched, stored and turned into a ticket message visible in the inbox.
         visible = await app.WithDbAsync(db => db.TicketMessages.CountAsync(m => m.InboxId == inboxId));
+        if (visible > 0)
+            firstVisible ??= clock.Elapsed.TotalSeconds;
+        if (log is not null)
+            Log($"[bench] {await app.WithDbAsync(db => db.RawMessages.CountAsync())} stored, {visible} visible, CPU {CpuSeconds(child.Id):F1} s");
+        cpu = Math.Max(cpu, CpuSeconds(child.Id));
         if (visible >= messages.Count || child.HasExited || clock.Elapsed > limit)
             break;
         await Task.Delay(200);
     }
     var seconds = clock.Elapsed.TotalSeconds;
     peak = Math.Max(peak, PeakKb(child.Id));
+    cpu = Math.Max(cpu, CpuSeconds(child.Id));
     child.Kill(entireProcessTree: true);
     await child.WaitForExitAsync();
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"madoguchi {protocol}: {seconds:F1} s ({messages.Count / seconds:F0} msg/s, process start included), peak {peak / 1024.0:F0} MB, load average {LoadAverage()}{(visible < messages.Count ? $", INCOMPLETE: {visible:N0} visible" : "")}"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"madoguchi {protocol}: {seconds:F1} s ({messages.Count / seconds:F0} msg/s, process start included), first ticket at {firstVisible ?? 0:F1} s, CPU {cpu:F1} s (user+sys), peak {peak / 1024.0:F0} MB, load average {LoadAverage()}{(visible < messages.Count ? $", INCOMPLETE: {visible:N0} visible" : "")}"));
     await app.DisposeAsync();
-    return ($"Madoguchi {protocol.ToUpperInvariant()} (until every ticket is visible)", seconds, peak);
+    return ($"Madoguchi {protocol.ToUpperInvariant()} (until every ticket is visible)", seconds, peak, cpu);
 }
 
-async Task<(string, double, long)> RunMbsyncAsync()
+async Task<(string, double, long, double)> RunMbsyncAsync()
 {
     var folder = Directory.CreateTempSubdirectory("madoguchi-bench-mbsync-").FullName;
     var config = Path.Combine(folder, "mbsyncrc");
@@ -168,14 +192,40 @@ async Task<(string, double, long)> RunMbsyncAsync()
         SyncState *
 
         """);
+    var childrenCpuBefore = ChildrenCpuSeconds();
     var clock = Stopwatch.StartNew();
     using var process = Process.Start(new ProcessStartInfo("mbsync") { ArgumentList = { "-c", config, "-q", "bench" }, UseShellExecute = false })!;
     await process.WaitForExitAsync();
     var seconds = clock.Elapsed.TotalSeconds;
+    // The exited child's CPU time, from the wait status the runtime collected (user + system).
+    var cpu = ChildrenCpuSeconds() - childrenCpuBefore;
     var copied = Directory.EnumerateFiles(Path.Combine(folder, "mail", "INBOX"), "*", SearchOption.AllDirectories).Count(f => Path.GetFileName(Path.GetDirectoryName(f)) is "cur" or "new");
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mbsync: exit {process.ExitCode}, {copied:N0} messages in {seconds:F1} s ({messages.Count / seconds:F0} msg/s)"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mbsync: exit {process.ExitCode}, {copied:N0} messages in {seconds:F1} s ({messages.Count / seconds:F0} msg/s), CPU {cpu:F1} s (user+sys), load average {LoadAverage()}"));
     Directory.Delete(folder, recursive: true);
-    return ("mbsync (isync, FSync yes)", seconds, 0);
+    return ("mbsync (isync, FSync yes)", seconds, 0, cpu);
+}
+
+// CPU seconds (user + system) the process has used so far, from /proc/<pid>/stat (fields 14 and 15, in clock ticks).
+static double CpuSeconds(int pid)
+{
+    try
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+    }
+    catch (IOException)
+    {
+        return 0;
+    }
+}
+
+// CPU seconds of this process's waited-for children (cutime + cstime of /proc/self/stat).
+static double ChildrenCpuSeconds()
+{
+    var stat = File.ReadAllText("/proc/self/stat");
+    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+    return (long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture)) / 100.0;
 }
 
 static long PeakKb(int pid)

@@ -79,6 +79,53 @@ public sealed class BulkInsertTests
         Assert.Equal(0, await app.WithDbAsync(db => db.TicketMessages.CountAsync()));
     }
 
+    /// <summary>Many rows in one call (SQLite runs one compiled statement for every row, PostgreSQL multi-row statements):
+    /// no row takes another's values, and a null after a value (and a value after a null) is stored as given.</summary>
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task InsertAdded_ManyRows_EachRowKeepsItsOwnValues_NullsIncluded(DatabaseProvider provider)
+    {
+        const int Count = 150;
+        await using var app = await MadoguchiApp.StartAsync(provider);
+        var account = await app.CreateAccountAsync();
+        var inbox = await account.CreateInboxAsync();
+
+        var expected = await app.WithDbAsync(async db =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            var rows = new List<(Guid Id, string? Html, long Size, string? ContentId)>();
+            for (var i = 0; i < Count; i++)
+            {
+                var added = Add(db, account.Id, inbox.Id);
+                var (ticket, message, attachment) = ((Ticket)added[0], (TicketMessage)added[1], (TicketAttachment)added[2]);
+                ticket.Subject = $"件名 {i}";
+                message.Html = i % 2 == 0 ? null : $"<p>{i}</p>";
+                message.InReplyTo = i % 3 == 0 ? $"r{i}@example" : null;
+                message.Size = 1000 + i;
+                var contentId = i % 2 == 0 ? $"cid{i}" : null;
+                db.Entry(attachment).Property(a => a.ContentId).CurrentValue = contentId;
+                rows.Add((message.Id, message.Html, message.Size, contentId));
+            }
+            await BulkInsert.InsertAddedAsync(db, Order, CancellationToken.None);
+            Assert.Equal(0, await db.SaveChangesAsync());
+            await transaction.CommitAsync();
+            return rows;
+        });
+
+        var read = await app.WithDbAsync(db => db.TicketMessages.AsNoTracking().Include(m => m.Attachments).ToDictionaryAsync(m => m.Id));
+        var tickets = await app.WithDbAsync(db => db.Tickets.AsNoTracking().ToDictionaryAsync(t => t.Id));
+        Assert.Equal(Count, read.Count);
+        Assert.Equal(Count, tickets.Count);
+        foreach (var (id, html, size, contentId) in expected)
+        {
+            var message = read[id];
+            Assert.Equal(html, message.Html);
+            Assert.Equal(size, message.Size);
+            Assert.Equal($"件名 {size - 1000}", tickets[message.TicketId].Subject);
+            Assert.Equal((size - 1000) % 3 == 0 ? $"r{size - 1000}@example" : null, message.InReplyTo);
+            Assert.Equal(contentId, Assert.Single(message.Attachments).ContentId);
+        }
+    }
+
     private static Ticket Ticket(Guid accountId, Guid inboxId, Guid? id = null) => new()
     {
         Id = id ?? Madoguchi.Core.Common.Ids.New(),

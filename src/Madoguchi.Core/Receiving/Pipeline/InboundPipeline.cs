@@ -111,7 +111,8 @@ public sealed class InboundPipeline(MadoguchiDbContext db, IBlobStore blobs, IEn
                 if (stream.Length != size)
                     throw new DamagedBlobException(hash, BlobCondition.WrongSize);
                 bytes = new byte[size];
-                await stream.ReadExactlyAsync(bytes, ct);
+                // One synchronous read of a local file: an asynchronous one on Linux only hands the same read to another thread.
+                stream.ReadExactly(bytes);
             }
             else
             {
