@@ -142,7 +142,7 @@ public sealed class ReceiveSettingsTests(BrowserFixture fixture, ITestOutputHelp
         await form.GetByLabel("ポート", new() { Exact = true }).FillAsync(dovecot.ImapsPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         // Where the password goes changed: it must be typed again, and the form says why.
         await Expect(form.GetByTestId("receive-password")).ToHaveAttributeAsync("data-required", "true");
-        await Expect(form.GetByText("サーバ・ポート・暗号化・証明書の確認・ユーザ名を変更したときは、もう一度入力が必要です。")).ToBeVisibleAsync();
+        await Expect(form.GetByText("パスワードを再入力してください。")).ToBeVisibleAsync();
         await form.GetByLabel("パスワード", new() { Exact = true }).FillAsync("wrong-password");
         await form.GetByRole(AriaRole.Button, new() { Name = "保存する" }).ClickAsync();
         await Expect(form).ToHaveCountAsync(0);
