@@ -86,16 +86,7 @@ public sealed class LockoutTests(BrowserFixture fixture)
 
         // The way out: the people running the installation restore the owner from the operator console.
         await using var operatorSession = await fixture.NewSessionAsync();
-        await operatorSession.Page.GotoAsync("/operator/signin");
-        await operatorSession.Page.GetByLabel("メールアドレス").FillAsync(MadoguchiApp.OperatorEmail);
-        await operatorSession.Page.GetByLabel("パスワード").FillAsync(MadoguchiApp.OperatorPassword);
-        await operatorSession.Page.GetByRole(AriaRole.Button, new() { Name = "ログイン", Exact = true }).ClickAsync();
-        // The second step: the code from the operator's authenticator app.
-        await operatorSession.Page.WaitForURLAsync("**/operator/signin/code");
-        await operatorSession.Page.GetByLabel("確認コード").FillAsync(await fixture.App.OperatorCodeAsync());
-        await operatorSession.Page.GetByRole(AriaRole.Button, new() { Name = "確認", Exact = true }).ClickAsync();
-        await operatorSession.Page.WaitForURLAsync("**/operator");
-        await operatorSession.WaitLiveAsync();
+        await operatorSession.SignInOperatorAsync(fixture.App);
         var lockedRow = operatorSession.Page.Locator($"tr[data-testid='locked-user'][data-user-email='{lone.Email}']");
         await lockedRow.GetByRole(AriaRole.Button, new() { Name = "元に戻す" }).ClickAsync();
         await Expect(lockedRow).ToHaveCountAsync(0);

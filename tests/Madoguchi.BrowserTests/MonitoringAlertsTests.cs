@@ -25,12 +25,7 @@ public sealed class MonitoringAlertsTests(BrowserFixture fixture)
             await scope.ServiceProvider.GetRequiredService<AnnounceStateChangesCommand>().HandleAsync(readings, now, CancellationToken.None);
         }
         await using var session = await fixture.NewSessionAsync();
-        await session.Page.GotoAsync("/operator/signin");
-        await session.Page.GetByLabel("メールアドレス").FillAsync(MadoguchiApp.OperatorEmail);
-        await session.Page.GetByLabel("パスワード").FillAsync(MadoguchiApp.OperatorPassword);
-        await session.Page.GetByRole(AriaRole.Button, new() { Name = "ログイン", Exact = true }).ClickAsync();
-        await session.Page.WaitForURLAsync("**/operator");
-        await session.WaitLiveAsync();
+        await session.SignInOperatorAsync(fixture.App);
 
         var row = session.Page.Locator("tr[data-testid='monitoring-alert']").Filter(new() { HasText = "ストレージは現在「全面停止」です（以前は「正常稼働」）。" });
         await Expect(row).ToHaveAttributeAsync("data-read", "false");

@@ -21,11 +21,7 @@ public sealed class StatusPageTests(BrowserFixture fixture)
 
         // An operator declares the incident in the console.
         await using var operatorSession = await fixture.NewSessionAsync();
-        await operatorSession.Page.GotoAsync("/operator/signin");
-        await operatorSession.Page.GetByLabel("メールアドレス").FillAsync(MadoguchiApp.OperatorEmail);
-        await operatorSession.Page.GetByLabel("パスワード").FillAsync(MadoguchiApp.OperatorPassword);
-        await operatorSession.Page.GetByRole(AriaRole.Button, new() { Name = "ログイン", Exact = true }).ClickAsync();
-        await operatorSession.Page.WaitForURLAsync("**/operator");
+        await operatorSession.SignInOperatorAsync(fixture.App);
         await operatorSession.Page.GotoAsync("/operator/status");
         await operatorSession.WaitLiveAsync();
         await operatorSession.Page.GetByLabel("タイトル").First.FillAsync(title);

@@ -26,6 +26,21 @@ public sealed class UiSession(IBrowserContext context, IPage page) : IAsyncDispo
         await WaitLiveAsync();
     }
 
+    /// <summary>The operator console's two-step sign-in: password, then the code from the authenticator app (the test
+    /// installation's operator is enrolled with a known secret), ending signed in on <c>/operator</c> with its circuit live.</summary>
+    public async Task SignInOperatorAsync(Madoguchi.Testing.App.MadoguchiApp app)
+    {
+        await Page.GotoAsync("/operator/signin");
+        await Page.GetByLabel("メールアドレス").FillAsync(Madoguchi.Testing.App.MadoguchiApp.OperatorEmail);
+        await Page.GetByLabel("パスワード").FillAsync(Madoguchi.Testing.App.MadoguchiApp.OperatorPassword);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "ログイン", Exact = true }).ClickAsync();
+        await Page.WaitForURLAsync("**/operator/signin/code");
+        await Page.GetByLabel("確認コード").FillAsync(await app.OperatorCodeAsync());
+        await Page.GetByRole(AriaRole.Button, new() { Name = "確認", Exact = true }).ClickAsync();
+        await Page.WaitForURLAsync("**/operator");
+        await WaitLiveAsync();
+    }
+
     /// <summary>Waits until the interactive circuit is connected; clicks before that are lost.</summary>
     public Task WaitLiveAsync() =>
         Page.Locator("#live-marker[data-interactive='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached });

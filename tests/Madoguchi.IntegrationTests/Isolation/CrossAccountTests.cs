@@ -240,6 +240,11 @@ public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixtur
             Assert.Equal(HttpStatusCode.Forbidden, (await w.AOwner.PostAsJsonAsync("/api/v1/operator/notices", new { textJa = "x", textEn = "x" })).StatusCode),
         ["DELETE /api/v1/operator/notices/{id:guid}"] = async () =>
             Assert.Equal(HttpStatusCode.Forbidden, (await w.AOwner.DeleteAsync($"/api/v1/operator/notices/{Guid.NewGuid()}")).StatusCode),
+        // Monitoring alerts are the operators' (issue 10): an account owner gets 403 and marks nothing read.
+        ["GET /api/v1/operator/alerts"] = async () =>
+            Assert.Equal(HttpStatusCode.Forbidden, (await w.AOwner.GetAsync("/api/v1/operator/alerts")).StatusCode),
+        ["POST /api/v1/operator/alerts/{id:guid}/read"] = async () =>
+            Assert.Equal(HttpStatusCode.Forbidden, (await w.AOwner.PostAsync($"/api/v1/operator/alerts/{Guid.NewGuid()}/read", null)).StatusCode),
         ["GET /api/v1/support-desk"] = async () =>
             Assert.DoesNotContain(w.B.Id.ToString(), (await (await w.AOwner.GetAsync("/api/v1/support-desk")).ReadAsync<JsonElement>()).GetRawText(), StringComparison.OrdinalIgnoreCase),
         ["GET /api/v1/notices"] = async () =>

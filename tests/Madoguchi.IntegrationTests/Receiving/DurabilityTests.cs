@@ -160,8 +160,15 @@ public sealed class DurabilityTests(DovecotFixture dovecot) : IClassFixture<Dove
         app.Services.GetRequiredService<InboundSignal>().NewOriginalsStored();
         var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => app.WaitForPipelineAsync(rawId));
 
-        Assert.Contains("DamagedBlobException", failure.Message, StringComparison.Ordinal);
-        Assert.Contains("storage", failure.Message, StringComparison.Ordinal);
+        // The reason says what is wrong with the original, in our words (never the exception's type or text).
+        var expected = DamagedBlobException.Describe(damage switch
+        {
+            Damage.Missing => BlobCondition.Missing,
+            Damage.Truncated => BlobCondition.WrongSize,
+            _ => BlobCondition.WrongContent,
+        });
+        Assert.EndsWith(": " + expected, failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", failure.Message, StringComparison.Ordinal);
         Assert.Equal(0, await app.WithDbAsync(db => db.TicketMessages.CountAsync(m => m.RawMessageId == rawId)));
     }
 
