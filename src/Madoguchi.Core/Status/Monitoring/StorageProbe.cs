@@ -14,6 +14,9 @@ public sealed class StorageProbe(IBlobStore blobs, IOptions<StorageLocationOptio
     /// probe), and the same every round, so the probe reuses one blob folder instead of leaving new empty ones.</summary>
     private readonly byte[] _probe = NewProbeBytes();
 
+    private string ProbeHash => _probeHash ??= Convert.ToHexStringLower(SHA256.HashData(_probe));
+    private string? _probeHash;
+
     public StatusComponent Component => StatusComponent.Storage;
 
     public async Task<ProbeReading> RunAsync(IServiceProvider services, DateTime now, CancellationToken ct)
@@ -21,6 +24,10 @@ public sealed class StorageProbe(IBlobStore blobs, IOptions<StorageLocationOptio
         string? fault = null;
         try
         {
+            // A probe blob left behind by a failed delete would let the put find it intact and write nothing: remove it
+            // first, so every round really writes.
+            if (blobs.Exists(ProbeHash))
+                await blobs.DeleteAsync(ProbeHash, ct);
             var blob = await blobs.PutAsync(_probe, ct);
             await blobs.DeleteAsync(blob.Hash, ct);
         }
