@@ -1,6 +1,7 @@
 using Madoguchi.Core.Accounts;
 using Madoguchi.Core.Data;
 using Madoguchi.Core.Inboxes;
+using Madoguchi.Core.Plans;
 using Madoguchi.Core.Receiving;
 using Madoguchi.Core.Receiving.Pipeline;
 using Madoguchi.Core.Status.Monitoring;
@@ -25,6 +26,7 @@ builder.AddReverseProxySupport();
 builder.Services.AddDatabaseMigrationAtStartup();
 builder.Services.AddMadoguchiData(builder.Configuration);
 builder.Services.AddAccounts(builder.Configuration);
+builder.Services.AddPlans(builder.Configuration);
 builder.Services.AddInboxes();
 builder.Services.AddTickets();
 builder.Services.AddInboundPipeline();
