@@ -32,6 +32,12 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<Ticket> Tickets => Set<Ticket>();
     public DbSet<TicketMessage> TicketMessages => Set<TicketMessage>();
     public DbSet<TicketAttachment> TicketAttachments => Set<TicketAttachment>();
+    public DbSet<Tickets.Labels.Label> Labels => Set<Tickets.Labels.Label>();
+    public DbSet<Tickets.Labels.TicketLabel> TicketLabels => Set<Tickets.Labels.TicketLabel>();
+    public DbSet<Tickets.Labels.PendingReason> PendingReasons => Set<Tickets.Labels.PendingReason>();
+    public DbSet<Tickets.Comments.TicketComment> TicketComments => Set<Tickets.Comments.TicketComment>();
+    public DbSet<Tickets.History.TicketHistoryEntry> TicketHistory => Set<Tickets.History.TicketHistoryEntry>();
+    public DbSet<Tickets.Notifications.Notification> Notifications => Set<Tickets.Notifications.Notification>();
     public DbSet<AccountStorageUsage> AccountStorageUsages => Set<AccountStorageUsage>();
     public DbSet<ReceiveServer> ReceiveServers => Set<ReceiveServer>();
     public DbSet<ImapFolderState> ImapFolderStates => Set<ImapFolderState>();

@@ -24,7 +24,9 @@ public sealed class GetTicketQuery(MadoguchiDbContext db, IBlobStore blobs)
         var views = messages.Select(m => ToView(m, allowRemoteImages, urls))
             .Select(v => damaged.TryGetValue(v.Id, out var problem) ? v with { ReadProblem = v.ReadProblem is null ? problem : $"{problem} {v.ReadProblem}" } : v)
             .ToList();
-        return new TicketDetail(t.Id, t.InboxId, t.Subject, t.Status, t.Place, t.MessageCount, t.LastMessageAt, t.CreatedAt, views);
+        var labelIds = await db.TicketLabels.AsNoTracking().Where(x => x.TicketId == t.Id).Select(x => x.LabelId).OrderBy(x => x).ToListAsync(ct);
+        return new TicketDetail(t.Id, t.InboxId, t.Subject, t.Status, t.Place, t.MessageCount, t.LastMessageAt, t.CreatedAt, views,
+            t.AssigneeId, t.PendingReasonId, labelIds, t.Version);
     }
 
     /// <summary>Messages whose original is not at its address with its size, and what is wrong with it.</summary>

@@ -4,11 +4,38 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Madoguchi.Core.Tickets;
 
-/// <summary>Which tickets to list: one inbox or every visible one, one status or all, one place (the inbox by default).</summary>
-public sealed record TicketListRequest(Guid? InboxId, TicketStatus? Status, TicketPlace Place, PageRequest Page);
+/// <summary>How a ticket list is ordered.</summary>
+public enum TicketSort
+{
+    /// <summary>Newest last message first (the default).</summary>
+    LastMessage,
 
-/// <summary>Tickets newest first. Pages are cut on the (inbox, place, status, last message) index over ids only, then the
-/// rows of that page are read, so a page of an inbox with 100,000 tickets costs an index walk, not a table scan.</summary>
+    /// <summary>Oldest last message first: who has waited longest.</summary>
+    Oldest,
+
+    /// <summary>Newest ticket first, by when it was created.</summary>
+    Created,
+}
+
+/// <summary>Which tickets to list: one inbox or every visible one, one status or all, one place (the inbox by default);
+/// optionally only one assignee's (or nobody's), one label's, one 保留理由's (or none's); in one order.</summary>
+public sealed record TicketListRequest(Guid? InboxId, TicketStatus? Status, TicketPlace Place, PageRequest Page)
+{
+    /// <summary>Only tickets assigned to nobody.</summary>
+    public bool Unassigned { get; init; }
+
+    public Guid? AssigneeId { get; init; }
+    public Guid? LabelId { get; init; }
+
+    /// <summary>Only 保留 tickets without a reason (保留理由なし).</summary>
+    public bool WithoutPendingReason { get; init; }
+
+    public Guid? PendingReasonId { get; init; }
+    public TicketSort Sort { get; init; }
+}
+
+/// <summary>Tickets of a tab. Pages are cut on the (inbox, place, status, …) indexes over ids only, then the rows of that
+/// page and their labels are read, so a page of an inbox with 100,000 tickets costs an index walk, not a table scan.</summary>
 public sealed class ListTicketsQuery(MadoguchiDbContext db)
 {
     public async Task<Result<Page<TicketListItem>>> HandleAsync(Actor actor, TicketListRequest request, CancellationToken ct)
@@ -16,28 +43,46 @@ public sealed class ListTicketsQuery(MadoguchiDbContext db)
         var visible = await db.VisibleInboxIdsAsync(actor, ct);
         if (!visible.Succeeded)
             return visible.Error!;
-        var query = db.Tickets.AsNoTracking().Where(t => t.Place == request.Place);
-        if (request.InboxId is { } inboxId)
-        {
-            if (!visible.Value!.Contains(inboxId))
-                return Error.NotFound("The inbox");
-            query = query.Where(t => t.InboxId == inboxId);
-        }
-        else
-        {
-            var accountId = actor.AccountId;
-            var inboxes = visible.Value!;
-            query = query.Where(t => t.AccountId == accountId && inboxes.Contains(t.InboxId));
-        }
-        if (request.Status is { } status)
-            query = query.Where(t => t.Status == status);
+        if (request.InboxId is { } inboxId && !visible.Value!.Contains(inboxId))
+            return Error.NotFound("The inbox");
+        var query = Filter(db, actor.AccountId!.Value, visible.Value!, request);
 
         var total = await query.CountAsync(ct);
-        var ids = await query.OrderByDescending(t => t.LastMessageAt).ThenByDescending(t => t.Id)
-            .Select(t => t.Id).Skip(request.Page.Offset).Take(request.Page.Limit).ToListAsync(ct);
+        var ids = await Order(query, request.Sort).Select(t => t.Id).Skip(request.Page.Offset).Take(request.Page.Limit).ToListAsync(ct);
         var rows = await db.Tickets.AsNoTracking().Where(t => ids.Contains(t.Id)).ToDictionaryAsync(t => t.Id, ct);
-        var items = ids.Where(rows.ContainsKey).Select(id => rows[id]).Select(t => new TicketListItem(
-            t.Id, t.InboxId, t.Subject, t.Status, t.Place, t.MessageCount, t.LastMessageAt, t.CreatedAt, new AddressView(t.FromName, t.FromAddress))).ToList();
+        var labels = (await db.TicketLabels.AsNoTracking().Where(x => ids.Contains(x.TicketId)).ToListAsync(ct))
+            .ToLookup(x => x.TicketId, x => x.LabelId);
+        var items = ids.Where(rows.ContainsKey).Select(id => TicketListItem.Of(rows[id], labels[id].Order().ToList())).ToList();
         return new Page<TicketListItem>(items, total);
     }
+
+    /// <summary>The tickets a request names, unordered (also used to check the query plans).</summary>
+    internal static IQueryable<Ticket> Filter(MadoguchiDbContext db, Guid accountId, List<Guid> visibleInboxes, TicketListRequest request)
+    {
+        var query = db.Tickets.AsNoTracking().Where(t => t.Place == request.Place);
+        if (request.InboxId is { } inboxId)
+            query = query.Where(t => t.InboxId == inboxId);
+        else
+            query = query.Where(t => t.AccountId == accountId && visibleInboxes.Contains(t.InboxId));
+        if (request.Status is { } status)
+            query = query.Where(t => t.Status == status);
+        if (request.Unassigned)
+            query = query.Where(t => t.AssigneeId == null);
+        else if (request.AssigneeId is { } assignee)
+            query = query.Where(t => t.AssigneeId == assignee);
+        if (request.WithoutPendingReason)
+            query = query.Where(t => t.Status == TicketStatus.Pending && t.PendingReasonId == null);
+        else if (request.PendingReasonId is { } reason)
+            query = query.Where(t => t.PendingReasonId == reason);
+        if (request.LabelId is { } label)
+            query = query.Where(t => db.TicketLabels.Any(x => x.LabelId == label && x.TicketId == t.Id));
+        return query;
+    }
+
+    internal static IQueryable<Ticket> Order(IQueryable<Ticket> query, TicketSort sort) => sort switch
+    {
+        TicketSort.Oldest => query.OrderBy(t => t.LastMessageAt).ThenBy(t => t.Id),
+        TicketSort.Created => query.OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id),
+        _ => query.OrderByDescending(t => t.LastMessageAt).ThenByDescending(t => t.Id),
+    };
 }

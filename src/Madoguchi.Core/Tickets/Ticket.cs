@@ -29,6 +29,17 @@ public sealed class Ticket
     public string FromName { get; set; } = "";
 
     public string FromAddress { get; set; } = "";
+
+    /// <summary>担当者: a user of the account who can see the inbox, or nobody.</summary>
+    public Guid? AssigneeId { get; set; }
+
+    /// <summary>保留理由 of the inbox while the status is 保留; null otherwise (or 保留理由なし).</summary>
+    public Guid? PendingReasonId { get; set; }
+
+    /// <summary>Grows by one with every change (by a person or by a received message). A writer that names an older
+    /// version is refused with 409 <c>ticket_changed</c>, so no change is lost silently. Bumped in SQL
+    /// (<c>Version = Version + 1</c>) before anything else, which also serializes writers on the row.</summary>
+    public int Version { get; set; }
 }
 
 internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
@@ -43,6 +54,12 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         // ゴミ箱 and 迷惑メール tabs list every status.
         builder.HasIndex(t => new { t.InboxId, t.Place, t.LastMessageAt, t.Id });
         builder.HasIndex(t => new { t.AccountId, t.Place, t.Status, t.LastMessageAt });
+        // Sorted by creation (oldest/newest created) and filtered by assignee or 保留理由 inside a tab.
+        builder.HasIndex(t => new { t.InboxId, t.Place, t.Status, t.CreatedAt, t.Id });
+        builder.HasIndex(t => new { t.InboxId, t.Place, t.AssigneeId, t.Status, t.LastMessageAt });
+        builder.HasIndex(t => new { t.InboxId, t.Place, t.PendingReasonId, t.LastMessageAt });
+        builder.HasOne<Accounts.Users.User>().WithMany().HasForeignKey(t => t.AssigneeId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasOne<Labels.PendingReason>().WithMany().HasForeignKey(t => t.PendingReasonId).OnDelete(DeleteBehavior.SetNull);
         builder.HasOne<Account>().WithMany().HasForeignKey(t => t.AccountId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Inbox>().WithMany().HasForeignKey(t => t.InboxId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -21,11 +21,18 @@ public sealed record AddressView(string Name, string Address)
 /// <summary>One row of a ticket list.</summary>
 public sealed record TicketListItem(
     Guid Id, Guid InboxId, string Subject, TicketStatus Status, TicketPlace Place, int MessageCount,
-    DateTime LastMessageAt, DateTime CreatedAt, AddressView From);
+    DateTime LastMessageAt, DateTime CreatedAt, AddressView From,
+    Guid? AssigneeId = null, Guid? PendingReasonId = null, IReadOnlyList<Guid>? LabelIds = null, int Version = 0)
+{
+    internal static TicketListItem Of(Ticket t, IReadOnlyList<Guid> labelIds) => new(
+        t.Id, t.InboxId, t.Subject, t.Status, t.Place, t.MessageCount, t.LastMessageAt, t.CreatedAt, new AddressView(t.FromName, t.FromAddress),
+        t.AssigneeId, t.PendingReasonId, labelIds, t.Version);
+}
 
 public sealed record TicketDetail(
     Guid Id, Guid InboxId, string Subject, TicketStatus Status, TicketPlace Place, int MessageCount,
-    DateTime LastMessageAt, DateTime CreatedAt, IReadOnlyList<TicketMessageView> Messages);
+    DateTime LastMessageAt, DateTime CreatedAt, IReadOnlyList<TicketMessageView> Messages,
+    Guid? AssigneeId = null, Guid? PendingReasonId = null, IReadOnlyList<Guid>? LabelIds = null, int Version = 0);
 
 public sealed record AutoReplyView(bool Automatic, IReadOnlyList<string> Signals, string? AutoSubmitted);
 

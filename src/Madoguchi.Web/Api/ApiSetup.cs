@@ -42,6 +42,7 @@ public static class ApiSetup
         users.MapReceivingEndpoints();
         users.MapAuditEndpoints();
         users.MapTicketEndpoints();
+        users.MapTicketTeamEndpoints();
         users.MapNoticeEndpoints();
         api.MapOperatorEndpoints();
         api.MapSupportDeskOperatorEndpoints();

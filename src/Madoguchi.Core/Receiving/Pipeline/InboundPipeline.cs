@@ -2,6 +2,7 @@ using Madoguchi.Core.Data;
 using Madoguchi.Core.Receiving.Storage;
 using Madoguchi.Core.Storage;
 using Madoguchi.Core.Tickets;
+using Madoguchi.Core.Tickets.Live;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -12,7 +13,7 @@ namespace Madoguchi.Core.Receiving.Pipeline;
 /// <see cref="PrepareAsync"/> (read, parse, attachment blobs) on all cores with no database, then <see cref="StoreAsync"/>
 /// (threading, rows, storage use) in one transaction per batch.</summary>
 public sealed class InboundPipeline(MadoguchiDbContext db, IBlobStore blobs, IEnumerable<IInboundStep> steps, PendingStorageUsage usage, TimeProvider time,
-    IOptions<InboundPipelineOptions> options)
+    IOptions<InboundPipelineOptions> options, ITicketChangeFeed feed)
 {
     /// <summary>Rows the store steps add, principals first.</summary>
     private static readonly Type[] BulkInsertOrder = [typeof(Ticket), typeof(TicketMessage), typeof(TicketAttachment)];
@@ -74,6 +75,9 @@ public sealed class InboundPipeline(MadoguchiDbContext db, IBlobStore blobs, IEn
             .SetProperty(r => r.ProcessedAt, now)
             .SetProperty(r => r.ProcessingError, (string?)null), ct);
         await transaction.CommitAsync(ct);
+        // Open lists and tickets re-read once the mail is really there.
+        foreach (var ticket in messages.Select(m => m.Ticket).OfType<Ticket>().DistinctBy(t => t.Id))
+            await feed.PublishAsync(new TicketChange(ticket.AccountId, ticket.InboxId, ticket.Id, TicketChangeKind.MessageAdded), ct);
         return messages;
     }
 

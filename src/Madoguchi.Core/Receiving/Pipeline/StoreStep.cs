@@ -115,6 +115,7 @@ internal sealed class StoreStep(MadoguchiDbContext db, ThreadIndex threads) : II
     internal static void JoinTicket(Ticket ticket, InboundMessage message, DateTime receivedAt)
     {
         ticket.MessageCount++;
+        ticket.Version++;
         if (receivedAt > ticket.LastMessageAt || ticket.MessageCount == 1)
             ticket.LastMessageAt = receivedAt;
         ticket.Status = TicketStatus.Open;

@@ -6,8 +6,6 @@ using Microsoft.Net.Http.Headers;
 
 namespace Madoguchi.Web.Api.Tickets;
 
-public sealed record UpdateTicketRequest(TicketStatus? Status, TicketPlace? Place);
-
 /// <summary>Reading tickets: lists per inbox/status/place, a ticket with its messages (HTML sanitized, remote images
 /// blocked unless <c>?images=allow</c>), the original .eml, attachments and inline parts; and the minimal PATCH the
 /// reading screens need (status, place). Tickets of other accounts or invisible inboxes answer 404.</summary>
@@ -20,7 +18,8 @@ public static class TicketEndpoints
     public static void MapTicketEndpoints(this RouteGroupBuilder api)
     {
         var tickets = api.MapGroup("/tickets").WithTags("Tickets");
-        tickets.MapGet("", async (Guid? inbox, string? status, string? place, int? offset, int? limit, ListTicketsQuery query, HttpContext context, CancellationToken ct) =>
+        tickets.MapGet("", async (Guid? inbox, string? status, string? place, string? assignee, Guid? label, string? pendingReason, string? sort,
+            int? offset, int? limit, ListTicketsQuery query, HttpContext context, CancellationToken ct) =>
         {
             if (!ApiResults.TryPage(offset, limit, out var page, out var problem))
                 return problem!;
@@ -28,16 +27,44 @@ public static class TicketEndpoints
                 return ApiResults.Invalid("invalid_status", "status must be open, pending, closed or noAction.");
             if (!TryParse<TicketPlace>(place, out var p))
                 return ApiResults.Invalid("invalid_place", "place must be inbox, trash or spam.");
-            return (await query.HandleAsync(context.GetActor(), new TicketListRequest(inbox, s, p ?? TicketPlace.Inbox, page), ct)).ToHttp();
-        }).WithSummary("Tickets of the inboxes you can see, newest first; place defaults to inbox.");
+            if (!TryParse<TicketSort>(sort, out var order))
+                return ApiResults.Invalid("invalid_sort", "sort must be lastMessage, oldest or created.");
+            var actor = context.GetActor();
+            var request = new TicketListRequest(inbox, s, p ?? TicketPlace.Inbox, page) { LabelId = label, Sort = order ?? TicketSort.LastMessage };
+            switch (assignee)
+            {
+                case null or "":
+                    break;
+                case "me":
+                    request = request with { AssigneeId = actor.Id };
+                    break;
+                case "none":
+                    request = request with { Unassigned = true };
+                    break;
+                default:
+                    if (!Guid.TryParse(assignee, out var person))
+                        return ApiResults.Invalid("invalid_assignee", "assignee must be me, none or a user id.");
+                    request = request with { AssigneeId = person };
+                    break;
+            }
+            if (pendingReason == "none")
+                request = request with { WithoutPendingReason = true };
+            else if (!string.IsNullOrEmpty(pendingReason))
+            {
+                if (!Guid.TryParse(pendingReason, out var reason))
+                    return ApiResults.Invalid("invalid_pending_reason", "pendingReason must be none or a pending reason id.");
+                request = request with { PendingReasonId = reason };
+            }
+            return (await query.HandleAsync(actor, request, ct)).ToHttp();
+        }).WithSummary("Tickets of the inboxes you can see; place defaults to inbox. Filters: status, assignee (me, none or a user id), label, pendingReason (none or an id); sort: lastMessage (default, newest first), oldest, created.");
 
         tickets.MapGet("/{id:guid}", async (Guid id, string? images, GetTicketQuery query, HttpContext context, CancellationToken ct) =>
-            (await query.HandleAsync(context.GetActor(), id, string.Equals(images, "allow", StringComparison.OrdinalIgnoreCase), ApiTicketUrls.Instance, ct)).ToHttp())
-            .WithSummary("A ticket with its messages; HTML is sanitized and remote images blocked unless ?images=allow.");
-
-        tickets.MapPatch("/{id:guid}", async (Guid id, UpdateTicketRequest request, UpdateTicketCommand command, HttpContext context, CancellationToken ct) =>
-            (await command.HandleAsync(context.GetActor(), id, request.Status, request.Place, ct)).ToHttp())
-            .WithSummary("Set the status and/or move the ticket to trash, spam or back to the inbox.");
+        {
+            var result = await query.HandleAsync(context.GetActor(), id, string.Equals(images, "allow", StringComparison.OrdinalIgnoreCase), ApiTicketUrls.Instance, ct);
+            if (result.Succeeded)
+                context.Response.Headers.ETag = TicketTeamEndpoints.ETag(result.Value!.Version);
+            return result.ToHttp();
+        }).WithSummary("A ticket with its messages, assignee, labels, pending reason and version (also the ETag); HTML is sanitized and remote images blocked unless ?images=allow.");
 
         var messages = api.MapGroup("/messages").WithTags("Tickets");
         messages.MapGet("/{id:guid}/raw", async (Guid id, GetMessageOriginalQuery query, IBlobStore blobs, HttpContext context, CancellationToken ct) =>
