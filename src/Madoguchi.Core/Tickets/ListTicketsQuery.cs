@@ -57,7 +57,7 @@ public sealed class ListTicketsQuery(MadoguchiDbContext db)
     }
 
     /// <summary>The tickets a request names, unordered (also used to check the query plans).</summary>
-    internal static IQueryable<Ticket> Filter(MadoguchiDbContext db, Guid accountId, List<Guid> visibleInboxes, TicketListRequest request)
+    public static IQueryable<Ticket> Filter(MadoguchiDbContext db, Guid accountId, List<Guid> visibleInboxes, TicketListRequest request)
     {
         var query = db.Tickets.AsNoTracking().Where(t => t.Place == request.Place);
         if (request.InboxId is { } inboxId)
@@ -79,7 +79,7 @@ public sealed class ListTicketsQuery(MadoguchiDbContext db)
         return query;
     }
 
-    internal static IQueryable<Ticket> Order(IQueryable<Ticket> query, TicketSort sort) => sort switch
+    public static IQueryable<Ticket> Order(IQueryable<Ticket> query, TicketSort sort) => sort switch
     {
         TicketSort.Oldest => query.OrderBy(t => t.LastMessageAt).ThenBy(t => t.Id),
         TicketSort.Created => query.OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id),

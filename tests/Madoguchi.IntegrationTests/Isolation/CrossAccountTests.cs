@@ -328,7 +328,62 @@ public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixtur
         ["GET /api/v1/tickets/{id:guid}"] = async () =>
             await (await w.AOwner.GetAsync($"/api/v1/tickets/{w.BTicketId}")).AssertStatusAsync(HttpStatusCode.NotFound),
         ["PATCH /api/v1/tickets/{id:guid}"] = async () =>
-            await (await w.AOwner.PatchAsJsonAsync($"/api/v1/tickets/{w.BTicketId}", new { status = "closed", place = "trash" })).AssertStatusAsync(HttpStatusCode.NotFound),
+        {
+            await (await w.AOwner.PatchAsJsonAsync($"/api/v1/tickets/{w.BTicketId}", new { status = "closed", place = "trash" })).AssertStatusAsync(HttpStatusCode.NotFound);
+            // A's own ticket cannot be moved into, labelled with or assigned to B's things.
+            await (await w.AOwner.PatchAsJsonAsync($"/api/v1/tickets/{w.ATicketId}", new { inboxId = w.BInbox.Id })).AssertStatusAsync(HttpStatusCode.BadRequest);
+            await (await w.AOwner.PatchAsJsonAsync($"/api/v1/tickets/{w.ATicketId}", new { labelIds = new[] { w.BLabelId } })).AssertStatusAsync(HttpStatusCode.BadRequest);
+            await (await w.AOwner.PatchAsJsonAsync($"/api/v1/tickets/{w.ATicketId}", new { pendingReasonId = w.BReasonId })).AssertStatusAsync(HttpStatusCode.BadRequest);
+            await (await w.AOwner.PatchAsJsonAsync($"/api/v1/tickets/{w.ATicketId}", new { assigneeId = w.BUser.Id })).AssertStatusAsync(HttpStatusCode.BadRequest);
+        },
+        ["POST /api/v1/tickets/bulk"] = async () =>
+        {
+            var result = await (await w.AOwner.PostAsJsonAsync("/api/v1/tickets/bulk", new { ticketIds = new[] { w.BTicketId }, status = "closed", place = "trash" })).ReadAsync<JsonElement>();
+            Assert.Equal("not_found", result.GetProperty("items")[0].GetProperty("code").GetString());
+        },
+        ["GET /api/v1/tickets/{id:guid}/comments"] = async () =>
+            await (await w.AOwner.GetAsync($"/api/v1/tickets/{w.BTicketId}/comments")).AssertStatusAsync(HttpStatusCode.NotFound),
+        ["POST /api/v1/tickets/{id:guid}/comments"] = async () =>
+            await (await w.AOwner.PostAsJsonAsync($"/api/v1/tickets/{w.BTicketId}/comments", new { body = "@all A was here" })).AssertStatusAsync(HttpStatusCode.NotFound),
+        ["GET /api/v1/tickets/{id:guid}/history"] = async () =>
+            await (await w.AOwner.GetAsync($"/api/v1/tickets/{w.BTicketId}/history")).AssertStatusAsync(HttpStatusCode.NotFound),
+        ["GET /api/v1/notifications"] = async () =>
+        {
+            var mine = await (await w.AOwner.GetAsync("/api/v1/notifications?limit=200")).ReadAsync<JsonElement>();
+            Assert.DoesNotContain(w.BNotificationId.ToString(), mine.GetRawText(), StringComparison.OrdinalIgnoreCase);
+        },
+        ["POST /api/v1/notifications/{id:guid}/read"] = async () =>
+            await (await w.AOwner.PostAsync($"/api/v1/notifications/{w.BNotificationId}/read", null)).AssertStatusAsync(HttpStatusCode.NotFound),
+        ["POST /api/v1/notifications/read-all"] = async () =>
+            await (await w.AOwner.PostAsync("/api/v1/notifications/read-all", null)).AssertStatusAsync(HttpStatusCode.NoContent),
+        ["GET /api/v1/inboxes/{id:guid}/labels"] = async () =>
+            await (await w.AOwner.GetAsync($"/api/v1/inboxes/{w.BInbox.Id}/labels")).AssertStatusAsync(HttpStatusCode.NotFound),
+        ["POST /api/v1/inboxes/{id:guid}/labels"] = async () =>
+            await (await w.AOwner.PostAsJsonAsync($"/api/v1/inboxes/{w.BInbox.Id}/labels", new { name = "A", color = "#000000", parentId = w.BLabelId })).AssertStatusAsync(HttpStatusCode.NotFound),
+        ["PATCH /api/v1/inboxes/{id:guid}/labels/{labelId:guid}"] = async () =>
+        {
+            await (await w.AOwner.PatchAsJsonAsync($"/api/v1/inboxes/{w.BInbox.Id}/labels/{w.BLabelId}", new { name = "A" })).AssertStatusAsync(HttpStatusCode.NotFound);
+            await (await w.AOwner.PatchAsJsonAsync($"/api/v1/inboxes/{w.AInbox.Id}/labels/{w.BLabelId}", new { name = "A" })).AssertStatusAsync(HttpStatusCode.NotFound);
+        },
+        ["DELETE /api/v1/inboxes/{id:guid}/labels/{labelId:guid}"] = async () =>
+        {
+            await (await w.AOwner.DeleteAsync($"/api/v1/inboxes/{w.BInbox.Id}/labels/{w.BLabelId}")).AssertStatusAsync(HttpStatusCode.NotFound);
+            await (await w.AOwner.DeleteAsync($"/api/v1/inboxes/{w.AInbox.Id}/labels/{w.BLabelId}")).AssertStatusAsync(HttpStatusCode.NotFound);
+        },
+        ["GET /api/v1/inboxes/{id:guid}/pending-reasons"] = async () =>
+            await (await w.AOwner.GetAsync($"/api/v1/inboxes/{w.BInbox.Id}/pending-reasons")).AssertStatusAsync(HttpStatusCode.NotFound),
+        ["POST /api/v1/inboxes/{id:guid}/pending-reasons"] = async () =>
+            await (await w.AOwner.PostAsJsonAsync($"/api/v1/inboxes/{w.BInbox.Id}/pending-reasons", new { name = "A" })).AssertStatusAsync(HttpStatusCode.NotFound),
+        ["PATCH /api/v1/inboxes/{id:guid}/pending-reasons/{reasonId:guid}"] = async () =>
+        {
+            await (await w.AOwner.PatchAsJsonAsync($"/api/v1/inboxes/{w.BInbox.Id}/pending-reasons/{w.BReasonId}", new { name = "A" })).AssertStatusAsync(HttpStatusCode.NotFound);
+            await (await w.AOwner.PatchAsJsonAsync($"/api/v1/inboxes/{w.AInbox.Id}/pending-reasons/{w.BReasonId}", new { name = "A" })).AssertStatusAsync(HttpStatusCode.NotFound);
+        },
+        ["DELETE /api/v1/inboxes/{id:guid}/pending-reasons/{reasonId:guid}"] = async () =>
+        {
+            await (await w.AOwner.DeleteAsync($"/api/v1/inboxes/{w.BInbox.Id}/pending-reasons/{w.BReasonId}")).AssertStatusAsync(HttpStatusCode.NotFound);
+            await (await w.AOwner.DeleteAsync($"/api/v1/inboxes/{w.AInbox.Id}/pending-reasons/{w.BReasonId}")).AssertStatusAsync(HttpStatusCode.NotFound);
+        },
         ["GET /api/v1/messages/{id:guid}/raw"] = async () =>
             await (await w.AOwner.GetAsync($"/api/v1/messages/{w.BMessageId}/raw")).AssertStatusAsync(HttpStatusCode.NotFound),
         ["GET /api/v1/messages/{id:guid}/attachments/{attachmentId:guid}"] = async () =>
@@ -353,7 +408,7 @@ public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixtur
     private sealed record World(
         TestAccount A, HttpClient AOwner, HttpClient AMember, InboxView AInbox,
         TestAccount B, HttpClient BOwner, HttpClient BSession, UserView BUser, UserView BSecondOwner, UserView BLocked, UserView BInvited, InboxView BInbox, Guid BTokenId,
-        Guid BServerId, Guid BTicketId, Guid BMessageId, Guid BAttachmentId)
+        Guid BServerId, Guid BTicketId, Guid BMessageId, Guid BAttachmentId, Guid ATicketId, Guid BLabelId, Guid BReasonId, Guid BNotificationId)
     {
         public IReadOnlyList<Guid> BUserIds => [B.Owner.Id, BUser.Id, BSecondOwner.Id, BLocked.Id, BInvited.Id];
 
@@ -378,8 +433,14 @@ public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixtur
             var bServer = await (await bOwner.PostAsJsonAsync($"/api/v1/inboxes/{bInbox.Id}/receive-servers", ServerBody("b-user"))).ReadAsync<JsonElement>(HttpStatusCode.Created);
             var bMail = await app.ReceiveAsync(bInbox.Id, MailWithAttachment());
             var bAttachment = await app.WithDbAsync(db => db.TicketAttachments.Where(x => x.TicketMessageId == bMail.TicketMessageId).Select(x => x.Id).SingleAsync());
+            var aMail = await app.ReceiveAsync(aInbox.Id, MailWithAttachment().Replace("b-secret@", "a-own@", StringComparison.Ordinal));
+            var bLabel = await (await bOwner.PostAsJsonAsync($"/api/v1/inboxes/{bInbox.Id}/labels", new { name = "B label", color = "#123456" })).ReadAsync<JsonElement>();
+            var bReason = await (await bOwner.PostAsJsonAsync($"/api/v1/inboxes/{bInbox.Id}/pending-reasons", new { name = "B reason" })).ReadAsync<JsonElement>();
+            await (await bOwner.PostAsJsonAsync($"/api/v1/tickets/{bMail.TicketId}/comments", new { body = "@all B note" })).AssertStatusAsync(HttpStatusCode.OK);
+            var bNotification = await app.WithDbAsync(db => db.Notifications.Where(n => n.UserId == bUser.Id).Select(n => n.Id).SingleAsync());
             return new World(a, aOwner, aMember, aInbox, b, bOwner, bSession, bUser, bSecondOwner, bLocked, bInvited, bInbox, bToken.Token.Id,
-                bServer.GetProperty("id").GetGuid(), bMail.TicketId!.Value, bMail.TicketMessageId!.Value, bAttachment);
+                bServer.GetProperty("id").GetGuid(), bMail.TicketId!.Value, bMail.TicketMessageId!.Value, bAttachment,
+                aMail.TicketId!.Value, bLabel.GetProperty("id").GetGuid(), bReason.GetProperty("id").GetGuid(), bNotification);
         }
 
         private static string MailWithAttachment() => string.Join("\r\n",
@@ -404,8 +465,14 @@ public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixtur
             var servers = await db.ReceiveServers.AsNoTracking().Where(x => x.AccountId == B.Id).OrderBy(x => x.Id)
                 .Select(x => $"{x.Id}|{x.Host}|{x.Port}|{x.Username}|{x.ProtectedPassword}").ToListAsync();
             var tickets = await db.Tickets.AsNoTracking().Where(t => t.AccountId == B.Id).OrderBy(t => t.Id)
-                .Select(t => $"{t.Id}|{t.Status}|{t.Place}|{t.MessageCount}").ToListAsync();
-            return string.Join("\n", [account, .. users, .. inboxes, .. roles, .. tokens, .. servers, .. tickets, $"audit entries: {audit}"]);
+                .Select(t => $"{t.Id}|{t.Status}|{t.Place}|{t.MessageCount}|{t.Version}|{t.AssigneeId}|{t.PendingReasonId}|{t.InboxId}").ToListAsync();
+            var labels = await db.Labels.AsNoTracking().Where(l => l.InboxId == BInbox.Id).OrderBy(l => l.Id).Select(l => $"{l.Id}|{l.Name}|{l.Color}|{l.ParentId}").ToListAsync();
+            var reasons = await db.PendingReasons.AsNoTracking().Where(r => r.InboxId == BInbox.Id).OrderBy(r => r.Id).Select(r => $"{r.Id}|{r.Name}|{r.Position}").ToListAsync();
+            var comments = await db.TicketComments.AsNoTracking().CountAsync(c => c.AccountId == B.Id);
+            var notifications = await db.Notifications.AsNoTracking().Where(n => n.AccountId == B.Id).OrderBy(n => n.Id).Select(n => $"{n.Id}|{n.ReadAt}").ToListAsync();
+            var ticketLabels = await db.TicketLabels.AsNoTracking().CountAsync(x => x.LabelId == BLabelId);
+            return string.Join("\n", [account, .. users, .. inboxes, .. roles, .. tokens, .. servers, .. tickets, .. labels, .. reasons, .. notifications,
+                $"comments: {comments}", $"ticket labels: {ticketLabels}", $"audit entries: {audit}"]);
         });
     }
 }

@@ -1,0 +1,67 @@
+using Madoguchi.Core.Common;
+using Madoguchi.Core.Data;
+using Madoguchi.Core.Tickets;
+using Madoguchi.Testing.App;
+using Microsoft.EntityFrameworkCore;
+
+namespace Madoguchi.IntegrationTests.Tickets;
+
+/// <summary>Every tab, filter and sort of the ticket list is answered from an index, never by reading the whole tickets
+/// table: checked on the query plans of both databases (PostgreSQL with sequential scans priced out, so the plan shows
+/// whether an index can serve the query at all, whatever the table's size).</summary>
+public sealed class TicketListPlanTests(AppFixture apps) : IClassFixture<AppFixture>
+{
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task EveryFilterAndSort_UsesAnIndex_NeverScansTickets(DatabaseProvider provider)
+    {
+        var app = await apps.GetAsync(provider);
+        var inbox = Guid.NewGuid();
+        var page = new PageRequest(0, 50);
+        var requests = new Dictionary<string, TicketListRequest>
+        {
+            ["open tab"] = new(inbox, TicketStatus.Open, TicketPlace.Inbox, page),
+            ["open tab, oldest"] = new(inbox, TicketStatus.Open, TicketPlace.Inbox, page) { Sort = TicketSort.Oldest },
+            ["open tab, created"] = new(inbox, TicketStatus.Open, TicketPlace.Inbox, page) { Sort = TicketSort.Created },
+            ["trash tab"] = new(inbox, null, TicketPlace.Trash, page),
+            ["mine"] = new(inbox, TicketStatus.Open, TicketPlace.Inbox, page) { AssigneeId = Guid.NewGuid() },
+            ["nobody's"] = new(inbox, TicketStatus.Open, TicketPlace.Inbox, page) { Unassigned = true },
+            ["label"] = new(inbox, TicketStatus.Open, TicketPlace.Inbox, page) { LabelId = Guid.NewGuid() },
+            ["pending reason"] = new(inbox, TicketStatus.Pending, TicketPlace.Inbox, page) { PendingReasonId = Guid.NewGuid() },
+            ["no pending reason"] = new(inbox, TicketStatus.Pending, TicketPlace.Inbox, page) { WithoutPendingReason = true },
+            ["every inbox"] = new(null, TicketStatus.Open, TicketPlace.Inbox, page),
+        };
+
+        var failures = await app.WithDbAsync(async db =>
+        {
+            var found = new List<string>();
+            await db.Database.OpenConnectionAsync();
+            if (provider == DatabaseProvider.Postgres)
+                await db.Database.ExecuteSqlRawAsync("SET enable_seqscan = off");
+            foreach (var (name, request) in requests)
+            {
+                var query = ListTicketsQuery.Order(ListTicketsQuery.Filter(db, Guid.NewGuid(), [inbox, Guid.NewGuid()], request), request.Sort)
+                    .Select(t => t.Id).Skip(request.Page.Offset).Take(request.Page.Limit);
+                var plan = await PlanAsync(db, query, provider);
+                var scans = plan.Where(line => provider == DatabaseProvider.Postgres
+                    ? line.Contains("Seq Scan", StringComparison.Ordinal)
+                    : line.TrimStart().StartsWith("SCAN ", StringComparison.Ordinal)).ToList();
+                if (scans.Count > 0)
+                    found.Add($"{name}: {string.Join(" / ", plan)}");
+            }
+            return found;
+        });
+
+        Assert.Empty(failures);
+    }
+
+    private static async Task<List<string>> PlanAsync(MadoguchiDbContext db, IQueryable<Guid> query, DatabaseProvider provider)
+    {
+        await using var command = query.CreateDbCommand();
+        command.CommandText = (provider == DatabaseProvider.Postgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + command.CommandText;
+        await using var reader = await command.ExecuteReaderAsync();
+        var lines = new List<string>();
+        while (await reader.ReadAsync())
+            lines.Add(provider == DatabaseProvider.Postgres ? reader.GetString(0) : reader.GetString(3));
+        return lines;
+    }
+}
