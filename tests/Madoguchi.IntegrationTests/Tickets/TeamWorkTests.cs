@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Madoguchi.Core.Audit;
+using Madoguchi.Core.Data;
 using Madoguchi.Core.Tickets.Live;
 using Madoguchi.Testing.App;
 using Microsoft.EntityFrameworkCore;
