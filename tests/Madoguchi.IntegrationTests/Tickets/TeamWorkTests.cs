@@ -321,7 +321,7 @@ public sealed class TeamWorkTests(AppFixture apps) : IClassFixture<AppFixture>
         await (await owner.PatchAsJsonAsync($"/api/v1/inboxes/{inbox}/pending-reasons/{reasons[9]}", new { name = "最初", position = 0 })).AssertStatusAsync(HttpStatusCode.OK);
         var ordered = (await owner.GetFromJsonAsync<JsonArray>($"/api/v1/inboxes/{inbox}/pending-reasons"))!;
         Assert.Equal(0, ordered.Single(r => r!["name"]!.GetValue<string>() == "最初")!["position"]!.GetValue<int>());
-        Assert.Equal(["理由0", "最初"], ordered.Take(2).Select(r => r!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.Equal(["最初", "理由0"], ordered.Take(2).Select(r => r!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal));
         await owner.PatchAsJsonAsync($"/api/v1/tickets/{ticket}", new { pendingReasonId = reasons[3] });
         await (await owner.DeleteAsync($"/api/v1/inboxes/{inbox}/pending-reasons/{reasons[3]}")).AssertStatusAsync(HttpStatusCode.NoContent);
         var after = await owner.GetFromJsonAsync<JsonObject>($"/api/v1/tickets/{ticket}");
