@@ -13,9 +13,18 @@ public static class TicketsServiceCollectionExtensions
         services.AddScoped<Receiving.Missing.IMessageLocator, TicketMessageLocator>();
         services.AddScoped<TicketEditor>();
         services.AddSingleton<InProcessTicketChangeFeed>();
-        services.TryAddSingleton<ITicketChangeFeed>(sp => sp.GetRequiredService<InProcessTicketChangeFeed>());
+        // On PostgreSQL the feed also travels between instances (LISTEN/NOTIFY); SQLite runs one instance.
+        services.AddSingleton<PostgresTicketChangeFeed>();
+        services.AddHostedService(sp => sp.GetRequiredService<PostgresTicketChangeFeedListener>());
+        services.AddSingleton<PostgresTicketChangeFeedListener>();
+        services.TryAddSingleton<ITicketChangeFeed>(sp => IsPostgres(sp)
+            ? sp.GetRequiredService<PostgresTicketChangeFeed>()
+            : sp.GetRequiredService<InProcessTicketChangeFeed>());
         services.AddSingleton<TicketPresence>();
         services.AddHostedService<TicketLiveStartup>();
         return services.AddHandlersIn("Madoguchi.Core.Tickets");
     }
+
+    internal static bool IsPostgres(IServiceProvider sp) =>
+        sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Data.DatabaseOptions>>().Value.Provider == Data.DatabaseProvider.Postgres;
 }
