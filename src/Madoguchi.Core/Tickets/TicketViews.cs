@@ -22,7 +22,7 @@ public sealed record AddressView(string Name, string Address)
 public sealed record TicketListItem(
     Guid Id, Guid InboxId, string Subject, TicketStatus Status, TicketPlace Place, int MessageCount,
     DateTime LastMessageAt, DateTime CreatedAt, AddressView From,
-    Guid? AssigneeId = null, Guid? PendingReasonId = null, IReadOnlyList<Guid>? LabelIds = null, int Version = 0)
+    Guid? AssigneeId, Guid? PendingReasonId, IReadOnlyList<Guid> LabelIds, int Version)
 {
     internal static TicketListItem Of(Ticket t, IReadOnlyList<Guid> labelIds) => new(
         t.Id, t.InboxId, t.Subject, t.Status, t.Place, t.MessageCount, t.LastMessageAt, t.CreatedAt, new AddressView(t.FromName, t.FromAddress),
@@ -32,7 +32,7 @@ public sealed record TicketListItem(
 public sealed record TicketDetail(
     Guid Id, Guid InboxId, string Subject, TicketStatus Status, TicketPlace Place, int MessageCount,
     DateTime LastMessageAt, DateTime CreatedAt, IReadOnlyList<TicketMessageView> Messages,
-    Guid? AssigneeId = null, Guid? PendingReasonId = null, IReadOnlyList<Guid>? LabelIds = null, int Version = 0);
+    Guid? AssigneeId, Guid? PendingReasonId, IReadOnlyList<Guid> LabelIds, int Version);
 
 public sealed record AutoReplyView(bool Automatic, IReadOnlyList<string> Signals, string? AutoSubmitted);
 
