@@ -32,6 +32,8 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<Ticket> Tickets => Set<Ticket>();
     public DbSet<TicketMessage> TicketMessages => Set<TicketMessage>();
     public DbSet<TicketAttachment> TicketAttachments => Set<TicketAttachment>();
+    public DbSet<Search.SearchDocument> SearchDocuments => Set<Search.SearchDocument>();
+    public DbSet<Search.SearchPosting> SearchPostings => Set<Search.SearchPosting>();
     public DbSet<AccountStorageUsage> AccountStorageUsages => Set<AccountStorageUsage>();
     public DbSet<ReceiveServer> ReceiveServers => Set<ReceiveServer>();
     public DbSet<ImapFolderState> ImapFolderStates => Set<ImapFolderState>();
