@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Madoguchi.Core.Data;
 using Madoguchi.Core.Receiving.Parsing;
@@ -54,24 +53,16 @@ public sealed class SearchIndexWriter(MadoguchiDbContext db)
     /// addresses), attachment names and the body (the text part; an HTML part as text too unless it says the same).</summary>
     public static (string Subject, string Text) Fold(TicketMessage message, IEnumerable<string> attachmentNames)
     {
-        var all = new StringBuilder();
-        all.Append(message.Subject).Append('\n');
+        // Each part folded on its own: a line break between two parts never joins them into one word.
+        var parts = new List<string> { SearchText.Fold(message.Subject) };
         foreach (var json in new[] { message.FromJson, message.ToJson, message.CcJson })
-        {
-            foreach (var address in AddressView.FromJson(json))
-                all.Append(address.Name).Append(' ').Append(address.Address).Append('\n');
-        }
-        foreach (var name in attachmentNames)
-            all.Append(name).Append('\n');
+            parts.AddRange(AddressView.FromJson(json).Select(a => SearchText.Fold(a.Name + " " + a.Address)));
+        parts.AddRange(attachmentNames.Select(SearchText.Fold));
         var text = SearchText.Fold(message.Text ?? "");
-        var html = message.Html is null ? "" : SearchText.Fold(HtmlText.ToPlainText(message.Html));
-        var folded = new StringBuilder(SearchText.Fold(all.ToString()));
-        foreach (var body in new[] { text, html == text ? "" : html })
-        {
-            if (body.Length > 0)
-                folded.Append(' ').Append(body);
-        }
-        return (SearchText.Fold(message.Subject), folded.ToString());
+        parts.Add(text);
+        if (message.Html is not null && SearchText.Fold(HtmlText.ToPlainText(message.Html)) is var html && html != text)
+            parts.Add(html);
+        return (parts[0], string.Join(' ', parts.Where(p => p.Length > 0)));
     }
 
     /// <summary>The body a snippet is cut from: the text part, else the HTML part as text.</summary>
