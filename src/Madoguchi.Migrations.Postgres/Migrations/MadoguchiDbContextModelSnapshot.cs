@@ -789,6 +789,49 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.ToTable("RawMessages");
                 });
 
+            modelBuilder.Entity("Madoguchi.Core.Search.SearchDocument", b =>
+                {
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Key")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("MessageId");
+
+                    b.HasIndex("AccountId");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
+
+                    b.ToTable("SearchDocuments");
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Search.SearchPosting", b =>
+                {
+                    b.Property<int>("Gram")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("DocumentKey")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Gram", "DocumentKey");
+
+                    b.ToTable("SearchPostings");
+                });
+
             modelBuilder.Entity("Madoguchi.Core.Status.Incidents.Incident", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1646,6 +1689,15 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.HasOne("Madoguchi.Core.Inboxes.Inbox", null)
                         .WithMany()
                         .HasForeignKey("InboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Search.SearchDocument", b =>
+                {
+                    b.HasOne("Madoguchi.Core.Tickets.TicketMessage", null)
+                        .WithOne()
+                        .HasForeignKey("Madoguchi.Core.Search.SearchDocument", "MessageId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

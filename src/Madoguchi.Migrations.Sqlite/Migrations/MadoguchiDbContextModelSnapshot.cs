@@ -782,6 +782,49 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.ToTable("RawMessages");
                 });
 
+            modelBuilder.Entity("Madoguchi.Core.Search.SearchDocument", b =>
+                {
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Key")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("MessageId");
+
+                    b.HasIndex("AccountId");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
+
+                    b.ToTable("SearchDocuments");
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Search.SearchPosting", b =>
+                {
+                    b.Property<int>("Gram")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DocumentKey")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Gram", "DocumentKey");
+
+                    b.ToTable("SearchPostings");
+                });
+
             modelBuilder.Entity("Madoguchi.Core.Status.Incidents.Incident", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1635,6 +1678,15 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.HasOne("Madoguchi.Core.Inboxes.Inbox", null)
                         .WithMany()
                         .HasForeignKey("InboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Search.SearchDocument", b =>
+                {
+                    b.HasOne("Madoguchi.Core.Tickets.TicketMessage", null)
+                        .WithOne()
+                        .HasForeignKey("Madoguchi.Core.Search.SearchDocument", "MessageId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

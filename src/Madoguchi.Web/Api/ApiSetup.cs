@@ -5,6 +5,7 @@ using Madoguchi.Web.Api.Audit;
 using Madoguchi.Web.Api.Inboxes;
 using Madoguchi.Web.Api.OpenApi;
 using Madoguchi.Web.Api.Operators;
+using Madoguchi.Web.Api.Search;
 using Madoguchi.Web.Api.Tickets;
 using Madoguchi.Web.Api.Receiving;
 using Madoguchi.Web.Api.SupportDesk;
@@ -43,6 +44,7 @@ public static class ApiSetup
         users.MapAuditEndpoints();
         users.MapTicketEndpoints();
         users.MapTicketTeamEndpoints();
+        users.MapSearchEndpoints();
         users.MapNoticeEndpoints();
         api.MapOperatorEndpoints();
         api.MapSupportDeskOperatorEndpoints();

@@ -316,6 +316,18 @@ public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixtur
             await (await w.AOwner.GetAsync($"/api/v1/inboxes/{w.BInbox.Id}/receive-status")).AssertStatusAsync(HttpStatusCode.NotFound),
         ["POST /api/v1/inboxes/{id:guid}/missing-mail"] = async () =>
             await (await w.AOwner.PostAsJsonAsync($"/api/v1/inboxes/{w.BInbox.Id}/missing-mail", new { subject = "B" })).AssertStatusAsync(HttpStatusCode.NotFound),
+        ["GET /api/v1/search"] = async () =>
+        {
+            // B's mail says "B only." and comes from customer@example.com: A finds neither, in any place, nor by naming B's inbox.
+            await (await w.AOwner.GetAsync($"/api/v1/search?q=B&inbox={w.BInbox.Id}")).AssertStatusAsync(HttpStatusCode.NotFound);
+            foreach (var q in new[] { "B only", "customer", "b.pdf", "b-secret" })
+            {
+                var found = await (await w.AOwner.GetAsync($"/api/v1/search?q={Uri.EscapeDataString(q)}&includeTrashAndSpam=true&limit=200")).ReadAsync<JsonElement>();
+                Assert.Equal(0, found.GetProperty("total").GetInt32());
+            }
+            var own = await (await w.BOwner.GetAsync("/api/v1/search?q=B%20only")).ReadAsync<JsonElement>();
+            Assert.Equal(1, own.GetProperty("total").GetInt32());
+        },
         ["GET /api/v1/tickets"] = async () =>
         {
             await (await w.AOwner.GetAsync($"/api/v1/tickets?inbox={w.BInbox.Id}")).AssertStatusAsync(HttpStatusCode.NotFound);

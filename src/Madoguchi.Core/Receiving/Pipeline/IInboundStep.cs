@@ -39,5 +39,6 @@ public static class InboundStepOrder
     public const int AttachmentBlobs = 350;
     public const int Threading = 400;
     public const int Store = 500;
+    public const int SearchIndex = 550;
     public const int StorageUsage = 600;
 }

@@ -16,7 +16,7 @@ public sealed class InboundPipeline(MadoguchiDbContext db, IBlobStore blobs, IEn
     IOptions<InboundPipelineOptions> options, ITicketChangeFeed feed)
 {
     /// <summary>Rows the store steps add, principals first.</summary>
-    private static readonly Type[] BulkInsertOrder = [typeof(Ticket), typeof(TicketMessage), typeof(TicketAttachment)];
+    private static readonly Type[] BulkInsertOrder = [typeof(Ticket), typeof(TicketMessage), typeof(TicketAttachment), typeof(Search.SearchDocument)];
 
     private readonly IInboundStep[] _steps = Ordered(steps);
 

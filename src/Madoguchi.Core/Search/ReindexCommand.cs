@@ -1,0 +1,44 @@
+using Madoguchi.Core.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Madoguchi.Core.Search;
+
+/// <summary>How far a rebuild has come.</summary>
+public readonly record struct ReindexProgress(int Done, int Total);
+
+/// <summary>Rebuilds the search index of every message (of one inbox, or all) from the message rows, in batches of one
+/// transaction each, replacing each document in place: searches keep finding everything while it runs, and several
+/// instances may keep receiving. A rebuild of everything also drops postings no document owns any more.</summary>
+public sealed class ReindexCommand(MadoguchiDbContext db, SearchIndexWriter writer)
+{
+    public const int BatchSize = 200;
+
+    public async Task<int> HandleAsync(Guid? inboxId, IProgress<ReindexProgress>? progress, CancellationToken ct)
+    {
+        var scope = db.TicketMessages.AsNoTracking();
+        if (inboxId is { } id)
+            scope = scope.Where(m => m.InboxId == id);
+        var ids = await scope.OrderBy(m => m.Id).Select(m => m.Id).ToListAsync(ct);
+        var done = 0;
+        progress?.Report(new ReindexProgress(0, ids.Count));
+        foreach (var chunk in ids.Chunk(BatchSize))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var messages = await db.TicketMessages.AsNoTracking().Include(m => m.Attachments).Where(m => chunk.Contains(m.Id)).ToListAsync(ct);
+            var existing = await db.SearchDocuments.Where(d => chunk.Contains(d.MessageId)).ToDictionaryAsync(d => d.MessageId, ct);
+            foreach (var message in messages)
+            {
+                var names = message.Attachments.OrderBy(a => a.PartIndex).Select(a => a.FileName);
+                await writer.WriteAsync(message, names, mayExist: false, ct, existing.GetValueOrDefault(message.Id));
+            }
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            db.ChangeTracker.Clear();
+            done += chunk.Length;
+            progress?.Report(new ReindexProgress(done, ids.Count));
+        }
+        if (inboxId is null)
+            await db.SearchPostings.Where(p => !db.SearchDocuments.Any(d => d.Key == p.DocumentKey)).ExecuteDeleteAsync(ct);
+        return done;
+    }
+}

@@ -1,0 +1,130 @@
+using Madoguchi.Core.Common;
+using Madoguchi.Core.Data;
+using Madoguchi.Core.Tickets;
+using Microsoft.EntityFrameworkCore;
+
+namespace Madoguchi.Core.Search;
+
+public enum SearchSort
+{
+    /// <summary>Newest message first.</summary>
+    Date = 0,
+
+    /// <summary>Messages with more of the terms in their subject first, then newest first.</summary>
+    Relevance = 1,
+}
+
+/// <summary>What to search for. <see cref="Assignee"/> and <see cref="LabelId"/> are accepted and validated but not yet
+/// applied: the ticket columns they filter on come with the team-work change and are wired when it is merged.</summary>
+public sealed record SearchRequest(
+    string? Query, Guid? InboxId = null, TicketStatus? Status = null, TicketPlace? Place = null, bool IncludeTrashAndSpam = false,
+    DateTime? From = null, DateTime? To = null, bool? HasAttachment = null, string? Assignee = null, Guid? LabelId = null,
+    SearchSort Sort = SearchSort.Date, PageRequest Page = default);
+
+/// <summary>One matching message. <see cref="Snippet"/> is HTML: escaped text with each match in &lt;mark&gt;.</summary>
+public sealed record SearchHit(
+    Guid Id, Guid TicketId, Guid InboxId, string MessageId, string Subject, AddressView From, DateTime Date, TicketPlace Place,
+    TicketStatus Status, string Snippet);
+
+/// <summary>Finds every message of the inboxes the actor sees that contains all terms of the query (after folding, see
+/// <see cref="SearchText"/>). Candidates come from the gram postings (every gram of a term, or eight spread over it, must
+/// be there), and each candidate is then checked against its folded text, so the answer is exact: no miss (a message that
+/// contains the term has all its grams) and no false hit (the text check). ゴミ箱 and 迷惑メール are left out unless asked for.</summary>
+public sealed class SearchMessagesQuery(MadoguchiDbContext db)
+{
+    public const int MaxTerms = 10;
+    public const int MaxQueryLength = 500;
+
+    public async Task<Result<Page<SearchHit>>> HandleAsync(Actor actor, SearchRequest request, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(request.Query) || request.Query.Length > MaxQueryLength)
+            return new Error(ErrorKind.Invalid, "invalid_query", $"q must hold 1 to {MaxQueryLength} characters.");
+        var terms = SearchText.Terms(request.Query);
+        if (terms.Count == 0)
+            return new Error(ErrorKind.Invalid, "invalid_query", $"q must hold 1 to {MaxQueryLength} characters.");
+        if (terms.Count > MaxTerms)
+            return new Error(ErrorKind.Invalid, "too_many_terms", $"q may hold at most {MaxTerms} words.");
+        if (request.Assignee is { } assignee && assignee is not ("me" or "nobody") && !Guid.TryParse(assignee, out _))
+            return new Error(ErrorKind.Invalid, "invalid_assignee", "assignee must be me, nobody or a user id.");
+
+        var visible = await db.VisibleInboxIdsAsync(actor, ct);
+        if (!visible.Succeeded)
+            return visible.Error!;
+        var inboxes = visible.Value!;
+        if (request.InboxId is { } inboxId)
+        {
+            if (!inboxes.Contains(inboxId))
+                return Error.NotFound("The inbox");
+            inboxes = [inboxId];
+        }
+        if (inboxes.Count == 0)
+            return new Page<SearchHit>([], 0);
+
+        var accountId = actor.AccountId;
+        var documents = db.SearchDocuments.AsNoTracking().Where(d => d.AccountId == accountId);
+        foreach (var term in terms)
+        {
+            var grams = SearchText.QueryGrams(term);
+            var count = grams.Length;
+            if (count > 0)
+            {
+                documents = documents.Where(d => db.SearchPostings.Where(p => grams.Contains(p.Gram))
+                    .GroupBy(p => p.DocumentKey).Where(g => g.Count() == count).Select(g => g.Key).Contains(d.Key));
+            }
+            documents = documents.Where(d => d.Text.Contains(term));
+        }
+
+        var matches =
+            from d in documents
+            join m in db.TicketMessages on d.MessageId equals m.Id
+            join t in db.Tickets on m.TicketId equals t.Id
+            where inboxes.Contains(t.InboxId)
+            select new { m.Id, m.Date, d.Subject, t.Place, t.Status };
+        if (request.Place is { } place)
+            matches = matches.Where(x => x.Place == place);
+        else if (!request.IncludeTrashAndSpam)
+            matches = matches.Where(x => x.Place == TicketPlace.Inbox);
+        if (request.Status is { } status)
+            matches = matches.Where(x => x.Status == status);
+        if (request.From is { } from)
+            matches = matches.Where(x => x.Date >= from);
+        if (request.To is { } to)
+        {
+            // A date without a time means the whole of that day.
+            var end = to.TimeOfDay == TimeSpan.Zero ? to.AddDays(1) : to.AddTicks(1);
+            matches = matches.Where(x => x.Date < end);
+        }
+        if (request.HasAttachment is { } hasAttachment)
+            matches = matches.Where(x => db.TicketAttachments.Any(a => a.TicketMessageId == x.Id && !a.IsInline) == hasAttachment);
+        // Assignee and label: applied once Ticket.AssigneeId and the ticket-label join exist (team-work merge).
+
+        var total = await matches.CountAsync(ct);
+        var page = request.Page.Limit == 0 ? new PageRequest(request.Page.Offset, PageRequest.DefaultLimit) : request.Page;
+        List<Guid> ids;
+        if (request.Sort == SearchSort.Relevance)
+        {
+            var s = terms.Take(4).Concat(Enumerable.Repeat("\uFFFF", 4)).Take(4).ToArray();
+            string s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
+            ids = await matches
+                .OrderByDescending(x => (x.Subject.Contains(s0) ? 1 : 0) + (x.Subject.Contains(s1) ? 1 : 0) + (x.Subject.Contains(s2) ? 1 : 0) + (x.Subject.Contains(s3) ? 1 : 0))
+                .ThenByDescending(x => x.Date).ThenByDescending(x => x.Id)
+                .Select(x => x.Id).Skip(page.Offset).Take(page.Limit).ToListAsync(ct);
+        }
+        else
+        {
+            ids = await matches.OrderByDescending(x => x.Date).ThenByDescending(x => x.Id)
+                .Select(x => x.Id).Skip(page.Offset).Take(page.Limit).ToListAsync(ct);
+        }
+
+        var rows = await (
+            from m in db.TicketMessages.AsNoTracking()
+            join t in db.Tickets on m.TicketId equals t.Id
+            where ids.Contains(m.Id)
+            select new { m.Id, m.TicketId, t.InboxId, m.MessageIdHeader, m.Subject, m.FromJson, m.Date, t.Place, t.Status, m.Text, m.Html })
+            .ToDictionaryAsync(r => r.Id, ct);
+        var items = ids.Where(rows.ContainsKey).Select(id => rows[id]).Select(r => new SearchHit(
+            r.Id, r.TicketId, r.InboxId, r.MessageIdHeader, r.Subject, AddressView.FromJson(r.FromJson).FirstOrDefault() ?? new AddressView("", ""),
+            r.Date, r.Place, r.Status, SearchSnippet.Html(SearchIndexWriter.Body(r.Text, r.Html), terms))).ToList();
+        return new Page<SearchHit>(items, total);
+    }
+}
