@@ -44,4 +44,9 @@ public enum AuditAction
     IncidentResolved,
     MaintenanceScheduled,
     MaintenanceCancelled,
+    TicketDeleted,
+    TrashEmptied,
+    InboxRetentionChanged,
+    RetentionDeleted,
+    StorageUseRecounted,
 }

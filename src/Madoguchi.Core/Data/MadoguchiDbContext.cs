@@ -33,6 +33,7 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<TicketMessage> TicketMessages => Set<TicketMessage>();
     public DbSet<TicketAttachment> TicketAttachments => Set<TicketAttachment>();
     public DbSet<AccountStorageUsage> AccountStorageUsages => Set<AccountStorageUsage>();
+    public DbSet<CountedOriginal> CountedOriginals => Set<CountedOriginal>();
     public DbSet<ReceiveServer> ReceiveServers => Set<ReceiveServer>();
     public DbSet<ImapFolderState> ImapFolderStates => Set<ImapFolderState>();
     public DbSet<Pop3SeenMessage> Pop3SeenMessages => Set<Pop3SeenMessage>();

@@ -29,6 +29,20 @@ public sealed class Ticket
     public string FromName { get; set; } = "";
 
     public string FromAddress { get; set; } = "";
+
+    /// <summary>When the ticket went to ゴミ箱 (null outside it): ゴミ箱 is emptied for good a set number of days later.</summary>
+    public DateTime? TrashedAt { get; set; }
+
+    /// <summary>When the ticket became 対応完了 or 対応不要 (null otherwise), for an inbox's auto-delete.</summary>
+    public DateTime? ClosedAt { get; set; }
+
+    /// <summary>Keeps <see cref="TrashedAt"/> and <see cref="ClosedAt"/> in step with the place and status; call after
+    /// changing either. A time already set stays (moving within ゴミ箱 does not restart its clock).</summary>
+    public void StampRetention(DateTime now)
+    {
+        TrashedAt = Place == TicketPlace.Trash ? TrashedAt ?? now : null;
+        ClosedAt = Status is TicketStatus.Closed or TicketStatus.NoAction ? ClosedAt ?? now : null;
+    }
 }
 
 internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
@@ -43,6 +57,9 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         // ゴミ箱 and 迷惑メール tabs list every status.
         builder.HasIndex(t => new { t.InboxId, t.Place, t.LastMessageAt, t.Id });
         builder.HasIndex(t => new { t.AccountId, t.Place, t.Status, t.LastMessageAt });
+        // Retention: trash older than the installation's days, closed tickets of an inbox with auto-delete.
+        builder.HasIndex(t => new { t.Place, t.TrashedAt });
+        builder.HasIndex(t => new { t.InboxId, t.ClosedAt });
         builder.HasOne<Account>().WithMany().HasForeignKey(t => t.AccountId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Inbox>().WithMany().HasForeignKey(t => t.InboxId).OnDelete(DeleteBehavior.Cascade);
     }

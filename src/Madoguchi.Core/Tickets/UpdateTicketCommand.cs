@@ -6,7 +6,7 @@ namespace Madoguchi.Core.Tickets;
 
 /// <summary>Sets a ticket's status and/or moves it between the inbox, ゴミ箱 and 迷惑メール. Anyone who works the inbox
 /// (アシスタント and up) may; what is not given stays as it is.</summary>
-public sealed class UpdateTicketCommand(MadoguchiDbContext db)
+public sealed class UpdateTicketCommand(MadoguchiDbContext db, TimeProvider time)
 {
     public async Task<Result<TicketListItem>> HandleAsync(Actor actor, Guid ticketId, TicketStatus? status, TicketPlace? place, CancellationToken ct)
     {
@@ -22,6 +22,7 @@ public sealed class UpdateTicketCommand(MadoguchiDbContext db)
             t.Status = newStatus;
         if (place is { } newPlace)
             t.Place = newPlace;
+        t.StampRetention(time.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(ct);
         return new TicketListItem(t.Id, t.InboxId, t.Subject, t.Status, t.Place, t.MessageCount, t.LastMessageAt, t.CreatedAt, new AddressView(t.FromName, t.FromAddress));
     }

@@ -269,6 +269,9 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.Property<Guid>("AccountId")
                         .HasColumnType("uuid");
 
+                    b.Property<int?>("AutoDeleteClosedAfterDays")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Colour")
                         .IsRequired()
                         .HasMaxLength(7)
@@ -726,6 +729,9 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Folder")
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
@@ -772,6 +778,8 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("AccountId");
+
+                    b.HasIndex("BlobHash");
 
                     b.HasIndex("ProcessedAt");
 
@@ -1086,6 +1094,26 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.ToTable("AccountStorageUsages");
                 });
 
+            modelBuilder.Entity("Madoguchi.Core.Storage.CountedOriginal", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("BlobHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Holders")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("AccountId", "BlobHash");
+
+                    b.ToTable("CountedOriginals");
+                });
+
             modelBuilder.Entity("Madoguchi.Core.Tickets.Ticket", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1094,6 +1122,9 @@ namespace Madoguchi.Migrations.Postgres.Migrations
 
                     b.Property<Guid>("AccountId")
                         .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -1128,7 +1159,14 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
 
+                    b.Property<DateTime?>("TrashedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("InboxId", "ClosedAt");
+
+                    b.HasIndex("Place", "TrashedAt");
 
                     b.HasIndex("AccountId", "Place", "Status", "LastMessageAt");
 
@@ -1177,6 +1215,8 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                         .HasColumnType("uuid");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("BlobHash");
 
                     b.HasIndex("TicketMessageId");
 
@@ -1545,6 +1585,15 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                 });
 
             modelBuilder.Entity("Madoguchi.Core.Storage.AccountStorageUsage", b =>
+                {
+                    b.HasOne("Madoguchi.Core.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Storage.CountedOriginal", b =>
                 {
                     b.HasOne("Madoguchi.Core.Accounts.Account", null)
                         .WithMany()

@@ -262,6 +262,9 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.Property<Guid>("AccountId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("AutoDeleteClosedAfterDays")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Colour")
                         .IsRequired()
                         .HasMaxLength(7)
@@ -719,6 +722,9 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Folder")
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
@@ -765,6 +771,8 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("AccountId");
+
+                    b.HasIndex("BlobHash");
 
                     b.HasIndex("ProcessedAt");
 
@@ -1079,6 +1087,26 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.ToTable("AccountStorageUsages");
                 });
 
+            modelBuilder.Entity("Madoguchi.Core.Storage.CountedOriginal", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BlobHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Holders")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AccountId", "BlobHash");
+
+                    b.ToTable("CountedOriginals");
+                });
+
             modelBuilder.Entity("Madoguchi.Core.Tickets.Ticket", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1086,6 +1114,9 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ClosedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
@@ -1121,7 +1152,14 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("TrashedAt")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("InboxId", "ClosedAt");
+
+                    b.HasIndex("Place", "TrashedAt");
 
                     b.HasIndex("AccountId", "Place", "Status", "LastMessageAt");
 
@@ -1170,6 +1208,8 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("BlobHash");
 
                     b.HasIndex("TicketMessageId");
 
@@ -1536,6 +1576,15 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                 });
 
             modelBuilder.Entity("Madoguchi.Core.Storage.AccountStorageUsage", b =>
+                {
+                    b.HasOne("Madoguchi.Core.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Storage.CountedOriginal", b =>
                 {
                     b.HasOne("Madoguchi.Core.Accounts.Account", null)
                         .WithMany()

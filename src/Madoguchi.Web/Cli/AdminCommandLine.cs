@@ -101,6 +101,7 @@ public sealed class AdminCommandLine
         "users" => "Users of every account: list, unlock.",
         "operators" => "Operators (運営者) of the installation: API tokens, unlock, reset two-factor authentication.",
         "messages" => "Stored messages: re-run the inbound pipeline.",
+        "storage" => "Storage use of every account: recount and repair.",
         _ => $"{word} commands.",
     };
 }
