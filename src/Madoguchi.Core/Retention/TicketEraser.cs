@@ -27,6 +27,8 @@ public sealed class TicketEraser(MadoguchiDbContext db, PendingStorageUsage usag
     public async Task<ErasedTickets> EraseAsync(IReadOnlyList<Guid> ticketIds, CancellationToken ct)
     {
         var total = ErasedTickets.None;
+        if (ticketIds.Count == 0)
+            await db.SaveChangesAsync(ct);
         foreach (var chunk in ticketIds.Chunk(ChunkSize))
             total = total.Add(await EraseChunkAsync(chunk, ct));
         return total;

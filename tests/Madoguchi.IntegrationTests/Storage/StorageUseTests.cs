@@ -62,16 +62,16 @@ public sealed class StorageUseTests
 
         await SetUsedAsync(app, account.Id, limit - threshold);
         var atThreshold = await StatusAsync(owner);
-        var pageAtThreshold = await owner.GetStringAsync("/");
+        var pageAtThreshold = await owner.GetStringAsync("/inboxes");
         await SetUsedAsync(app, account.Id, limit - threshold + 1);
         var under = await StatusAsync(owner);
         var ownerPage = await owner.GetStringAsync($"/inboxes/{inbox.Id}");
-        var memberPage = await memberClient.GetStringAsync("/");
+        var memberPage = await memberClient.GetStringAsync("/inboxes");
         await SetUsedAsync(app, account.Id, limit);
         var full = await StatusAsync(memberClient);
         await SetUsedAsync(app, account.Id, limit + 1);
         var over = await StatusAsync(memberClient);
-        var overPage = await memberClient.GetStringAsync("/");
+        var overPage = await memberClient.GetStringAsync("/inboxes");
 
         Assert.Equal("ok", atThreshold["level"]!.GetValue<string>());
         Assert.Equal(threshold, atThreshold["thresholdBytes"]!.GetValue<long>());
