@@ -55,4 +55,9 @@ public enum AuditAction
     PendingReasonCreated,
     PendingReasonChanged,
     PendingReasonDeleted,
+    TicketDeleted,
+    TrashEmptied,
+    InboxRetentionChanged,
+    RetentionDeleted,
+    StorageUseRecounted,
 }

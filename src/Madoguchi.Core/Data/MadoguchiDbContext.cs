@@ -41,6 +41,7 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<Search.SearchDocument> SearchDocuments => Set<Search.SearchDocument>();
     public DbSet<Search.SearchPosting> SearchPostings => Set<Search.SearchPosting>();
     public DbSet<AccountStorageUsage> AccountStorageUsages => Set<AccountStorageUsage>();
+    public DbSet<CountedOriginal> CountedOriginals => Set<CountedOriginal>();
     public DbSet<ReceiveServer> ReceiveServers => Set<ReceiveServer>();
     public DbSet<ImapFolderState> ImapFolderStates => Set<ImapFolderState>();
     public DbSet<Pop3SeenMessage> Pop3SeenMessages => Set<Pop3SeenMessage>();

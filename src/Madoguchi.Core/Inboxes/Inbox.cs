@@ -18,6 +18,10 @@ public sealed partial class Inbox
 
     public DateTime CreatedAt { get; init; }
 
+    /// <summary>When set, 対応完了 and 対応不要 tickets are deleted for good this many days after they were closed
+    /// (at least <see cref="Retention.InboxRetentionRules.MinimumAutoDeleteDays"/>). Null: kept.</summary>
+    public int? AutoDeleteClosedAfterDays { get; set; }
+
     public static bool IsValidColour(string? colour) => colour is not null && ColourPattern().IsMatch(colour);
 
     [GeneratedRegex("^#[0-9a-fA-F]{6}$")]

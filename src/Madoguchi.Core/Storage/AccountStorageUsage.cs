@@ -4,8 +4,10 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Madoguchi.Core.Storage;
 
-/// <summary>How many bytes of stored mail an account uses (容量). Grows in the same transaction that stores a message;
-/// never blocks receiving, whatever the plan's limit.</summary>
+/// <summary>How many bytes of mail an account uses (容量), as the customer thinks of it: the size of every original it
+/// holds, each counted once (<see cref="CountedOriginal"/>). Changes in the same transaction that stores or deletes a
+/// message (<see cref="PendingStorageUsage"/>); never blocks receiving, whatever the plan's limit.
+/// <see cref="MessageCount"/> is the number of distinct originals counted.</summary>
 public sealed class AccountStorageUsage
 {
     public Guid AccountId { get; init; }

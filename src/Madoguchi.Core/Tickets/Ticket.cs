@@ -40,6 +40,19 @@ public sealed class Ticket
     /// version is refused with 409 <c>ticket_changed</c>, so no change is lost silently. Bumped in SQL
     /// (<c>Version = Version + 1</c>) before anything else, which also serializes writers on the row.</summary>
     public int Version { get; set; }
+    /// <summary>When the ticket went to ゴミ箱 (null outside it): ゴミ箱 is emptied for good a set number of days later.</summary>
+    public DateTime? TrashedAt { get; set; }
+
+    /// <summary>When the ticket became 対応完了 or 対応不要 (null otherwise), for an inbox's auto-delete.</summary>
+    public DateTime? ClosedAt { get; set; }
+
+    /// <summary>Keeps <see cref="TrashedAt"/> and <see cref="ClosedAt"/> in step with the place and status; call after
+    /// changing either. A time already set stays (moving within ゴミ箱 does not restart its clock).</summary>
+    public void StampRetention(DateTime now)
+    {
+        TrashedAt = Place == TicketPlace.Trash ? TrashedAt ?? now : null;
+        ClosedAt = Status is TicketStatus.Closed or TicketStatus.NoAction ? ClosedAt ?? now : null;
+    }
 }
 
 internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
@@ -60,6 +73,9 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         builder.HasIndex(t => new { t.InboxId, t.Place, t.PendingReasonId, t.LastMessageAt });
         builder.HasOne<Accounts.Users.User>().WithMany().HasForeignKey(t => t.AssigneeId).OnDelete(DeleteBehavior.SetNull);
         builder.HasOne<Labels.PendingReason>().WithMany().HasForeignKey(t => t.PendingReasonId).OnDelete(DeleteBehavior.SetNull);
+        // Retention: trash older than the installation's days, closed tickets of an inbox with auto-delete.
+        builder.HasIndex(t => new { t.Place, t.TrashedAt });
+        builder.HasIndex(t => new { t.InboxId, t.ClosedAt });
         builder.HasOne<Account>().WithMany().HasForeignKey(t => t.AccountId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Inbox>().WithMany().HasForeignKey(t => t.InboxId).OnDelete(DeleteBehavior.Cascade);
     }

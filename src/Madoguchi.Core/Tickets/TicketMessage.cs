@@ -115,5 +115,7 @@ internal sealed class TicketAttachmentConfiguration : IEntityTypeConfiguration<T
         builder.Property(a => a.ContentId).HasMaxLength(998);
         builder.Property(a => a.BlobHash).HasMaxLength(64);
         builder.HasIndex(a => a.TicketMessageId);
+        // Deleting mail: is an attachment blob still used by another message?
+        builder.HasIndex(a => a.BlobHash);
     }
 }

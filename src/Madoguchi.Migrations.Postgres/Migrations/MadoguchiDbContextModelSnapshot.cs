@@ -269,6 +269,9 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.Property<Guid>("AccountId")
                         .HasColumnType("uuid");
 
+                    b.Property<int?>("AutoDeleteClosedAfterDays")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Colour")
                         .IsRequired()
                         .HasMaxLength(7)
@@ -726,6 +729,9 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Folder")
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
@@ -772,6 +778,8 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("AccountId");
+
+                    b.HasIndex("BlobHash");
 
                     b.HasIndex("ProcessedAt");
 
@@ -1440,6 +1448,8 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                         .HasColumnType("uuid");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("BlobHash");
 
                     b.HasIndex("TicketMessageId");
 

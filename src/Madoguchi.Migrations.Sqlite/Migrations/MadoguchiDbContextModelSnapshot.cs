@@ -262,6 +262,9 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.Property<Guid>("AccountId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("AutoDeleteClosedAfterDays")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Colour")
                         .IsRequired()
                         .HasMaxLength(7)
@@ -719,6 +722,9 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Folder")
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
@@ -765,6 +771,8 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("AccountId");
+
+                    b.HasIndex("BlobHash");
 
                     b.HasIndex("ProcessedAt");
 
@@ -1431,6 +1439,8 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("BlobHash");
 
                     b.HasIndex("TicketMessageId");
 

@@ -10,6 +10,7 @@ using Madoguchi.Web.Api.Tickets;
 using Madoguchi.Web.Api.Receiving;
 using Madoguchi.Web.Api.SupportDesk;
 using Madoguchi.Web.Api.Status;
+using Madoguchi.Web.Api.Storage;
 using Madoguchi.Web.Authentication;
 
 namespace Madoguchi.Web.Api;
@@ -46,10 +47,12 @@ public static class ApiSetup
         users.MapTicketTeamEndpoints();
         users.MapSearchEndpoints();
         users.MapNoticeEndpoints();
+        users.MapStorageEndpoints();
         api.MapOperatorEndpoints();
         api.MapSupportDeskOperatorEndpoints();
         api.MapSupportDeskPublicEndpoints();
         api.MapStatusOperatorEndpoints();
+        api.MapOperatorStorageEndpoints();
         return app;
     }
 }

@@ -102,6 +102,7 @@ public sealed class AdminCommandLine
         "operators" => "Operators (運営者) of the installation: API tokens, unlock, reset two-factor authentication.",
         "messages" => "Stored messages: re-run the inbound pipeline.",
         "search" => "The search index: rebuild it.",
+        "storage" => "Storage use of every account: recount and repair.",
         _ => $"{word} commands.",
     };
 }

@@ -396,6 +396,23 @@ public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixtur
             await (await w.AOwner.DeleteAsync($"/api/v1/inboxes/{w.BInbox.Id}/pending-reasons/{w.BReasonId}")).AssertStatusAsync(HttpStatusCode.NotFound);
             await (await w.AOwner.DeleteAsync($"/api/v1/inboxes/{w.AInbox.Id}/pending-reasons/{w.BReasonId}")).AssertStatusAsync(HttpStatusCode.NotFound);
         },
+            await (await w.AOwner.PatchAsJsonAsync($"/api/v1/tickets/{w.BTicketId}", new { status = "closed", place = "trash" })).AssertStatusAsync(HttpStatusCode.NotFound),
+        ["DELETE /api/v1/tickets/{id:guid}"] = async () =>
+            await (await w.AOwner.DeleteAsync($"/api/v1/tickets/{w.BTicketId}")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found"),
+        ["POST /api/v1/inboxes/{id:guid}/empty-trash"] = async () =>
+            await (await w.AOwner.PostAsync($"/api/v1/inboxes/{w.BInbox.Id}/empty-trash", null)).AssertProblemAsync(HttpStatusCode.NotFound, "not_found"),
+        ["GET /api/v1/inboxes/{id:guid}/retention"] = async () =>
+            await (await w.AOwner.GetAsync($"/api/v1/inboxes/{w.BInbox.Id}/retention")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found"),
+        ["PUT /api/v1/inboxes/{id:guid}/retention"] = async () =>
+            await (await w.AOwner.PutAsJsonAsync($"/api/v1/inboxes/{w.BInbox.Id}/retention", new { autoDeleteClosedAfterDays = 90 })).AssertProblemAsync(HttpStatusCode.NotFound, "not_found"),
+        ["GET /api/v1/account/storage"] = async () =>
+        {
+            var own = await app.WithDbAsync(db => db.AccountStorageUsages.Where(u => u.AccountId == w.A.Id).Select(u => (long?)u.Bytes).SingleOrDefaultAsync()) ?? 0;
+            var storage = await (await w.AOwner.GetAsync($"/api/v1/account/storage?accountId={w.B.Id}")).ReadAsync<JsonElement>();
+            Assert.Equal(own, storage.GetProperty("usedBytes").GetInt64());
+        },
+        ["GET /api/v1/operator/accounts/{id:guid}/storage"] = async () =>
+            await AssertOperatorsOnlyAsync(w, c => c.GetAsync($"/api/v1/operator/accounts/{w.B.Id}/storage")),
         ["GET /api/v1/messages/{id:guid}/raw"] = async () =>
             await (await w.AOwner.GetAsync($"/api/v1/messages/{w.BMessageId}/raw")).AssertStatusAsync(HttpStatusCode.NotFound),
         ["GET /api/v1/messages/{id:guid}/attachments/{attachmentId:guid}"] = async () =>

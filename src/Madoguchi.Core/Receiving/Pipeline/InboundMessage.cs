@@ -42,9 +42,4 @@ public sealed class InboundMessage(RawMessage raw, ReadOnlyMemory<byte> bytes)
     public Ticket? Ticket { get; set; }
 
     public TicketMessage? Stored { get; set; }
-
-    /// <summary>Bytes this run adds to the account's storage use (0 when an earlier run already counted them).</summary>
-    public long AddedBytes { get; set; }
-
-    public int AddedMessages { get; set; }
 }

@@ -1,6 +1,7 @@
 using Madoguchi.Core.Common;
 using Madoguchi.Core.Receiving.Parsing;
 using Madoguchi.Core.Receiving.Storage;
+using Madoguchi.Core.Storage;
 using Madoguchi.Core.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -9,7 +9,7 @@ public sealed class ReprocessMessagesCommand(MadoguchiDbContext db, InboundBatch
 {
     public async Task<PipelineRunCounts> HandleAsync(Guid? inboxId, CancellationToken ct)
     {
-        var query = db.RawMessages.AsNoTracking();
+        var query = db.RawMessages.AsNoTracking().Where(r => r.DeletedAt == null);
         if (inboxId is { } id)
             query = query.Where(r => r.InboxId == id);
         var ids = await query.OrderBy(r => r.Sequence).ThenBy(r => r.ReceivedAt).ThenBy(r => r.Id).Select(r => r.Id).ToListAsync(ct);

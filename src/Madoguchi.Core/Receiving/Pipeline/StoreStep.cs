@@ -66,7 +66,6 @@ internal sealed class StoreStep(MadoguchiDbContext db, ThreadIndex threads) : II
         stored.AutoReplySignals = parsed.AutoReply.Signals;
         stored.AutoSubmitted = parsed.AutoReply.AutoSubmitted is { } autoSubmitted ? Cut(autoSubmitted, 200) : null;
         stored.SpamFlagged = parsed.SpamFlagged;
-        var previousSize = stored.Size;
         stored.Size = raw.Size;
 
         if (!isNew)
@@ -94,14 +93,11 @@ internal sealed class StoreStep(MadoguchiDbContext db, ThreadIndex threads) : II
             stored.Attachments.AddRange(attachments);
             db.TicketMessages.Add(stored);
             JoinTicket(ticket, message, raw.ReceivedAt);
-            message.AddedBytes = raw.Size;
-            message.AddedMessages = 1;
         }
         else
         {
             stored.Attachments.Clear();
             db.TicketAttachments.AddRange(attachments);
-            message.AddedBytes = raw.Size - previousSize;
         }
 
         message.Ticket = ticket;
@@ -121,6 +117,7 @@ internal sealed class StoreStep(MadoguchiDbContext db, ThreadIndex threads) : II
         ticket.Status = TicketStatus.Open;
         if (ticket.MessageCount > 1 && ticket.Place != TicketPlace.Inbox && message.Place == TicketPlace.Inbox)
             ticket.Place = TicketPlace.Inbox;
+        ticket.StampRetention(receivedAt);
         if (message.Parsed.From.FirstOrDefault() is { } from)
         {
             ticket.FromName = Cut(from.Name, MaxName);

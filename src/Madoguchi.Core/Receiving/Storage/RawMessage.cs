@@ -47,6 +47,10 @@ public sealed class RawMessage
 
     /// <summary>Why the last pipeline run failed, for the reprocess command and the operator.</summary>
     public string? ProcessingError { get; set; }
+
+    /// <summary>Set when its message was deleted (retention, ゴミ箱を空にする, a delete): the bytes are gone, the row stays
+    /// as a tombstone so the original's server position and duplicate check still hold and it is never fetched again.</summary>
+    public DateTime? DeletedAt { get; set; }
 }
 
 internal sealed class RawMessageConfiguration : IEntityTypeConfiguration<RawMessage>
@@ -65,6 +69,8 @@ internal sealed class RawMessageConfiguration : IEntityTypeConfiguration<RawMess
         builder.HasIndex(m => new { m.InboxId, m.BlobHash }).IsUnique();
         builder.HasIndex(m => m.ProcessedAt);
         builder.HasIndex(m => m.Sequence);
+        // Deleting mail: is a blob still used by a live original (of any account)?
+        builder.HasIndex(m => m.BlobHash);
         builder.HasOne<Account>().WithMany().HasForeignKey(m => m.AccountId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Inbox>().WithMany().HasForeignKey(m => m.InboxId).OnDelete(DeleteBehavior.Cascade);
     }
