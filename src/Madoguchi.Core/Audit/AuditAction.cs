@@ -44,4 +44,11 @@ public enum AuditAction
     IncidentResolved,
     MaintenanceScheduled,
     MaintenanceCancelled,
+    PlanCreated,
+    PlanChanged,
+    OptionPriceChanged,
+    PlanAssigned,
+    OptionRequested,
+    OptionRequestApproved,
+    OptionRequestRejected,
 }

@@ -5,6 +5,7 @@ using Madoguchi.Web.Api.Audit;
 using Madoguchi.Web.Api.Inboxes;
 using Madoguchi.Web.Api.OpenApi;
 using Madoguchi.Web.Api.Operators;
+using Madoguchi.Web.Api.Plans;
 using Madoguchi.Web.Api.Tickets;
 using Madoguchi.Web.Api.Receiving;
 using Madoguchi.Web.Api.SupportDesk;
@@ -43,7 +44,9 @@ public static class ApiSetup
         users.MapAuditEndpoints();
         users.MapTicketEndpoints();
         users.MapNoticeEndpoints();
+        users.MapPlanEndpoints();
         api.MapOperatorEndpoints();
+        api.MapPlanOperatorEndpoints();
         api.MapSupportDeskOperatorEndpoints();
         api.MapSupportDeskPublicEndpoints();
         api.MapStatusOperatorEndpoints();
