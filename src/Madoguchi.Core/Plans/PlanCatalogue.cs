@@ -11,7 +11,7 @@ public sealed record PlanView(Guid Id, string Name, int Users, int Inboxes, long
 }
 
 /// <summary>A plan as an operator writes it. <c>auditRetentionDays</c> is 7 or 365.</summary>
-public sealed record SavePlanRequest(string? Name, int Users, int Inboxes, long StorageMb, int MonthlyPriceYen, bool CustomSmtp, int AuditRetentionDays, int SortOrder = 0);
+public sealed record SavePlanRequest(string? Name, int Users, int Inboxes, long StorageMb, int MonthlyPriceYen, bool CustomSmtp, int AuditRetentionDays, int SortOrder);
 
 public sealed record OptionPriceView(OptionKind Kind, int MonthlyPriceYen);
 
