@@ -31,7 +31,7 @@ public sealed class ContentSecurityPolicyTests(BrowserFixture fixture)
         };
 
         await session.SignInAsync(account.Owner.Email, MadoguchiApp.DefaultPassword);
-        foreach (var path in new[] { "/", $"/inboxes/{inbox.Id}", $"/tickets/{ticket.TicketId}", "/settings/users", "/settings/personal", "/settings/audit", $"/inboxes/{inbox.Id}/settings/receive" })
+        foreach (var path in new[] { "/", $"/inboxes/{inbox.Id}", $"/tickets/{ticket.TicketId}", "/settings/users", "/settings/personal", "/settings/audit", "/settings/plan", $"/inboxes/{inbox.Id}/settings/receive" })
         {
             await session.Page.GotoAsync(path);
             await session.WaitLiveAsync();

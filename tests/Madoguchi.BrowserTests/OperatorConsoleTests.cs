@@ -78,6 +78,10 @@ public sealed class OperatorConsoleTests(BrowserFixture fixture)
         await again.Page.GetByRole(AriaRole.Button, new() { Name = "確認", Exact = true }).ClickAsync();
         await again.Page.WaitForURLAsync("**/operator");
         await again.WaitLiveAsync();
-        await Expect(again.Page.Locator("[data-testid='operator-account'][data-account-name='株式会社ひらく']")).ToContainTextAsync("最終利用:");
+        var card = again.Page.Locator("[data-testid='operator-account'][data-account-name='株式会社ひらく']");
+        await Expect(card).ToContainTextAsync("最終利用:");
+        // Its plan and limits against use: no plan yet (the installation's defaults), one user (the owner).
+        await Expect(card.GetByTestId("account-plan")).ToContainTextAsync("プランは未設定です");
+        await Expect(card.GetByTestId("account-usage")).ToContainTextAsync("ユーザ 1/");
     }
 }

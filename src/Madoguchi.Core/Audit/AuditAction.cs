@@ -60,4 +60,11 @@ public enum AuditAction
     InboxRetentionChanged,
     RetentionDeleted,
     StorageUseRecounted,
+    PlanCreated,
+    PlanChanged,
+    OptionPriceChanged,
+    PlanAssigned,
+    OptionRequested,
+    OptionRequestApproved,
+    OptionRequestRejected,
 }

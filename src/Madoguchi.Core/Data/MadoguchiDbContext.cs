@@ -59,6 +59,10 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<Status.SupportDesk.SupportClosure> SupportClosures => Set<Status.SupportDesk.SupportClosure>();
     public DbSet<Status.SupportDesk.SupportNotice> SupportNotices => Set<Status.SupportDesk.SupportNotice>();
     public DbSet<Status.SupportDesk.SupportNoticeDismissal> SupportNoticeDismissals => Set<Status.SupportDesk.SupportNoticeDismissal>();
+    public DbSet<Plans.Plan> Plans => Set<Plans.Plan>();
+    public DbSet<Plans.AccountPlan> AccountPlans => Set<Plans.AccountPlan>();
+    public DbSet<Plans.OptionPrice> OptionPrices => Set<Plans.OptionPrice>();
+    public DbSet<Plans.OptionRequest> OptionRequests => Set<Plans.OptionRequest>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

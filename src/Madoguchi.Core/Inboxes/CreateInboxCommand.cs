@@ -2,11 +2,12 @@ using Madoguchi.Core.Accounts;
 using Madoguchi.Core.Audit;
 using Madoguchi.Core.Common;
 using Madoguchi.Core.Data;
+using Madoguchi.Core.Plans;
 
 namespace Madoguchi.Core.Inboxes;
 
 /// <summary>受信箱の追加 (owners only). The creating owner becomes the inbox's 管理者.</summary>
-public sealed class CreateInboxCommand(MadoguchiDbContext db, AuditTrail audit, TimeProvider time)
+public sealed class CreateInboxCommand(MadoguchiDbContext db, AuditTrail audit, TimeProvider time, LimitChecks limits)
 {
     public static readonly string DefaultColour = "#1e88e5";
 
@@ -20,6 +21,8 @@ public sealed class CreateInboxCommand(MadoguchiDbContext db, AuditTrail audit, 
         colour = string.IsNullOrWhiteSpace(colour) ? DefaultColour : colour.Trim();
         if (!Inbox.IsValidColour(colour))
             return new Error(ErrorKind.Invalid, "invalid_colour", "The colour must look like #1e88e5.");
+        if (await limits.CheckNewInboxAsync(actor.AccountId!.Value, ct) is { } overLimit)
+            return overLimit;
 
         var inbox = new Inbox { AccountId = actor.AccountId!.Value, Name = name.Trim(), Colour = colour, CreatedAt = time.GetUtcNow().UtcDateTime };
         db.Inboxes.Add(inbox);

@@ -1,6 +1,7 @@
 using Madoguchi.Core.Accounts.Users;
 using Madoguchi.Core.Common;
 using Madoguchi.Core.Data;
+using Madoguchi.Core.Plans;
 using Microsoft.EntityFrameworkCore;
 
 namespace Madoguchi.Core.Operators;
@@ -8,11 +9,12 @@ namespace Madoguchi.Core.Operators;
 /// <summary>One account as operators see it. <see cref="LastActivityAt"/> is the latest sign-in of its users or entry in its
 /// audit log (null: nothing yet).</summary>
 public sealed record AccountOverview(Guid Id, string Name, DateTime CreatedAt, int UserCount, IReadOnlyList<UserView> Owners, IReadOnlyList<UserView> LockedUsers,
-    bool Suspended = false, DateTime? SuspendedAt = null, string? SuspensionReason = null, DateTime? LastActivityAt = null);
+    bool Suspended = false, DateTime? SuspendedAt = null, string? SuspensionReason = null, DateTime? LastActivityAt = null,
+    AccountPlanView? Plan = null);
 
 /// <summary>The operator's view of every account: its owners and who is locked (so a fully locked-out account can be
-/// helped), whether it is suspended and why, and when anyone last did something in it.</summary>
-public sealed class ListAccountsQuery(MadoguchiDbContext db)
+/// helped), whether it is suspended and why, when anyone last did something in it, and its plan, options, limits and use.</summary>
+public sealed class ListAccountsQuery(MadoguchiDbContext db, GetAccountPlanForOperatorQuery plans)
 {
     public async Task<Result<Page<AccountOverview>>> HandleAsync(Actor actor, PageRequest page, CancellationToken ct)
     {
@@ -31,6 +33,9 @@ public sealed class ListAccountsQuery(MadoguchiDbContext db)
         var items = accounts.Select(a => new AccountOverview(a.Id, a.Name, a.CreatedAt, byAccount[a.Id].Count(),
             byAccount[a.Id].Where(u => u.IsOwner).ToList(), byAccount[a.Id].Where(u => u.State == UserState.Locked).ToList(),
             a.SuspendedAt is not null, a.SuspendedAt, a.SuspensionReason, LastActivity(byAccount[a.Id], audited.GetValueOrDefault(a.Id)))).ToList();
+        // Plan, options, limits and use of each account on the page (a few small reads per account, at most 200 accounts).
+        for (var i = 0; i < items.Count; i++)
+            items[i] = items[i] with { Plan = (await plans.HandleAsync(actor, items[i].Id, ct)).Value };
         return new Page<AccountOverview>(items, total);
     }
 

@@ -10,7 +10,8 @@ public static class PlansServiceCollectionExtensions
     public static IServiceCollection AddPlans(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<PlansOptions>().Bind(configuration.GetSection(PlansOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddScoped<IAccountLimitsReader, UnplannedAccountLimitsReader>();
+        services.AddScoped<IAccountLimitsReader, AccountLimitsReader>();
+        services.AddScoped<LimitChecks>();
         services.AddHandlersIn("Madoguchi.Core.Plans");
         return services;
     }

@@ -436,6 +436,195 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.ToTable("OperatorTokens");
                 });
 
+            modelBuilder.Entity("Madoguchi.Core.Plans.AccountPlan", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("AssignedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("PlanId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("AccountId");
+
+                    b.HasIndex("PlanId");
+
+                    b.ToTable("AccountPlans");
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Plans.OptionPrice", b =>
+                {
+                    b.Property<string>("Kind")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<int>("MonthlyPriceYen")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Kind");
+
+                    b.ToTable("OptionPrices");
+
+                    b.HasData(
+                        new
+                        {
+                            Kind = "Users",
+                            MonthlyPriceYen = 500
+                        },
+                        new
+                        {
+                            Kind = "StorageGb",
+                            MonthlyPriceYen = 300
+                        },
+                        new
+                        {
+                            Kind = "Inboxes",
+                            MonthlyPriceYen = 1000
+                        });
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Plans.OptionRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<int>("ExtraInboxes")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ExtraStorageGb")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ExtraUsers")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("MonthlyYen")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("OtherText")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTime>("RequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RequestedByName")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<Guid?>("RequestedByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("State")
+                        .IsConcurrencyToken()
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "State");
+
+                    b.HasIndex("State", "RequestedAt");
+
+                    b.ToTable("OptionRequests");
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Plans.Plan", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("AuditRetentionDays")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("CustomSmtp")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("Inboxes")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("MonthlyPriceYen")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("SortOrder")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("StorageMb")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Users")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("Plans");
+
+                    b.HasData(
+                        new
+                        {
+                            Id = new Guid("0193a000-0000-7000-8000-000000000001"),
+                            AuditRetentionDays = 7,
+                            CustomSmtp = false,
+                            Inboxes = 1,
+                            MonthlyPriceYen = 0,
+                            Name = "フリー / Free",
+                            SortOrder = 1,
+                            StorageMb = 1024L,
+                            Users = 3
+                        },
+                        new
+                        {
+                            Id = new Guid("0193a000-0000-7000-8000-000000000002"),
+                            AuditRetentionDays = 365,
+                            CustomSmtp = true,
+                            Inboxes = 5,
+                            MonthlyPriceYen = 9800,
+                            Name = "スタンダード / Standard",
+                            SortOrder = 2,
+                            StorageMb = 10240L,
+                            Users = 10
+                        },
+                        new
+                        {
+                            Id = new Guid("0193a000-0000-7000-8000-000000000003"),
+                            AuditRetentionDays = 365,
+                            CustomSmtp = true,
+                            Inboxes = 20,
+                            MonthlyPriceYen = 29800,
+                            Name = "ビジネス / Business",
+                            SortOrder = 3,
+                            StorageMb = 51200L,
+                            Users = 30
+                        });
+                });
+
             modelBuilder.Entity("Madoguchi.Core.Receiving.Fetching.FetchIssue", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1630,6 +1819,30 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.HasOne("Madoguchi.Core.Operators.Operator", null)
                         .WithMany()
                         .HasForeignKey("OperatorId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Plans.AccountPlan", b =>
+                {
+                    b.HasOne("Madoguchi.Core.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Madoguchi.Core.Plans.Plan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Plans.OptionRequest", b =>
+                {
+                    b.HasOne("Madoguchi.Core.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

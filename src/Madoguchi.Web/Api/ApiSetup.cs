@@ -6,6 +6,7 @@ using Madoguchi.Web.Api.Inboxes;
 using Madoguchi.Web.Api.OpenApi;
 using Madoguchi.Web.Api.Operators;
 using Madoguchi.Web.Api.Search;
+using Madoguchi.Web.Api.Plans;
 using Madoguchi.Web.Api.Tickets;
 using Madoguchi.Web.Api.Receiving;
 using Madoguchi.Web.Api.SupportDesk;
@@ -48,7 +49,9 @@ public static class ApiSetup
         users.MapSearchEndpoints();
         users.MapNoticeEndpoints();
         users.MapStorageEndpoints();
+        users.MapPlanEndpoints();
         api.MapOperatorEndpoints();
+        api.MapPlanOperatorEndpoints();
         api.MapSupportDeskOperatorEndpoints();
         api.MapSupportDeskPublicEndpoints();
         api.MapStatusOperatorEndpoints();

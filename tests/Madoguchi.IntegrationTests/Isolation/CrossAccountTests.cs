@@ -218,6 +218,41 @@ public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixtur
             Assert.Equal(HttpStatusCode.Forbidden, (await w.AOwner.PostAsJsonAsync($"/api/v1/operator/accounts/{w.B.Id}/suspend", new { reason = "A suspends B" })).StatusCode),
         ["POST /api/v1/operator/accounts/{id:guid}/resume"] = async () =>
             Assert.Equal(HttpStatusCode.Forbidden, (await w.AOwner.PostAsync($"/api/v1/operator/accounts/{w.B.Id}/resume", null)).StatusCode),
+        ["GET /api/v1/account/plan"] = async () =>
+        {
+            var plan = await (await w.AOwner.GetAsync($"/api/v1/account/plan?accountId={w.B.Id}")).ReadAsync<JsonElement>();
+            Assert.Equal(2, plan.GetProperty("usage").GetProperty("users").GetInt32());
+            Assert.Equal(0, plan.GetProperty("pendingRequests").GetInt32());
+        },
+        ["GET /api/v1/account/option-requests"] = async () =>
+        {
+            var requests = await (await w.AOwner.GetAsync($"/api/v1/account/option-requests?accountId={w.B.Id}")).ReadAsync<JsonElement>();
+            Assert.All(requests.EnumerateArray(), r => Assert.Equal(w.A.Id, r.GetProperty("accountId").GetGuid()));
+            Assert.DoesNotContain(requests.EnumerateArray(), r => r.GetProperty("id").GetGuid() == w.BOptionRequestId);
+        },
+        ["POST /api/v1/account/option-requests/quote"] = async () =>
+            await (await w.AOwner.PostAsJsonAsync("/api/v1/account/option-requests/quote", new { users = 1, accountId = w.B.Id })).AssertStatusAsync(HttpStatusCode.OK),
+        ["POST /api/v1/account/option-requests"] = async () =>
+        {
+            var made = await (await w.AOwner.PostAsJsonAsync("/api/v1/account/option-requests", new { users = 1, accountId = w.B.Id }))
+                .ReadAsync<JsonElement>(HttpStatusCode.Created);
+            Assert.Equal(w.A.Id, made.GetProperty("accountId").GetGuid());
+        },
+        ["GET /api/v1/operator/plans"] = () => AssertOperatorsOnlyAsync(w, c => c.GetAsync("/api/v1/operator/plans")),
+        ["POST /api/v1/operator/plans"] = () => AssertOperatorsOnlyAsync(w, c => c.PostAsJsonAsync("/api/v1/operator/plans",
+            new { name = "A の私設プラン", users = 999, inboxes = 999, storageMb = 999, monthlyPriceYen = 0, customSmtp = true, auditRetentionDays = 365 })),
+        ["PUT /api/v1/operator/plans/{id:guid}"] = () => AssertOperatorsOnlyAsync(w, c => c.PutAsJsonAsync($"/api/v1/operator/plans/{Guid.NewGuid()}",
+            new { name = "x", users = 999, inboxes = 999, storageMb = 999, monthlyPriceYen = 0, customSmtp = true, auditRetentionDays = 365 })),
+        ["GET /api/v1/operator/options"] = () => AssertOperatorsOnlyAsync(w, c => c.GetAsync("/api/v1/operator/options")),
+        ["PUT /api/v1/operator/options/{kind}"] = () => AssertOperatorsOnlyAsync(w, c => c.PutAsJsonAsync("/api/v1/operator/options/users", new { monthlyPriceYen = 0 })),
+        ["GET /api/v1/operator/option-requests"] = () => AssertOperatorsOnlyAsync(w, c => c.GetAsync("/api/v1/operator/option-requests")),
+        ["POST /api/v1/operator/option-requests/{id:guid}/approve"] = () =>
+            AssertOperatorsOnlyAsync(w, c => c.PostAsJsonAsync($"/api/v1/operator/option-requests/{w.BOptionRequestId}/approve", new { note = "A approves" })),
+        ["POST /api/v1/operator/option-requests/{id:guid}/reject"] = () =>
+            AssertOperatorsOnlyAsync(w, c => c.PostAsJsonAsync($"/api/v1/operator/option-requests/{w.BOptionRequestId}/reject", new { note = "A rejects" })),
+        ["GET /api/v1/operator/accounts/{id:guid}/plan"] = () => AssertOperatorsOnlyAsync(w, c => c.GetAsync($"/api/v1/operator/accounts/{w.B.Id}/plan")),
+        ["PUT /api/v1/operator/accounts/{id:guid}/plan"] = () => AssertOperatorsOnlyAsync(w, c => c.PutAsJsonAsync($"/api/v1/operator/accounts/{w.B.Id}/plan",
+            new { planId = Guid.Empty })),
         ["GET /api/v1/operator/tokens"] = async () =>
             Assert.Equal(HttpStatusCode.Forbidden, (await w.AOwner.GetAsync("/api/v1/operator/tokens")).StatusCode),
         ["POST /api/v1/operator/tokens"] = async () =>
@@ -438,6 +473,7 @@ public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixtur
         TestAccount A, HttpClient AOwner, HttpClient AMember, InboxView AInbox,
         TestAccount B, HttpClient BOwner, HttpClient BSession, UserView BUser, UserView BSecondOwner, UserView BLocked, UserView BInvited, InboxView BInbox, Guid BTokenId,
         Guid BServerId, Guid BTicketId, Guid BMessageId, Guid BAttachmentId, Guid ATicketId, Guid BLabelId, Guid BReasonId, Guid BNotificationId)
+        Guid BServerId, Guid BTicketId, Guid BMessageId, Guid BAttachmentId, Guid BOptionRequestId)
     {
         public IReadOnlyList<Guid> BUserIds => [B.Owner.Id, BUser.Id, BSecondOwner.Id, BLocked.Id, BInvited.Id];
 
@@ -470,6 +506,9 @@ public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixtur
             return new World(a, aOwner, aMember, aInbox, b, bOwner, bSession, bUser, bSecondOwner, bLocked, bInvited, bInbox, bToken.Token.Id,
                 bServer.GetProperty("id").GetGuid(), bMail.TicketId!.Value, bMail.TicketMessageId!.Value, bAttachment,
                 aMail.TicketId!.Value, bLabel.GetProperty("id").GetGuid(), bReason.GetProperty("id").GetGuid(), bNotification);
+            var bOptionRequest = await (await bOwner.PostAsJsonAsync("/api/v1/account/option-requests", new { users = 2, other = "B only" })).ReadAsync<JsonElement>(HttpStatusCode.Created);
+            return new World(a, aOwner, aMember, aInbox, b, bOwner, bSession, bUser, bSecondOwner, bLocked, bInvited, bInbox, bToken.Token.Id,
+                bServer.GetProperty("id").GetGuid(), bMail.TicketId!.Value, bMail.TicketMessageId!.Value, bAttachment, bOptionRequest.GetProperty("id").GetGuid());
         }
 
         private static string MailWithAttachment() => string.Join("\r\n",
@@ -502,6 +541,11 @@ public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixtur
             var ticketLabels = await db.TicketLabels.AsNoTracking().CountAsync(x => x.LabelId == BLabelId);
             return string.Join("\n", [account, .. users, .. inboxes, .. roles, .. tokens, .. servers, .. tickets, .. labels, .. reasons, .. notifications,
                 $"comments: {comments}", $"ticket labels: {ticketLabels}", $"audit entries: {audit}"]);
+                .Select(t => $"{t.Id}|{t.Status}|{t.Place}|{t.MessageCount}").ToListAsync();
+            var optionRequests = await db.OptionRequests.AsNoTracking().Where(r => r.AccountId == B.Id).OrderBy(r => r.Id)
+                .Select(r => $"{r.Id}|{r.State}|{r.ExtraUsers}|{r.Note}").ToListAsync();
+            var plan = await db.AccountPlans.AsNoTracking().Where(p => p.AccountId == B.Id).Select(p => $"plan {p.PlanId}").ToListAsync();
+            return string.Join("\n", [account, .. users, .. inboxes, .. roles, .. tokens, .. servers, .. tickets, .. optionRequests, .. plan, $"audit entries: {audit}"]);
         });
     }
 }

@@ -52,6 +52,10 @@ public sealed class MadoguchiApp : WebApplicationFactory<Program>
             ["Madoguchi:Accounts:SignInRateLimit:PermitsPerMinute"] = "100000",
             // The test mail servers (Dovecot, fakes) listen on 127.0.0.1; installations refuse loopback unless told (issue 6).
             ["Madoguchi:Network:AllowLoopback"] = "true",
+            // Accounts without a plan get the installation's user and inbox limits (5 and 3 by default); tests build accounts
+            // of any size, and the plan tests set these limits (or assign a plan) where the limit is what they test.
+            ["Madoguchi:Plans:UnplannedUsers"] = "1000",
+            ["Madoguchi:Plans:UnplannedInboxes"] = "1000",
             // Password hashing is most of the suite's time: tests hash with few PBKDF2 iterations (the product's default is OWASP's 210,000).
             ["Madoguchi:Accounts:Passwords:Iterations"] = TestPasswordIterations.ToString(System.Globalization.CultureInfo.InvariantCulture),
             // Probe rounds write probe blobs and rows; only the monitoring tests turn them on.

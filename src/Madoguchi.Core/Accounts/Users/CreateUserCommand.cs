@@ -1,6 +1,7 @@
 using Madoguchi.Core.Audit;
 using Madoguchi.Core.Common;
 using Madoguchi.Core.Data;
+using Madoguchi.Core.Plans;
 using Microsoft.EntityFrameworkCore;
 
 namespace Madoguchi.Core.Accounts.Users;
@@ -18,7 +19,7 @@ public sealed record CreateUserRequest(
 public sealed record CreatedUser(UserView User, string InvitationToken, DateTime InvitationExpiresAt);
 
 /// <summary>ユーザ追加 (owners only): the user starts as 登録待ち and sets a password through the invitation link.</summary>
-public sealed class CreateUserCommand(MadoguchiDbContext db, AuditTrail audit, TimeProvider time)
+public sealed class CreateUserCommand(MadoguchiDbContext db, AuditTrail audit, TimeProvider time, LimitChecks limits)
 {
     public static readonly TimeSpan InvitationLifetime = TimeSpan.FromDays(7);
 
@@ -42,6 +43,8 @@ public sealed class CreateUserCommand(MadoguchiDbContext db, AuditTrail audit, T
         var mention = NullIfBlank(request.MentionName);
         if (mention is not null && await db.Users.AnyAsync(u => u.AccountId == accountId && u.MentionName == mention, ct))
             return new Error(ErrorKind.Conflict, "mention_name_taken", "Another user of this account already has this mention name.");
+        if (await limits.CheckNewUserAsync(accountId, ct) is { } overLimit)
+            return overLimit;
 
         var token = Secrets.NewToken("inv_");
         var now = time.GetUtcNow().UtcDateTime;
