@@ -430,6 +430,7 @@ public static partial class BounceAnalyzer
     /// <summary>The lines that follow the address in the report, up to a blank line: most servers write the reason there.</summary>
     private static string NearAddress(string text, string address)
     {
+        string? first = null;
         var lines = text.Split('\n');
         for (var i = 0; i < lines.Length; i++)
         {
@@ -437,7 +438,10 @@ public static partial class BounceAnalyzer
             if (at < 0)
                 continue;
             var sb = new StringBuilder();
+            var before = lines[i][..at].TrimEnd('<', ' ', '\t', '"');
             var rest = lines[i][(at + address.Length)..].TrimStart('>', ':', ' ', '\t', '.', ',', ')', '"');
+            if (ReplyCodePattern().IsMatch(before) || StatusPattern().IsMatch(before))
+                sb.Append(before.Trim()).Append(' ');
             sb.Append(rest);
             for (var j = i + 1; j < lines.Length && j < i + 8; j++)
             {
@@ -453,10 +457,13 @@ public static partial class BounceAnalyzer
                 sb.Append(' ').Append(line);
             }
             var diagnostic = OneLine(sb.ToString());
-            if (diagnostic.Length > 0)
+            if (diagnostic.Length == 0)
+                continue;
+            if (ReplyCodePattern().IsMatch(diagnostic) || StatusPattern().IsMatch(diagnostic))
                 return diagnostic;
+            first ??= diagnostic;
         }
-        return "";
+        return first ?? "";
     }
 
     private static BouncedRecipient Recipient(string address, string status, string diagnostic, string near, string bounceText, string subject, int count)
@@ -464,6 +471,9 @@ public static partial class BounceAnalyzer
         var replyCode = ReplyCode(diagnostic);
         if (replyCode.Length == 0 && near != diagnostic)
             replyCode = ReplyCode(near);
+        var inDiagnostic = StatusOf(diagnostic);
+        if (inDiagnostic.Length > 0 && inDiagnostic[0] == (status.Length > 0 ? status[0] : inDiagnostic[0]))
+            status = inDiagnostic;
         if (status.Length == 0 || status.EndsWith(".0.0", StringComparison.Ordinal) && status.Length == 5)
         {
             var found = StatusOf(diagnostic);
@@ -475,7 +485,8 @@ public static partial class BounceAnalyzer
                 status = found;
         }
         var lowerWhole = (subject + "\n" + bounceText).ToLowerInvariant();
-        var reason = BounceReasons.FromWords(diagnostic.ToLowerInvariant())
+        var reason = BounceReasons.FromDecisiveStatus(status)
+            ?? BounceReasons.FromWords(diagnostic.ToLowerInvariant())
             ?? (near != diagnostic ? BounceReasons.FromWords(near.ToLowerInvariant()) : null)
             ?? BounceReasons.FromStatus(status)
             ?? BounceReasons.FromWords(lowerWhole)
@@ -499,10 +510,10 @@ public static partial class BounceAnalyzer
     {
         var lower = diagnostic.ToLowerInvariant();
         var afterMailFrom = lower.Contains("after mail from", StringComparison.Ordinal) || lower.Contains("reply to mail from", StringComparison.Ordinal);
-        if (afterMailFrom && reason is BounceReasons.UserUnknown or BounceReasons.Blocked or BounceReasons.HostUnknown or BounceReasons.OnHold)
+        if (afterMailFrom && reason is BounceReasons.UserUnknown or BounceReasons.HostUnknown or BounceReasons.OnHold)
             return BounceReasons.Rejected;
         var afterData = lower.Contains("end of data", StringComparison.Ordinal) || lower.Contains("final data", StringComparison.Ordinal)
-            || (!lower.Contains("rcpt", StringComparison.Ordinal) && LastCommand(lowerWhole) is "data" or ".");
+            || (!lower.Contains("rcpt", StringComparison.Ordinal) && !lowerWhole.Contains("503", StringComparison.Ordinal) && LastCommand(lowerWhole) is "data" or ".");
         if (afterData && reason == BounceReasons.UserUnknown)
             return BounceReasons.Filtered;
         return reason;
@@ -520,11 +531,19 @@ public static partial class BounceAnalyzer
         return space < 0 ? command : command[..space];
     }
 
+    /// <summary>The enhanced status code a text gives: one right after an SMTP reply code ("550 5.1.1", "550-'5.2.2")
+    /// is the remote server's own and wins over a code the reporting server put in front.</summary>
     private static string StatusOf(string text)
     {
+        var quoted = QuotedStatusPattern().Match(text);
+        if (quoted.Success)
+            return quoted.Groups[1].Value;
         var m = StatusPattern().Match(text);
         return m.Success ? m.Groups[1].Value : "";
     }
+
+    [GeneratedRegex(@"(?<![\d.])[245]\d\d[ \-]['""]?([245]\.\d{1,3}\.\d{1,3})(?![\d]|\.\d)")]
+    private static partial Regex QuotedStatusPattern();
 
     private static string ReplyCode(string text)
     {
