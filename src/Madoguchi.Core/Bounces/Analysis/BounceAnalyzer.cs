@@ -313,8 +313,13 @@ public static partial class BounceAnalyzer
         var lowerSubject = subject.ToLowerInvariant();
         var failureSubject = FailureSubjectWords.Any(w => lowerSubject.Contains(w, StringComparison.Ordinal));
         var nullSender = (message.Headers["Return-Path"] ?? "").Replace(" ", "", StringComparison.Ordinal) == "<>";
-        if (!(sender || failureSubject || nullSender))
-            return false;
+        if (!(sender || nullSender))
+        {
+            // A person may write "undeliverable" in a subject: without a system sender, only a returned original or
+            // an enhanced status code makes it a report.
+            return failureSubject && !lowerSubject.StartsWith("re:", StringComparison.Ordinal)
+                && (hasReturned || StatusPattern().IsMatch(bounceText));
+        }
         var lowerText = bounceText.ToLowerInvariant();
         return hasReturned || failureSubject || FailureTextWords.Any(w => lowerText.Contains(w, StringComparison.Ordinal)) || StatusPattern().IsMatch(bounceText);
     }

@@ -83,6 +83,7 @@ public static class BounceReasons
         (NotAccept, [
             "does not accept mail", "not accepting mail", "accepts no mail", "null mx", "no mail accepted", "doesn't receive email",
             "does not receive email"]),
+        (HostUnknown, ["host or domain name not found"]),
         (NetworkError, [
             "name service error", "network error", "no mx found", "dns error", "dns type", "temporary lookup failure",
             "malformed or unexpected name server reply"]),
@@ -119,6 +120,7 @@ public static class BounceReasons
             "certificate", "flagged as spam", "authenticat"]),
         (PolicyViolation, [
             "illegal attachment", "security issue", "content presents", "attachment type", "banned attachment", "prohibited attachment"]),
+        (Blocked, ["spamhaus", "blocked using", "dnsbl", "blacklist", "block list", "blocklist", "denylist"]),
         (SpamDetected, [
             "spam", "junk mail", "bulk mail", "unsolicited", "uce ", "message content rejected", "content filter rejected",
             "scored too high", "message refused", "considered as junk"]),
@@ -132,7 +134,7 @@ public static class BounceReasons
         (Rejected, [
             "mail from", "envelope sender", "sender is not allowed", "sender address", "return path", "from address", "sender blocked"]),
         (Filtered, [
-            "filtered", "filter", "refused by the recipient", "rejected by the recipient", "recipient refuses", "recipient has rejected",
+            "recipient preferences",             "filtered", "filter", "refused by the recipient", "rejected by the recipient", "recipient refuses", "recipient has rejected",
             "rejected by recipient", "blocked by the recipient", "user refuses"]),
         (ContentError, [
             "content error", "invalid header", "malformed", "header error", "message header", "8-bit", "8bit", "improper", "content type"]),
