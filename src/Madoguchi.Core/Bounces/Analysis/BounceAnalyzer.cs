@@ -87,6 +87,28 @@ public static partial class BounceAnalyzer
         return new BounceReport(BounceClass.Bounce, recipients, originalId, originalInReplyTo);
     }
 
+    /// <summary>A cheap look at the header block: false means the message cannot be a delivery failure report (no
+    /// report content type, no system sender, no null return path, no failure subject), so it need not be parsed.</summary>
+    public static bool MayBeReport(ReadOnlySpan<byte> original)
+    {
+        var end = original.IndexOf("\n\n"u8);
+        var crlf = original.IndexOf("\r\n\r\n"u8);
+        if (crlf >= 0 && (end < 0 || crlf < end))
+            end = crlf;
+        var header = end < 0 ? original : original[..end];
+        if (header.Length > 65536)
+            header = header[..65536];
+        var text = Encoding.Latin1.GetString(header).ToLowerInvariant();
+        return SystemHeaderWords.Any(w => text.Contains(w, StringComparison.Ordinal)) || FailureSubjectWords.Any(w => text.Contains(w, StringComparison.Ordinal))
+            || text.Contains("=?", StringComparison.Ordinal);
+    }
+
+    private static readonly string[] SystemHeaderWords =
+    [
+        "multipart/report", "x-failed-recipients", "mailer-daemon", "mailer daemon", "postmaster", "mail delivery", "mail-daemon",
+        "maildelivery", "mail administrator", "mail system", "<>",
+    ];
+
     /// <summary>CR-only line ends (old Mac mail) become LF; an mbox "From " line in front is skipped.</summary>
     private static byte[] Normalize(ReadOnlySpan<byte> bytes)
     {
