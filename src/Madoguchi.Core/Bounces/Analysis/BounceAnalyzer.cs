@@ -29,7 +29,9 @@ public static partial class BounceAnalyzer
         return Analyze(message);
     }
 
-    public static BounceReport Analyze(MimeMessage message)
+    public static BounceReport Analyze(MimeMessage message) => Analyze(message, depth: 0);
+
+    private static BounceReport Analyze(MimeMessage message, int depth)
     {
         var parts = new Parts();
         Collect(message.Body, parts, depth: 0);
@@ -81,6 +83,9 @@ public static partial class BounceAnalyzer
         if (!bounceLike)
             return BounceReport.NotBounce;
 
+        // A report forwarded with the original report attached (a relay or filter passing on what it got back).
+        if (depth < 2 && parts.Attached is { } attached && IsReportItself(attached) && Analyze(attached, depth + 1) is { IsBounce: true } inner)
+            return inner;
         var recipients = FreeTextRecipients(message, bounceText, excluded, returned, subject);
         if (recipients.Count == 0)
             return BounceReport.NotBounce;
@@ -136,6 +141,7 @@ public static partial class BounceAnalyzer
         public bool Feedback { get; set; }
         public List<Dictionary<string, string>> FeedbackFields { get; } = [];
         public ReturnedHeaders? Returned { get; set; }
+        public MimeMessage? Attached { get; set; }
     }
 
     private sealed record ReturnedHeaders(string? MessageId, string? InReplyTo, IReadOnlyList<string> Addresses, string? To);
@@ -168,7 +174,10 @@ public static partial class BounceAnalyzer
                     return;
                 }
                 if (messagePart.Message is { } inner && parts.Returned is null)
+                {
                     parts.Returned = FromHeaders(inner.Headers);
+                    parts.Attached = inner;
+                }
                 return;
             case MimePart part:
                 var subtype = part.ContentType.MediaSubtype.ToLowerInvariant();
@@ -315,6 +324,10 @@ public static partial class BounceAnalyzer
             set.UnionWith(returned.Addresses);
         return set;
     }
+
+    private static bool IsReportItself(MimeMessage attached) =>
+        attached.Body?.ContentType.IsMimeType("multipart", "report") == true
+        || (attached.Headers["From"] ?? "").Contains("mailer-daemon", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsSystemLocalPart(string address)
     {

@@ -60,7 +60,7 @@ public static class BounceReasons
             "insufficient system resources"]),
         (Rejected, [
             "sender address rejected", "domain of sender", "sender rejected", "sender was rejected", "sender denied",
-            "sender verification", "invalid sender", "sender unknown", "bad sender", "unroutable sender", "sender domain", "not a member",
+            "sender verification", "invalid sender", "sender unknown", "bad sender", "unroutable sender", "sender domain", "投稿する権限", "not a member",
             "permission to post", "not allowed to post", "sender address rejected", "sender rejected", "sender denied", "domain of sender",
             "sender domain", "sender verification", "bad sender", "invalid sender", "sender unknown"]),
         (AuthFailure, [
