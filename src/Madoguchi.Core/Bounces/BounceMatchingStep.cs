@@ -43,7 +43,9 @@ internal sealed class BounceMatchingStep(MadoguchiDbContext db) : IInboundStep
             return;
 
         message.BouncedMessage = bounced;
-        message.ThreadTicketId = bounced.TicketId;
+        // Re-running keeps a message where it is (agents may have worked it since), as threading does.
+        if (message.Previous is null)
+            message.ThreadTicketId = bounced.TicketId;
         bounced.BounceJson = MessageBounce.From(report, message.Raw.ReceivedAt).ToJson();
 
         foreach (var recipient in report.Recipients.Where(r => r.HardBounce))
