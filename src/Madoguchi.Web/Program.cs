@@ -1,4 +1,5 @@
 using Madoguchi.Core.Accounts;
+using Madoguchi.Core.Bounces;
 using Madoguchi.Core.Data;
 using Madoguchi.Core.Inboxes;
 using Madoguchi.Core.Plans;
@@ -32,6 +33,7 @@ builder.Services.AddAccounts(builder.Configuration);
 builder.Services.AddPlans(builder.Configuration);
 builder.Services.AddInboxes();
 builder.Services.AddTickets();
+builder.Services.AddBounces();
 builder.Services.AddInboundPipeline();
 builder.Services.AddSearch();
 builder.Services.AddReceiving(builder.Configuration);

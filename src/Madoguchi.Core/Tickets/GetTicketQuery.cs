@@ -70,7 +70,8 @@ public sealed class GetTicketQuery(MadoguchiDbContext db, IBlobStore blobs)
             m.Id, m.Direction, m.MessageIdHeader, m.Subject, AddressView.FromJson(m.FromJson).FirstOrDefault(),
             AddressView.FromJson(m.ToJson), AddressView.FromJson(m.CcJson), m.Date, m.ReceivedAt, m.Text, html, blocked,
             attachments.Select(a => new AttachmentView(a.Id, a.FileName, a.ContentType, a.Size, a.ContentId, a.IsInline, urls.Attachment(m.Id, a.Id))).ToList(),
-            m.ReadProblem, new AutoReplyView(m.IsAutomatic, signals, m.AutoSubmitted), m.SpamFlagged, m.Size, urls.Raw(m.Id));
+            m.ReadProblem, new AutoReplyView(m.IsAutomatic, signals, m.AutoSubmitted), m.SpamFlagged, m.Size, urls.Raw(m.Id),
+            m.IsBounceReport, Bounces.MessageBounce.FromJson(m.BounceJson));
     }
 
     private static string JsonNamingCamel(string name) => char.ToLowerInvariant(name[0]) + name[1..];

@@ -62,6 +62,14 @@ public sealed class TicketMessage
 
     public List<TicketAttachment> Attachments { get; init; } = [];
 
+    /// <summary>This received message is a delivery failure report (bounce). When it matched a message we sent it joined
+    /// that message's ticket; otherwise it opened a ticket of its own, marked by this flag.</summary>
+    public bool IsBounceReport { get; set; }
+
+    /// <summary>On a sent message that bounced: JSON {"recipients":[{"address","status","reason","hardbounce"}],"receivedAt"}
+    /// from the latest report about it (<see cref="Bounces.MessageBounce"/>). Null when no report came back.</summary>
+    public string? BounceJson { get; set; }
+
     public bool IsAutomatic => AutoReplySignals != AutoReplySignals.None;
 }
 

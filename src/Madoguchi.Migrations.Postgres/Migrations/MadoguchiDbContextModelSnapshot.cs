@@ -260,6 +260,44 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.ToTable("AuditEntries");
                 });
 
+            modelBuilder.Entity("Madoguchi.Core.Bounces.HardBouncedAddress", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
+                    b.Property<DateTime>("LastBouncedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<Guid?>("TicketMessageId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "Address")
+                        .IsUnique();
+
+                    b.ToTable("HardBouncedAddress");
+                });
+
             modelBuilder.Entity("Madoguchi.Core.Inboxes.Inbox", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1661,6 +1699,9 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("BounceJson")
+                        .HasColumnType("text");
+
                     b.Property<string>("CcJson")
                         .IsRequired()
                         .HasColumnType("text");
@@ -1684,6 +1725,9 @@ namespace Madoguchi.Migrations.Postgres.Migrations
 
                     b.Property<Guid>("InboxId")
                         .HasColumnType("uuid");
+
+                    b.Property<bool>("IsBounceReport")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("MessageIdHeader")
                         .IsRequired()
@@ -1779,6 +1823,15 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                         .WithMany()
                         .HasForeignKey("AccountId")
                         .OnDelete(DeleteBehavior.Cascade);
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Bounces.HardBouncedAddress", b =>
+                {
+                    b.HasOne("Madoguchi.Core.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Madoguchi.Core.Inboxes.Inbox", b =>

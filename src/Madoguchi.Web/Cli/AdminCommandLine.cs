@@ -19,7 +19,7 @@ public sealed class AdminCommandLine
         .ToArray();
 
     private readonly ParseResult _parse;
-    private readonly HashSet<Command> _verbs = [];
+    private readonly Dictionary<Command, AdminVerb> _verbs = [];
     private AdminRun? _run;
 
     private AdminCommandLine(IReadOnlyList<string> args, string[] hostArgs)
@@ -31,7 +31,7 @@ public sealed class AdminCommandLine
         foreach (var verb in VerbTypes.Select(t => (AdminVerb)Activator.CreateInstance(t, nonPublic: true)!).OrderBy(v => string.Join(' ', v.Path), StringComparer.Ordinal))
         {
             verb.Command.SetAction((parse, ct) => InvokeVerbAsync(verb, ct));
-            _verbs.Add(verb.Command);
+            _verbs.Add(verb.Command, verb);
             GroupFor(root, verb.Path).Add(verb.Command);
         }
         _parse = root.Parse(args);
@@ -41,7 +41,9 @@ public sealed class AdminCommandLine
     public string[] HostArgs { get; }
 
     /// <summary>False for help and usage errors, which are answered without building the host (no database is opened).</summary>
-    public bool NeedsServices => _parse.Errors.Count == 0 && _parse.Action is not HelpAction && _verbs.Contains(_parse.CommandResult.Command);
+    public bool NeedsServices => RunsVerb && _verbs[_parse.CommandResult.Command].NeedsServices;
+
+    private bool RunsVerb => _parse.Errors.Count == 0 && _parse.Action is not HelpAction && _verbs.ContainsKey(_parse.CommandResult.Command);
 
     /// <summary>Null when the arguments mean "run the web server": none, or host options only.</summary>
     public static AdminCommandLine? Parse(string[] args)
@@ -59,7 +61,11 @@ public sealed class AdminCommandLine
             return UsageError;
         }
         if (!NeedsServices)
-            return await _parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        {
+            if (RunsVerb)
+                _run = new AdminRun(_parse, services, input, output, error);
+            return await _parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = !RunsVerb });
+        }
 
         await using var scope = services.CreateAsyncScope();
         _run = new AdminRun(_parse, scope.ServiceProvider, input, output, error);
@@ -103,6 +109,7 @@ public sealed class AdminCommandLine
         "messages" => "Stored messages: re-run the inbound pipeline.",
         "search" => "The search index: rebuild it.",
         "storage" => "Storage use of every account: recount and repair.",
+        "bounces" => "Delivery failure reports (bounces): analyse mail files.",
         _ => $"{word} commands.",
     };
 }

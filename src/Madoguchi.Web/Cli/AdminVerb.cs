@@ -18,6 +18,10 @@ public abstract class AdminVerb
 
     public Command Command { get; }
 
+    /// <summary>False for verbs that work on files alone (<c>bounces analyze</c>): they run without building the host, so
+    /// no database is opened or migrated.</summary>
+    public virtual bool NeedsServices => true;
+
     protected void Add(Option option) => Command.Add(option);
 
     protected void Add(Argument argument) => Command.Add(argument);

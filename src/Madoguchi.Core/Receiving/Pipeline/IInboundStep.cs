@@ -35,9 +35,11 @@ public static class InboundStepOrder
 {
     public const int Parse = 100;
     public const int AutoReplyDetection = 200;
+    public const int BounceDetection = 250;
     public const int SpamVerdict = 300;
     public const int AttachmentBlobs = 350;
     public const int Threading = 400;
+    public const int BounceMatching = 450;
     public const int Store = 500;
     public const int SearchIndex = 550;
     public const int StorageUsage = 600;

@@ -29,6 +29,12 @@ public sealed class InboundMessage(RawMessage raw, ReadOnlyMemory<byte> bytes)
     /// <summary>Machine-sent (out-of-office, list, auto-responder): recorded, and later steps (auto replies) must not answer it.</summary>
     public bool IsAutomatic { get; set; }
 
+    /// <summary>Set by the bounce detection step when the message is a delivery failure report (null otherwise).</summary>
+    public Bounces.Analysis.BounceReport? Bounce { get; set; }
+
+    /// <summary>The sent message a bounce reports on, when the bounce matching step found it.</summary>
+    public TicketMessage? BouncedMessage { get; set; }
+
     /// <summary>Where a new ticket goes: the inbox, or 迷惑メール when the server flagged the message as spam.</summary>
     public TicketPlace Place { get; set; } = TicketPlace.Inbox;
 

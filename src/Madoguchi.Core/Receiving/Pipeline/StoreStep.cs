@@ -66,6 +66,7 @@ internal sealed class StoreStep(MadoguchiDbContext db, ThreadIndex threads) : II
         stored.AutoReplySignals = parsed.AutoReply.Signals;
         stored.AutoSubmitted = parsed.AutoReply.AutoSubmitted is { } autoSubmitted ? Cut(autoSubmitted, 200) : null;
         stored.SpamFlagged = parsed.SpamFlagged;
+        stored.IsBounceReport = message.Bounce is not null;
         stored.Size = raw.Size;
 
         if (!isNew)
@@ -118,7 +119,8 @@ internal sealed class StoreStep(MadoguchiDbContext db, ThreadIndex threads) : II
         if (ticket.MessageCount > 1 && ticket.Place != TicketPlace.Inbox && message.Place == TicketPlace.Inbox)
             ticket.Place = TicketPlace.Inbox;
         ticket.StampRetention(receivedAt);
-        if (message.Parsed.From.FirstOrDefault() is { } from)
+        // A bounce that joined the ticket of our sent message is not the customer speaking: keep the ticket's From.
+        if (message.BouncedMessage is null && message.Parsed.From.FirstOrDefault() is { } from)
         {
             ticket.FromName = Cut(from.Name, MaxName);
             ticket.FromAddress = Cut(from.Address, MaxAddress);

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Bounce analysis benchmark: `bounces analyze --json` (Release build, one process over the folder, start-up included)
+# against Sisimai (Debian libsisimai-perl, Sisimai->make over the same folder, perl start-up included), alternating for
+# MADOGUCHI_BENCH_ROUNDS rounds (default 5). Prints each round (wall and CPU = user + system seconds), then the median
+# and the best (minimum) of both, as mails per second, and the ratio Madoguchi / Sisimai. Aim: 10.
+# Usage: bench/bounces/run.sh [folder]   (default ../shared/corpus/bounces/mail; needs apt-get install -y libsisimai-perl)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+folder="$(cd "${1:-$root/../shared/corpus/bounces/mail}" && pwd)"
+rounds="${MADOGUCHI_BENCH_ROUNDS:-5}"
+perl -MSisimai -e 1 2>/dev/null || { echo "Sisimai missing: apt-get install -y libsisimai-perl" >&2; exit 1; }
+files=$(find "$folder" -maxdepth 1 -type f ! -name '.*' | wc -l)
+dotnet build "$root/src/Madoguchi.Web" -c Release -v q -nologo >/dev/null
+dll="$root/src/Madoguchi.Web/bin/Release/net10.0/Madoguchi.Web.dll"
+out="$(mktemp -d /tmp/madoguchi-bench-bounces.XXXXXX)"
+trap 'rm -rf "$out"' EXIT
+madoguchi=(dotnet "$dll" bounces analyze "$folder" --json)
+sisimai=(perl -MSisimai -e 'my $v = Sisimai->make($ARGV[0], "vacation" => 1) || []; printf "%d\n", scalar @$v;' "$folder")
+
+run() { # name -> "wall cpu"
+  local name=$1; shift
+  /usr/bin/time -f '%e %U %S' -o "$out/time" "$@" >"$out/$name.out"
+  awk '{printf "%.3f %.3f\n", $1, $2 + $3}' "$out/time"
+}
+
+# One warm-up of each (disk cache), not counted.
+run madoguchi "${madoguchi[@]}" >/dev/null; run sisimai "${sisimai[@]}" >/dev/null
+echo "files: $files   Madoguchi: $(grep -c '"class":"bounce"' "$out/madoguchi.out") bounces   Sisimai: $(cat "$out/sisimai.out") results"
+printf '%-6s %24s %24s  %s\n' round "madoguchi wall / cpu s" "sisimai wall / cpu s" "load average (1 5 15)"
+results="$out/results"
+for round in $(seq 1 "$rounds"); do
+  if (( round % 2 )); then
+    read -r mw mc < <(run madoguchi "${madoguchi[@]}"); read -r sw sc < <(run sisimai "${sisimai[@]}")
+  else
+    read -r sw sc < <(run sisimai "${sisimai[@]}"); read -r mw mc < <(run madoguchi "${madoguchi[@]}")
+  fi
+  echo "$mw $mc $sw $sc" >>"$results"
+  printf '%-6s %24s %24s  %s\n' "$round" "$mw / $mc" "$sw / $sc" "$(cut -d' ' -f1-3 /proc/loadavg)"
+done
+python3 - "$files" "$results" <<'PY'
+import statistics, sys
+files = int(sys.argv[1])
+rows = [list(map(float, line.split())) for line in open(sys.argv[2])]
+for measure, mi, si in (("wall", 0, 2), ("cpu", 1, 3)):
+    for label, pick in (("median", statistics.median), ("best", min)):
+        m = pick(r[mi] for r in rows); s = pick(r[si] for r in rows)
+        print(f"{measure:4} {label:6}  madoguchi {m:7.3f} s = {files/m:8.1f} mails/s   sisimai {s:7.3f} s = {files/s:8.1f} mails/s   ratio {s/m:5.2f}")
+PY

@@ -1,0 +1,625 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using MimeKit;
+
+namespace Madoguchi.Core.Bounces.Analysis;
+
+/// <summary>Tells delivery failure reports from everything else and reads what they say. General rules only: the RFC 3464
+/// report structure when present; otherwise the signs every server's own format shares (a mailer-daemon sender or a
+/// failure subject, the returned original, addresses set apart at the start of a line, enhanced status codes, SMTP reply
+/// codes, and classes of diagnostic phrases). Thread-safe and without state.</summary>
+public static partial class BounceAnalyzer
+{
+    private const int MaxDiagnostic = 600;
+
+
+    public static BounceReport Analyze(ReadOnlySpan<byte> original)
+    {
+        MimeMessage message;
+        try
+        {
+            var bytes = Normalize(original);
+            using var stream = new MemoryStream(bytes, writable: false);
+            message = MimeMessage.Load(stream);
+        }
+        catch (FormatException)
+        {
+            return BounceReport.NotBounce;
+        }
+        return Analyze(message);
+    }
+
+    public static BounceReport Analyze(MimeMessage message) => Analyze(message, depth: 0);
+
+    private static BounceReport Analyze(MimeMessage message, int depth)
+    {
+        var parts = new Parts();
+        Collect(message.Body, parts, depth: 0);
+        var subject = message.Subject ?? "";
+        var text = parts.Text.Length > 0 ? parts.Text.ToString() : parts.Html.ToString();
+        var (bounceText, inline) = SplitInlineOriginal(text);
+        var returned = parts.Returned ?? inline;
+        var originalId = Clean(returned?.MessageId);
+        var originalInReplyTo = Clean(returned?.InReplyTo);
+
+        var contentType = message.Body?.ContentType;
+        var reportType = contentType?.Parameters["report-type"] ?? "";
+        if (parts.Feedback || reportType.Equals("feedback-report", StringComparison.OrdinalIgnoreCase))
+            return new BounceReport(BounceClass.Feedback, FeedbackRecipients(parts, message), originalId, originalInReplyTo);
+
+        var excluded = ExcludedAddresses(message, returned);
+        var groups = parts.DeliveryStatus.Count > 0 ? parts.DeliveryStatus : TextFieldGroups(bounceText);
+        var recipientGroups = groups.Where(g => g.ContainsKey("Final-Recipient") || g.ContainsKey("Original-Recipient")).ToList();
+        if (recipientGroups.Count > 0)
+        {
+            var failed = new List<BouncedRecipient>();
+            var delivered = 0;
+            foreach (var group in recipientGroups)
+            {
+                var action = group.GetValueOrDefault("Action", "").Trim().ToLowerInvariant();
+                if (action.StartsWith("deliver", StringComparison.Ordinal) || action is "relayed" or "expanded")
+                {
+                    delivered++;
+                    continue;
+                }
+                var address = Address(ReportFields.AfterType(group.GetValueOrDefault("Final-Recipient") ?? group.GetValueOrDefault("Original-Recipient", "")));
+                if (address is null || failed.Any(f => f.Address == address))
+                    continue;
+                var diagnostic = OneLine(ReportFields.AfterType(group.GetValueOrDefault("Diagnostic-Code", "")));
+                var near = NearAddress(bounceText, address);
+                if (diagnostic.Length == 0)
+                    diagnostic = near;
+                failed.Add(Recipient(address, StatusOf(group.GetValueOrDefault("Status", "")), diagnostic, near, bounceText, subject, recipientGroups.Count));
+            }
+            if (failed.Count > 0)
+                return new BounceReport(BounceClass.Bounce, failed, originalId, originalInReplyTo);
+            if (delivered > 0)
+                return new BounceReport(BounceClass.Delivered, [], originalId, originalInReplyTo);
+        }
+
+        var bounceLike = LooksLikeBounce(message, subject, bounceText, returned is not null);
+        if (!bounceLike && IsAutoReply(message, subject))
+            return new BounceReport(BounceClass.Vacation, [], originalId, originalInReplyTo);
+        if (!bounceLike)
+            return BounceReport.NotBounce;
+
+        // A report forwarded with the original report attached (a relay or filter passing on what it got back).
+        if (depth < 2 && parts.Attached is { } attached && IsReportItself(attached) && Analyze(attached, depth + 1) is { IsBounce: true } inner)
+            return inner;
+        var recipients = FreeTextRecipients(message, bounceText, excluded, returned, subject);
+        if (recipients.Count == 0)
+            return BounceReport.NotBounce;
+        return new BounceReport(BounceClass.Bounce, recipients, originalId, originalInReplyTo);
+    }
+
+    /// <summary>A cheap look at the header block: false means the message cannot be a delivery failure report (no
+    /// report content type, no system sender, no null return path, no failure subject), so it need not be parsed.</summary>
+    public static bool MayBeReport(ReadOnlySpan<byte> original)
+    {
+        var end = original.IndexOf("\n\n"u8);
+        var crlf = original.IndexOf("\r\n\r\n"u8);
+        if (crlf >= 0 && (end < 0 || crlf < end))
+            end = crlf;
+        var header = end < 0 ? original : original[..end];
+        if (header.Length > 65536)
+            header = header[..65536];
+        var text = Encoding.Latin1.GetString(header).ToLowerInvariant();
+        return SystemHeaderWords.Any(w => text.Contains(w, StringComparison.Ordinal)) || FailureSubjectWords.Any(w => text.Contains(w, StringComparison.Ordinal))
+            || text.Contains("=?", StringComparison.Ordinal);
+    }
+
+    private static readonly string[] SystemHeaderWords =
+    [
+        "multipart/report", "x-failed-recipients", "mailer-daemon", "mailer daemon", "postmaster", "mail delivery", "mail-daemon",
+        "maildelivery", "mail administrator", "mail system", "<>",
+    ];
+
+    /// <summary>CR-only line ends (old Mac mail) become LF; an mbox "From " line in front is skipped.</summary>
+    private static byte[] Normalize(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.StartsWith("From "u8))
+        {
+            var end = bytes.IndexOfAny((byte)'\n', (byte)'\r');
+            if (end > 0)
+            {
+                bytes = bytes[(end + 1)..];
+                if (bytes.Length > 0 && bytes[0] == '\n')
+                    bytes = bytes[1..];
+            }
+        }
+        var copy = bytes.ToArray();
+        if (bytes.IndexOf((byte)'\n') < 0)
+            copy.AsSpan().Replace((byte)'\r', (byte)'\n');
+        return copy;
+    }
+
+    private sealed class Parts
+    {
+        public StringBuilder Text { get; } = new();
+        public StringBuilder Html { get; } = new();
+        public List<Dictionary<string, string>> DeliveryStatus { get; } = [];
+        public bool Feedback { get; set; }
+        public List<Dictionary<string, string>> FeedbackFields { get; } = [];
+        public ReturnedHeaders? Returned { get; set; }
+        public MimeMessage? Attached { get; set; }
+    }
+
+    private sealed record ReturnedHeaders(string? MessageId, string? InReplyTo, IReadOnlyList<string> Addresses, string? To);
+
+    private static void Collect(MimeEntity? entity, Parts parts, int depth)
+    {
+        switch (entity)
+        {
+            case null:
+                return;
+            case Multipart multipart:
+                if (multipart.Count == 0)
+                    parts.Text.Append(multipart.Preamble).Append('\n').Append(multipart.Epilogue).Append('\n');
+                foreach (var child in multipart)
+                    Collect(child, parts, depth + 1);
+                return;
+            case MessagePart messagePart:
+                var type = messagePart.ContentType.MediaSubtype.ToLowerInvariant();
+                if (type is "delivery-status" or "global-delivery-status")
+                {
+                    // MimeKit parses these as a message; read the raw fields ourselves.
+                    using var buffer = new MemoryStream();
+                    messagePart.Message?.WriteTo(buffer);
+                    parts.DeliveryStatus.AddRange(ReportFields.ReadGroups(Encoding.UTF8.GetString(buffer.ToArray())));
+                    return;
+                }
+                if (type is "feedback-report")
+                {
+                    parts.Feedback = true;
+                    return;
+                }
+                if (messagePart.Message is { } inner && parts.Returned is null)
+                {
+                    parts.Returned = FromHeaders(inner.Headers);
+                    parts.Attached = inner;
+                }
+                return;
+            case MimePart part:
+                var subtype = part.ContentType.MediaSubtype.ToLowerInvariant();
+                var mediaType = part.ContentType.MediaType.ToLowerInvariant();
+                if (subtype is "delivery-status" or "global-delivery-status")
+                {
+                    parts.DeliveryStatus.AddRange(ReportFields.ReadGroups(Decode(part)));
+                    return;
+                }
+                if (subtype == "feedback-report")
+                {
+                    parts.Feedback = true;
+                    return;
+                }
+                if (subtype is "rfc822-headers" or "rfc822" || (mediaType == "message" && subtype is "global" or "global-headers"))
+                {
+                    var headersText = Decode(part);
+                    if (parts.Returned is null)
+                        parts.Returned = FromHeaders(HeaderText(headersText));
+                    return;
+                }
+                if (part is TextPart textPart && (!part.IsAttachment || depth <= 1))
+                {
+                    var body = textPart.Text ?? "";
+                    if (textPart.IsHtml)
+                        parts.Html.Append(HtmlToText(body)).Append('\n');
+                    else
+                        parts.Text.Append(body.Replace("\r\n", "\n", StringComparison.Ordinal)).Append('\n');
+                }
+                return;
+        }
+    }
+
+    private static string Decode(MimePart part)
+    {
+        using var buffer = new MemoryStream();
+        part.Content?.DecodeTo(buffer);
+        return Encoding.UTF8.GetString(buffer.ToArray()).Replace("\r\n", "\n", StringComparison.Ordinal);
+    }
+
+    private static HeaderList HeaderText(string text)
+    {
+        try
+        {
+            using var stream = new MemoryStream(Encoding.UTF8.GetBytes(text.Replace("\n", "\r\n", StringComparison.Ordinal) + "\r\n\r\n"));
+            return HeaderList.Load(stream);
+        }
+        catch (FormatException)
+        {
+            return [];
+        }
+    }
+
+    private static ReturnedHeaders FromHeaders(HeaderList headers)
+    {
+        var addresses = new List<string>();
+        foreach (var name in new[] { "From", "Sender", "Return-Path", "Reply-To" })
+        {
+            foreach (var value in headers.Where(h => h.Field.Equals(name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value))
+                addresses.AddRange(AddressPattern().Matches(value).Select(m => m.Value.ToLowerInvariant()));
+        }
+        return new ReturnedHeaders(headers["Message-ID"], headers["In-Reply-To"], addresses, headers["To"]);
+    }
+
+    private static string? Clean(string? id)
+    {
+        if (string.IsNullOrWhiteSpace(id))
+            return null;
+        var value = id.Trim();
+        var open = value.IndexOf('<');
+        var close = value.IndexOf('>', open + 1);
+        if (open >= 0 && close > open)
+            value = value[(open + 1)..close];
+        return value.Trim().Length == 0 ? null : value.Trim();
+    }
+
+    /// <summary>Servers that paste the original message into plain text: the bounce's own words end where a block of
+    /// ordinary message headers begins.</summary>
+    private static (string BounceText, ReturnedHeaders? Inline) SplitInlineOriginal(string text)
+    {
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (!StartsOriginalHeader(lines[i]))
+                continue;
+            var seen = 0;
+            var identifying = false;
+            for (var j = i; j < Math.Min(lines.Length, i + 60) && lines[j].Trim().Length > 0; j++)
+            {
+                if (KeyHeaderLine().IsMatch(lines[j]))
+                {
+                    seen++;
+                    identifying |= IdentifyingHeaderLine().IsMatch(lines[j]);
+                }
+            }
+            if (seen < 3 || !identifying)
+                continue;
+            var end = i;
+            while (end < lines.Length && lines[end].Trim().Length > 0)
+                end++;
+            var headers = HeaderText(string.Join('\n', lines[i..end].Select(l => l.TrimStart())));
+            return (string.Join('\n', lines[..i]), FromHeaders(headers));
+        }
+        return (text, null);
+    }
+
+    private static bool StartsOriginalHeader(string line) => OriginalHeaderStart().IsMatch(line);
+
+    [GeneratedRegex(@"^\s{0,4}(Return-Path|Received|Message-I[Dd]|From|To|Subject|Date|Delivered-To|MIME-Version|Reply-To|DKIM-Signature|X-[A-Za-z0-9-]+|Authentication-Results|Content-Type):[ \t]", RegexOptions.IgnoreCase)]
+    private static partial Regex OriginalHeaderStart();
+
+    [GeneratedRegex(@"^\s{0,4}(From|To|Subject|Date|Message-I[Dd]|MIME-Version|Return-Path|Received):[ \t]", RegexOptions.IgnoreCase)]
+    private static partial Regex KeyHeaderLine();
+
+    [GeneratedRegex(@"^\s{0,4}(From|Message-I[Dd]|Return-Path|Received):[ \t]", RegexOptions.IgnoreCase)]
+    private static partial Regex IdentifyingHeaderLine();
+
+    private static List<Dictionary<string, string>> TextFieldGroups(string text) =>
+        text.Contains("Final-Recipient:", StringComparison.OrdinalIgnoreCase) || text.Contains("Original-Recipient:", StringComparison.OrdinalIgnoreCase)
+            ? ReportFields.ReadGroups(text)
+            : [];
+
+    private static List<BouncedRecipient> FeedbackRecipients(Parts parts, MimeMessage message)
+    {
+        var list = new List<BouncedRecipient>();
+        var to = parts.Returned?.To;
+        foreach (Match m in AddressPattern().Matches(to ?? ""))
+            list.Add(new BouncedRecipient(m.Value.ToLowerInvariant(), "", "", BounceReasons.Feedback, false, ""));
+        return list;
+    }
+
+    private static HashSet<string> ExcludedAddresses(MimeMessage message, ReturnedHeaders? returned)
+    {
+        var set = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in new[] { "To", "Cc", "From", "Reply-To", "Return-Path", "Sender" })
+        {
+            foreach (var value in message.Headers.Where(h => h.Field.Equals(name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value))
+            {
+                foreach (Match m in AddressPattern().Matches(value))
+                    set.Add(m.Value);
+            }
+        }
+        if (returned is not null)
+            set.UnionWith(returned.Addresses);
+        return set;
+    }
+
+    private static bool IsReportItself(MimeMessage attached) =>
+        attached.Body?.ContentType.IsMimeType("multipart", "report") == true
+        || (attached.Headers["From"] ?? "").Contains("mailer-daemon", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsSystemLocalPart(string address)
+    {
+        var local = address[..address.IndexOf('@')].ToLowerInvariant();
+        return local is "mailer-daemon" or "postmaster" or "mail-daemon" or "mailerdaemon" or "daemon" or "root" or "nobody" or "abuse"
+            || local.StartsWith("bounce", StringComparison.Ordinal) || local.StartsWith("mailer-daemon", StringComparison.Ordinal);
+    }
+
+    private static bool LooksLikeBounce(MimeMessage message, string subject, string bounceText, bool hasReturned)
+    {
+        if (message.Headers.Contains("X-Failed-Recipients"))
+            return true;
+        var from = (message.Headers["From"] ?? "").ToLowerInvariant();
+        var sender = from.Contains("mailer-daemon", StringComparison.Ordinal) || from.Contains("postmaster", StringComparison.Ordinal)
+            || from.Contains("mail delivery", StringComparison.Ordinal) || from.Contains("mail-daemon", StringComparison.Ordinal)
+            || from.Contains("maildelivery", StringComparison.Ordinal) || from.Contains("mailer daemon", StringComparison.Ordinal)
+            || from.Contains("mail administrator", StringComparison.Ordinal) || from.Contains("mail system", StringComparison.Ordinal);
+        var lowerSubject = subject.ToLowerInvariant();
+        var failureSubject = FailureSubjectWords.Any(w => lowerSubject.Contains(w, StringComparison.Ordinal));
+        var nullSender = (message.Headers["Return-Path"] ?? "").Replace(" ", "", StringComparison.Ordinal) == "<>";
+        if (!(sender || nullSender))
+        {
+            // A person may write "undeliverable" in a subject: without a system sender, only a returned original or
+            // an enhanced status code makes it a report.
+            return failureSubject && !lowerSubject.StartsWith("re:", StringComparison.Ordinal)
+                && (hasReturned || StatusPattern().IsMatch(bounceText));
+        }
+        var lowerText = bounceText.ToLowerInvariant();
+        return hasReturned || failureSubject || FailureTextWords.Any(w => lowerText.Contains(w, StringComparison.Ordinal)) || StatusPattern().IsMatch(bounceText);
+    }
+
+    private static readonly string[] FailureSubjectWords =
+    [
+        "undeliver", "undelivered", "delivery status notification", "delivery failure", "delivery failed", "failure notice",
+        "returned mail", "mail delivery failed", "delivery has failed", "could not be delivered", "couldn't be delivered", "nondeliverable",
+        "non-deliverable", "non delivery", "non-delivery", "delivery notification", "mail system error", "delivery problem",
+        "not delivered", "failed delivery", "delivery report", "mail failure", "returned to sender", "delivery error", "delayed",
+        "message delivery", "undeliverable", "delayed mail", "warning: could not send", "error sending", "permanent error",
+        "配信不能", "送信失敗", "配送エラー", "エラー", "届きません", "未配達", "返送",
+    ];
+
+    private static readonly string[] FailureTextWords =
+    [
+        "could not be delivered", "couldn't be delivered", "was not delivered", "wasn't delivered", "delivery failed", "delivery to the following",
+        "permanent error", "permanent fatal", "undeliverable", "unable to deliver", "failed recipient", "following address", "following recipient",
+        "delivery has failed", "not be delivered", "returned mail", "delivery problem", "message could not", "user unknown", "transcript of session",
+        "giving up", "rejected", "not yet been delivered", "delivery attempts will continue", "does not exist", "mailbox", "配信", "送信できません", "届けることができません",
+    ];
+
+    private static bool IsAutoReply(MimeMessage message, string subject)
+    {
+        var auto = (message.Headers["Auto-Submitted"] ?? "").Trim().ToLowerInvariant();
+        if (auto.StartsWith("auto-replied", StringComparison.Ordinal))
+            return true;
+        if (message.Headers.Contains("X-Autoreply") || message.Headers.Contains("X-Autorespond") || message.Headers.Contains("X-Autoresponder"))
+            return true;
+        var precedence = (message.Headers["Precedence"] ?? "").Trim().ToLowerInvariant();
+        if (precedence == "auto_reply")
+            return true;
+        var s = subject.ToLowerInvariant();
+        return AutoReplySubjects.Any(w => s.Contains(w, StringComparison.Ordinal));
+    }
+
+    private static readonly string[] AutoReplySubjects =
+    [
+        "out of office", "out of the office", "auto reply", "autoreply", "auto-reply", "automatic reply", "auto:", "autoresponse", "auto response",
+        "vacation", "away from", "abwesenheit", "réponse automatique", "respuesta automática", "自動応答", "自動返信", "不在",
+    ];
+
+    private static List<BouncedRecipient> FreeTextRecipients(MimeMessage message, string bounceText, HashSet<string> excluded, ReturnedHeaders? returned, string subject)
+    {
+        var addresses = new List<string>();
+        var failedHeader = message.Headers["X-Failed-Recipients"];
+        if (failedHeader is not null)
+        {
+            foreach (Match m in AddressPattern().Matches(failedHeader))
+                Add(addresses, m.Value);
+        }
+        if (addresses.Count == 0)
+            addresses = CandidateAddresses(bounceText, excluded);
+        if (addresses.Count == 0 && returned?.To is { } to)
+        {
+            foreach (Match m in AddressPattern().Matches(to))
+            {
+                if (!excluded.Contains(m.Value) || returned.Addresses.Count == 0)
+                    Add(addresses, m.Value);
+            }
+        }
+        var list = new List<BouncedRecipient>();
+        foreach (var address in addresses)
+        {
+            var near = NearAddress(bounceText, address);
+            list.Add(Recipient(address, "", near, near, bounceText, subject, addresses.Count));
+        }
+        return list;
+    }
+
+    private static void Add(List<string> list, string address)
+    {
+        var normal = Address(address);
+        if (normal is not null && !list.Contains(normal))
+            list.Add(normal);
+    }
+
+    /// <summary>Addresses the report sets apart as the failed ones: best those that open a line (alone, in angle
+    /// brackets, or after a label), then those in angle brackets, then any.</summary>
+    private static List<string> CandidateAddresses(string text, HashSet<string> excluded)
+    {
+        var strong = new List<string>();
+        var medium = new List<string>();
+        var weak = new List<string>();
+        foreach (var line in text.Split('\n'))
+        {
+            if (!line.Contains('@', StringComparison.Ordinal))
+                continue;
+            foreach (Match m in AddressPattern().Matches(line))
+            {
+                if (excluded.Contains(m.Value) || IsSystemLocalPart(m.Value))
+                    continue;
+                var before = line[..m.Index];
+                var prefix = before.Trim().TrimStart('-', '*', '>', '•', ' ', '\t').Trim().ToLowerInvariant();
+                var bracketed = before.EndsWith('<') || before.EndsWith('"') || before.EndsWith('\'');
+                if (prefix.Length == 0 || prefix is "<" or "\"" or "'" || LeadingLabel().IsMatch(prefix))
+                    Add(strong, m.Value);
+                else if (bracketed || RecipientWords().IsMatch(before))
+                    Add(medium, m.Value);
+                else
+                    Add(weak, m.Value);
+            }
+        }
+        return strong.Count > 0 ? strong : medium.Count > 0 ? medium : weak;
+    }
+
+    [GeneratedRegex(@"(^|\s)(rcpt to:\s*<?|recipient:\s*<?|recipients?:\s*<?|address:\s*<?|original-recipient:.*|final-recipient:.*|failed recipient:\s*<?|宛先\s*[:：]?\s*<?|to\s*<|user\s*<?|mailbox\s*<?|\d+\.\s*<?|[245]\d\d[ \-]\s*<?)$", RegexOptions.IgnoreCase)]
+    private static partial Regex LeadingLabel();
+
+    [GeneratedRegex(@"(recipient|address|delivered to|deliver to|mailbox|user|for|to)\W{0,3}$", RegexOptions.IgnoreCase)]
+    private static partial Regex RecipientWords();
+
+    /// <summary>The lines that follow the address in the report, up to a blank line: most servers write the reason there.</summary>
+    private static string NearAddress(string text, string address)
+    {
+        string? first = null;
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var at = lines[i].IndexOf(address, StringComparison.OrdinalIgnoreCase);
+            if (at < 0)
+                continue;
+            var sb = new StringBuilder();
+            var before = lines[i][..at].TrimEnd('<', ' ', '\t', '"');
+            var rest = lines[i][(at + address.Length)..].TrimStart('>', ':', ' ', '\t', '.', ',', ')', '"');
+            if (ReplyCodePattern().IsMatch(before) || StatusPattern().IsMatch(before))
+                sb.Append(before.Trim()).Append(' ');
+            sb.Append(rest);
+            for (var j = i + 1; j < lines.Length && j < i + 8; j++)
+            {
+                var line = lines[j].Trim();
+                if (line.Length == 0)
+                {
+                    if (sb.ToString().Trim().Length < 8)
+                        continue;
+                    break;
+                }
+                if (AddressPattern().IsMatch(line) && (line.StartsWith('<') || AddressPattern().Match(line).Index == 0))
+                    break;
+                sb.Append(' ').Append(line);
+            }
+            var diagnostic = OneLine(sb.ToString());
+            if (diagnostic.Length == 0)
+                continue;
+            if (ReplyCodePattern().IsMatch(diagnostic) || StatusPattern().IsMatch(diagnostic))
+                return diagnostic;
+            first ??= diagnostic;
+        }
+        return first ?? "";
+    }
+
+    private static BouncedRecipient Recipient(string address, string status, string diagnostic, string near, string bounceText, string subject, int count)
+    {
+        var replyCode = ReplyCode(diagnostic);
+        if (replyCode.Length == 0 && near != diagnostic)
+            replyCode = ReplyCode(near);
+        var inDiagnostic = StatusOf(diagnostic);
+        if (inDiagnostic.Length > 0 && inDiagnostic[0] == (status.Length > 0 ? status[0] : inDiagnostic[0]))
+            status = inDiagnostic;
+        if (status.Length == 0 || status.EndsWith(".0.0", StringComparison.Ordinal) && status.Length == 5)
+        {
+            var found = StatusOf(diagnostic);
+            if (found.Length == 0 && near != diagnostic)
+                found = StatusOf(near);
+            if (found.Length == 0 && status.Length == 0 && count == 1)
+                found = StatusOf(bounceText);
+            if (found.Length > 0)
+                status = found;
+        }
+        var lowerWhole = (subject + "\n" + bounceText).ToLowerInvariant();
+        var reason = BounceReasons.FromDecisiveStatus(status)
+            ?? BounceReasons.FromWords(diagnostic.ToLowerInvariant())
+            ?? (near != diagnostic ? BounceReasons.FromWords(near.ToLowerInvariant()) : null)
+            ?? BounceReasons.FromStatus(status)
+            ?? BounceReasons.FromWords(lowerWhole)
+            ?? BounceReasons.FromReplyCode(replyCode)
+            ?? BounceReasons.OnHold;
+        reason = ByCommandStage(reason, diagnostic + " " + near, lowerWhole);
+        if (status.Length == 0)
+        {
+            var temporary = replyCode.StartsWith('4') || lowerWhole.Contains("temporar", StringComparison.Ordinal)
+                || lowerWhole.Contains("will continue", StringComparison.Ordinal) || lowerWhole.Contains("will be retried", StringComparison.Ordinal)
+                || lowerWhole.Contains("delayed", StringComparison.Ordinal);
+            status = BounceReasons.PseudoStatus(reason, temporary);
+        }
+        var text = diagnostic.Length > MaxDiagnostic ? diagnostic[..MaxDiagnostic] : diagnostic;
+        return new BouncedRecipient(address, status, replyCode, reason, BounceReasons.IsHard(reason, status), text);
+    }
+
+    /// <summary>The SMTP command a refusal answered says more than its words: a refusal of MAIL FROM is about the sender
+    /// (rejected), and "unknown user" only after the whole message was sent (DATA) is a content filter speaking.</summary>
+    private static string ByCommandStage(string reason, string diagnostic, string lowerWhole)
+    {
+        var lower = diagnostic.ToLowerInvariant();
+        var afterMailFrom = lower.Contains("after mail from", StringComparison.Ordinal) || lower.Contains("reply to mail from", StringComparison.Ordinal);
+        if (afterMailFrom && reason is BounceReasons.UserUnknown or BounceReasons.HostUnknown or BounceReasons.OnHold)
+            return BounceReasons.Rejected;
+        var afterData = lower.Contains("end of data", StringComparison.Ordinal) || lower.Contains("final data", StringComparison.Ordinal)
+            || (!lower.Contains("rcpt", StringComparison.Ordinal) && !lowerWhole.Contains("503", StringComparison.Ordinal) && LastCommand(lowerWhole) is "data" or ".");
+        if (afterData && reason == BounceReasons.UserUnknown)
+            return BounceReasons.Filtered;
+        return reason;
+    }
+
+    /// <summary>The last command of a session transcript (">>> DATA"), if the report has one.</summary>
+    private static string? LastCommand(string lowerText)
+    {
+        var at = lowerText.LastIndexOf(">>> ", StringComparison.Ordinal);
+        if (at < 0)
+            return null;
+        var end = lowerText.IndexOf('\n', at);
+        var command = (end < 0 ? lowerText[(at + 4)..] : lowerText[(at + 4)..end]).Trim();
+        var space = command.IndexOf(' ');
+        return space < 0 ? command : command[..space];
+    }
+
+    /// <summary>The enhanced status code a text gives: one right after an SMTP reply code ("550 5.1.1", "550-'5.2.2")
+    /// is the remote server's own and wins over a code the reporting server put in front.</summary>
+    private static string StatusOf(string text)
+    {
+        var quoted = QuotedStatusPattern().Match(text);
+        if (quoted.Success)
+            return quoted.Groups[1].Value;
+        var m = StatusPattern().Match(text);
+        return m.Success ? m.Groups[1].Value : "";
+    }
+
+    [GeneratedRegex(@"(?<![\d.])[245]\d\d[ \-]['""]?([245]\.\d{1,3}\.\d{1,3})(?![\d]|\.\d)")]
+    private static partial Regex QuotedStatusPattern();
+
+    private static string ReplyCode(string text)
+    {
+        var m = ReplyCodePattern().Match(text);
+        return m.Success ? m.Groups[1].Value : "";
+    }
+
+    [GeneratedRegex(@"(?<![\d.])([245]\.\d{1,3}\.\d{1,3})(?![\d]|\.\d)")]
+    private static partial Regex StatusPattern();
+
+    [GeneratedRegex(@"(?<![\d.\-#:/])([45][0-5]\d)(?=[\s\-]|$)(?![\-]\d)")]
+    private static partial Regex ReplyCodePattern();
+
+    [GeneratedRegex(@"[A-Za-z0-9._%+\-=/!#$&'*?^`{|}~]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)+")]
+    private static partial Regex AddressPattern();
+
+    private static string? Address(string value)
+    {
+        var m = AddressPattern().Match(value);
+        if (!m.Success)
+            return null;
+        var address = m.Value.Trim('.', '\'', '"');
+        var at = address.IndexOf('@');
+        return at <= 0 ? null : address[..at] + "@" + address[(at + 1)..].ToLowerInvariant();
+    }
+
+    private static string OneLine(string text) => WhiteSpace().Replace(text, " ").Trim();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex WhiteSpace();
+
+    private static string HtmlToText(string html) => System.Net.WebUtility.HtmlDecode(Tags().Replace(BreakTags().Replace(html, "\n"), ""));
+
+    [GeneratedRegex(@"<[^>]*>")]
+    private static partial Regex Tags();
+
+    [GeneratedRegex(@"<(br|/p|/div|/tr|/li)[^>]*>", RegexOptions.IgnoreCase)]
+    private static partial Regex BreakTags();
+}

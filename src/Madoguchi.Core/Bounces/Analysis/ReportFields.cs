@@ -1,0 +1,65 @@
+namespace Madoguchi.Core.Bounces.Analysis;
+
+/// <summary>Reads RFC 3464 style "Name: value" groups (blank line between groups, indented continuation lines), from a
+/// message/delivery-status part or from servers that paste the same fields into plain text.</summary>
+internal static class ReportFields
+{
+    public static List<Dictionary<string, string>> ReadGroups(string text)
+    {
+        var groups = new List<Dictionary<string, string>>();
+        Dictionary<string, string>? current = null;
+        string? lastName = null;
+        foreach (var rawLine in text.Split('\n'))
+        {
+            var line = rawLine.TrimEnd('\r');
+            if (line.Trim().Length == 0)
+            {
+                current = null;
+                lastName = null;
+                continue;
+            }
+            if ((line[0] == ' ' || line[0] == '\t') && current is not null && lastName is not null)
+            {
+                current[lastName] = current[lastName] + " " + line.Trim();
+                continue;
+            }
+            var colon = line.IndexOf(':');
+            if (colon <= 0 || !IsFieldName(line.AsSpan(0, colon)))
+            {
+                lastName = null;
+                continue;
+            }
+            if (current is null)
+            {
+                current = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+                groups.Add(current);
+            }
+            lastName = line[..colon].Trim();
+            if (!current.ContainsKey(lastName))
+                current[lastName] = line[(colon + 1)..].Trim();
+            else
+                lastName = null;
+        }
+        return groups;
+    }
+
+    /// <summary>The part after "type;" (rfc822; a@b, smtp; 550 …), without angle brackets for addresses.</summary>
+    public static string AfterType(string value)
+    {
+        var semicolon = value.IndexOf(';');
+        return semicolon >= 0 && semicolon < 16 ? value[(semicolon + 1)..].Trim() : value.Trim();
+    }
+
+    private static bool IsFieldName(ReadOnlySpan<char> name)
+    {
+        name = name.TrimEnd();
+        if (name.Length == 0)
+            return false;
+        foreach (var c in name)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c == '-' || c == '_'))
+                return false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,211 @@
+using System.Text;
+using Madoguchi.Core.Bounces.Analysis;
+
+namespace Madoguchi.Tests.Bounces;
+
+/// <summary>The general rules, on hand-made mails: none of these is a corpus file.</summary>
+public class BounceAnalyzerTests
+{
+    private static BounceReport Analyze(string mail) => BounceAnalyzer.Analyze(Encoding.UTF8.GetBytes(mail.Replace("\n", "\r\n", StringComparison.Ordinal)));
+
+    private const string Dsn = """
+        From: Mail Delivery System <MAILER-DAEMON@mx.example.net>
+        To: support@example.org
+        Subject: Undelivered Mail Returned to Sender
+        MIME-Version: 1.0
+        Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+        --B
+        Content-Type: text/plain
+
+        Your message could not be delivered.
+
+        --B
+        Content-Type: message/delivery-status
+
+        Reporting-MTA: dns; mx.example.net
+
+        Final-Recipient: rfc822; taro@customer.example
+        Action: failed
+        Status: {0}
+        Diagnostic-Code: smtp; {1}
+
+        --B
+        Content-Type: text/rfc822-headers
+
+        From: support@example.org
+        To: taro@customer.example
+        Subject: Re: order
+        Message-ID: <reply-1@example.org>
+
+        --B--
+        """;
+
+    [Fact]
+    public void Analyze_Rfc3464Report_ReadsRecipientStatusReasonAndOriginalMessageId()
+    {
+        var report = Analyze(Dsn.Replace("{0}", "5.1.1").Replace("{1}", "550 5.1.1 <taro@customer.example>: Recipient address rejected: User unknown"));
+
+        Assert.Equal(BounceClass.Bounce, report.Class);
+        var recipient = Assert.Single(report.Recipients);
+        Assert.Equal("taro@customer.example", recipient.Address);
+        Assert.Equal("5.1.1", recipient.Status);
+        Assert.Equal("550", recipient.ReplyCode);
+        Assert.Equal(BounceReasons.UserUnknown, recipient.Reason);
+        Assert.True(recipient.HardBounce);
+        Assert.Equal("reply-1@example.org", report.OriginalMessageId);
+    }
+
+    [Theory]
+    [InlineData("5.2.2", "552 5.2.2 Mailbox full", BounceReasons.MailboxFull, false)]
+    [InlineData("5.0.0", "550 Host unknown", BounceReasons.HostUnknown, true)]
+    [InlineData("4.4.7", "Delivery time expired", BounceReasons.Expired, false)]
+    [InlineData("5.7.1", "554 5.7.1 Service unavailable; client host blocked using zen.spamhaus.org", BounceReasons.Blocked, false)]
+    [InlineData("5.3.4", "552 5.3.4 Message size exceeds fixed limit", BounceReasons.MesgTooBig, false)]
+    [InlineData("5.1.6", "550 5.1.6 recipient no longer on server", BounceReasons.HasMoved, true)]
+    public void Analyze_Rfc3464Report_ReasonFromWordsAndCodes(string status, string diagnostic, string reason, bool hard)
+    {
+        var recipient = Assert.Single(Analyze(Dsn.Replace("{0}", status).Replace("{1}", diagnostic)).Recipients);
+
+        Assert.Equal(reason, recipient.Reason);
+        Assert.Equal(hard, recipient.HardBounce);
+    }
+
+    [Fact]
+    public void Analyze_ServersOwnPlainTextFormat_AddressOnItsOwnLineWithTheReasonBelow()
+    {
+        var report = Analyze("""
+            From: MAILER-DAEMON@relay.example.net
+            To: support@example.org
+            Subject: failure notice
+
+            Hi. This is the mail program at relay.example.net.
+            I could not deliver your message to the following addresses.
+
+            <hanako@customer.example>:
+            Remote host said: 552 sorry, mailbox is over quota (#5.2.2)
+
+            --- Below this line is a copy of the message.
+
+            Return-Path: <support@example.org>
+            From: support@example.org
+            To: hanako@customer.example
+            Subject: Re: invoice
+            Message-ID: <reply-2@example.org>
+
+            Hello
+            """);
+
+        Assert.Equal(BounceClass.Bounce, report.Class);
+        var recipient = Assert.Single(report.Recipients);
+        Assert.Equal("hanako@customer.example", recipient.Address);
+        Assert.Equal("5.2.2", recipient.Status);
+        Assert.Equal(BounceReasons.MailboxFull, recipient.Reason);
+        Assert.False(recipient.HardBounce);
+        Assert.Equal("reply-2@example.org", report.OriginalMessageId);
+    }
+
+    [Fact]
+    public void Analyze_NoStatusCodeAnywhere_StatusStandsForTheReason()
+    {
+        var report = Analyze("""
+            From: Mail Delivery Subsystem <postmaster@mx.example.net>
+            To: support@example.org
+            Subject: Returned mail: see transcript for details
+
+            The following address had permanent fatal errors:
+            jiro@customer.example
+                No such user here
+            """);
+
+        var recipient = Assert.Single(report.Recipients);
+        Assert.Equal(BounceReasons.UserUnknown, recipient.Reason);
+        Assert.Equal("5.0.911", recipient.Status);
+    }
+
+    [Fact]
+    public void Analyze_OldMacLineEnds_ReadLikeAnyOther()
+    {
+        var mail = "From: MAILER-DAEMON@mx.example.net\rTo: support@example.org\rSubject: Mail delivery failed\r\r"
+            + "This message was created automatically by mail delivery software.\r\r  saburo@customer.example\r    550 5.1.1 User unknown\r";
+
+        var report = BounceAnalyzer.Analyze(Encoding.ASCII.GetBytes(mail));
+
+        Assert.Equal("saburo@customer.example", Assert.Single(report.Recipients).Address);
+    }
+
+    [Fact]
+    public void Analyze_OutOfOfficeReply_IsVacationNotBounce()
+    {
+        var report = Analyze("""
+            From: Taro <taro@customer.example>
+            To: support@example.org
+            Subject: Out of Office: Re: order
+            Auto-Submitted: auto-replied
+
+            I am away until Monday and will not be able to deliver answers before then.
+            """);
+
+        Assert.Equal(BounceClass.Vacation, report.Class);
+        Assert.False(report.IsBounce);
+    }
+
+    [Fact]
+    public void Analyze_AbuseFeedbackReport_IsFeedbackNotBounce()
+    {
+        var report = Analyze("""
+            From: feedback@isp.example
+            To: abuse@example.org
+            Subject: Abuse report
+            MIME-Version: 1.0
+            Content-Type: multipart/report; report-type=feedback-report; boundary="F"
+
+            --F
+            Content-Type: text/plain
+
+            This is an email abuse report.
+
+            --F
+            Content-Type: message/feedback-report
+
+            Feedback-Type: abuse
+            User-Agent: Example/1.0
+            Version: 1
+
+            --F
+            Content-Type: text/rfc822-headers
+
+            From: support@example.org
+            To: taro@customer.example
+            Message-ID: <reply-3@example.org>
+
+            --F--
+            """);
+
+        Assert.Equal(BounceClass.Feedback, report.Class);
+    }
+
+    [Fact]
+    public void Analyze_SuccessNotice_IsDeliveredNotBounce()
+    {
+        var report = Analyze(Dsn.Replace("Action: failed", "Action: delivered").Replace("{0}", "2.0.0").Replace("{1}", "250 2.0.0 OK"));
+
+        Assert.Equal(BounceClass.Delivered, report.Class);
+    }
+
+    [Fact]
+    public void Analyze_CustomerWritesAboutAnUndeliverableParcel_IsNotBounce()
+    {
+        var report = Analyze("""
+            From: Taro <taro@customer.example>
+            To: support@example.org
+            Subject: My parcel was undeliverable
+
+            Hello, the parcel could not be delivered to my address and the courier says user unknown.
+            Please send it to hanako@customer.example instead.
+            """);
+
+        Assert.Equal(BounceClass.NotBounce, report.Class);
+        Assert.Empty(report.Recipients);
+    }
+}
