@@ -28,14 +28,42 @@ var rounds = int.Parse(Environment.GetEnvironmentVariable("MADOGUCHI_BENCH_ROUND
 // MADOGUCHI_BENCH_ONLY=imap runs Madoguchi over IMAP alone (a long one-off import, such as 100,000 messages).
 var only = Environment.GetEnvironmentVariable("MADOGUCHI_BENCH_ONLY");
 var runs = new List<(string Name, double Seconds, long PeakKb, double CpuSeconds)>();
+// MADOGUCHI_BENCH_AB=<other Madoguchi.Web.dll>[;NAME=VALUE;...] compares two builds (or one build under two runtime settings):
+// each round runs A (the dll given as argument) then B (this dll, with these extra environment variables for the child),
+// both over MADOGUCHI_BENCH_ONLY's protocol (default imap), and prints medians of time, CPU and first ticket for each. No mbsync.
+if (Environment.GetEnvironmentVariable("MADOGUCHI_BENCH_AB") is { Length: > 0 } ab)
+{
+    var parts = ab.Split(';', StringSplitOptions.RemoveEmptyEntries);
+    var bEnvironment = parts.Skip(1).Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+    var protocol = only ?? "imap";
+    var abRuns = new List<(string Variant, double Seconds, double Cpu, double FirstTicket, double CpuAtFirstTicket, long PeakKb)>();
+    for (var round = 1; round <= rounds; round++)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round} of {rounds} (load average {LoadAverage()})"));
+        foreach (var (variant, dll, environment) in new[] { ("A", webDll, new Dictionary<string, string>()), ("B", parts[0], bEnvironment) })
+        {
+            Console.Write($"{variant} ");
+            var r = await RunMadoguchiAsync(protocol, dll, environment);
+            abRuns.Add((variant, r.Seconds, r.Cpu, r.FirstTicket, r.CpuAtFirstTicket, r.PeakKb));
+        }
+    }
+    Console.WriteLine($"A = {webDll}");
+    Console.WriteLine($"B = {ab}");
+    Console.WriteLine("| variant | runs | median s | median CPU s | min CPU s | max CPU s | median first ticket s | median CPU s at first ticket | peak MB |");
+    Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    foreach (var g in abRuns.GroupBy(r => r.Variant))
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {g.Key} | {g.Count()} | {Median(g.Select(r => r.Seconds)):F1} | {Median(g.Select(r => r.Cpu)):F1} | {g.Min(r => r.Cpu):F1} | {g.Max(r => r.Cpu):F1} | {Median(g.Select(r => r.FirstTicket)):F1} | {Median(g.Select(r => r.CpuAtFirstTicket)):F1} | {g.Max(r => r.PeakKb) / 1024.0:F0} |"));
+    return 0;
+}
 for (var round = 1; round <= rounds; round++)
 {
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round} of {rounds} (load average {LoadAverage()})"));
-    runs.Add(await RunMadoguchiAsync("imap"));
+    runs.Add(ToRun(await RunMadoguchiAsync("imap", webDll, [])));
     if (only == "imap")
         continue;
     runs.Add(await RunMbsyncAsync());
-    runs.Add(await RunMadoguchiAsync("pop3"));
+    runs.Add(ToRun(await RunMadoguchiAsync("pop3", webDll, [])));
     runs.Add(await RunMbsyncAsync());
 }
 if (only == "imap")
@@ -80,7 +108,9 @@ static string LoadAverage()
     }
 }
 
-async Task<(string, double, long, double)> RunMadoguchiAsync(string protocol)
+static (string, double, long, double) ToRun((string Name, double Seconds, long PeakKb, double Cpu, double FirstTicket, double CpuAtFirstTicket) r) => (r.Name, r.Seconds, r.PeakKb, r.Cpu);
+
+async Task<(string Name, double Seconds, long PeakKb, double Cpu, double FirstTicket, double CpuAtFirstTicket)> RunMadoguchiAsync(string protocol, string webDll, Dictionary<string, string> extraEnvironment)
 {
     // The set-up app only arranges and observes: the measured work happens in the child process.
     var settings = new Dictionary<string, string?>
@@ -114,6 +144,8 @@ async Task<(string, double, long, double)> RunMadoguchiAsync(string protocol)
     var childLog = Environment.GetEnvironmentVariable("MADOGUCHI_BENCH_CHILD_LOG");
     info.Environment["Logging__LogLevel__Default"] = childLog is null ? "Warning" : "Information";
     info.Environment["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "Warning";
+    foreach (var (name, value) in extraEnvironment)
+        info.Environment[name] = value;
     using var log = childLog is null ? null : new StreamWriter(childLog, append: true) { AutoFlush = true };
     var clock = Stopwatch.StartNew();
     using var child = Process.Start(info)!;
@@ -134,6 +166,7 @@ async Task<(string, double, long, double)> RunMadoguchiAsync(string protocol)
     long peak = 0;
     var visible = 0;
     double? firstVisible = null;
+    double? cpuAtFirst = null;
     var cpu = 0.0;
     var limit = TimeSpan.FromSeconds(Math.Max(1800, messages.Count / 5.0));
     while (true)
@@ -142,7 +175,11 @@ async Task<(string, double, long, double)> RunMadoguchiAsync(string protocol)
         // End to end: every message fetched, stored and turned into a ticket message visible in the inbox.
         visible = await app.WithDbAsync(db => db.TicketMessages.CountAsync(m => m.InboxId == inboxId));
         if (visible > 0)
+        {
             firstVisible ??= clock.Elapsed.TotalSeconds;
+            // CPU until the first ticket: start-up and the first batch, measured in a unit the machine's load barely moves.
+            cpuAtFirst ??= CpuSeconds(child.Id);
+        }
         if (log is not null)
             Log($"[bench] {await app.WithDbAsync(db => db.RawMessages.CountAsync())} stored, {visible} visible, CPU {CpuSeconds(child.Id):F1} s");
         cpu = Math.Max(cpu, CpuSeconds(child.Id));
@@ -155,9 +192,9 @@ async Task<(string, double, long, double)> RunMadoguchiAsync(string protocol)
     cpu = Math.Max(cpu, CpuSeconds(child.Id));
     child.Kill(entireProcessTree: true);
     await child.WaitForExitAsync();
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"madoguchi {protocol}: {seconds:F1} s ({messages.Count / seconds:F0} msg/s, process start included), first ticket at {firstVisible ?? 0:F1} s, CPU {cpu:F1} s (user+sys), peak {peak / 1024.0:F0} MB, load average {LoadAverage()}{(visible < messages.Count ? $", INCOMPLETE: {visible:N0} visible" : "")}"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"madoguchi {protocol}: {seconds:F1} s ({messages.Count / seconds:F0} msg/s, process start included), first ticket at {firstVisible ?? 0:F1} s (CPU {cpuAtFirst ?? 0:F1} s), CPU {cpu:F1} s (user+sys), peak {peak / 1024.0:F0} MB, load average {LoadAverage()}{(visible < messages.Count ? $", INCOMPLETE: {visible:N0} visible" : "")}"));
     await app.DisposeAsync();
-    return ($"Madoguchi {protocol.ToUpperInvariant()} (until every ticket is visible)", seconds, peak, cpu);
+    return ($"Madoguchi {protocol.ToUpperInvariant()} (until every ticket is visible)", seconds, peak, cpu, firstVisible ?? 0, cpuAtFirst ?? 0);
 }
 
 async Task<(string, double, long, double)> RunMbsyncAsync()

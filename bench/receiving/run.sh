@@ -12,6 +12,15 @@ if [ ! -f "$mailbox/manifest.jsonl" ]; then
   [ -f "$generator" ] || { echo "The mailbox generator $generator is missing: it lives in ../shared beside the clone." >&2; exit 1; }
   python3 "$generator" -n "$n" --out "$mailbox"
 fi
-dotnet build "$root/src/Madoguchi.Web" -c Release -v q -nologo >/dev/null
+# The app runs as it is deployed (README, "Running in production"): published in Release, precompiled (ReadyToRun) for
+# this machine's runtime, framework-dependent. MADOGUCHI_BENCH_APP=build runs the plain Release build instead (JIT only).
+if [ "${MADOGUCHI_BENCH_APP:-publish}" = build ]; then
+  dotnet build "$root/src/Madoguchi.Web" -c Release -v q -nologo >/dev/null
+  web="$root/src/Madoguchi.Web/bin/Release/net10.0/Madoguchi.Web.dll"
+else
+  dotnet publish "$root/src/Madoguchi.Web" -c Release --use-current-runtime --self-contained false -p:PublishReadyToRun=true \
+    -o "$root/bench/out/web" -v q -nologo >/dev/null
+  web="$root/bench/out/web/Madoguchi.Web.dll"
+fi
 dotnet build "$root/bench/Madoguchi.Bench" -c Release -v q -nologo >/dev/null
-dotnet "$root/bench/Madoguchi.Bench/bin/Release/net10.0/Madoguchi.Bench.dll" "$mailbox" "$root/src/Madoguchi.Web/bin/Release/net10.0/Madoguchi.Web.dll"
+dotnet "$root/bench/Madoguchi.Bench/bin/Release/net10.0/Madoguchi.Bench.dll" "$mailbox" "$web"
