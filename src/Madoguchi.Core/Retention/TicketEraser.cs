@@ -1,4 +1,5 @@
 using Madoguchi.Core.Data;
+using Madoguchi.Core.Search;
 using Madoguchi.Core.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -19,7 +20,7 @@ public sealed record ErasedTickets(int Tickets, int Messages, long ReleasedBytes
 /// (<see cref="Receiving.Storage.RawMessage.DeletedAt"/>), so its server position and duplicate check keep it from ever
 /// being fetched again. After the commit, blob files that no live original and no attachment refers to any more (in any
 /// account: blobs are content-addressed) are removed. Rows other features hang on a ticket go by their cascading keys.</summary>
-public sealed class TicketEraser(MadoguchiDbContext db, PendingStorageUsage usage, IBlobStore blobs, TimeProvider time, ILogger<TicketEraser> logger)
+public sealed class TicketEraser(MadoguchiDbContext db, RemoveFromSearchIndexCommand searchIndex, PendingStorageUsage usage, IBlobStore blobs, TimeProvider time, ILogger<TicketEraser> logger)
 {
     public const int ChunkSize = 200;
 
@@ -48,6 +49,7 @@ public sealed class TicketEraser(MadoguchiDbContext db, PendingStorageUsage usag
             .Select(r => new { r.Id, r.AccountId, r.BlobHash, r.Size }).ToListAsync(ct);
         var usedBefore = await UsedBytesAsync(originals.Select(o => o.AccountId).Distinct().ToList(), ct);
 
+        await searchIndex.HandleAsync(messageIds, ct);
         await db.TicketAttachments.Where(a => messageIds.Contains(a.TicketMessageId)).ExecuteDeleteAsync(ct);
         await db.TicketMessages.Where(m => ids.Contains(m.TicketId)).ExecuteDeleteAsync(ct);
         var tickets = await db.Tickets.Where(t => ids.Contains(t.Id)).ExecuteDeleteAsync(ct);

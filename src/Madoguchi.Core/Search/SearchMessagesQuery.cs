@@ -14,8 +14,8 @@ public enum SearchSort
     Relevance = 1,
 }
 
-/// <summary>What to search for. <see cref="Assignee"/> and <see cref="LabelId"/> are accepted and validated but not yet
-/// applied: the ticket columns they filter on come with the team-work change and are wired when it is merged.</summary>
+/// <summary>What to search for. <see cref="Assignee"/> is <c>me</c>, <c>none</c> (or <c>nobody</c>) or a user id, as in
+/// the ticket list.</summary>
 public sealed record SearchRequest(
     string? Query, Guid? InboxId = null, TicketStatus? Status = null, TicketPlace? Place = null, bool IncludeTrashAndSpam = false,
     DateTime? From = null, DateTime? To = null, bool? HasAttachment = null, string? Assignee = null, Guid? LabelId = null,
@@ -44,8 +44,24 @@ public sealed class SearchMessagesQuery(MadoguchiDbContext db)
             return new Error(ErrorKind.Invalid, "invalid_query", $"q must hold 1 to {MaxQueryLength} characters.");
         if (terms.Count > MaxTerms)
             return new Error(ErrorKind.Invalid, "too_many_terms", $"q may hold at most {MaxTerms} words.");
-        if (request.Assignee is { } assignee && assignee is not ("me" or "nobody") && !Guid.TryParse(assignee, out _))
-            return new Error(ErrorKind.Invalid, "invalid_assignee", "assignee must be me, nobody or a user id.");
+        Guid? assigneeId = null;
+        var unassigned = false;
+        switch (request.Assignee)
+        {
+            case null:
+                break;
+            case "me":
+                assigneeId = actor.Id;
+                break;
+            case "none" or "nobody":
+                unassigned = true;
+                break;
+            default:
+                if (!Guid.TryParse(request.Assignee, out var person))
+                    return new Error(ErrorKind.Invalid, "invalid_assignee", "assignee must be me, none or a user id.");
+                assigneeId = person;
+                break;
+        }
 
         var visible = await db.VisibleInboxIdsAsync(actor, ct);
         if (!visible.Succeeded)
@@ -79,7 +95,7 @@ public sealed class SearchMessagesQuery(MadoguchiDbContext db)
             join m in db.TicketMessages on d.MessageId equals m.Id
             join t in db.Tickets on m.TicketId equals t.Id
             where inboxes.Contains(t.InboxId)
-            select new { m.Id, m.Date, d.Subject, t.Place, t.Status };
+            select new { m.Id, m.TicketId, m.Date, d.Subject, t.Place, t.Status, t.AssigneeId };
         if (request.Place is { } place)
             matches = matches.Where(x => x.Place == place);
         else if (!request.IncludeTrashAndSpam)
@@ -96,7 +112,12 @@ public sealed class SearchMessagesQuery(MadoguchiDbContext db)
         }
         if (request.HasAttachment is { } hasAttachment)
             matches = matches.Where(x => db.TicketAttachments.Any(a => a.TicketMessageId == x.Id && !a.IsInline) == hasAttachment);
-        // Assignee and label: applied once Ticket.AssigneeId and the ticket-label join exist (team-work merge).
+        if (unassigned)
+            matches = matches.Where(x => x.AssigneeId == null);
+        else if (assigneeId is { } assigned)
+            matches = matches.Where(x => x.AssigneeId == assigned);
+        if (request.LabelId is { } label)
+            matches = matches.Where(x => db.TicketLabels.Any(l => l.LabelId == label && l.TicketId == x.TicketId));
 
         var total = await matches.CountAsync(ct);
         var page = request.Page.Limit == 0 ? new PageRequest(request.Page.Offset, PageRequest.DefaultLimit) : request.Page;

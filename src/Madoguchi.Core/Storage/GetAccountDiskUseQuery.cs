@@ -8,7 +8,8 @@ namespace Madoguchi.Core.Storage;
 /// <summary>An account's storage as the operator sees it: the use the customer is shown (originals, each once) against
 /// the limit, and beside it what the account really occupies on the server's disk. <see cref="OriginalBlobBytes"/> and
 /// <see cref="AttachmentBlobBytes"/> count each blob the account refers to once (blobs are content-addressed, so one
-/// shared with another account is counted for both); <see cref="SearchIndexBytes"/> is null until search exists.</summary>
+/// shared with another account is counted for both); <see cref="SearchIndexBytes"/> is an estimate: the indexed text (UTF-16,
+two bytes a character) plus 16 bytes per posting, without the database's own overhead.</summary>
 public sealed record AccountDiskUse(Guid AccountId, string AccountName, long UsedBytes, long LimitBytes, long CountedOriginals,
     long OriginalBlobBytes, long AttachmentBlobs, long AttachmentBlobBytes, long? SearchIndexBytes, long DiskBytes);
 
@@ -33,7 +34,11 @@ public sealed class GetAccountDiskUseQuery(MadoguchiDbContext db, IAccountLimits
             .GroupBy(a => a.BlobHash).Select(g => g.Max(a => a.Size));
         var attachmentCount = await attachments.LongCountAsync(ct);
         var attachmentBytes = await attachments.SumAsync(s => (long?)s, ct) ?? 0;
+        var documents = db.SearchDocuments.AsNoTracking().Where(d => d.AccountId == accountId);
+        var indexedChars = await documents.SumAsync(d => (long?)(d.Text.Length + d.Subject.Length), ct) ?? 0;
+        var postings = await db.SearchPostings.AsNoTracking().LongCountAsync(p => documents.Any(d => d.Key == p.DocumentKey), ct);
+        var searchBytes = indexedChars * 2 + postings * 16;
         return new AccountDiskUse(account.Id, account.Name, usage?.Bytes ?? 0, limit, usage?.MessageCount ?? 0,
-            originalBytes, attachmentCount, attachmentBytes, null, originalBytes + attachmentBytes);
+            originalBytes, attachmentCount, attachmentBytes, searchBytes, originalBytes + attachmentBytes + searchBytes);
     }
 }

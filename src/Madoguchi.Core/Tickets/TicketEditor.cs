@@ -130,6 +130,8 @@ public sealed class TicketEditor(MadoguchiDbContext db, AuditTrail audit, TimePr
                 Field = field, From = from is null ? null : Cut(from, 1000), To = to is null ? null : Cut(to, 1000),
             });
         }
+        // ゴミ箱's 30-day clock and auto-delete of closed tickets follow the place and status just set.
+        t.StampRetention(now);
         return Result.Ok();
     }
 
