@@ -9,7 +9,7 @@ namespace Madoguchi.Core.Storage;
 /// the limit, and beside it what the account really occupies on the server's disk. <see cref="OriginalBlobBytes"/> and
 /// <see cref="AttachmentBlobBytes"/> count each blob the account refers to once (blobs are content-addressed, so one
 /// shared with another account is counted for both); <see cref="SearchIndexBytes"/> is an estimate: the indexed text (UTF-16,
-two bytes a character) plus 16 bytes per posting, without the database's own overhead.</summary>
+/// two bytes a character) plus 16 bytes per posting, without the database's own overhead.</summary>
 public sealed record AccountDiskUse(Guid AccountId, string AccountName, long UsedBytes, long LimitBytes, long CountedOriginals,
     long OriginalBlobBytes, long AttachmentBlobs, long AttachmentBlobBytes, long? SearchIndexBytes, long DiskBytes);
 
