@@ -44,4 +44,7 @@ public enum AuditAction
     IncidentResolved,
     MaintenanceScheduled,
     MaintenanceCancelled,
+    SendAddressAdded,
+    SendAddressChanged,
+    SendAddressRemoved,
 }

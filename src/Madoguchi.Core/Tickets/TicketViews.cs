@@ -36,7 +36,8 @@ public sealed record AttachmentView(Guid Id, string FileName, string ContentType
 public sealed record TicketMessageView(
     Guid Id, MessageDirection Direction, string MessageId, string Subject, AddressView? From, IReadOnlyList<AddressView> To,
     IReadOnlyList<AddressView> Cc, DateTime Date, DateTime ReceivedAt, string? Text, string? Html, bool HasBlockedImages,
-    IReadOnlyList<AttachmentView> Attachments, string? ReadProblem, AutoReplyView AutoReply, bool SpamFlagged, long Size, string RawUrl);
+    IReadOnlyList<AttachmentView> Attachments, string? ReadProblem, AutoReplyView AutoReply, bool SpamFlagged, long Size, string RawUrl,
+    string? SendState = null, Sending.SendErrorView? SendError = null, DateTime? NextAttemptAt = null);
 
 /// <summary>Where the web layer serves a message's parts; Core builds views with it and knows no routes.</summary>
 public interface ITicketUrls

@@ -7,6 +7,7 @@ using Madoguchi.Web.Api.OpenApi;
 using Madoguchi.Web.Api.Operators;
 using Madoguchi.Web.Api.Tickets;
 using Madoguchi.Web.Api.Receiving;
+using Madoguchi.Web.Api.Sending;
 using Madoguchi.Web.Api.SupportDesk;
 using Madoguchi.Web.Api.Status;
 using Madoguchi.Web.Authentication;
@@ -40,6 +41,7 @@ public static class ApiSetup
         users.MapUserEndpoints();
         users.MapInboxEndpoints();
         users.MapReceivingEndpoints();
+        users.MapSendingEndpoints();
         users.MapAuditEndpoints();
         users.MapTicketEndpoints();
         users.MapNoticeEndpoints();
