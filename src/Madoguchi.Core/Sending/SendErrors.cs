@@ -113,6 +113,12 @@ public static partial class SendFailureClassifier
         {
             case Network.OutboundAddressRefusedException:
                 return new SendFailure(SendErrorCode.AddressNotAllowed, null, false);
+            case ServiceNotAuthenticatedException notAuthenticated:
+                {
+                    // MailKit's answer to 530 (e.g. "5.7.0 Must issue a STARTTLS command first", "5.7.0 Authentication required").
+                    var reply = "530 " + ServerText.Clean(notAuthenticated.Message);
+                    return new SendFailure(IsTlsRequired(reply) ? SendErrorCode.TlsRequired : SendErrorCode.RelayDenied, reply, false);
+                }
             case SmtpCommandException smtp:
                 return FromReply((int)smtp.StatusCode, smtp.Message, smtp.ErrorCode);
             case MailKit.Security.AuthenticationException auth:
@@ -164,6 +170,11 @@ public static partial class SendFailureClassifier
             code = SendErrorCode.TlsRequired;
         else if (status == 535 || enhanced is "5.7.8" or "4.7.8")
             code = SendErrorCode.AuthenticationFailed;
+        else if (cleaned.Contains("Sender address rejected", StringComparison.OrdinalIgnoreCase))
+            // Postfix checks the sender when the first RCPT TO arrives (smtpd_delay_reject) and says which one it refused.
+            code = SendErrorCode.SenderRejected;
+        else if (cleaned.Contains("Recipient address rejected", StringComparison.OrdinalIgnoreCase) && !cleaned.Contains("relay", StringComparison.OrdinalIgnoreCase))
+            code = SendErrorCode.RecipientRejected;
         else if (cleaned.Contains("relay", StringComparison.OrdinalIgnoreCase) || command == SmtpErrorCode.RecipientNotAccepted && enhanced is "5.7.1")
             code = SendErrorCode.RelayDenied;
         else if (command == SmtpErrorCode.SenderNotAccepted)

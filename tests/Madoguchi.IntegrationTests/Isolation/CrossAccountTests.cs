@@ -305,6 +305,34 @@ public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixtur
             await (await w.AOwner.DeleteAsync($"/api/v1/inboxes/{w.BInbox.Id}/receive-servers/{w.BServerId}")).AssertStatusAsync(HttpStatusCode.NotFound);
             await (await w.AOwner.DeleteAsync($"/api/v1/inboxes/{w.AInbox.Id}/receive-servers/{w.BServerId}")).AssertStatusAsync(HttpStatusCode.NotFound);
         },
+        ["GET /api/v1/inboxes/{id:guid}/send-addresses"] = async () =>
+            await (await w.AOwner.GetAsync($"/api/v1/inboxes/{w.BInbox.Id}/send-addresses")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found"),
+        ["POST /api/v1/inboxes/{id:guid}/send-addresses"] = async () =>
+            await (await w.AOwner.PostAsJsonAsync($"/api/v1/inboxes/{w.BInbox.Id}/send-addresses", SendAddressBody("a-into-b@example.jp")))
+                .AssertProblemAsync(HttpStatusCode.NotFound, "not_found"),
+        ["PATCH /api/v1/inboxes/{id:guid}/send-addresses/{addressId:guid}"] = async () =>
+        {
+            await (await w.AOwner.PatchAsJsonAsync($"/api/v1/inboxes/{w.BInbox.Id}/send-addresses/{w.BSendAddressId}", new { host = "evil.example" }))
+                .AssertStatusAsync(HttpStatusCode.NotFound);
+            await (await w.AOwner.PatchAsJsonAsync($"/api/v1/inboxes/{w.AInbox.Id}/send-addresses/{w.BSendAddressId}", new { host = "evil.example" }))
+                .AssertStatusAsync(HttpStatusCode.NotFound);
+        },
+        ["DELETE /api/v1/inboxes/{id:guid}/send-addresses/{addressId:guid}"] = async () =>
+        {
+            await (await w.AOwner.DeleteAsync($"/api/v1/inboxes/{w.BInbox.Id}/send-addresses/{w.BSendAddressId}")).AssertStatusAsync(HttpStatusCode.NotFound);
+            await (await w.AOwner.DeleteAsync($"/api/v1/inboxes/{w.AInbox.Id}/send-addresses/{w.BSendAddressId}")).AssertStatusAsync(HttpStatusCode.NotFound);
+        },
+        ["POST /api/v1/inboxes/{id:guid}/send-addresses/{addressId:guid}/test"] = async () =>
+        {
+            await (await w.AOwner.PostAsync($"/api/v1/inboxes/{w.BInbox.Id}/send-addresses/{w.BSendAddressId}/test", null)).AssertStatusAsync(HttpStatusCode.NotFound);
+            await (await w.AOwner.PostAsync($"/api/v1/inboxes/{w.AInbox.Id}/send-addresses/{w.BSendAddressId}/test", null)).AssertStatusAsync(HttpStatusCode.NotFound);
+        },
+        ["POST /api/v1/tickets/{id:guid}/replies"] = async () =>
+            await (await w.AOwner.PostAsJsonAsync($"/api/v1/tickets/{w.BTicketId}/replies", new { text = "from A" })).AssertProblemAsync(HttpStatusCode.NotFound, "not_found"),
+        ["POST /api/v1/messages/{id:guid}/cancel"] = async () =>
+            await (await w.AOwner.PostAsync($"/api/v1/messages/{w.BSentMessageId}/cancel", null)).AssertProblemAsync(HttpStatusCode.NotFound, "not_found"),
+        ["POST /api/v1/messages/{id:guid}/resend"] = async () =>
+            await (await w.AOwner.PostAsync($"/api/v1/messages/{w.BSentMessageId}/resend", null)).AssertProblemAsync(HttpStatusCode.NotFound, "not_found"),
         ["POST /api/v1/inboxes/{id:guid}/receive-servers/{serverId:guid}/test"] = async () =>
         {
             await (await w.AOwner.PostAsync($"/api/v1/inboxes/{w.BInbox.Id}/receive-servers/{w.BServerId}/test", null)).AssertStatusAsync(HttpStatusCode.NotFound);
@@ -340,6 +368,11 @@ public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixtur
         protocol = "imap", host = "127.0.0.1", port = 9, security = "none", username, password = "secret-password", folders = new[] { "INBOX" },
     };
 
+    private static object SendAddressBody(string address) => new
+    {
+        address, displayName = "B", host = "127.0.0.1", port = 9, security = "none", authentication = "none",
+    };
+
     private static async Task AssertNoneOfBAsync(HttpClient client, World w)
     {
         var users = await (await client.GetAsync("/api/v1/users?limit=200")).ReadAsync<PageBody<UserView>>();
@@ -353,7 +386,7 @@ public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixtur
     private sealed record World(
         TestAccount A, HttpClient AOwner, HttpClient AMember, InboxView AInbox,
         TestAccount B, HttpClient BOwner, HttpClient BSession, UserView BUser, UserView BSecondOwner, UserView BLocked, UserView BInvited, InboxView BInbox, Guid BTokenId,
-        Guid BServerId, Guid BTicketId, Guid BMessageId, Guid BAttachmentId)
+        Guid BServerId, Guid BTicketId, Guid BMessageId, Guid BAttachmentId, Guid BSendAddressId, Guid BSentMessageId)
     {
         public IReadOnlyList<Guid> BUserIds => [B.Owner.Id, BUser.Id, BSecondOwner.Id, BLocked.Id, BInvited.Id];
 
@@ -378,8 +411,13 @@ public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixtur
             var bServer = await (await bOwner.PostAsJsonAsync($"/api/v1/inboxes/{bInbox.Id}/receive-servers", ServerBody("b-user"))).ReadAsync<JsonElement>(HttpStatusCode.Created);
             var bMail = await app.ReceiveAsync(bInbox.Id, MailWithAttachment());
             var bAttachment = await app.WithDbAsync(db => db.TicketAttachments.Where(x => x.TicketMessageId == bMail.TicketMessageId).Select(x => x.Id).SingleAsync());
+            var bSendAddress = await (await bOwner.PostAsJsonAsync($"/api/v1/inboxes/{bInbox.Id}/send-addresses", SendAddressBody("support@b.example.jp")))
+                .ReadAsync<JsonElement>(HttpStatusCode.Created);
+            var bSent = await (await bOwner.PostAsJsonAsync($"/api/v1/tickets/{bMail.TicketId!.Value}/replies", new { text = "B reply", statusAfter = "open" }))
+                .ReadAsync<JsonElement>(HttpStatusCode.Accepted);
             return new World(a, aOwner, aMember, aInbox, b, bOwner, bSession, bUser, bSecondOwner, bLocked, bInvited, bInbox, bToken.Token.Id,
-                bServer.GetProperty("id").GetGuid(), bMail.TicketId!.Value, bMail.TicketMessageId!.Value, bAttachment);
+                bServer.GetProperty("id").GetGuid(), bMail.TicketId!.Value, bMail.TicketMessageId!.Value, bAttachment,
+                bSendAddress.GetProperty("id").GetGuid(), bSent.GetProperty("id").GetGuid());
         }
 
         private static string MailWithAttachment() => string.Join("\r\n",
@@ -403,9 +441,11 @@ public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixtur
             var account = await db.Accounts.AsNoTracking().Where(x => x.Id == B.Id).Select(x => $"{x.Name}|{x.OwnershipStamp}|{x.TimeZone}").SingleAsync();
             var servers = await db.ReceiveServers.AsNoTracking().Where(x => x.AccountId == B.Id).OrderBy(x => x.Id)
                 .Select(x => $"{x.Id}|{x.Host}|{x.Port}|{x.Username}|{x.ProtectedPassword}").ToListAsync();
+            var sendAddresses = await db.SendAddresses.AsNoTracking().Where(x => x.AccountId == B.Id).OrderBy(x => x.Id)
+                .Select(x => $"{x.Id}|{x.Address}|{x.Host}|{x.Port}|{x.ProtectedPassword}").ToListAsync();
             var tickets = await db.Tickets.AsNoTracking().Where(t => t.AccountId == B.Id).OrderBy(t => t.Id)
                 .Select(t => $"{t.Id}|{t.Status}|{t.Place}|{t.MessageCount}").ToListAsync();
-            return string.Join("\n", [account, .. users, .. inboxes, .. roles, .. tokens, .. servers, .. tickets, $"audit entries: {audit}"]);
+            return string.Join("\n", [account, .. users, .. inboxes, .. roles, .. tokens, .. servers, .. sendAddresses, .. tickets, $"audit entries: {audit}"]);
         });
     }
 }

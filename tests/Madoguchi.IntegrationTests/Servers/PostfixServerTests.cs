@@ -70,10 +70,10 @@ public sealed class PostfixServerTests(PostfixFixture fixture) : IClassFixture<P
     {
         var plain = fixture.Postfix.Submission with { Security = SecureSocketOptions.None };
 
-        var error = await Assert.ThrowsAsync<SmtpCommandException>(() =>
+        var error = await Assert.ThrowsAsync<MailKit.ServiceNotAuthenticatedException>(() =>
             SendAsync(plain, null, "a@mail.test", ["a@mail.test"], "x@example.test"));
 
-        Assert.Equal(530, (int)error.StatusCode);
+        Assert.Contains("5.7.0", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -50,6 +50,15 @@ public sealed class SmtpSinkServer : IAsyncDisposable
             WorkingDirectory = directory.Path,
         };
         startInfo.ArgumentList.Add("-4");
+        if (Environment.UserName == "root")
+        {
+            // smtp-sink refuses to run as root: it drops to the unprivileged user, which must be able to write the dumps.
+            startInfo.ArgumentList.Add("-u");
+            startInfo.ArgumentList.Add("nobody");
+            var nobody = MailUser.Nobody();
+            UnixProcess.ChangeOwner(directory.CreateSubdirectory("dump"), nobody.Uid, nobody.Gid);
+        }
+
         if (dump)
         {
             startInfo.ArgumentList.Add("-d");
