@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test tier of Madoguchi and ends with one line: "N passed, N failed" (", N skipped" when any).
-# Installs the Debian packages the tests need when they are missing (real PostgreSQL, Dovecot, Chromium, a Japanese font,
+# Installs the Debian packages the tests need when they are missing (real PostgreSQL, Dovecot, Postfix, Chromium, a Japanese font,
 # and prometheus for promtool, which checks /metrics).
 set -uo pipefail
 cd "$(dirname "$0")"
 
-packages=(postgresql postgresql-contrib dovecot-imapd dovecot-pop3d chromium fonts-ipafont-gothic prometheus)
+packages=(postgresql postgresql-contrib dovecot-imapd dovecot-pop3d postfix chromium fonts-ipafont-gothic prometheus)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -67,4 +67,7 @@ public enum AuditAction
     OptionRequested,
     OptionRequestApproved,
     OptionRequestRejected,
+    SendAddressAdded,
+    SendAddressChanged,
+    SendAddressRemoved,
 }

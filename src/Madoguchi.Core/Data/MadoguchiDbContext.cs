@@ -43,6 +43,8 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<AccountStorageUsage> AccountStorageUsages => Set<AccountStorageUsage>();
     public DbSet<CountedOriginal> CountedOriginals => Set<CountedOriginal>();
     public DbSet<ReceiveServer> ReceiveServers => Set<ReceiveServer>();
+    public DbSet<Sending.SendAddress> SendAddresses => Set<Sending.SendAddress>();
+    public DbSet<Sending.OutgoingMessage> OutgoingMessages => Set<Sending.OutgoingMessage>();
     public DbSet<ImapFolderState> ImapFolderStates => Set<ImapFolderState>();
     public DbSet<Pop3SeenMessage> Pop3SeenMessages => Set<Pop3SeenMessage>();
     public DbSet<FetchLease> FetchLeases => Set<FetchLease>();

@@ -23,6 +23,7 @@ public sealed class MadoguchiMetrics
     private readonly Histogram<double> _passDuration;
     private readonly Counter<long> _pipelineMessages;
     private readonly Histogram<double> _batchDuration;
+    private readonly Counter<long> _sendAttempts;
 
     public MadoguchiMetrics(IMeterFactory meters, PipelineBacklog backlog, ProbeStateBoard probes)
     {
@@ -42,6 +43,8 @@ public sealed class MadoguchiMetrics
         _batchDuration = meter.CreateHistogram<double>("madoguchi.pipeline.batch.duration", "s",
             "Duration of one inbound pipeline batch (up to 1,000 originals read in one query).", tags: null,
             advice: Seconds(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120));
+        _sendAttempts = meter.CreateCounter<long>("madoguchi.send.attempts", "{attempt}",
+            "Outbox send attempts by outcome: sent, retrying (temporary failure) or failed (permanent); failures carry their stable error code.");
         meter.CreateObservableGauge("madoguchi.pipeline.backlog", () => ObserveBacklog(backlog), "{message}",
             "Originals waiting for the inbound pipeline (counted at most every 15 seconds, not per scrape).");
         meter.CreateObservableGauge("madoguchi.probe.state", () => ObserveStates(probes), null,
@@ -69,6 +72,10 @@ public sealed class MadoguchiMetrics
     }
 
     /// <summary>A message set aside outside a batch commit (one that stalled the server twice).</summary>
+    /// <summary>One outbox attempt: <paramref name="outcome"/> is "sent", "retrying" or "failed"; the code is a <c>SendErrorCode</c>.</summary>
+    public void SendAttempted(string outcome, string? errorCode) =>
+        _sendAttempts.Add(1, new KeyValuePair<string, object?>("outcome", outcome), new KeyValuePair<string, object?>("error.code", errorCode ?? ""));
+
     public void MessageFailed(ReceiveProtocol protocol) => _failed.Add(1, Tag(protocol));
 
     /// <param name="errorCode">A <see cref="Receiving.ReceiveErrorCode"/> constant, or null when the pass succeeded.</param>

@@ -37,6 +37,9 @@ public sealed class TicketMessage
     public string ToJson { get; set; } = "[]";
     public string CcJson { get; set; } = "[]";
 
+    /// <summary>Reply-To as received (JSON like <see cref="FromJson"/>): where a reply goes when present.</summary>
+    public string ReplyToJson { get; set; } = "[]";
+
     /// <summary>The Date header (UTC), or the receive time when it is missing or unreadable.</summary>
     public DateTime Date { get; set; }
 

@@ -1747,6 +1747,10 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.Property<string>("References")
                         .HasColumnType("text");
 
+                    b.Property<string>("ReplyToJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<long>("Size")
                         .HasColumnType("bigint");
 

@@ -1738,6 +1738,10 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.Property<string>("References")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ReplyToJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("Size")
                         .HasColumnType("INTEGER");
 

@@ -9,6 +9,7 @@ using Madoguchi.Web.Api.Search;
 using Madoguchi.Web.Api.Plans;
 using Madoguchi.Web.Api.Tickets;
 using Madoguchi.Web.Api.Receiving;
+using Madoguchi.Web.Api.Sending;
 using Madoguchi.Web.Api.SupportDesk;
 using Madoguchi.Web.Api.Status;
 using Madoguchi.Web.Api.Storage;
@@ -43,6 +44,7 @@ public static class ApiSetup
         users.MapUserEndpoints();
         users.MapInboxEndpoints();
         users.MapReceivingEndpoints();
+        users.MapSendingEndpoints();
         users.MapAuditEndpoints();
         users.MapTicketEndpoints();
         users.MapTicketTeamEndpoints();

@@ -340,6 +340,34 @@ public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixtur
             await (await w.AOwner.DeleteAsync($"/api/v1/inboxes/{w.BInbox.Id}/receive-servers/{w.BServerId}")).AssertStatusAsync(HttpStatusCode.NotFound);
             await (await w.AOwner.DeleteAsync($"/api/v1/inboxes/{w.AInbox.Id}/receive-servers/{w.BServerId}")).AssertStatusAsync(HttpStatusCode.NotFound);
         },
+        ["GET /api/v1/inboxes/{id:guid}/send-addresses"] = async () =>
+            await (await w.AOwner.GetAsync($"/api/v1/inboxes/{w.BInbox.Id}/send-addresses")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found"),
+        ["POST /api/v1/inboxes/{id:guid}/send-addresses"] = async () =>
+            await (await w.AOwner.PostAsJsonAsync($"/api/v1/inboxes/{w.BInbox.Id}/send-addresses", SendAddressBody("a-into-b@example.jp")))
+                .AssertProblemAsync(HttpStatusCode.NotFound, "not_found"),
+        ["PATCH /api/v1/inboxes/{id:guid}/send-addresses/{addressId:guid}"] = async () =>
+        {
+            await (await w.AOwner.PatchAsJsonAsync($"/api/v1/inboxes/{w.BInbox.Id}/send-addresses/{w.BSendAddressId}", new { host = "evil.example" }))
+                .AssertStatusAsync(HttpStatusCode.NotFound);
+            await (await w.AOwner.PatchAsJsonAsync($"/api/v1/inboxes/{w.AInbox.Id}/send-addresses/{w.BSendAddressId}", new { host = "evil.example" }))
+                .AssertStatusAsync(HttpStatusCode.NotFound);
+        },
+        ["DELETE /api/v1/inboxes/{id:guid}/send-addresses/{addressId:guid}"] = async () =>
+        {
+            await (await w.AOwner.DeleteAsync($"/api/v1/inboxes/{w.BInbox.Id}/send-addresses/{w.BSendAddressId}")).AssertStatusAsync(HttpStatusCode.NotFound);
+            await (await w.AOwner.DeleteAsync($"/api/v1/inboxes/{w.AInbox.Id}/send-addresses/{w.BSendAddressId}")).AssertStatusAsync(HttpStatusCode.NotFound);
+        },
+        ["POST /api/v1/inboxes/{id:guid}/send-addresses/{addressId:guid}/test"] = async () =>
+        {
+            await (await w.AOwner.PostAsync($"/api/v1/inboxes/{w.BInbox.Id}/send-addresses/{w.BSendAddressId}/test", null)).AssertStatusAsync(HttpStatusCode.NotFound);
+            await (await w.AOwner.PostAsync($"/api/v1/inboxes/{w.AInbox.Id}/send-addresses/{w.BSendAddressId}/test", null)).AssertStatusAsync(HttpStatusCode.NotFound);
+        },
+        ["POST /api/v1/tickets/{id:guid}/replies"] = async () =>
+            await (await w.AOwner.PostAsJsonAsync($"/api/v1/tickets/{w.BTicketId}/replies", new { text = "from A" })).AssertProblemAsync(HttpStatusCode.NotFound, "not_found"),
+        ["POST /api/v1/messages/{id:guid}/cancel"] = async () =>
+            await (await w.AOwner.PostAsync($"/api/v1/messages/{w.BSentMessageId}/cancel", null)).AssertProblemAsync(HttpStatusCode.NotFound, "not_found"),
+        ["POST /api/v1/messages/{id:guid}/resend"] = async () =>
+            await (await w.AOwner.PostAsync($"/api/v1/messages/{w.BSentMessageId}/resend", null)).AssertProblemAsync(HttpStatusCode.NotFound, "not_found"),
         ["POST /api/v1/inboxes/{id:guid}/receive-servers/{serverId:guid}/test"] = async () =>
         {
             await (await w.AOwner.PostAsync($"/api/v1/inboxes/{w.BInbox.Id}/receive-servers/{w.BServerId}/test", null)).AssertStatusAsync(HttpStatusCode.NotFound);
@@ -458,6 +486,11 @@ public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixtur
         protocol = "imap", host = "127.0.0.1", port = 9, security = "none", username, password = "secret-password", folders = new[] { "INBOX" },
     };
 
+    private static object SendAddressBody(string address) => new
+    {
+        address, displayName = "B", host = "127.0.0.1", port = 9, security = "none", authentication = "none",
+    };
+
     private static async Task AssertNoneOfBAsync(HttpClient client, World w)
     {
         var users = await (await client.GetAsync("/api/v1/users?limit=200")).ReadAsync<PageBody<UserView>>();
@@ -472,7 +505,7 @@ public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixtur
         TestAccount A, HttpClient AOwner, HttpClient AMember, InboxView AInbox,
         TestAccount B, HttpClient BOwner, HttpClient BSession, UserView BUser, UserView BSecondOwner, UserView BLocked, UserView BInvited, InboxView BInbox, Guid BTokenId,
         Guid BServerId, Guid BTicketId, Guid BMessageId, Guid BAttachmentId, Guid ATicketId, Guid BLabelId, Guid BReasonId, Guid BNotificationId,
-        Guid BOptionRequestId)
+        Guid BOptionRequestId, Guid BSendAddressId, Guid BSentMessageId)
     {
         public IReadOnlyList<Guid> BUserIds => [B.Owner.Id, BUser.Id, BSecondOwner.Id, BLocked.Id, BInvited.Id];
 
@@ -503,10 +536,14 @@ public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixtur
             await (await bOwner.PostAsJsonAsync($"/api/v1/tickets/{bMail.TicketId}/comments", new { body = "@all B note" })).AssertStatusAsync(HttpStatusCode.OK);
             var bNotification = await app.WithDbAsync(db => db.Notifications.Where(n => n.UserId == bUser.Id).Select(n => n.Id).SingleAsync());
             var bOptionRequest = await (await bOwner.PostAsJsonAsync("/api/v1/account/option-requests", new { users = 2, other = "B only" })).ReadAsync<JsonElement>(HttpStatusCode.Created);
+            var bSendAddress = await (await bOwner.PostAsJsonAsync($"/api/v1/inboxes/{bInbox.Id}/send-addresses", SendAddressBody("support@b.example.jp")))
+                .ReadAsync<JsonElement>(HttpStatusCode.Created);
+            var bSent = await (await bOwner.PostAsJsonAsync($"/api/v1/tickets/{bMail.TicketId!.Value}/replies", new { text = "B reply", statusAfter = "open" }))
+                .ReadAsync<JsonElement>(HttpStatusCode.Accepted);
             return new World(a, aOwner, aMember, aInbox, b, bOwner, bSession, bUser, bSecondOwner, bLocked, bInvited, bInbox, bToken.Token.Id,
                 bServer.GetProperty("id").GetGuid(), bMail.TicketId!.Value, bMail.TicketMessageId!.Value, bAttachment,
                 aMail.TicketId!.Value, bLabel.GetProperty("id").GetGuid(), bReason.GetProperty("id").GetGuid(), bNotification,
-                bOptionRequest.GetProperty("id").GetGuid());
+                bOptionRequest.GetProperty("id").GetGuid(), bSendAddress.GetProperty("id").GetGuid(), bSent.GetProperty("id").GetGuid());
         }
 
         private static string MailWithAttachment() => string.Join("\r\n",
@@ -530,6 +567,8 @@ public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixtur
             var account = await db.Accounts.AsNoTracking().Where(x => x.Id == B.Id).Select(x => $"{x.Name}|{x.OwnershipStamp}|{x.TimeZone}").SingleAsync();
             var servers = await db.ReceiveServers.AsNoTracking().Where(x => x.AccountId == B.Id).OrderBy(x => x.Id)
                 .Select(x => $"{x.Id}|{x.Host}|{x.Port}|{x.Username}|{x.ProtectedPassword}").ToListAsync();
+            var sendAddresses = await db.SendAddresses.AsNoTracking().Where(x => x.AccountId == B.Id).OrderBy(x => x.Id)
+                .Select(x => $"{x.Id}|{x.Address}|{x.Host}|{x.Port}|{x.ProtectedPassword}").ToListAsync();
             var tickets = await db.Tickets.AsNoTracking().Where(t => t.AccountId == B.Id).OrderBy(t => t.Id)
                 .Select(t => $"{t.Id}|{t.Status}|{t.Place}|{t.MessageCount}|{t.Version}|{t.AssigneeId}|{t.PendingReasonId}|{t.InboxId}").ToListAsync();
             var labels = await db.Labels.AsNoTracking().Where(l => l.InboxId == BInbox.Id).OrderBy(l => l.Id).Select(l => $"{l.Id}|{l.Name}|{l.Color}|{l.ParentId}").ToListAsync();
@@ -540,7 +579,7 @@ public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixtur
             var optionRequests = await db.OptionRequests.AsNoTracking().Where(r => r.AccountId == B.Id).OrderBy(r => r.Id)
                 .Select(r => $"{r.Id}|{r.State}|{r.ExtraUsers}|{r.Note}").ToListAsync();
             var plan = await db.AccountPlans.AsNoTracking().Where(p => p.AccountId == B.Id).Select(p => $"plan {p.PlanId}").ToListAsync();
-            return string.Join("\n", [account, .. users, .. inboxes, .. roles, .. tokens, .. servers, .. tickets, .. labels, .. reasons, .. notifications,
+            return string.Join("\n", [account, .. users, .. inboxes, .. roles, .. tokens, .. servers, .. sendAddresses, .. tickets, .. labels, .. reasons, .. notifications,
                 .. optionRequests, .. plan, $"comments: {comments}", $"ticket labels: {ticketLabels}", $"audit entries: {audit}"]);
         });
     }

@@ -10,6 +10,9 @@ internal sealed record DovecotConfiguration(
     int Pop3Port,
     int Pop3sPort)
 {
+    /// <summary>A socket in base_dir for Postfix's SASL (smtpd_sasl_type = dovecot).</summary>
+    public const string MailTransferAuthSocket = "auth-mta";
+
     public string ConfigPath => Path.Combine(Root, "dovecot.conf");
 
     public string BaseDirectory => Path.Combine(Root, "run");
@@ -64,6 +67,11 @@ internal sealed record DovecotConfiguration(
         service anvil {
           unix_listener anvil-auth-penalty {
             mode = 0
+          }
+        }
+        service auth {
+          unix_listener {{MailTransferAuthSocket}} {
+            mode = 0666
           }
         }
         service imap-login {

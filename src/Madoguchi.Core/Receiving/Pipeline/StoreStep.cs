@@ -58,6 +58,7 @@ internal sealed class StoreStep(MadoguchiDbContext db, ThreadIndex threads) : II
         stored.FromJson = Json(parsed.From);
         stored.ToJson = Json(parsed.To);
         stored.CcJson = Json(parsed.Cc);
+        stored.ReplyToJson = Json(parsed.ReplyTo);
         stored.Date = parsed.Date ?? raw.ReceivedAt;
         stored.ReceivedAt = raw.ReceivedAt;
         stored.Text = parsed.Text;

@@ -1,0 +1,154 @@
+using Madoguchi.Core.Data;
+using Madoguchi.Core.Network;
+using Madoguchi.Core.Receiving.Fetching;
+using Madoguchi.Core.Storage;
+using Madoguchi.Core.Telemetry;
+using Madoguchi.Core.Tickets;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace Madoguchi.Core.Sending;
+
+/// <summary>Wakes the outbox worker at once (a reply was queued or resent) instead of at its next poll.</summary>
+public sealed class SendTrigger
+{
+    private readonly SemaphoreSlim _signal = new(0, 1);
+
+    public void SendSoon()
+    {
+        try
+        {
+            if (_signal.CurrentCount == 0)
+                _signal.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+        }
+    }
+
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
+}
+
+internal static class OutboxViews
+{
+    public static string StateName(SendState state) => state switch
+    {
+        SendState.Queued => "queued",
+        SendState.Sending => "sending",
+        SendState.Sent => "sent",
+        SendState.Failed => "failed",
+        _ => "cancelled",
+    };
+
+    public static SendErrorView? Error(OutgoingMessage o) => o.ErrorCode is null ? null : SendErrors.Describe(o.ErrorCode, o.ServerReply);
+
+    public static SentMessageView Sent(TicketMessage m, OutgoingMessage o) => new(m.Id, m.TicketId, "sent", m.MessageIdHeader, m.Subject,
+        AddressView.FromJson(m.FromJson).FirstOrDefault() ?? new AddressView("", o.EnvelopeFrom), AddressView.FromJson(m.ToJson),
+        AddressView.FromJson(m.CcJson), StateName(o.State), Error(o), o.State == SendState.Queued && o.ErrorCode is not null ? o.NextAttemptAt : null, m.Size);
+}
+
+/// <summary>Sends one outbox message, at most once at a time across every instance. Claiming is one atomic UPDATE
+/// (queued and due, or sending with an expired lease → sending, owned by this instance), so two instances on one
+/// PostgreSQL never both send it. The outcome is written only while this instance still owns the message.
+/// <para>Rule after a crash: a message left in 送信中 (its instance died, its lease ran out) is sent again with the same
+/// Message-ID; the receiver may get it twice and can drop the copy by its Message-ID.</para></summary>
+public sealed class OutboxSender(MadoguchiDbContext db, IBlobStore blobs, SendPasswordProtector passwords, GuardedConnector connector,
+    IOptions<SendingOptions> options, TimeProvider time, MadoguchiMetrics metrics, ILogger<OutboxSender> logger)
+{
+    public async Task<bool> TrySendAsync(Guid messageId, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var owner = options.Value.InstanceId;
+        var until = now + options.Value.LeaseDuration;
+        var claimed = await db.OutgoingMessages
+            .Where(o => o.TicketMessageId == messageId
+                && ((o.State == SendState.Queued && o.NextAttemptAt <= now) || (o.State == SendState.Sending && o.LeaseUntil < now)))
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(o => o.State, SendState.Sending)
+                .SetProperty(o => o.LeaseOwner, owner)
+                .SetProperty(o => o.LeaseUntil, until)
+                .SetProperty(o => o.Attempts, o => o.Attempts + 1)
+                .SetProperty(o => o.LastAttemptAt, now), ct);
+        if (claimed != 1)
+            return false;
+        var outgoing = await db.OutgoingMessages.AsNoTracking().SingleAsync(o => o.TicketMessageId == messageId, ct);
+        var failure = await DeliverAsync(outgoing, ct);
+        await RecordAsync(outgoing, failure, owner, ct);
+        return true;
+    }
+
+    private async Task<SendFailure?> DeliverAsync(OutgoingMessage outgoing, CancellationToken ct)
+    {
+        var address = await db.SendAddresses.AsNoTracking().SingleOrDefaultAsync(a => a.Id == outgoing.SendAddressId, ct);
+        if (address is null)
+            return new SendFailure(SendErrorCode.SendAddressMissing, null, false);
+        MimeMessage message;
+        try
+        {
+            await using var stream = blobs.OpenRead(outgoing.BlobHash);
+            message = await MimeMessage.LoadAsync(stream, ct);
+        }
+        catch (FileNotFoundException)
+        {
+            return new SendFailure(SendErrorCode.OriginalMissing, null, false);
+        }
+        var certificate = new CertificateObservation();
+        try
+        {
+            await SmtpDelivery.SendAsync(connector, SmtpConnection.Of(address, passwords), message, outgoing.EnvelopeFrom,
+                outgoing.Recipients.Split('\n', StringSplitOptions.RemoveEmptyEntries), options.Value.Timeout, certificate, ct);
+            return null;
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            var failure = SendFailureClassifier.Classify(e, certificate);
+            SendingLog.AttemptFailed(logger, outgoing.TicketMessageId, failure.Code, failure.Temporary, e);
+            return failure;
+        }
+    }
+
+    private async Task RecordAsync(OutgoingMessage outgoing, SendFailure? failure, string owner, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var mine = db.OutgoingMessages.Where(o => o.TicketMessageId == outgoing.TicketMessageId && o.LeaseOwner == owner && o.State == SendState.Sending);
+        if (failure is null)
+        {
+            await mine.ExecuteUpdateAsync(u => u.SetProperty(o => o.State, SendState.Sent).SetProperty(o => o.SentAt, now)
+                .SetProperty(o => o.LeaseOwner, (string?)null).SetProperty(o => o.LeaseUntil, (DateTime?)null)
+                .SetProperty(o => o.ErrorCode, (string?)null).SetProperty(o => o.ServerReply, (string?)null), CancellationToken.None);
+            metrics.SendAttempted("sent", null);
+            return;
+        }
+        var reply = failure.ServerReply is { Length: > 2000 } long_ ? long_[..2000] : failure.ServerReply;
+        var attempts = Math.Max(1, outgoing.Attempts);
+        var delay = TimeSpan.FromTicks(Math.Min(options.Value.MaxRetryDelay.Ticks,
+            options.Value.FirstRetryDelay.Ticks * (long)Math.Pow(2, Math.Min(attempts - 1, 30))));
+        var next = now + delay;
+        if (failure.Temporary && next <= outgoing.QueuedAt + options.Value.RetryFor)
+        {
+            await mine.ExecuteUpdateAsync(u => u.SetProperty(o => o.State, SendState.Queued).SetProperty(o => o.NextAttemptAt, next)
+                .SetProperty(o => o.LeaseOwner, (string?)null).SetProperty(o => o.LeaseUntil, (DateTime?)null)
+                .SetProperty(o => o.ErrorCode, failure.Code).SetProperty(o => o.ServerReply, reply), CancellationToken.None);
+            metrics.SendAttempted("retrying", failure.Code);
+            return;
+        }
+        await mine.ExecuteUpdateAsync(u => u.SetProperty(o => o.State, SendState.Failed)
+            .SetProperty(o => o.LeaseOwner, (string?)null).SetProperty(o => o.LeaseUntil, (DateTime?)null)
+            .SetProperty(o => o.ErrorCode, failure.Code).SetProperty(o => o.ServerReply, reply), CancellationToken.None);
+        metrics.SendAttempted("failed", failure.Code);
+    }
+}
+
+internal static partial class SendingLog
+{
+    [LoggerMessage(EventId = 2600, Level = LogLevel.Warning, Message = "Sending message {MessageId} failed: {Code} (temporary: {Temporary})")]
+    public static partial void AttemptFailed(ILogger logger, Guid messageId, string code, bool temporary, Exception exception);
+
+    [LoggerMessage(EventId = 2601, Level = LogLevel.Information, Message = "Outbox worker started as {InstanceId}")]
+    public static partial void WorkerStarted(ILogger logger, string instanceId);
+
+    [LoggerMessage(EventId = 2602, Level = LogLevel.Error, Message = "Outbox pass failed")]
+    public static partial void PassFailed(ILogger logger, Exception exception);
+}

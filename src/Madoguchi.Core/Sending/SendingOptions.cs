@@ -1,0 +1,56 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Madoguchi.Core.Sending;
+
+/// <summary>Madoguchi:Sending — the outbox worker, retries and the limits checked before a reply is queued.</summary>
+public sealed class SendingOptions : IValidatableObject
+{
+    public const string SectionName = "Madoguchi:Sending";
+
+    /// <summary>Run the outbox worker in this instance.</summary>
+    public bool WorkerEnabled { get; set; } = true;
+
+    /// <summary>How often the worker looks for due messages when nothing woke it.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Temporary failures are retried until this long after the message was queued; then it is 送信エラー.</summary>
+    public TimeSpan RetryFor { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Wait after the first temporary failure; doubles after each, up to <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>To + Cc + Bcc of one message.</summary>
+    public int MaxRecipients { get; set; } = 100;
+
+    /// <summary>Size of one message as sent, attachments included.</summary>
+    public long MaxMessageBytes { get; set; } = 25L * 1024 * 1024;
+
+    /// <summary>How long an instance owns a message it is sending; a message whose lease ran out (its instance died) is
+    /// sent again with the same Message-ID.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Per SMTP command.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    public int MaxParallel { get; set; } = 4;
+
+    public string InstanceId { get; set; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}"[..^24];
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (PollInterval <= TimeSpan.Zero || RetryFor < TimeSpan.Zero || FirstRetryDelay <= TimeSpan.Zero || MaxRetryDelay < FirstRetryDelay)
+            yield return new ValidationResult("Madoguchi:Sending: PollInterval and FirstRetryDelay must be positive, MaxRetryDelay at least FirstRetryDelay.");
+        if (MaxRecipients is < 1 or > 10_000)
+            yield return new ValidationResult("Madoguchi:Sending:MaxRecipients must be between 1 and 10000.", [nameof(MaxRecipients)]);
+        if (MaxMessageBytes < 1024)
+            yield return new ValidationResult("Madoguchi:Sending:MaxMessageBytes must be at least 1024.", [nameof(MaxMessageBytes)]);
+        if (LeaseDuration <= Timeout)
+            yield return new ValidationResult("Madoguchi:Sending:LeaseDuration must be longer than Timeout.", [nameof(LeaseDuration)]);
+        if (MaxParallel is < 1 or > 64)
+            yield return new ValidationResult("Madoguchi:Sending:MaxParallel must be between 1 and 64.", [nameof(MaxParallel)]);
+        if (string.IsNullOrWhiteSpace(InstanceId) || InstanceId.Length > 200)
+            yield return new ValidationResult("Madoguchi:Sending:InstanceId must be 1–200 characters.", [nameof(InstanceId)]);
+    }
+}

@@ -1,0 +1,21 @@
+using Madoguchi.Core.Common;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Madoguchi.Core.Sending;
+
+public static class SendingServiceCollectionExtensions
+{
+    /// <summary>送信設定, the outbox and its worker (Madoguchi:Sending).</summary>
+    public static IServiceCollection AddSending(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SendingOptions>().Bind(configuration.GetSection(SendingOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SendPasswordProtector>();
+        services.AddSingleton<SendTrigger>();
+        services.AddHandlersIn("Madoguchi.Core.Sending");
+        services.AddScoped<OutboxSender>();
+        return services;
+    }
+
+    public static IServiceCollection AddOutboxWorker(this IServiceCollection services) => services.AddHostedService<OutboxWorker>();
+}

@@ -1,0 +1,83 @@
+using System.Net;
+using System.Net.Sockets;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Madoguchi.Core.Network;
+using Madoguchi.Core.Receiving.Fetching;
+using MimeKit;
+
+namespace Madoguchi.Core.Sending;
+
+/// <summary>Where and how to send: one send address with its password in clear, in memory only.</summary>
+public sealed record SmtpConnection(string Host, int Port, Receiving.Servers.MailSecurity Security, bool ValidateCertificate,
+    SmtpAuthentication Authentication, string Username, string Password)
+{
+    public static SmtpConnection Of(SendAddress address, SendPasswordProtector passwords) => new(address.Host, address.Port, address.Security,
+        address.ValidateCertificate, address.Authentication, address.Username, passwords.Unprotect(address.ProtectedPassword));
+
+    public override string ToString() => $"{Username}@{Host}:{Port} ({Security})";
+}
+
+/// <summary>Opens MailKit's SMTP client the way receiving opens IMAP/POP3: on a socket from <see cref="GuardedConnector"/>
+/// (an address the network rules allow), TLS as configured with the certificate check recorded, then AUTH with exactly
+/// the configured mechanism.</summary>
+internal static class SmtpDelivery
+{
+    public static SmtpClient NewClient(SmtpConnection connection, CertificateObservation certificate, TimeSpan timeout) => new()
+    {
+        Timeout = (int)timeout.TotalMilliseconds,
+        CheckCertificateRevocation = false,
+        ServerCertificateValidationCallback = (_, cert, chain, errors) =>
+        {
+            certificate.Record(cert, chain, errors);
+            return !connection.ValidateCertificate || errors == System.Net.Security.SslPolicyErrors.None;
+        },
+    };
+
+    /// <summary>Greeting, EHLO and (when configured) TLS on an already connected, checked socket; the client owns it from here.</summary>
+    public static async Task HandOverAsync(SmtpClient client, Socket socket, SmtpConnection connection, CancellationToken ct)
+    {
+        try
+        {
+            await client.ConnectAsync(socket, connection.Host, connection.Port, MailConnector.SocketOptions(connection.Security), ct);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    public static async Task AuthenticateAsync(SmtpClient client, SmtpConnection connection, CancellationToken ct)
+    {
+        if (connection.Authentication == SmtpAuthentication.None)
+            return;
+        var credentials = new NetworkCredential(connection.Username, connection.Password);
+        SaslMechanism mechanism = connection.Authentication switch
+        {
+            SmtpAuthentication.Login => new SaslMechanismLogin(credentials),
+            SmtpAuthentication.CramMd5 => new SaslMechanismCramMd5(credentials),
+            _ => new SaslMechanismPlain(credentials),
+        };
+        await client.AuthenticateAsync(mechanism, ct);
+    }
+
+    /// <summary>Connects, signs in and sends one message to the given envelope.</summary>
+    public static async Task SendAsync(GuardedConnector connector, SmtpConnection connection, MimeMessage message, string envelopeFrom,
+        IReadOnlyList<string> recipients, TimeSpan timeout, CertificateObservation certificate, CancellationToken ct)
+    {
+        using var client = NewClient(connection, certificate, timeout);
+        var socket = await connector.ConnectAsync(connection.Host, connection.Port, timeout, ct);
+        await HandOverAsync(client, socket, connection, ct);
+        await AuthenticateAsync(client, connection, ct);
+        await client.SendAsync(message, MailboxAddress.Parse(envelopeFrom), recipients.Select(MailboxAddress.Parse), ct);
+        try
+        {
+            await client.DisconnectAsync(quit: true, ct);
+        }
+        catch (Exception e) when (e is IOException or SocketException or SmtpProtocolException or OperationCanceledException)
+        {
+            // The message was accepted (250 after DATA): a failed QUIT changes nothing.
+        }
+    }
+}
