@@ -47,7 +47,9 @@ public sealed class TicketEraser(MadoguchiDbContext db, RemoveFromSearchIndexCom
             .Select(a => a.BlobHash).Distinct().ToListAsync(ct);
         var originals = await db.RawMessages.AsNoTracking().Where(r => rawIds.Contains(r.Id) && r.DeletedAt == null)
             .Select(r => new { r.Id, r.AccountId, r.BlobHash, r.Size }).ToListAsync(ct);
-        var usedBefore = await UsedBytesAsync(originals.Select(o => o.AccountId).Distinct().ToList(), ct);
+        var sentOriginals = await db.OutgoingMessages.AsNoTracking().Where(o => messageIds.Contains(o.TicketMessageId))
+            .Select(o => new { o.AccountId, o.BlobHash, o.Size }).ToListAsync(ct);
+        var usedBefore = await UsedBytesAsync(originals.Select(o => o.AccountId).Concat(sentOriginals.Select(o => o.AccountId)).Distinct().ToList(), ct);
 
         await searchIndex.HandleAsync(messageIds, ct);
         await db.TicketAttachments.Where(a => messageIds.Contains(a.TicketMessageId)).ExecuteDeleteAsync(ct);
@@ -56,11 +58,13 @@ public sealed class TicketEraser(MadoguchiDbContext db, RemoveFromSearchIndexCom
         await db.RawMessages.Where(r => rawIds.Contains(r.Id)).ExecuteUpdateAsync(s => s.SetProperty(r => r.DeletedAt, now), ct);
         foreach (var original in originals)
             usage.Release(original.AccountId, original.BlobHash, original.Size);
+        foreach (var original in sentOriginals)
+            usage.Release(original.AccountId, original.BlobHash, original.Size);
         await usage.FlushAsync(ct);
         var usedAfter = await UsedBytesAsync(usedBefore.Keys.ToList(), ct);
         await transaction.CommitAsync(ct);
 
-        var deleted = await DeleteUnreferencedBlobsAsync([.. originals.Select(o => o.BlobHash), .. attachmentHashes], ct);
+        var deleted = await DeleteUnreferencedBlobsAsync([.. originals.Select(o => o.BlobHash), .. sentOriginals.Select(o => o.BlobHash), .. attachmentHashes], ct);
         return new ErasedTickets(tickets, messages.Count, usedBefore.Sum(u => u.Value - usedAfter.GetValueOrDefault(u.Key)), deleted);
     }
 
@@ -76,6 +80,7 @@ public sealed class TicketEraser(MadoguchiDbContext db, RemoveFromSearchIndexCom
             return 0;
         var live = (await db.RawMessages.AsNoTracking().Where(r => hashes.Contains(r.BlobHash) && r.DeletedAt == null).Select(r => r.BlobHash).ToListAsync(ct))
             .Concat(await db.TicketAttachments.AsNoTracking().Where(a => hashes.Contains(a.BlobHash)).Select(a => a.BlobHash).ToListAsync(ct))
+            .Concat(await db.OutgoingMessages.AsNoTracking().Where(o => hashes.Contains(o.BlobHash)).Select(o => o.BlobHash).ToListAsync(ct))
             .ToHashSet(StringComparer.Ordinal);
         var deleted = 0;
         foreach (var hash in hashes.Where(h => !live.Contains(h)))

@@ -7,6 +7,7 @@ using Madoguchi.Core.Receiving.Parsing;
 using Madoguchi.Core.Receiving.Pipeline;
 using Madoguchi.Core.Storage;
 using Madoguchi.Core.Tickets;
+using Madoguchi.Core.Tickets.Live;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -34,7 +35,7 @@ public sealed record SentMessageView(Guid Id, Guid TicketId, string Direction, s
 /// domain), stores its exact bytes as a blob (durable before the row), then in one transaction the ticket's new
 /// <see cref="MessageDirection.Sent"/> message, its outbox row (queued), the ticket's status and the account's storage
 /// use. The outbox worker sends it; nothing is sent here.</summary>
-public sealed class QueueReplyCommand(MadoguchiDbContext db, IBlobStore blobs, PendingStorageUsage usage, SendTrigger trigger, IOptions<SendingOptions> options, TimeProvider time)
+public sealed class QueueReplyCommand(MadoguchiDbContext db, IBlobStore blobs, PendingStorageUsage usage, SendTrigger trigger, ITicketChangeFeed feed, IOptions<SendingOptions> options, TimeProvider time)
 {
     public async Task<Result<SentMessageView>> HandleAsync(Actor actor, Guid ticketId, ReplyInput input, CancellationToken ct)
     {
@@ -140,11 +141,14 @@ public sealed class QueueReplyCommand(MadoguchiDbContext db, IBlobStore blobs, P
             ticket.MessageCount++;
             ticket.LastMessageAt = now;
             ticket.Status = status;
-            usage.Add(ticket.AccountId, blob.Size, 1);
+            ticket.Version++;
+            ticket.StampRetention(now);
+            usage.Count(ticket.AccountId, blob.Hash, blob.Size);
             await usage.FlushAsync(ct);
             await transaction.CommitAsync(ct);
         }
         trigger.SendSoon();
+        await feed.PublishAsync(new TicketChange(ticket.AccountId, ticket.InboxId, ticket.Id, TicketChangeKind.MessageAdded), ct);
         return OutboxViews.Sent(sent, outgoing);
     }
 

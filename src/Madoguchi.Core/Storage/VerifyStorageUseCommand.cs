@@ -51,14 +51,18 @@ public sealed class VerifyStorageUseCommand(MadoguchiDbContext db, AuditTrail au
     }
 
     /// <summary>What the account's use should be: each original one of its messages holds, once, with how many hold it.
-    /// Received messages hold their <c>RawMessage</c>; sending adds its originals here when it exists.</summary>
-    internal static async Task<List<CountedOriginal>> ExpectedOriginalsAsync(MadoguchiDbContext db, Guid accountId, CancellationToken ct) =>
-        await (from m in db.TicketMessages.AsNoTracking()
-               join r in db.RawMessages.AsNoTracking() on m.RawMessageId equals r.Id
-               where m.AccountId == accountId && r.DeletedAt == null
-               group r by r.BlobHash into g
-               select new CountedOriginal { AccountId = accountId, BlobHash = g.Key, Size = g.Max(r => r.Size), Holders = g.Count() })
-            .ToListAsync(ct);
+    /// Received messages hold their <c>RawMessage</c>; sent ones the original in their outbox row.</summary>
+    internal static async Task<List<CountedOriginal>> ExpectedOriginalsAsync(MadoguchiDbContext db, Guid accountId, CancellationToken ct)
+    {
+        var received = await (from m in db.TicketMessages.AsNoTracking()
+                              join r in db.RawMessages.AsNoTracking() on m.RawMessageId equals r.Id
+                              where m.AccountId == accountId && r.DeletedAt == null
+                              select new { r.BlobHash, r.Size }).ToListAsync(ct);
+        var sent = await db.OutgoingMessages.AsNoTracking().Where(o => o.AccountId == accountId)
+            .Select(o => new { o.BlobHash, o.Size }).ToListAsync(ct);
+        return [.. received.Concat(sent).GroupBy(o => o.BlobHash, StringComparer.Ordinal)
+            .Select(g => new CountedOriginal { AccountId = accountId, BlobHash = g.Key, Size = g.Max(o => o.Size), Holders = g.Count() })];
+    }
 
     private async Task RewriteAsync(Guid accountId, List<CountedOriginal> expected, CancellationToken ct)
     {
