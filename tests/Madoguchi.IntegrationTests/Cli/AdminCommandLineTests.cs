@@ -186,7 +186,7 @@ public sealed class AdminCommandLineTests(AppFixture apps) : IClassFixture<AppFi
 
     [Theory]
     [InlineData("user", "list")]
-    [InlineData("bounces", "analyze", "x")]
+    [InlineData("parcels", "analyze", "x")]
     [InlineData("users", "lst")]
     [InlineData("users")]
     [InlineData("setup", "--operator-email")]

@@ -57,7 +57,7 @@ public sealed class ServerProcessTests
 
     [Theory]
     [InlineData("user", "list")]
-    [InlineData("bounces", "analyze", "x")]
+    [InlineData("parcels", "analyze", "x")]
     [InlineData("--urls", "http://127.0.0.1:1", "usres", "list")]
     public async Task UnknownFirstWord_PrintsUsageAndExits2_AndNeverStartsTheServer(params string[] args)
     {

@@ -530,7 +530,10 @@ public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixtur
             var bServer = await (await bOwner.PostAsJsonAsync($"/api/v1/inboxes/{bInbox.Id}/receive-servers", ServerBody("b-user"))).ReadAsync<JsonElement>(HttpStatusCode.Created);
             var bMail = await app.ReceiveAsync(bInbox.Id, MailWithAttachment());
             var bAttachment = await app.WithDbAsync(db => db.TicketAttachments.Where(x => x.TicketMessageId == bMail.TicketMessageId).Select(x => x.Id).SingleAsync());
-            var aMail = await app.ReceiveAsync(aInbox.Id, MailWithAttachment().Replace("b-secret@", "a-own@", StringComparison.Ordinal));
+            // A's own mail shares none of the words A searches B's mail for ("B only", "customer", "b.pdf", "b-secret").
+            var aMail = await app.ReceiveAsync(aInbox.Id, MailWithAttachment().Replace("b-secret@", "a-own@", StringComparison.Ordinal)
+                .Replace("B only.", "A only.", StringComparison.Ordinal).Replace("customer@example.com", "kunde@example.org", StringComparison.Ordinal)
+                .Replace("b.pdf", "a.pdf", StringComparison.Ordinal).Replace("Subject: B account mail", "Subject: A account mail", StringComparison.Ordinal));
             var bLabel = await (await bOwner.PostAsJsonAsync($"/api/v1/inboxes/{bInbox.Id}/labels", new { name = "B label", color = "#123456" })).ReadAsync<JsonElement>();
             var bReason = await (await bOwner.PostAsJsonAsync($"/api/v1/inboxes/{bInbox.Id}/pending-reasons", new { name = "B reason" })).ReadAsync<JsonElement>();
             await (await bOwner.PostAsJsonAsync($"/api/v1/tickets/{bMail.TicketId}/comments", new { body = "@all B note" })).AssertStatusAsync(HttpStatusCode.OK);
