@@ -306,6 +306,8 @@ public sealed class NoSkipTests(DovecotFixture dovecot) : IClassFixture<DovecotF
         await using var scenario = await ReceivingScenario.StartAsync(provider, Settings());
         await scenario.AddServerAsync(ReceivingScenario.Imap(dovecot.Server, user));
         await scenario.FetchNowAsync();
+        // The pipeline runs beside the fetch: let it finish with the message first, or it overwrites the failure set below.
+        await Telemetry.MetricsTests.WaitUntilProcessedAsync(scenario, 1);
         // What the inbound pipeline records when it cannot store a message (see ProcessPendingMessagesCommand).
         await scenario.App.WithDbAsync(db => db.RawMessages.Where(m => m.InboxId == scenario.InboxId)
             .ExecuteUpdateAsync(u => u.SetProperty(m => m.ProcessedAt, (DateTime?)null)
