@@ -36,7 +36,7 @@ builder.Services.AddInboxes();
 builder.Services.AddTickets();
 builder.Services.AddBounces();
 builder.Services.AddInboundPipeline();
-builder.Services.AddSearch();
+builder.Services.AddSearch(builder.Configuration);
 builder.Services.AddReceiving(builder.Configuration);
 builder.Services.AddMailFetchWorker();
 builder.Services.AddSending(builder.Configuration);

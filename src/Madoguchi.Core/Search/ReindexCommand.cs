@@ -26,12 +26,14 @@ public sealed class ReindexCommand(MadoguchiDbContext db, SearchIndexWriter writ
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var messages = await db.TicketMessages.AsNoTracking().Include(m => m.Attachments).Where(m => chunk.Contains(m.Id)).ToListAsync(ct);
             var existing = await db.SearchDocuments.Where(d => chunk.Contains(d.MessageId)).ToDictionaryAsync(d => d.MessageId, ct);
+            var documents = new List<SearchDocument>(messages.Count);
             foreach (var message in messages)
             {
                 var names = message.Attachments.OrderBy(a => a.PartIndex).Select(a => a.FileName);
-                await writer.WriteAsync(message, names, mayExist: false, ct, existing.GetValueOrDefault(message.Id));
+                documents.Add(await writer.WriteAsync(message, names, mayExist: false, ct, existing.GetValueOrDefault(message.Id), force: true));
             }
             await db.SaveChangesAsync(ct);
+            await writer.WritePostingsAsync(documents, ct);
             await transaction.CommitAsync(ct);
             db.ChangeTracker.Clear();
             done += chunk.Length;

@@ -23,6 +23,11 @@ public sealed class SearchDocument
 
     /// <summary>The folded subject, addresses, attachment names and body, one space between parts.</summary>
     public string Text { get; set; } = "";
+
+    /// <summary>When the document was written and its postings not yet: the background indexer writes them in batches
+    /// (<see cref="IndexPendingPostingsCommand"/>), and until then every search checks this document's text directly, so a
+    /// message is searchable the moment it is stored. Null once its postings are written.</summary>
+    public DateTime? PostingsPendingSince { get; set; }
 }
 
 /// <summary>One gram (two adjacent characters) of one document: the inverted index. A term of two or more characters is
@@ -41,6 +46,8 @@ internal sealed class SearchDocumentConfiguration : IEntityTypeConfiguration<Sea
         builder.HasKey(d => d.MessageId);
         builder.HasIndex(d => d.Key).IsUnique();
         builder.HasIndex(d => d.AccountId);
+        // Small: only documents waiting for the indexer (the search scans them; the indexer takes the oldest first).
+        builder.HasIndex(d => d.PostingsPendingSince).HasFilter("\"PostingsPendingSince\" IS NOT NULL");
         builder.Property(d => d.Subject).HasMaxLength(2000);
         builder.HasOne<TicketMessage>().WithOne().HasForeignKey<SearchDocument>(d => d.MessageId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Madoguchi.Core.Data;
 using Madoguchi.Core.Receiving.Parsing;
@@ -6,32 +8,63 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Madoguchi.Core.Search;
 
-/// <summary>Writes and removes search documents and their postings, inside the caller's transaction. Writing a message
-/// that is already indexed replaces its document and postings (re-running the pipeline never duplicates). The caller saves
-/// the tracked documents (SaveChanges) before committing.</summary>
-public sealed class SearchIndexWriter(MadoguchiDbContext db)
+/// <summary>Writes and removes search documents and their postings, inside the caller's transaction. A written document
+/// is searchable at once (searches check documents whose postings are pending against their text directly); its postings
+/// are written later, in bulk, by <see cref="IndexPendingPostingsCommand"/> (posting rows one message at a time made the
+/// receive transaction several times slower). Writing a message that is already indexed replaces its document and
+/// postings (re-running the pipeline never duplicates). The caller saves the tracked documents (SaveChanges) before
+/// committing.</summary>
+public sealed class SearchIndexWriter(MadoguchiDbContext db, TimeProvider time)
 {
+    /// <summary>Postings written by one statement: the statement's parameters stay a few megabytes.</summary>
+    private const int PostingsPerStatement = 100_000;
+
     /// <summary>Indexes (or re-indexes) one message; <paramref name="existing"/> is its current document when the caller
-    /// has loaded it, else it is looked up when <paramref name="mayExist"/>.</summary>
-    public async Task WriteAsync(TicketMessage message, IEnumerable<string> attachmentNames, bool mayExist, CancellationToken ct, SearchDocument? existing = null)
+    /// has loaded it, else it is looked up when <paramref name="mayExist"/>. An unchanged document is left as it is unless
+    /// <paramref name="force"/> (a rebuild writes its postings again).</summary>
+    public async Task<SearchDocument> WriteAsync(
+        TicketMessage message, IEnumerable<string> attachmentNames, bool mayExist, CancellationToken ct, SearchDocument? existing = null, bool force = false)
     {
         var (subject, text) = Fold(message, attachmentNames);
         if (existing is null && mayExist)
             existing = await db.SearchDocuments.SingleOrDefaultAsync(d => d.MessageId == message.Id, ct);
-        long key;
-        if (existing is not null)
+        var now = time.GetUtcNow().UtcDateTime;
+        if (existing is null)
         {
+            var document = new SearchDocument
+            {
+                MessageId = message.Id, AccountId = message.AccountId, Key = await FreeKeyAsync(message.Id, ct), Subject = subject, Text = text,
+                PostingsPendingSince = now,
+            };
+            db.SearchDocuments.Add(document);
+            return document;
+        }
+        existing.Subject = subject;
+        if (existing.Text == text && !force)
+            return existing;
+        if (existing.PostingsPendingSince is null)
             await DeletePostingsAsync(existing.Key, SearchText.Grams(existing.Text), ct);
-            existing.Subject = subject;
-            existing.Text = text;
-            key = existing.Key;
-        }
-        else
-        {
-            key = await FreeKeyAsync(message.Id, ct);
-            db.SearchDocuments.Add(new SearchDocument { MessageId = message.Id, AccountId = message.AccountId, Key = key, Subject = subject, Text = text });
-        }
-        await InsertPostingsAsync(key, SearchText.Grams(text), ct);
+        existing.Text = text;
+        existing.PostingsPendingSince = now;
+        return existing;
+    }
+
+    /// <summary>Writes the postings of these documents (sorted, in a few statements) and marks them indexed. The caller
+    /// holds the documents (a row lock on PostgreSQL; SQLite's single writer) so that nobody changes their text meanwhile.</summary>
+    public async Task WritePostingsAsync(IReadOnlyCollection<SearchDocument> documents, CancellationToken ct)
+    {
+        if (documents.Count == 0)
+            return;
+        var postings = new List<(int Gram, long Key)>();
+        foreach (var document in documents)
+            postings.AddRange(SearchText.Grams(document.Text).Select(g => (g, document.Key)));
+        // Sorted as the primary key is: each statement walks the index once instead of jumping about it.
+        postings.Sort();
+        foreach (var chunk in postings.Chunk(PostingsPerStatement))
+            await InsertPostingsAsync(chunk, ct);
+        var keys = documents.Select(d => d.Key).ToList();
+        await db.SearchDocuments.Where(d => keys.Contains(d.Key))
+            .ExecuteUpdateAsync(u => u.SetProperty(d => d.PostingsPendingSince, (DateTime?)null), ct);
     }
 
     /// <summary>Removes the documents and postings of these messages (call before deleting the messages, in the same
@@ -80,16 +113,23 @@ public sealed class SearchIndexWriter(MadoguchiDbContext db)
         return key;
     }
 
-    private Task InsertPostingsAsync(long key, HashSet<int> grams, CancellationToken ct)
+    private Task InsertPostingsAsync((int Gram, long Key)[] postings, CancellationToken ct)
     {
-        if (grams.Count == 0)
-            return Task.CompletedTask;
-        // One statement per document; ON CONFLICT: a posting left behind by a document deleted without RemoveAsync may share the key.
-        return db.Database.IsNpgsql()
-            ? db.Database.ExecuteSqlRawAsync(
-                "INSERT INTO \"SearchPostings\" (\"Gram\", \"DocumentKey\") SELECT g, {0} FROM unnest({1}) AS g ON CONFLICT DO NOTHING", [key, grams.ToArray()], ct)
-            : db.Database.ExecuteSqlRawAsync(
-                "INSERT INTO \"SearchPostings\" (\"Gram\", \"DocumentKey\") SELECT value, {0} FROM json_each({1}) WHERE true ON CONFLICT DO NOTHING", [key, JsonSerializer.Serialize(grams)], ct);
+        // ON CONFLICT: a posting left behind by a document deleted without RemoveAsync may share the key.
+        if (db.Database.IsNpgsql())
+        {
+            return db.Database.ExecuteSqlRawAsync(
+                "INSERT INTO \"SearchPostings\" (\"Gram\", \"DocumentKey\") SELECT * FROM unnest({0}::integer[], {1}::bigint[]) ON CONFLICT DO NOTHING",
+                [postings.Select(p => p.Gram).ToArray(), postings.Select(p => p.Key).ToArray()], ct);
+        }
+        // SQLite: one JSON array of [gram, key] pairs, in order.
+        var json = new StringBuilder((postings.Length * 24) + 2).Append('[');
+        foreach (var (gram, key) in postings)
+            json.Append(CultureInfo.InvariantCulture, $"[{gram},{key}],");
+        json[^1] = ']';
+        return db.Database.ExecuteSqlRawAsync(
+            "INSERT INTO \"SearchPostings\" (\"Gram\", \"DocumentKey\") SELECT value ->> 0, value ->> 1 FROM json_each({0}) WHERE true ON CONFLICT DO NOTHING",
+            [json.ToString()], ct);
     }
 
     private Task DeletePostingsAsync(long key, HashSet<int> grams, CancellationToken ct)

@@ -28,7 +28,7 @@ public sealed record SearchHit(
 
 /// <summary>Finds every message of the inboxes the actor sees that contains all terms of the query (after folding, see
 /// <see cref="SearchText"/>). Candidates come from the gram postings (every gram of a term, or eight spread over it, must
-/// be there), and each candidate is then checked against its folded text, so the answer is exact: no miss (a message that
+/// be there) plus the documents still waiting for their postings, and each candidate is then checked against its folded text, so the answer is exact: no miss (a message that
 /// contains the term has all its grams) and no false hit (the text check). ゴミ箱 and 迷惑メール are left out unless asked for.</summary>
 public sealed class SearchMessagesQuery(MadoguchiDbContext db)
 {
@@ -84,8 +84,12 @@ public sealed class SearchMessagesQuery(MadoguchiDbContext db)
             var count = grams.Length;
             if (count > 0)
             {
-                documents = documents.Where(d => db.SearchPostings.Where(p => grams.Contains(p.Gram))
-                    .GroupBy(p => p.DocumentKey).Where(g => g.Count() == count).Select(g => g.Key).Contains(d.Key));
+                // Documents whose postings the background indexer has not written yet are candidates too (a few: the
+                // indexer's lag), so a message is found the moment it is stored.
+                var candidates = db.SearchPostings.Where(p => grams.Contains(p.Gram))
+                    .GroupBy(p => p.DocumentKey).Where(g => g.Count() == count).Select(g => g.Key)
+                    .Concat(db.SearchDocuments.Where(p => p.PostingsPendingSince != null).Select(p => p.Key));
+                documents = documents.Where(d => candidates.Contains(d.Key));
             }
             documents = documents.Where(d => d.Text.Contains(term));
         }

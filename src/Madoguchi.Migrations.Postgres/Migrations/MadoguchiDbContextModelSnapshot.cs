@@ -1035,6 +1035,9 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.Property<long>("Key")
                         .HasColumnType("bigint");
 
+                    b.Property<DateTime?>("PostingsPendingSince")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Subject")
                         .IsRequired()
                         .HasMaxLength(2000)
@@ -1050,6 +1053,9 @@ namespace Madoguchi.Migrations.Postgres.Migrations
 
                     b.HasIndex("Key")
                         .IsUnique();
+
+                    b.HasIndex("PostingsPendingSince")
+                        .HasFilter("\"PostingsPendingSince\" IS NOT NULL");
 
                     b.ToTable("SearchDocuments");
                 });

@@ -1028,6 +1028,9 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.Property<long>("Key")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("PostingsPendingSince")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Subject")
                         .IsRequired()
                         .HasMaxLength(2000)
@@ -1043,6 +1046,9 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
 
                     b.HasIndex("Key")
                         .IsUnique();
+
+                    b.HasIndex("PostingsPendingSince")
+                        .HasFilter("\"PostingsPendingSince\" IS NOT NULL");
 
                     b.ToTable("SearchDocuments");
                 });

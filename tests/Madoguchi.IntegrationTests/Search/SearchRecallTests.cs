@@ -35,13 +35,19 @@ public sealed class SearchRecallTests(ITestOutputHelper output)
         var manifest = File.ReadLines(Path.Combine(folder, "manifest.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        await using var app = await MadoguchiApp.StartAsync(provider, new Dictionary<string, string?> { ["Madoguchi:InboundPipeline:RunWorker"] = "false" });
+        await using var app = await MadoguchiApp.StartAsync(provider, new Dictionary<string, string?>
+        {
+            ["Madoguchi:InboundPipeline:RunWorker"] = "false",
+            ["Madoguchi:Search:RunIndexer"] = "false",
+        });
         var account = await app.CreateAccountAsync();
         var inbox = await account.CreateInboxAsync();
         foreach (var message in mailbox.Messages)
             await app.StoreOriginalAsync(inbox.Id, message);
         await using (var scope = app.Services.CreateAsyncScope())
             Assert.Equal(0, (await scope.ServiceProvider.GetRequiredService<ProcessPendingMessagesCommand>().HandleAsync(CancellationToken.None)).Failed);
+        // Every posting written (as the background indexer does), so that the postings, not the pending scan, answer.
+        Assert.Equal(Count, await SearchTests.IndexPendingAsync(app));
 
         var importTime = clock.Elapsed;
         // The brute force: every stored message's searchable parts, folded two independent ways.

@@ -19,32 +19,20 @@ public sealed class SearchTests
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task Search_JapaneseTwoCharactersWidthFoldingEnglishPrefixAnd_FindsExactlyTheMessagesContainingEveryTerm(DatabaseProvider provider)
     {
-        await using var app = await MadoguchiApp.StartAsync(provider);
+        await using var app = await StartAsync(provider);
         var account = await app.CreateAccountAsync();
         var inbox = await account.CreateInboxAsync();
         var owner = await account.SignInOwnerAsync();
         var m = await ReceiveAllAsync(app, inbox.Id);
 
-        Assert.Equal(S(m.Reissue, m.Wrapped), await IdsAsync(owner, "請求"));
-        Assert.Equal(S(m.Reissue), await IdsAsync(owner, "再発行"));
-        Assert.Equal(S(m.Reissue), await IdsAsync(owner, "株式会社"));
-        Assert.Equal(S(m.Widths), await IdsAsync(owner, "ｶﾀｶﾅ"));
-        Assert.Equal(S(m.Widths), await IdsAsync(owner, "カタカナ"));
-        Assert.Equal(S(m.Widths), await IdsAsync(owner, "abc123"));
-        Assert.Equal(S(m.Widths), await IdsAsync(owner, "ＡＢＣ"));
-        Assert.Equal(S(m.Reissue, m.English), await IdsAsync(owner, "INVOICE"));
-        Assert.Equal(S(m.Reissue, m.English), await IdsAsync(owner, "invo"));
-        Assert.Equal(S(m.English), await IdsAsync(owner, "Refund"));
-        Assert.Equal(S(m.Reissue), await IdsAsync(owner, "請求 invoice"));
-        Assert.Empty(await IdsAsync(owner, "請求 refund"));
-        Assert.Equal(S(m.HtmlOnly), await IdsAsync(owner, "見積書"));
-        Assert.Equal(S(m.HtmlOnly), await IdsAsync(owner, "quotation"));
-        Assert.Equal(S(m.Attachment), await IdsAsync(owner, "領収書"));
-        Assert.Equal(S(m.Attachment), await IdsAsync(owner, "has-attachment"));
-        Assert.Equal(S(m.Single), await IdsAsync(owner, "猫"));
-        Assert.Equal(S(m.Contract), await IdsAsync(owner, "請負"));
-        Assert.Equal(S(m.English), await IdsAsync(owner, "tanaka@customer.example"));
-        Assert.Equal(S(m.English), await IdsAsync(owner, "田中"));
+        // Found the moment they are stored (the postings still pending, every document checked directly) and the same
+        // once the indexer has written the postings.
+        Assert.Equal(8, await app.WithDbAsync(db => db.SearchDocuments.CountAsync(d => d.PostingsPendingSince != null)));
+        await FindsEveryTermAsync(owner, m);
+        Assert.Equal(8, await IndexPendingAsync(app));
+        Assert.Equal(0, await app.WithDbAsync(db => db.SearchDocuments.CountAsync(d => d.PostingsPendingSince != null)));
+        Assert.True(await app.WithDbAsync(db => db.SearchPostings.CountAsync()) > 100);
+        await FindsEveryTermAsync(owner, m);
 
         var hit = (await SearchAsync(owner, "再発行"))["items"]![0]!;
         Assert.Equal(m.Reissue, hit["id"]!.GetValue<Guid>());
@@ -73,7 +61,7 @@ public sealed class SearchTests
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task Search_TrashAndSpam_LeftOutUntilToggled_EachResultShowsItsPlace(DatabaseProvider provider)
     {
-        await using var app = await MadoguchiApp.StartAsync(provider);
+        await using var app = await StartAsync(provider);
         var account = await app.CreateAccountAsync();
         var inbox = await account.CreateInboxAsync();
         var owner = await account.SignInOwnerAsync();
@@ -99,7 +87,7 @@ public sealed class SearchTests
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task Search_OnlyInboxesTheUserSees_NoRoleFindsNothing(DatabaseProvider provider)
     {
-        await using var app = await MadoguchiApp.StartAsync(provider);
+        await using var app = await StartAsync(provider);
         var account = await app.CreateAccountAsync();
         var seen = await account.CreateInboxAsync();
         var hidden = await account.CreateInboxAsync();
@@ -125,11 +113,12 @@ public sealed class SearchTests
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task Reprocess_And_Reindex_ReplaceTheIndex_NeverDuplicate_AndRebuildALostIndex(DatabaseProvider provider)
     {
-        await using var app = await MadoguchiApp.StartAsync(provider);
+        await using var app = await StartAsync(provider);
         var account = await app.CreateAccountAsync();
         var inbox = await account.CreateInboxAsync();
         var owner = await account.SignInOwnerAsync();
         var m = await ReceiveAllAsync(app, inbox.Id);
+        await IndexPendingAsync(app);
         var before = await CountsAsync(app);
 
         await using (var scope = app.Services.CreateAsyncScope())
@@ -157,9 +146,70 @@ public sealed class SearchTests
         Assert.True((await CountsAsync(app)).Postings < before.Postings);
     }
 
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task IndexPending_TwoIndexersAtOnce_IndexEachDocumentOnce_WithEveryPosting(DatabaseProvider provider)
+    {
+        await using var app = await StartAsync(provider);
+        var account = await app.CreateAccountAsync();
+        var inbox = await account.CreateInboxAsync();
+        var owner = await account.SignInOwnerAsync();
+        var m = await ReceiveAllAsync(app, inbox.Id);
+        var expected = await app.WithDbAsync(async db => (await db.SearchDocuments.Select(d => d.Text).ToListAsync()).Sum(t => SearchText.Grams(t).Count));
+
+        // Two instances' indexers at once (PostgreSQL: each skips the rows the other holds; SQLite: one writer at a time).
+        var counts = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(() => IndexPendingAsync(app))));
+
+        Assert.Equal(8, counts.Sum());
+        Assert.Equal(expected, await app.WithDbAsync(db => db.SearchPostings.CountAsync()));
+        Assert.Equal(0, await IndexPendingAsync(app));
+        await FindsEveryTermAsync(owner, m);
+    }
+
+    private static async Task FindsEveryTermAsync(HttpClient owner, Messages m)
+    {
+        Assert.Equal(S(m.Reissue), await IdsAsync(owner, "再発行"));
+        Assert.Equal(S(m.Reissue), await IdsAsync(owner, "株式会社"));
+        Assert.Equal(S(m.Widths), await IdsAsync(owner, "ｶﾀｶﾅ"));
+        Assert.Equal(S(m.Widths), await IdsAsync(owner, "カタカナ"));
+        Assert.Equal(S(m.Widths), await IdsAsync(owner, "abc123"));
+        Assert.Equal(S(m.Widths), await IdsAsync(owner, "ＡＢＣ"));
+        Assert.Equal(S(m.Reissue, m.English), await IdsAsync(owner, "INVOICE"));
+        Assert.Equal(S(m.Reissue, m.English), await IdsAsync(owner, "invo"));
+        Assert.Equal(S(m.English), await IdsAsync(owner, "Refund"));
+        Assert.Equal(S(m.Reissue), await IdsAsync(owner, "請求 invoice"));
+        Assert.Empty(await IdsAsync(owner, "請求 refund"));
+        Assert.Equal(S(m.HtmlOnly), await IdsAsync(owner, "見積書"));
+        Assert.Equal(S(m.HtmlOnly), await IdsAsync(owner, "quotation"));
+        Assert.Equal(S(m.Attachment), await IdsAsync(owner, "領収書"));
+        Assert.Equal(S(m.Attachment), await IdsAsync(owner, "has-attachment"));
+        Assert.Equal(S(m.Single), await IdsAsync(owner, "猫"));
+        Assert.Equal(S(m.Contract), await IdsAsync(owner, "請負"));
+        Assert.Equal(S(m.English), await IdsAsync(owner, "tanaka@customer.example"));
+        Assert.Equal(S(m.English), await IdsAsync(owner, "田中"));
+    }
+
     private sealed class Recorder(List<ReindexProgress> reports) : IProgress<ReindexProgress>
     {
         public void Report(ReindexProgress value) => reports.Add(value);
+    }
+
+    /// <summary>The app without the background indexer: each test decides when postings are written.</summary>
+    private static Task<MadoguchiApp> StartAsync(DatabaseProvider provider) =>
+        MadoguchiApp.StartAsync(provider, new Dictionary<string, string?> { ["Madoguchi:Search:RunIndexer"] = "false" });
+
+    /// <summary>Writes every pending posting, as the background indexer does; answers how many documents it indexed.</summary>
+    internal static async Task<int> IndexPendingAsync(MadoguchiApp app)
+    {
+        var total = 0;
+        int indexed;
+        do
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            indexed = await scope.ServiceProvider.GetRequiredService<IndexPendingPostingsCommand>().HandleAsync(3, CancellationToken.None);
+            total += indexed;
+        }
+        while (indexed > 0);
+        return total;
     }
 
     private static Task<(int Documents, int Postings)> CountsAsync(MadoguchiApp app) =>

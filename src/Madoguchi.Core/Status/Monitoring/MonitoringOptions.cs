@@ -30,10 +30,11 @@ public sealed class MonitoringOptions : IValidatableObject
     public DatabaseThresholds Database { get; set; } = new();
     public StorageThresholds Storage { get; set; } = new();
     public ReceivingThresholds Receiving { get; set; } = new();
+    public SearchThresholds Search { get; set; } = new();
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        foreach (var (group, thresholds) in new (string, object)[] { ("Web", Web), ("Database", Database), ("Storage", Storage), ("Receiving", Receiving) })
+        foreach (var (group, thresholds) in new (string, object)[] { ("Web", Web), ("Database", Database), ("Storage", Storage), ("Receiving", Receiving), ("Search", Search) })
         {
             var results = new List<ValidationResult>();
             Validator.TryValidateObject(thresholds, new ValidationContext(thresholds), results, validateAllProperties: true);
@@ -50,6 +51,8 @@ public sealed class MonitoringOptions : IValidatableObject
             yield return Invalid("Receiving", "the success shares must be MajorOutageBelowPercent ≤ PartialOutageBelowPercent ≤ DegradedBelowPercent.");
         if (!(Receiving.BacklogDegradedAbove <= Receiving.BacklogPartialOutageAbove))
             yield return Invalid("Receiving", "BacklogDegradedAbove must not exceed BacklogPartialOutageAbove.");
+        if (!(Search.LagDegradedAboveSeconds <= Search.LagPartialOutageAboveSeconds))
+            yield return Invalid("Search", "LagDegradedAboveSeconds must not exceed LagPartialOutageAboveSeconds.");
     }
 
     private static ValidationResult Invalid(string group, string text) => new($"Madoguchi:Monitoring:{group}: {text}", [group]);
@@ -110,4 +113,15 @@ public sealed class ReceivingThresholds
 
     [Range(0, int.MaxValue)]
     public int BacklogPartialOutageAbove { get; set; } = 10_000;
+}
+
+/// <summary>Search: the age of the oldest message whose postings the background indexer has not written. Searches stay
+/// exact meanwhile (they read the waiting messages directly), only slower, so a lag is first a degraded performance.</summary>
+public sealed class SearchThresholds
+{
+    [Range(1, int.MaxValue)]
+    public int LagDegradedAboveSeconds { get; set; } = 120;
+
+    [Range(1, int.MaxValue)]
+    public int LagPartialOutageAboveSeconds { get; set; } = 1_800;
 }

@@ -19,6 +19,7 @@ public static class MonitoringServiceCollectionExtensions
         services.AddSingleton<IProbe, DatabaseProbe>();
         services.AddSingleton<IProbe, StorageProbe>();
         services.AddSingleton<IProbe, ReceivingProbe>();
+        services.AddSingleton<IProbe, SearchProbe>();
         services.AddHandlersIn("Madoguchi.Core.Status.Monitoring");
         services.AddHostedService<ProbeRunner>();
         return services;

@@ -61,6 +61,17 @@ public static class ProbeThresholds
             Text($"{counted - failing} of {counted} receive servers fetching ({percent:F0}%), {stalled} stalled, {backlog} originals waiting for processing."));
     }
 
+    /// <param name="waiting">Messages whose search postings are not written yet.</param>
+    /// <param name="lag">How long the oldest of them has waited; null when none waits.</param>
+    public static ProbeReading Search(long waiting, TimeSpan? lag, SearchThresholds t)
+    {
+        var seconds = Math.Max(0, lag?.TotalSeconds ?? 0);
+        var state = seconds > t.LagPartialOutageAboveSeconds ? ComponentState.PartialOutage
+            : seconds > t.LagDegradedAboveSeconds ? ComponentState.DegradedPerformance
+            : ComponentState.Operational;
+        return new(state, Text($"{waiting} messages waiting for the search index, the oldest for {seconds:F0} s."));
+    }
+
     /// <summary>The worse of two probe states (maintenance never comes from a probe).</summary>
     public static ComponentState Worst(ComponentState a, ComponentState b) => (ComponentState)Math.Max((int)a, (int)b);
 

@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Madoguchi.Core.Search;
+
+/// <summary>Installation settings for the background search indexer (section <c>Madoguchi:Search</c>).</summary>
+public sealed class SearchIndexOptions
+{
+    public const string SectionName = "Madoguchi:Search";
+
+    /// <summary>False: no background indexer in this instance (another instance, or <c>search reindex</c>, writes the
+    /// postings; searches stay exact meanwhile, only slower).</summary>
+    public bool RunIndexer { get; set; } = true;
+
+    /// <summary>Documents whose postings one transaction writes.</summary>
+    [Range(1, 10_000)]
+    public int BatchDocuments { get; set; } = 500;
+
+    /// <summary>How often the indexer looks for new documents when it has caught up.</summary>
+    [Range(50, 60_000)]
+    public int PollMilliseconds { get; set; } = 1000;
+}
