@@ -1,3 +1,4 @@
+using Madoguchi.Core.Data;
 using Madoguchi.Core.Status;
 using Madoguchi.IntegrationTests.Search;
 using Madoguchi.Testing.App;
