@@ -5,6 +5,7 @@ using Madoguchi.Core.Data;
 using Madoguchi.Core.Inboxes;
 using Madoguchi.Core.Receiving.Parsing;
 using Madoguchi.Core.Receiving.Pipeline;
+using Madoguchi.Core.Search;
 using Madoguchi.Core.Storage;
 using Madoguchi.Core.Tickets;
 using Madoguchi.Core.Tickets.Live;
@@ -35,7 +36,7 @@ public sealed record SentMessageView(Guid Id, Guid TicketId, string Direction, s
 /// domain), stores its exact bytes as a blob (durable before the row), then in one transaction the ticket's new
 /// <see cref="MessageDirection.Sent"/> message, its outbox row (queued), the ticket's status and the account's storage
 /// use. The outbox worker sends it; nothing is sent here.</summary>
-public sealed class QueueReplyCommand(MadoguchiDbContext db, IBlobStore blobs, PendingStorageUsage usage, SendTrigger trigger, ITicketChangeFeed feed, IOptions<SendingOptions> options, TimeProvider time)
+public sealed class QueueReplyCommand(MadoguchiDbContext db, SearchIndexWriter search, IBlobStore blobs, PendingStorageUsage usage, SendTrigger trigger, ITicketChangeFeed feed, IOptions<SendingOptions> options, TimeProvider time)
 {
     public async Task<Result<SentMessageView>> HandleAsync(Actor actor, Guid ticketId, ReplyInput input, CancellationToken ct)
     {
@@ -138,6 +139,8 @@ public sealed class QueueReplyCommand(MadoguchiDbContext db, IBlobStore blobs, P
         {
             db.TicketMessages.Add(sent);
             db.OutgoingMessages.Add(outgoing);
+            // Our own replies are found by search too, at once (the postings follow in the background).
+            await search.WriteAsync(sent, [], mayExist: false, ct);
             ticket.MessageCount++;
             ticket.LastMessageAt = now;
             ticket.Status = status;

@@ -35,6 +35,9 @@ public sealed class SendingTests(PostfixFixture mail) : IClassFixture<PostfixFix
         Assert.Equal(SendState.Sent, row.State);
         Assert.Equal(1, row.Attempts);
         Assert.Equal("sent", (await s.MessageAsync(ticketId, messageId)).GetProperty("sendState").GetString());
+        // Our reply is found by search like received mail.
+        var found = await (await s.Owner.GetAsync("/api/v1/search?q=" + Uri.EscapeDataString("ありがとうございます"))).ReadAsync<JsonElement>();
+        Assert.Equal([messageId], found.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()));
 
         await mail.Postfix.WaitUntilQueueEmptyAsync(TimeSpan.FromSeconds(30));
         using (var imap = await mail.Dovecot.ConnectImapAsync(customer.Name))
