@@ -101,6 +101,9 @@ public sealed class PlanEnforcementTests(AppFixture apps) : IClassFixture<AppFix
                     db.AuditEntries.Add(new AuditEntry { AccountId = accountId, At = now.AddDays(-days), Action = AuditAction.UserCreated, ActorName = "test", Detail = $"age {days}" });
             return await db.SaveChangesAsync();
         });
+        // Owners see only what their plan keeps, even before the next round.
+        var shown = await (await (await app.TokenClientAsync(week.Owner)).GetAsync("/api/v1/audit-log?limit=200")).ReadAsync<PageBody<AuditEntryView>>();
+        Assert.Equal(["age 6"], shown.Items.Where(e => e.ActorName == "test").Select(e => e.Detail!));
 
         await using (var scope = app.Services.CreateAsyncScope())
             await scope.ServiceProvider.GetRequiredService<RunRetentionCommand>().HandleAsync(default);
