@@ -21,6 +21,7 @@ public sealed class CreateInboxCommand(MadoguchiDbContext db, AuditTrail audit, 
         colour = string.IsNullOrWhiteSpace(colour) ? DefaultColour : colour.Trim();
         if (!Inbox.IsValidColour(colour))
             return new Error(ErrorKind.Invalid, "invalid_colour", "The colour must look like #1e88e5.");
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         if (await limits.CheckNewInboxAsync(actor.AccountId!.Value, ct) is { } overLimit)
             return overLimit;
 
@@ -29,6 +30,7 @@ public sealed class CreateInboxCommand(MadoguchiDbContext db, AuditTrail audit, 
         db.InboxRoles.Add(new InboxRoleAssignment { InboxId = inbox.Id, UserId = actor.Id, Role = InboxRole.Administrator });
         audit.Record(AuditAction.InboxCreated, inbox.AccountId, actor, detail: inbox.Name);
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return new InboxView(inbox.Id, inbox.Name, inbox.Colour, InboxRole.Administrator, inbox.CreatedAt);
     }
 }

@@ -13,10 +13,14 @@ internal sealed class AccountLimitsReader(MadoguchiDbContext db, IOptions<PlansO
     public async Task<AccountLimits> GetAsync(Guid accountId, CancellationToken ct)
     {
         var plan = await db.AccountPlans.AsNoTracking().Where(a => a.AccountId == accountId)
-            .Join(db.Plans, a => a.PlanId, p => p.Id, (a, p) => new { p.Users, p.Inboxes, p.StorageMb }).SingleOrDefaultAsync(ct);
-        var o = options.Value;
+            .Join(db.Plans, a => a.PlanId, p => p.Id, (a, p) => p).SingleOrDefaultAsync(ct);
+        return Compute(plan, await ApprovedExtrasAsync(db, accountId, ct), options.Value);
+    }
+
+    /// <summary>The plan's bundle (none: the installation's defaults) plus the approved extras.</summary>
+    internal static AccountLimits Compute(Plan? plan, ApprovedExtras extra, PlansOptions o)
+    {
         var (users, inboxes, storageMb) = plan is null ? (o.UnplannedUsers, o.UnplannedInboxes, o.UnplannedStorageMb) : (plan.Users, plan.Inboxes, plan.StorageMb);
-        var extra = await ApprovedExtrasAsync(db, accountId, ct);
         return new AccountLimits(users + extra.Users, inboxes + extra.Inboxes, (storageMb + extra.StorageGb * 1024L) * Mb);
     }
 

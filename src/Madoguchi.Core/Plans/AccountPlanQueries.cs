@@ -38,6 +38,47 @@ public sealed class GetAccountPlanQuery(MadoguchiDbContext db, IAccountLimitsRea
     }
 }
 
+/// <summary>The plan views of a page of accounts in a fixed number of queries, whatever the number of accounts (the
+/// operator's account list): plans, option requests, users, inboxes and storage use each in one grouped read.</summary>
+internal static class AccountPlanViews
+{
+    public static async Task<Dictionary<Guid, AccountPlanView>> ReadManyAsync(MadoguchiDbContext db, PlansOptions options, IReadOnlyCollection<Guid> accountIds,
+        CancellationToken ct)
+    {
+        var ids = accountIds.ToList();
+        var plans = await db.AccountPlans.AsNoTracking().Where(a => ids.Contains(a.AccountId))
+            .Join(db.Plans, a => a.PlanId, p => p.Id, (a, p) => new { a.AccountId, Plan = p }).ToDictionaryAsync(x => x.AccountId, x => x.Plan, ct);
+        var requests = await db.OptionRequests.AsNoTracking().Where(r => ids.Contains(r.AccountId) && r.State != OptionRequestState.Rejected)
+            .GroupBy(r => new { r.AccountId, r.State })
+            .Select(g => new
+            {
+                g.Key.AccountId,
+                g.Key.State,
+                Count = g.Count(),
+                Users = g.Sum(r => r.ExtraUsers),
+                StorageGb = g.Sum(r => r.ExtraStorageGb),
+                Inboxes = g.Sum(r => r.ExtraInboxes),
+                Yen = g.Sum(r => r.MonthlyYen),
+            }).ToListAsync(ct);
+        var users = await db.Users.AsNoTracking().Where(u => ids.Contains(u.AccountId)).GroupBy(u => u.AccountId)
+            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        var inboxes = await db.Inboxes.AsNoTracking().Where(i => ids.Contains(i.AccountId)).GroupBy(i => i.AccountId)
+            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        var storage = await db.AccountStorageUsages.AsNoTracking().Where(u => ids.Contains(u.AccountId)).ToDictionaryAsync(u => u.AccountId, u => u.Bytes, ct);
+        var prices = await ListOptionPricesQuery.ReadAsync(db, ct);
+        return ids.Distinct().ToDictionary(id => id, id =>
+        {
+            var plan = plans.GetValueOrDefault(id);
+            var approved = requests.SingleOrDefault(r => r.AccountId == id && r.State == OptionRequestState.Approved);
+            var extras = approved is null ? new ApprovedExtras(0, 0, 0, 0) : new ApprovedExtras(approved.Users, approved.StorageGb, approved.Inboxes, approved.Yen);
+            var pending = requests.SingleOrDefault(r => r.AccountId == id && r.State == OptionRequestState.Pending)?.Count ?? 0;
+            var usage = new AccountUsage(users.GetValueOrDefault(id), inboxes.GetValueOrDefault(id), storage.GetValueOrDefault(id));
+            return new AccountPlanView(plan is null ? null : PlanView.From(plan), extras, AccountLimitsReader.Compute(plan, extras, options), usage,
+                (plan?.MonthlyPriceYen ?? 0) + extras.MonthlyYen, prices, pending);
+        });
+    }
+}
+
 /// <summary>The option requests of the actor's own account, newest first, with the operator's answer (owners only).</summary>
 public sealed class ListAccountOptionRequestsQuery(MadoguchiDbContext db)
 {

@@ -12,6 +12,7 @@ public static class PlansServiceCollectionExtensions
         services.AddOptions<PlansOptions>().Bind(configuration.GetSection(PlansOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<IAccountLimitsReader, AccountLimitsReader>();
         services.AddScoped<LimitChecks>();
+        services.AddScoped<AccountFeaturesReader>();
         services.AddHandlersIn("Madoguchi.Core.Plans");
         return services;
     }

@@ -10,9 +10,10 @@ namespace Madoguchi.Core.Retention;
 
 /// <summary>One retention round over every account: tickets in ゴミ箱 longer than the installation's days, and 対応完了 /
 /// 対応不要 tickets of inboxes with auto-delete older than the inbox's days, are deleted for good; one audit entry per inbox
-/// and rule. The clock is the host's <see cref="TimeProvider"/>.</summary>
+/// and rule. Then each account's audit entries older than its plan keeps them go (<see cref="PruneAuditLogCommand"/>).
+/// The clock is the host's <see cref="TimeProvider"/>.</summary>
 public sealed class RunRetentionCommand(MadoguchiDbContext db, TicketEraser eraser, AuditTrail audit, TimeProvider time, IOptions<RetentionOptions> options,
-    ILogger<RunRetentionCommand> logger)
+    PruneAuditLogCommand auditLog, ILogger<RunRetentionCommand> logger)
 {
     public static Actor System { get; } = new(ActorKind.ServerConsole, Guid.Empty, null, "retention", null);
 
@@ -42,6 +43,9 @@ public sealed class RunRetentionCommand(MadoguchiDbContext db, TicketEraser eras
         }
         if (total.Tickets > 0)
             RetentionLog.RoundDone(logger, total.Tickets, total.Messages, total.ReleasedBytes);
+        var auditEntries = await auditLog.HandleAsync(ct);
+        if (auditEntries > 0)
+            RetentionLog.AuditEntriesExpired(logger, auditEntries);
         return total;
     }
 

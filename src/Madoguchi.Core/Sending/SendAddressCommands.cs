@@ -2,6 +2,7 @@ using Madoguchi.Core.Audit;
 using Madoguchi.Core.Common;
 using Madoguchi.Core.Data;
 using Madoguchi.Core.Inboxes;
+using Madoguchi.Core.Plans;
 using Madoguchi.Core.Receiving.Servers;
 using Microsoft.EntityFrameworkCore;
 
@@ -102,13 +103,15 @@ public sealed class ListSendAddressesQuery(MadoguchiDbContext db)
     }
 }
 
-public sealed class CreateSendAddressCommand(MadoguchiDbContext db, SendPasswordProtector passwords, AuditTrail audit, TimeProvider time)
+public sealed class CreateSendAddressCommand(MadoguchiDbContext db, SendPasswordProtector passwords, AuditTrail audit, TimeProvider time, LimitChecks plan)
 {
     public async Task<Result<SendAddressView>> HandleAsync(Actor actor, Guid inboxId, SendAddressInput input, CancellationToken ct)
     {
         var access = await db.RequireRoleAsync(actor, inboxId, InboxRole.Administrator, ct);
         if (!access.Succeeded)
             return access.Error!;
+        if (await plan.CheckCustomSmtpAsync(access.Value.Inbox.AccountId, ct) is { } notInPlan)
+            return notInPlan;
         if (await db.SendAddresses.CountAsync(s => s.InboxId == inboxId, ct) >= SendAddress.MaxPerInbox)
             return new Error(ErrorKind.Conflict, "too_many_send_addresses", $"An inbox can have at most {SendAddress.MaxPerInbox} send addresses. Remove one first.");
         var security = ReceiveServerRules.ParseSecurity(input.Security ?? "starttls");
@@ -146,7 +149,7 @@ public sealed class CreateSendAddressCommand(MadoguchiDbContext db, SendPassword
 
 /// <summary>Changes send settings. Like receive settings, a change of where the password goes (host, port, security,
 /// certificate check, user name) needs the password again (<c>password_required</c>).</summary>
-public sealed class UpdateSendAddressCommand(MadoguchiDbContext db, SendPasswordProtector passwords, AuditTrail audit)
+public sealed class UpdateSendAddressCommand(MadoguchiDbContext db, SendPasswordProtector passwords, AuditTrail audit, LimitChecks plan)
 {
     public async Task<Result<SendAddressView>> HandleAsync(Actor actor, Guid inboxId, Guid addressId, SendAddressInput input, CancellationToken ct)
     {
@@ -186,6 +189,8 @@ public sealed class UpdateSendAddressCommand(MadoguchiDbContext db, SendPassword
         if (input.Iso2022Jp is { } iso)
             address.Iso2022Jp = iso;
         var after = (address.Host, address.Port, address.Security, address.ValidateCertificate, address.Username);
+        if (!before.Equals(after) && await plan.CheckCustomSmtpAsync(address.AccountId, ct) is { } notInPlan)
+            return notInPlan;
         if (!before.Equals(after) && address.ProtectedPassword.Length > 0 && string.IsNullOrEmpty(input.Password))
             return SendAddressRules.Invalid("password_required", "Enter the SMTP password again: the change sends it to a different place.");
         if (!string.IsNullOrEmpty(input.Password))

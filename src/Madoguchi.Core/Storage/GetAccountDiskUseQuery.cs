@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Madoguchi.Core.Storage;
 
 /// <summary>An account's storage as the operator sees it: the use the customer is shown (originals, each once) against
-/// the limit, and beside it what the account really occupies on the server's disk. <see cref="OriginalBlobBytes"/> and
+/// the limit, and beside it what the account really occupies on the server's disk. <see cref="OriginalBlobBytes"/> (received and sent originals) and
 /// <see cref="AttachmentBlobBytes"/> count each blob the account refers to once (blobs are content-addressed, so one
 /// shared with another account is counted for both); <see cref="SearchIndexBytes"/> is an estimate: the indexed text (UTF-16,
 /// two bytes a character) plus 16 bytes per posting, without the database's own overhead.</summary>
@@ -26,9 +26,10 @@ public sealed class GetAccountDiskUseQuery(MadoguchiDbContext db, IAccountLimits
         var usage = await db.AccountStorageUsages.AsNoTracking().Where(u => u.AccountId == accountId)
             .Select(u => new { u.Bytes, u.MessageCount }).SingleOrDefaultAsync(ct);
         var limit = (await limits.GetAsync(accountId, ct)).StorageBytes;
-        // Every live original of the account, each blob once (the same mail fetched into two inboxes is one file).
-        var originalBytes = await db.RawMessages.AsNoTracking().Where(r => r.AccountId == accountId && r.DeletedAt == null)
-            .GroupBy(r => r.BlobHash).Select(g => g.Max(r => r.Size)).SumAsync(s => (long?)s, ct) ?? 0;
+        // Every live original of the account, received or sent, each blob once (the same mail fetched into two inboxes is one file).
+        var received = db.RawMessages.AsNoTracking().Where(r => r.AccountId == accountId && r.DeletedAt == null).Select(r => new { r.BlobHash, r.Size });
+        var sent = db.OutgoingMessages.AsNoTracking().Where(o => o.AccountId == accountId).Select(o => new { o.BlobHash, o.Size });
+        var originalBytes = await received.Concat(sent).GroupBy(r => r.BlobHash).Select(g => g.Max(r => r.Size)).SumAsync(s => (long?)s, ct) ?? 0;
         var attachments = db.TicketAttachments.AsNoTracking()
             .Where(a => db.TicketMessages.Any(m => m.Id == a.TicketMessageId && m.AccountId == accountId))
             .GroupBy(a => a.BlobHash).Select(g => g.Max(a => a.Size));

@@ -192,10 +192,10 @@ public sealed class StorageUseTests
     private static Task SetUsedAsync(MadoguchiApp app, Guid accountId, long bytes) =>
         app.WithDbAsync(db => db.AccountStorageUsages.Where(u => u.AccountId == accountId).ExecuteUpdateAsync(s => s.SetProperty(u => u.Bytes, bytes)));
 
-    private static async Task<JsonObject> StatusAsync(HttpClient client) =>
+    internal static async Task<JsonObject> StatusAsync(HttpClient client) =>
         (await client.GetFromJsonAsync<JsonObject>("/api/v1/account/storage"))!;
 
-    private static async Task<(int Exit, string Output)> RunAsync(MadoguchiApp app, params string[] args)
+    internal static async Task<(int Exit, string Output)> RunAsync(MadoguchiApp app, params string[] args)
     {
         var output = new StringWriter();
         var exit = await AdminCommandLine.Parse(args)!.RunAsync(app.Services, TextReader.Null, output, TextWriter.Null);

@@ -43,6 +43,7 @@ public sealed class CreateUserCommand(MadoguchiDbContext db, AuditTrail audit, T
         var mention = NullIfBlank(request.MentionName);
         if (mention is not null && await db.Users.AnyAsync(u => u.AccountId == accountId && u.MentionName == mention, ct))
             return new Error(ErrorKind.Conflict, "mention_name_taken", "Another user of this account already has this mention name.");
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         if (await limits.CheckNewUserAsync(accountId, ct) is { } overLimit)
             return overLimit;
 
@@ -68,6 +69,7 @@ public sealed class CreateUserCommand(MadoguchiDbContext db, AuditTrail audit, T
         if (request.IsOwner)
             audit.Record(AuditAction.OwnerGranted, accountId, actor, user);
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return new CreatedUser(UserView.From(user), token, user.InvitationExpiresAt.Value);
     }
 
