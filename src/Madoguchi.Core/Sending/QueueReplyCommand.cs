@@ -136,12 +136,15 @@ public sealed class QueueReplyCommand(MadoguchiDbContext db, IBlobStore blobs, P
         };
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
+            // Claim the ticket (version up in SQL, row held) and read it again: a change made since it was loaded stays.
+            if (!await TicketVersions.ClaimAsync(db, ticket.Id, expected: null, ct))
+                return Error.NotFound("The ticket");
+            await db.Entry(ticket).ReloadAsync(ct);
             db.TicketMessages.Add(sent);
             db.OutgoingMessages.Add(outgoing);
             ticket.MessageCount++;
             ticket.LastMessageAt = now;
             ticket.Status = status;
-            ticket.Version++;
             ticket.StampRetention(now);
             usage.Count(ticket.AccountId, blob.Hash, blob.Size);
             await usage.FlushAsync(ct);
