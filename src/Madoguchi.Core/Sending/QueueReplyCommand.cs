@@ -137,6 +137,10 @@ public sealed class QueueReplyCommand(MadoguchiDbContext db, SearchIndexWriter s
         };
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
+            // Claim the ticket (version up in SQL, row held) and read it again: a change made since it was loaded stays.
+            if (!await TicketVersions.ClaimAsync(db, ticket.Id, expected: null, ct))
+                return Error.NotFound("The ticket");
+            await db.Entry(ticket).ReloadAsync(ct);
             db.TicketMessages.Add(sent);
             db.OutgoingMessages.Add(outgoing);
             // Our own replies are found by search too, at once (the postings follow in the background).
@@ -144,7 +148,6 @@ public sealed class QueueReplyCommand(MadoguchiDbContext db, SearchIndexWriter s
             ticket.MessageCount++;
             ticket.LastMessageAt = now;
             ticket.Status = status;
-            ticket.Version++;
             ticket.StampRetention(now);
             usage.Count(ticket.AccountId, blob.Hash, blob.Size);
             await usage.FlushAsync(ct);

@@ -38,7 +38,8 @@ public sealed class Ticket
 
     /// <summary>Grows by one with every change (by a person or by a received message). A writer that names an older
     /// version is refused with 409 <c>ticket_changed</c>, so no change is lost silently. Bumped in SQL
-    /// (<c>Version = Version + 1</c>) before anything else, which also serializes writers on the row.</summary>
+    /// (<c>Version = Version + 1</c>, <see cref="TicketVersions"/>) before anything else, which also serializes writers on
+    /// the row — users, the receive pipeline and sending alike.</summary>
     public int Version { get; set; }
     /// <summary>When the ticket went to ゴミ箱 (null outside it): ゴミ箱 is emptied for good a set number of days later.</summary>
     public DateTime? TrashedAt { get; set; }
@@ -62,6 +63,8 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         builder.Property(t => t.Subject).HasMaxLength(1000);
         builder.Property(t => t.FromName).HasMaxLength(300);
         builder.Property(t => t.FromAddress).HasMaxLength(320);
+        // A save of a ticket that was not claimed first (TicketVersions) fails rather than overwrite a newer change.
+        builder.Property(t => t.Version).IsConcurrencyToken();
         // The inbox tabs: 未対応 / 保留 / 対応完了 / 対応不要 inside the inbox, newest first.
         builder.HasIndex(t => new { t.InboxId, t.Place, t.Status, t.LastMessageAt, t.Id });
         // ゴミ箱 and 迷惑メール tabs list every status.

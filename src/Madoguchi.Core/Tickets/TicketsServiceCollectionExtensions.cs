@@ -20,8 +20,9 @@ public static class TicketsServiceCollectionExtensions
         services.TryAddSingleton<ITicketChangeFeed>(sp => IsPostgres(sp)
             ? sp.GetRequiredService<PostgresTicketChangeFeed>()
             : sp.GetRequiredService<InProcessTicketChangeFeed>());
+        services.AddOptions<PresenceOptions>().BindConfiguration(PresenceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<TicketPresence>();
-        services.AddHostedService<TicketLiveStartup>();
+        services.AddHostedService<PresenceWorker>();
         return services.AddHandlersIn("Madoguchi.Core.Tickets");
     }
 

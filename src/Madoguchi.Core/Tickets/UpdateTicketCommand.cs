@@ -35,9 +35,7 @@ public sealed class UpdateTicketCommand(MadoguchiDbContext db, TicketEditor edit
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var expected = edit.ExpectedVersion;
-        var claimed = await db.Tickets.Where(t => t.Id == ticketId && (expected == null || t.Version == expected))
-            .ExecuteUpdateAsync(x => x.SetProperty(t => t.Version, t => t.Version + 1), ct);
-        if (claimed == 0)
+        if (!await TicketVersions.ClaimAsync(db, ticketId, expected, ct))
             return Changed();
         var ticket = await db.Tickets.SingleAsync(t => t.Id == ticketId, ct);
         if (ticket.InboxId != fromInbox)

@@ -1691,6 +1691,47 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.ToTable("TicketLabels");
                 });
 
+            modelBuilder.Entity("Madoguchi.Core.Tickets.Live.TicketViewer", b =>
+                {
+                    b.Property<Guid>("TicketId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("SessionId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Activity")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("InboxId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<DateTime>("SeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("Since")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("TicketId", "SessionId");
+
+                    b.HasIndex("SeenAt");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("TicketViewers");
+                });
+
             modelBuilder.Entity("Madoguchi.Core.Tickets.Notifications.Notification", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1791,6 +1832,7 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("Version")
+                        .IsConcurrencyToken()
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
@@ -2365,6 +2407,21 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.HasOne("Madoguchi.Core.Tickets.Ticket", null)
                         .WithMany()
                         .HasForeignKey("TicketId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Tickets.Live.TicketViewer", b =>
+                {
+                    b.HasOne("Madoguchi.Core.Tickets.Ticket", null)
+                        .WithMany()
+                        .HasForeignKey("TicketId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Madoguchi.Core.Accounts.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1682,6 +1682,47 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.ToTable("TicketLabels");
                 });
 
+            modelBuilder.Entity("Madoguchi.Core.Tickets.Live.TicketViewer", b =>
+                {
+                    b.Property<Guid>("TicketId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SessionId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Activity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("InboxId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SeenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Since")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TicketId", "SessionId");
+
+                    b.HasIndex("SeenAt");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("TicketViewers");
+                });
+
             modelBuilder.Entity("Madoguchi.Core.Tickets.Notifications.Notification", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1782,6 +1823,7 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Version")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
@@ -2354,6 +2396,21 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.HasOne("Madoguchi.Core.Tickets.Ticket", null)
                         .WithMany()
                         .HasForeignKey("TicketId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Tickets.Live.TicketViewer", b =>
+                {
+                    b.HasOne("Madoguchi.Core.Tickets.Ticket", null)
+                        .WithMany()
+                        .HasForeignKey("TicketId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Madoguchi.Core.Accounts.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -422,6 +422,8 @@ public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixtur
             await (await w.AOwner.PostAsJsonAsync($"/api/v1/tickets/{w.BTicketId}/comments", new { body = "@all A was here" })).AssertStatusAsync(HttpStatusCode.NotFound),
         ["GET /api/v1/tickets/{id:guid}/history"] = async () =>
             await (await w.AOwner.GetAsync($"/api/v1/tickets/{w.BTicketId}/history")).AssertStatusAsync(HttpStatusCode.NotFound),
+        ["GET /api/v1/tickets/{id:guid}/presence"] = async () =>
+            await (await w.AOwner.GetAsync($"/api/v1/tickets/{w.BTicketId}/presence")).AssertStatusAsync(HttpStatusCode.NotFound),
         ["GET /api/v1/notifications"] = async () =>
         {
             var mine = await (await w.AOwner.GetAsync("/api/v1/notifications?limit=200")).ReadAsync<JsonElement>();

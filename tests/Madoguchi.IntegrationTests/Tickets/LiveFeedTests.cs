@@ -46,6 +46,6 @@ public sealed class LiveFeedTests
 
         await mail.Task.WaitAsync(TimeSpan.FromSeconds(60));
         await presence.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal("窓口 太郎", Assert.Single(second.Services.GetRequiredService<TicketPresence>().On(ticket)).Name);
+        Assert.Equal("窓口 太郎", Assert.Single(await second.Services.GetRequiredService<TicketPresence>().OnAsync(ticket)).Name);
     }
 }

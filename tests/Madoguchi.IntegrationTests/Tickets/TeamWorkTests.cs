@@ -357,7 +357,7 @@ public sealed class TeamWorkTests(AppFixture apps) : IClassFixture<AppFixture>
         await owner.PatchAsJsonAsync($"/api/v1/tickets/{ticket}", new { assigneeId = member.Id });
         var presence = app.Services.GetRequiredService<TicketPresence>();
         await presence.EnterAsync(account.Id, inbox, ticket, member.Id, "山田 花子", "session-1");
-        var onTicket = presence.On(ticket);
+        var onTicket = await presence.OnAsync(ticket);
         await presence.LeaveAsync(account.Id, inbox, ticket, member.Id, "山田 花子", "session-1");
 
         List<TicketChange> events;
@@ -369,7 +369,7 @@ public sealed class TeamWorkTests(AppFixture apps) : IClassFixture<AppFixture>
         Assert.All(events, e => Assert.Equal(inbox, e.InboxId));
         Assert.Equal(member.Id, events[4].UserId);
         Assert.Equal("山田 花子", Assert.Single(onTicket).Name);
-        Assert.Empty(presence.On(ticket));
+        Assert.Empty(await presence.OnAsync(ticket));
         Assert.Empty(other);
         // The first event came after the message was committed: a reader sees the ticket.
         Assert.Equal(1, await app.WithDbAsync(db => db.Tickets.CountAsync(x => x.Id == ticket)));

@@ -38,6 +38,7 @@ public static class InboundStepOrder
     public const int BounceDetection = 250;
     public const int SpamVerdict = 300;
     public const int AttachmentBlobs = 350;
+    public const int AttachmentBlobCheck = 380;
     public const int Threading = 400;
     public const int BounceMatching = 450;
     public const int Store = 500;

@@ -21,6 +21,7 @@ public static class InboundPipelineServiceCollectionExtensions
         services.AddScoped<IInboundStep, AutoReplyDetectionStep>();
         services.AddScoped<IInboundStep, SpamVerdictStep>();
         services.AddScoped<IInboundStep, AttachmentBlobStep>();
+        services.AddScoped<IInboundStep, AttachmentBlobCheckStep>();
         services.AddScoped<IInboundStep, ThreadingStep>();
         services.AddScoped<IInboundStep, StoreStep>();
         services.AddScoped<IInboundStep, StorageUsageStep>();

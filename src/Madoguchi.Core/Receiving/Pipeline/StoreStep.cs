@@ -38,6 +38,7 @@ internal sealed class StoreStep(MadoguchiDbContext db, ThreadIndex threads) : II
                 Place = message.Place,
                 CreatedAt = raw.ReceivedAt,
                 LastMessageAt = raw.ReceivedAt,
+                Version = 1,
             };
             db.Tickets.Add(ticket);
         }
@@ -112,8 +113,8 @@ internal sealed class StoreStep(MadoguchiDbContext db, ThreadIndex threads) : II
     /// inbox (otherwise nobody would see it); a reply to one in 迷惑メール does too unless the reply itself is flagged spam.</summary>
     internal static void JoinTicket(Ticket ticket, InboundMessage message, DateTime receivedAt)
     {
+        // The version went up when threading claimed the ticket (TicketVersions); a new ticket starts at 1.
         ticket.MessageCount++;
-        ticket.Version++;
         if (receivedAt > ticket.LastMessageAt || ticket.MessageCount == 1)
             ticket.LastMessageAt = receivedAt;
         ticket.Status = TicketStatus.Open;

@@ -1,4 +1,5 @@
 using Madoguchi.Core.Data;
+using Madoguchi.Core.Tickets;
 using Microsoft.EntityFrameworkCore;
 
 namespace Madoguchi.Core.Receiving.Pipeline;
@@ -42,10 +43,12 @@ internal sealed class ThreadingStep(MadoguchiDbContext db, ThreadIndex index) : 
         foreach (var f in found)
             index.Add(f.InboxId, f.MessageIdHeader, f.TicketId);
 
-        // Tracked now, so the store step finds each replied-to ticket without a query of its own.
-        var ticketIds = found.Select(f => f.TicketId).Distinct().ToList();
-        if (ticketIds.Count > 0)
-            await db.Tickets.Where(t => ticketIds.Contains(t.Id)).LoadAsync(ct);
+        // A new message changes its ticket (status, counts): claim each replied-to ticket first (its version goes up in
+        // SQL and its row waits for, or makes wait, a person's change), then read it as it is now. Tracked, so the
+        // store step finds it without a query of its own. A ticket deleted meanwhile is not found: the reply opens a new one.
+        var claimed = await TicketVersions.ClaimAllAsync(db, found.Select(f => f.TicketId), ct);
+        if (claimed.Count > 0)
+            await db.Tickets.Where(t => claimed.Contains(t.Id)).LoadAsync(ct);
     }
 
     public Task RunAsync(InboundMessage message, CancellationToken ct)

@@ -5,6 +5,7 @@ using Madoguchi.Core.Tickets;
 using Madoguchi.Core.Tickets.Comments;
 using Madoguchi.Core.Tickets.History;
 using Madoguchi.Core.Tickets.Labels;
+using Madoguchi.Core.Tickets.Live;
 using Madoguchi.Core.Tickets.Notifications;
 using Madoguchi.Web.Authentication;
 
@@ -21,6 +22,9 @@ public sealed record BulkUpdateTicketsBody(IReadOnlyList<Guid> TicketIds, string
 public sealed record BulkUpdateTicketsResponse(IReadOnlyList<BulkTicketResult> Items);
 
 public sealed record AddCommentRequest(string? Body);
+
+/// <summary>Who has the ticket open now: one line per user with their activity (viewing; later: replying) and since when.</summary>
+public sealed record TicketPresenceResponse(IReadOnlyList<PresenceViewer> Viewers);
 
 public sealed record LabelRequest(string? Name, string? Color, Guid? ParentId);
 
@@ -75,6 +79,9 @@ public static class TicketTeamEndpoints
         tickets.MapPost("/{id:guid}/comments", async (Guid id, AddCommentRequest request, AddCommentCommand command, HttpContext context, CancellationToken ct) =>
             (await command.HandleAsync(context.GetActor(), id, request.Body, ct)).ToHttp())
             .WithSummary("Add an internal comment (up to 1,000 characters); @mentionName and @all notify members of the inbox.");
+        tickets.MapGet("/{id:guid}/presence", async (Guid id, GetTicketPresenceQuery query, HttpContext context, CancellationToken ct) =>
+            (await query.HandleAsync(context.GetActor(), id, ct)).ToHttp(viewers => new TicketPresenceResponse(viewers))).Produces<TicketPresenceResponse>()
+            .WithSummary("Who has the ticket open right now (for duplicate-reply prevention): userId, name, activity and since. A screen whose heartbeat stopped (browser closed, instance gone) drops out after the presence timeout.");
         tickets.MapGet("/{id:guid}/history", async (Guid id, int? offset, int? limit, ListTicketHistoryQuery query, HttpContext context, CancellationToken ct) =>
             !ApiResults.TryPage(offset, limit, out var page, out var problem) ? problem! : (await query.HandleAsync(context.GetActor(), id, page, ct)).ToHttp())
             .WithSummary("Every change of the ticket, oldest first: who, what, from, to, when.");
