@@ -1,12 +1,13 @@
 namespace Madoguchi.Core.Status;
 
-/// <summary>The parts of the service the status page reports on. Sending and search join when those features exist.</summary>
+/// <summary>The parts of the service the status page reports on. Search joins when its probe exists.</summary>
 public enum StatusComponent
 {
     Web = 0,
     Database = 1,
     Storage = 2,
     Receiving = 3,
+    Sending = 4,
 }
 
 /// <summary>The common status-page scale, worst last except maintenance (which an operator or a window sets, never a probe).</summary>

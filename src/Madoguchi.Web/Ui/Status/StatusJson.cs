@@ -150,6 +150,7 @@ public static class StatusJson
         StatusComponent.Database => "Database",
         StatusComponent.Storage => "Storage",
         StatusComponent.Receiving => "Receiving mail",
+        StatusComponent.Sending => "Sending mail",
         _ => component.ToString(),
     };
 
