@@ -46,6 +46,7 @@ public sealed class RunProbeRoundCommand(
         var cutoff = now - options.Value.KeepHistory;
         await db.ProbeResults.Where(p => p.CheckedAt < cutoff).ExecuteDeleteAsync(ct);
         await db.OperatorAlerts.Where(a => a.CreatedAt < cutoff && a.ReadAt != null).ExecuteDeleteAsync(ct);
+        await db.AlertEmails.Where(a => a.CreatedAt < cutoff && (a.SentAt != null || a.FailedAt != null)).ExecuteDeleteAsync(ct);
         return readings;
     }
 
