@@ -55,6 +55,7 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<Status.Monitoring.WorkerLease> WorkerLeases => Set<Status.Monitoring.WorkerLease>();
     public DbSet<Status.Monitoring.OperatorAlert> OperatorAlerts => Set<Status.Monitoring.OperatorAlert>();
     public DbSet<Status.Monitoring.ComponentAlertState> ComponentAlertStates => Set<Status.Monitoring.ComponentAlertState>();
+    public DbSet<Status.Monitoring.AlertEmail> AlertEmails => Set<Status.Monitoring.AlertEmail>();
     public DbSet<Status.Incidents.Incident> Incidents => Set<Status.Incidents.Incident>();
     public DbSet<Status.Maintenance.MaintenanceWindow> MaintenanceWindows => Set<Status.Maintenance.MaintenanceWindow>();
     public DbSet<Accounts.Lockout.SignInFailureCount> SignInFailureCounts => Set<Accounts.Lockout.SignInFailureCount>();

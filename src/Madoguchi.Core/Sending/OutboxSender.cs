@@ -115,10 +115,12 @@ public sealed class OutboxSender(MadoguchiDbContext db, IBlobStore blobs, SendPa
         var mine = db.OutgoingMessages.Where(o => o.TicketMessageId == outgoing.TicketMessageId && o.LeaseOwner == owner && o.State == SendState.Sending);
         if (failure is null)
         {
-            await mine.ExecuteUpdateAsync(u => u.SetProperty(o => o.State, SendState.Sent).SetProperty(o => o.SentAt, now)
+            var sent = await mine.ExecuteUpdateAsync(u => u.SetProperty(o => o.State, SendState.Sent).SetProperty(o => o.SentAt, now)
                 .SetProperty(o => o.LeaseOwner, (string?)null).SetProperty(o => o.LeaseUntil, (DateTime?)null)
                 .SetProperty(o => o.ErrorCode, (string?)null).SetProperty(o => o.ServerReply, (string?)null), CancellationToken.None);
             metrics.SendAttempted("sent", null);
+            if (sent == 1)
+                metrics.MessageSent();
             return;
         }
         var reply = failure.ServerReply is { Length: > 2000 } long_ ? long_[..2000] : failure.ServerReply;
@@ -134,10 +136,12 @@ public sealed class OutboxSender(MadoguchiDbContext db, IBlobStore blobs, SendPa
             metrics.SendAttempted("retrying", failure.Code);
             return;
         }
-        await mine.ExecuteUpdateAsync(u => u.SetProperty(o => o.State, SendState.Failed)
+        var failed = await mine.ExecuteUpdateAsync(u => u.SetProperty(o => o.State, SendState.Failed)
             .SetProperty(o => o.LeaseOwner, (string?)null).SetProperty(o => o.LeaseUntil, (DateTime?)null)
             .SetProperty(o => o.ErrorCode, failure.Code).SetProperty(o => o.ServerReply, reply), CancellationToken.None);
         metrics.SendAttempted("failed", failure.Code);
+        if (failed == 1)
+            metrics.MessageSendFailed(failure.Code);
     }
 }
 

@@ -62,13 +62,22 @@ internal static class SmtpDelivery
         await client.AuthenticateAsync(mechanism, ct);
     }
 
-    /// <summary>Connects, signs in and sends one message to the given envelope.</summary>
-    public static async Task SendAsync(GuardedConnector connector, SmtpConnection connection, MimeMessage message, string envelopeFrom,
+    /// <summary>Connects, signs in and sends one message to the given envelope. Without a <paramref name="connector"/> the
+    /// client connects directly: only for the installation's own SMTP server (monitoring alerts), which the operator
+    /// configured, never for a server a customer entered.</summary>
+    public static async Task SendAsync(GuardedConnector? connector, SmtpConnection connection, MimeMessage message, string envelopeFrom,
         IReadOnlyList<string> recipients, TimeSpan timeout, CertificateObservation certificate, CancellationToken ct)
     {
         using var client = NewClient(connection, certificate, timeout);
-        var socket = await connector.ConnectAsync(connection.Host, connection.Port, timeout, ct);
-        await HandOverAsync(client, socket, connection, ct);
+        if (connector is null)
+        {
+            await client.ConnectAsync(connection.Host, connection.Port, MailConnector.SocketOptions(connection.Security), ct);
+        }
+        else
+        {
+            var socket = await connector.ConnectAsync(connection.Host, connection.Port, timeout, ct);
+            await HandOverAsync(client, socket, connection, ct);
+        }
         await AuthenticateAsync(client, connection, ct);
         await client.SendAsync(message, MailboxAddress.Parse(envelopeFrom), recipients.Select(MailboxAddress.Parse), ct);
         try

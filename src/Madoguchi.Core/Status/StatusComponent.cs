@@ -7,6 +7,7 @@ public enum StatusComponent
     Database = 1,
     Storage = 2,
     Receiving = 3,
+    Sending = 4,
 
     /// <summary>Search: how far the background indexer lags behind received mail.</summary>
     Search = 5,

@@ -24,6 +24,9 @@ public sealed class MadoguchiMetrics
     private readonly Counter<long> _pipelineMessages;
     private readonly Histogram<double> _batchDuration;
     private readonly Counter<long> _sendAttempts;
+    private readonly Counter<long> _sent;
+    private readonly Counter<long> _sendFailed;
+    private readonly Counter<long> _bounced;
 
     public MadoguchiMetrics(IMeterFactory meters, PipelineBacklog backlog, ProbeStateBoard probes)
     {
@@ -45,6 +48,14 @@ public sealed class MadoguchiMetrics
             advice: Seconds(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120));
         _sendAttempts = meter.CreateCounter<long>("madoguchi.send.attempts", "{attempt}",
             "Outbox send attempts by outcome: sent, retrying (temporary failure) or failed (permanent); failures carry their stable error code.");
+        _sent = meter.CreateCounter<long>("madoguchi.send.messages.sent", "{message}",
+            "Outbox messages the SMTP server accepted (送信済み).");
+        _sendFailed = meter.CreateCounter<long>("madoguchi.send.messages.failed", "{message}",
+            "Outbox messages that ended 送信エラー (permanent failure, or retries ran out), by stable error code.");
+        _bounced = meter.CreateCounter<long>("madoguchi.send.messages.bounced", "{message}",
+            "Bounce reports received and matched to a message we sent.");
+        _sent.Add(0);
+        _bounced.Add(0);
         meter.CreateObservableGauge("madoguchi.pipeline.backlog", () => ObserveBacklog(backlog), "{message}",
             "Originals waiting for the inbound pipeline (counted at most every 15 seconds, not per scrape).");
         meter.CreateObservableGauge("madoguchi.probe.state", () => ObserveStates(probes), null,
@@ -71,11 +82,20 @@ public sealed class MadoguchiMetrics
             _failed.Add(failed, tag);
     }
 
-    /// <summary>A message set aside outside a batch commit (one that stalled the server twice).</summary>
     /// <summary>One outbox attempt: <paramref name="outcome"/> is "sent", "retrying" or "failed"; the code is a <c>SendErrorCode</c>.</summary>
     public void SendAttempted(string outcome, string? errorCode) =>
         _sendAttempts.Add(1, new KeyValuePair<string, object?>("outcome", outcome), new KeyValuePair<string, object?>("error.code", errorCode ?? ""));
 
+    /// <summary>An outbox message ended 送信済み.</summary>
+    public void MessageSent() => _sent.Add(1);
+
+    /// <summary>An outbox message ended 送信エラー; the code is a <c>SendErrorCode</c>.</summary>
+    public void MessageSendFailed(string errorCode) => _sendFailed.Add(1, new KeyValuePair<string, object?>("error.code", errorCode));
+
+    /// <summary>Bounce reports matched to sent messages in one committed pipeline batch.</summary>
+    public void MessagesBounced(int count) => _bounced.Add(count);
+
+    /// <summary>A message set aside outside a batch commit (one that stalled the server twice).</summary>
     public void MessageFailed(ReceiveProtocol protocol) => _failed.Add(1, Tag(protocol));
 
     /// <param name="errorCode">A <see cref="Receiving.ReceiveErrorCode"/> constant, or null when the pass succeeded.</param>

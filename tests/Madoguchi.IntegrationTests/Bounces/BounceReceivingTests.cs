@@ -18,7 +18,7 @@ public sealed class BounceReceivingTests(DovecotFixture dovecot) : IClassFixture
 {
     private const string Customer = "taro.yamada@customer.example";
 
-    private static byte[] PostfixBounce(string failedAddress, string returnedMessageId) => Encoding.UTF8.GetBytes($"""
+    internal static byte[] PostfixBounce(string failedAddress, string returnedMessageId) => Encoding.UTF8.GetBytes($"""
         Return-Path: <>
         Date: Sat, 5 Dec 2026 09:00:00 +0900 (JST)
         From: MAILER-DAEMON@mx.customer.example (Mail Delivery System)

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using Madoguchi.Core.Status;
+using Madoguchi.Core.Status.Monitoring;
 using Madoguchi.Testing.App;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Madoguchi.IntegrationTests.Status;
 
@@ -54,5 +56,29 @@ internal static class ProbeRounds
             Assert.True(clock.Elapsed.TotalSeconds < limitSeconds, $"no probe round after {after:o} found {component} {state}");
             await Task.Delay(100);
         }
+    }
+
+    /// <summary>Settings for tests that run rounds themselves (<see cref="RunAsync"/>): the runner stays off, and only the
+    /// component under test can leave "operational" on a loaded test machine (web and database thresholds far away, free
+    /// space not judged).</summary>
+    public static Dictionary<string, string?> ManualSettings(IDictionary<string, string?>? more = null)
+    {
+        var settings = Settings(TimeSpan.FromMinutes(1), more);
+        settings["Madoguchi:Monitoring:Enabled"] = "false";
+        settings["Madoguchi:Monitoring:Web:DegradedAboveMilliseconds"] = "300000";
+        settings["Madoguchi:Monitoring:Web:PartialOutageAboveMilliseconds"] = "600000";
+        settings["Madoguchi:Monitoring:Database:DegradedAboveMilliseconds"] = "300000";
+        settings["Madoguchi:Monitoring:Database:PartialOutageAboveMilliseconds"] = "600000";
+        foreach (var (key, value) in more ?? new Dictionary<string, string?>())
+            settings[key] = value;
+        return settings;
+    }
+
+    /// <summary>One probe round as the runner runs it, at <paramref name="now"/>: the settable clock of the probes, the
+    /// throttle and the alert emails.</summary>
+    public static async Task<IReadOnlyDictionary<StatusComponent, ProbeReading>> RunAsync(MadoguchiApp app, DateTime now)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<RunProbeRoundCommand>().HandleAsync(now, CancellationToken.None);
     }
 }

@@ -112,6 +112,47 @@ public sealed class ProbeThresholdsTests
         Assert.Contains(results, r => r.MemberNames.Contains("Web"));
     }
 
+    [Theory]
+    [InlineData(null, ComponentState.Operational)]
+    [InlineData(15.0, ComponentState.Operational)]
+    [InlineData(15.5, ComponentState.DegradedPerformance)]
+    [InlineData(120.0, ComponentState.DegradedPerformance)]
+    [InlineData(121.0, ComponentState.PartialOutage)]
+    public void Sending_OldestQueuedMinutes_MapsToState(double? minutes, ComponentState expected) =>
+        Assert.Equal(expected, ProbeThresholds.Sending(minutes is { } m ? TimeSpan.FromMinutes(m) : null, 0, 0, Defaults.Sending).State);
+
+    [Theory]
+    [InlineData(100, 0, ComponentState.Operational)]
+    [InlineData(100, 5, ComponentState.Operational)]
+    [InlineData(100, 6, ComponentState.DegradedPerformance)]
+    [InlineData(100, 26, ComponentState.PartialOutage)]
+    [InlineData(100, 51, ComponentState.MajorOutage)]
+    [InlineData(5, 5, ComponentState.MajorOutage)]
+    [InlineData(4, 4, ComponentState.Operational)]
+    public void Sending_FailureRate_MapsToState_OnlyFromEnoughMessages(int finished, int failed, ComponentState expected) =>
+        Assert.Equal(expected, ProbeThresholds.Sending(null, finished, failed, Defaults.Sending).State);
+
+    [Fact]
+    public void Sending_TakesTheWorseOfAgeAndFailures_AndSaysBoth()
+    {
+        var reading = ProbeThresholds.Sending(TimeSpan.FromMinutes(20), 10, 3, Defaults.Sending);
+
+        Assert.Equal(ComponentState.PartialOutage, reading.State);
+        Assert.Equal("Oldest message waiting 20 min; 3 of 10 finished in the last 60 min failed (30%).", reading.Detail);
+    }
+
+    [Fact]
+    public void Sending_ThresholdsInWrongOrder_AreRefused()
+    {
+        var options = new MonitoringOptions();
+        options.Sending.QueuedDegradedAfter = TimeSpan.FromHours(3);
+        options.Sending.FailedMajorOutageAbovePercent = 1;
+
+        var results = Validate(options);
+
+        Assert.Equal(2, results.Count(r => r.MemberNames.Contains("Sending")));
+    }
+
     private static List<ValidationResult> Validate(MonitoringOptions options)
     {
         var results = new List<ValidationResult>();

@@ -13,7 +13,7 @@ namespace Madoguchi.Core.Receiving.Pipeline;
 /// <see cref="PrepareAsync"/> (read, parse, attachment blobs) on all cores with no database, then <see cref="StoreAsync"/>
 /// (threading, rows, storage use) in one transaction per batch.</summary>
 public sealed class InboundPipeline(MadoguchiDbContext db, IBlobStore blobs, IEnumerable<IInboundStep> steps, PendingStorageUsage usage, TimeProvider time,
-    IOptions<InboundPipelineOptions> options, ITicketChangeFeed feed)
+    IOptions<InboundPipelineOptions> options, ITicketChangeFeed feed, Telemetry.MadoguchiMetrics metrics)
 {
     /// <summary>Rows the store steps add, principals first.</summary>
     private static readonly Type[] BulkInsertOrder = [typeof(Ticket), typeof(TicketMessage), typeof(TicketAttachment), typeof(Search.SearchDocument)];
@@ -75,6 +75,10 @@ public sealed class InboundPipeline(MadoguchiDbContext db, IBlobStore blobs, IEn
             .SetProperty(r => r.ProcessedAt, now)
             .SetProperty(r => r.ProcessingError, (string?)null), ct);
         await transaction.CommitAsync(ct);
+        // A bounce matched to a message we sent, counted once: a re-run (the message existed before) is not a new bounce.
+        var bounced = messages.Count(m => m.BouncedMessage is not null && m.Previous is null);
+        if (bounced > 0)
+            metrics.MessagesBounced(bounced);
         // Open lists and tickets re-read once the mail is really there.
         foreach (var ticket in messages.Select(m => m.Ticket).OfType<Ticket>().DistinctBy(t => t.Id))
             await feed.PublishAsync(new TicketChange(ticket.AccountId, ticket.InboxId, ticket.Id, TicketChangeKind.MessageAdded), ct);

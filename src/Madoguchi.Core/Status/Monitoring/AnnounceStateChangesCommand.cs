@@ -9,9 +9,11 @@ namespace Madoguchi.Core.Status.Monitoring;
 /// between outage states), a recovery notice when it returns. Alerts about one component are throttled
 /// (<see cref="MonitoringOptions.AlertThrottle"/>): a change inside the window is held, and announced on the first round
 /// after the window if the state still differs from what operators were last told, so a flapping component cannot flood
-/// the console and a lasting outage is never left unsaid. Recovery is announced at once. Email follows once the
-/// installation can send mail; today the notice is in the console only.</summary>
-public sealed class AnnounceStateChangesCommand(MadoguchiDbContext db, IOptions<MonitoringOptions> options, ILogger<AnnounceStateChangesCommand> logger)
+/// the console and a lasting outage is never left unsaid. Recovery is announced at once. With the installation's SMTP
+/// settings (<see cref="AlertMailOptions"/>) each announcement also becomes one <see cref="AlertEmail"/>, saved with the
+/// notices; <see cref="SendAlertEmailsCommand"/> sends it after the round.</summary>
+public sealed class AnnounceStateChangesCommand(MadoguchiDbContext db, IOptions<MonitoringOptions> options, IOptions<AlertMailOptions> mail,
+    ILogger<AnnounceStateChangesCommand> logger)
 {
     public async Task HandleAsync(IReadOnlyDictionary<StatusComponent, ProbeReading> readings, DateTime now, CancellationToken ct)
     {
@@ -33,12 +35,15 @@ public sealed class AnnounceStateChangesCommand(MadoguchiDbContext db, IOptions<
                 continue;
             }
             operators ??= await db.Operators.AsNoTracking().Select(o => o.Id).ToListAsync(ct);
+            var detail = reading.Detail.Length > 500 ? reading.Detail[..500] : reading.Detail;
             foreach (var id in operators)
                 db.OperatorAlerts.Add(new OperatorAlert
                 {
                     OperatorId = id, Component = component, State = reading.State, PreviousState = told.AnnouncedState,
-                    Detail = reading.Detail.Length > 500 ? reading.Detail[..500] : reading.Detail, CreatedAt = now,
+                    Detail = detail, CreatedAt = now,
                 });
+            if (mail.Value.Enabled)
+                db.AlertEmails.Add(new AlertEmail { Component = component, State = reading.State, PreviousState = told.AnnouncedState, Detail = detail, CreatedAt = now });
             if (recovery)
                 MonitoringLog.Recovered(logger, component, told.AnnouncedState, operators.Count);
             else

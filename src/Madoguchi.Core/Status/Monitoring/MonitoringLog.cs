@@ -25,4 +25,16 @@ internal static partial class MonitoringLog
 
     [LoggerMessage(6007, LogLevel.Information, "{Component} recovered (was {Previous}): {Operators} operators told")]
     public static partial void Recovered(ILogger logger, StatusComponent component, ComponentState previous, int operators);
+
+    [LoggerMessage(6008, LogLevel.Information, "Alert email about {Component} ({State}) sent to {Recipients} recipients")]
+    public static partial void AlertMailSent(ILogger logger, StatusComponent component, ComponentState state, int recipients);
+
+    [LoggerMessage(6009, LogLevel.Warning, "Alert email about {Component} ({State}) not sent: {Code} (attempt {Attempt}, given up: {GivenUp})")]
+    public static partial void AlertMailNotSent(ILogger logger, StatusComponent component, ComponentState state, string code, int attempt, bool givenUp, Exception exception);
+
+    [LoggerMessage(6010, LogLevel.Error, "Sending alert emails failed; the next round tries again")]
+    public static partial void AlertMailsFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(6011, LogLevel.Warning, "Alert email about {Component} ({State}) has no recipient: no operator address and no Madoguchi:Alerts:Recipients")]
+    public static partial void AlertMailNoRecipient(ILogger logger, StatusComponent component, ComponentState state);
 }

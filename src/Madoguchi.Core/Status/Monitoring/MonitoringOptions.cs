@@ -30,11 +30,12 @@ public sealed class MonitoringOptions : IValidatableObject
     public DatabaseThresholds Database { get; set; } = new();
     public StorageThresholds Storage { get; set; } = new();
     public ReceivingThresholds Receiving { get; set; } = new();
+    public SendingThresholds Sending { get; set; } = new();
     public SearchThresholds Search { get; set; } = new();
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        foreach (var (group, thresholds) in new (string, object)[] { ("Web", Web), ("Database", Database), ("Storage", Storage), ("Receiving", Receiving), ("Search", Search) })
+        foreach (var (group, thresholds) in new (string, object)[] { ("Web", Web), ("Database", Database), ("Storage", Storage), ("Receiving", Receiving), ("Sending", Sending), ("Search", Search) })
         {
             var results = new List<ValidationResult>();
             Validator.TryValidateObject(thresholds, new ValidationContext(thresholds), results, validateAllProperties: true);
@@ -51,6 +52,10 @@ public sealed class MonitoringOptions : IValidatableObject
             yield return Invalid("Receiving", "the success shares must be MajorOutageBelowPercent ≤ PartialOutageBelowPercent ≤ DegradedBelowPercent.");
         if (!(Receiving.BacklogDegradedAbove <= Receiving.BacklogPartialOutageAbove))
             yield return Invalid("Receiving", "BacklogDegradedAbove must not exceed BacklogPartialOutageAbove.");
+        if (!(Sending.QueuedDegradedAfter <= Sending.QueuedPartialOutageAfter))
+            yield return Invalid("Sending", "QueuedDegradedAfter must not exceed QueuedPartialOutageAfter.");
+        if (!(Sending.FailedDegradedAbovePercent <= Sending.FailedPartialOutageAbovePercent && Sending.FailedPartialOutageAbovePercent <= Sending.FailedMajorOutageAbovePercent))
+            yield return Invalid("Sending", "the failure rates must be FailedDegradedAbovePercent ≤ FailedPartialOutageAbovePercent ≤ FailedMajorOutageAbovePercent.");
         if (!(Search.LagDegradedAboveSeconds <= Search.LagPartialOutageAboveSeconds))
             yield return Invalid("Search", "LagDegradedAboveSeconds must not exceed LagPartialOutageAboveSeconds.");
     }
@@ -113,6 +118,35 @@ public sealed class ReceivingThresholds
 
     [Range(0, int.MaxValue)]
     public int BacklogPartialOutageAbove { get; set; } = 10_000;
+}
+
+/// <summary>Sending: how long the oldest message still waiting in the outbox (送信待ち or 送信中) has waited since it was
+/// queued, and the share of messages that ended 送信エラー among those finished (sent or failed) in the last
+/// <see cref="FailureWindow"/>. Failures caused by one customer's settings or one recipient (see
+/// <see cref="SendingProbe.CustomerErrors"/>) are left out: the customer fixes those.</summary>
+public sealed class SendingThresholds
+{
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan QueuedDegradedAfter { get; set; } = TimeSpan.FromMinutes(15);
+
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan QueuedPartialOutageAfter { get; set; } = TimeSpan.FromHours(2);
+
+    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
+    public TimeSpan FailureWindow { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Fewer finished messages than this in the window say nothing about a failure rate: it is not judged.</summary>
+    [Range(1, 100_000)]
+    public int FailureRateMinimumMessages { get; set; } = 5;
+
+    [Range(0, 100)]
+    public double FailedDegradedAbovePercent { get; set; } = 5;
+
+    [Range(0, 100)]
+    public double FailedPartialOutageAbovePercent { get; set; } = 25;
+
+    [Range(0, 100)]
+    public double FailedMajorOutageAbovePercent { get; set; } = 50;
 }
 
 /// <summary>Search: the age of the oldest message whose postings the background indexer has not written. Searches stay

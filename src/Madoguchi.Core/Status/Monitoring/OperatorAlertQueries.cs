@@ -46,3 +46,40 @@ public sealed class MarkOperatorAlertReadCommand(MadoguchiDbContext db, TimeProv
         return OperatorAlertRules.View(alert);
     }
 }
+
+/// <summary>One alert email as the console shows it: <c>sent</c>, <c>pending</c> (waiting for the next round, perhaps
+/// after a temporary failure) or <c>failed</c> (given up), with the last error in plain words.</summary>
+public sealed record AlertEmailView(Guid Id, StatusComponent Component, ComponentState State, ComponentState PreviousState, bool IsRecovery,
+    DateTime CreatedAt, string Status, int Attempts, DateTime? SentAt, Sending.SendErrorView? Error);
+
+/// <summary>Whether alert emails are on, how many recipients they go to, and the latest alert emails.</summary>
+public sealed record AlertEmailsView(bool Enabled, int Recipients, IReadOnlyList<AlertEmailView> Recent);
+
+/// <summary>The alert email path for the operator console: on or off, and the latest emails with their outcome, so a
+/// relay that refuses alerts is seen where the alerts are read.</summary>
+public sealed class ListAlertEmailsQuery(MadoguchiDbContext db, Microsoft.Extensions.Options.IOptions<AlertMailOptions> options)
+{
+    public const int Limit = 20;
+
+    public async Task<Result<AlertEmailsView>> HandleAsync(Actor actor, CancellationToken ct)
+    {
+        if (actor.Kind != ActorKind.Operator)
+            return OperatorAlertRules.OperatorsOnly;
+        var settings = options.Value;
+        var recipients = settings.Recipients.Count > 0 ? settings.Recipients.Count : await db.Operators.CountAsync(ct);
+        var rows = await db.AlertEmails.AsNoTracking().OrderByDescending(a => a.CreatedAt).Take(Limit).ToListAsync(ct);
+        return new AlertEmailsView(settings.Enabled, recipients, rows.Select(View).ToList());
+    }
+
+    private static AlertEmailView View(AlertEmail a) => new(a.Id, a.Component, a.State, a.PreviousState, a.IsRecovery, a.CreatedAt,
+        a.SentAt is not null ? "sent" : a.FailedAt is not null ? "failed" : "pending", a.Attempts, a.SentAt, Error(a));
+
+    private static Sending.SendErrorView? Error(AlertEmail a) => a.ErrorCode switch
+    {
+        null => null,
+        AlertEmail.NoRecipient => new Sending.SendErrorView(a.ErrorCode, null,
+            "送信先がありません。Madoguchi:Alerts:Recipients を設定するか、運営者のメールアドレスを登録してください。",
+            "There is nobody to send it to. Set Madoguchi:Alerts:Recipients or give the operators an email address."),
+        _ => Sending.SendErrors.Describe(a.ErrorCode, a.ServerReply),
+    };
+}

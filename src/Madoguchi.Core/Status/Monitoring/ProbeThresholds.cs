@@ -61,6 +61,27 @@ public static class ProbeThresholds
             Text($"{counted - failing} of {counted} receive servers fetching ({percent:F0}%), {stalled} stalled, {backlog} originals waiting for processing."));
     }
 
+    /// <param name="oldestQueued">How long the oldest message still waiting in the outbox has waited; null when none waits.</param>
+    /// <param name="finished">Messages that ended sent or failed in the window (customer-caused failures not counted).</param>
+    /// <param name="failed">Of those, messages that ended 送信エラー.</param>
+    public static ProbeReading Sending(TimeSpan? oldestQueued, int finished, int failed, SendingThresholds t)
+    {
+        var age = oldestQueued ?? TimeSpan.Zero;
+        var byAge = age > t.QueuedPartialOutageAfter ? ComponentState.PartialOutage
+            : age > t.QueuedDegradedAfter ? ComponentState.DegradedPerformance
+            : ComponentState.Operational;
+        var judged = finished >= t.FailureRateMinimumMessages;
+        var percent = finished == 0 ? 0.0 : 100.0 * failed / finished;
+        var byFailures = !judged ? ComponentState.Operational
+            : percent > t.FailedMajorOutageAbovePercent ? ComponentState.MajorOutage
+            : percent > t.FailedPartialOutageAbovePercent ? ComponentState.PartialOutage
+            : percent > t.FailedDegradedAbovePercent ? ComponentState.DegradedPerformance
+            : ComponentState.Operational;
+        var waiting = oldestQueued is null ? "No message waiting to be sent" : Text($"Oldest message waiting {age.TotalMinutes:F0} min");
+        var rate = Text($"{failed} of {finished} finished in the last {t.FailureWindow.TotalMinutes:F0} min failed ({percent:F0}%{(judged ? "" : ", too few to judge")}).");
+        return new(Worst(byAge, byFailures), $"{waiting}; {rate}");
+    }
+
     /// <param name="waiting">Messages whose search postings are not written yet.</param>
     /// <param name="lag">How long the oldest of them has waited; null when none waits.</param>
     public static ProbeReading Search(long waiting, TimeSpan? lag, SearchThresholds t)

@@ -8,7 +8,8 @@ namespace Madoguchi.Core.Status.Monitoring;
 
 /// <summary>One probe round (the caller holds this interval's lease): every probe in turn, each failing alone; the verdicts
 /// go to the in-memory board first (so metrics see a database outage even when the rows cannot be written), then one
-/// <see cref="ProbeResult"/> row per component; then operators are told of changes and history older than
+/// <see cref="ProbeResult"/> row per component; then operators are told of changes (console notices, and alert emails
+/// sent after they are saved) and history older than
 /// <see cref="MonitoringOptions.KeepHistory"/> is deleted.</summary>
 public sealed class RunProbeRoundCommand(
     IServiceScopeFactory scopes,
@@ -33,9 +34,19 @@ public sealed class RunProbeRoundCommand(
             db.ProbeResults.Add(new ProbeResult { Component = component, State = reading.State, CheckedAt = now, Detail = Trim(reading.Detail) });
         await db.SaveChangesAsync(ct);
         await scope.ServiceProvider.GetRequiredService<AnnounceStateChangesCommand>().HandleAsync(readings, now, ct);
+        // Alert emails are saved with the notices; sending them can fail (the relay is down) but never fails the round.
+        try
+        {
+            await scope.ServiceProvider.GetRequiredService<SendAlertEmailsCommand>().HandleAsync(now, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            MonitoringLog.AlertMailsFailed(logger, e);
+        }
         var cutoff = now - options.Value.KeepHistory;
         await db.ProbeResults.Where(p => p.CheckedAt < cutoff).ExecuteDeleteAsync(ct);
         await db.OperatorAlerts.Where(a => a.CreatedAt < cutoff && a.ReadAt != null).ExecuteDeleteAsync(ct);
+        await db.AlertEmails.Where(a => a.CreatedAt < cutoff && (a.SentAt != null || a.FailedAt != null)).ExecuteDeleteAsync(ct);
         return readings;
     }
 

@@ -14,5 +14,8 @@ public static class MonitoringAlertEndpoints
         operators.MapPost("/alerts/{id:guid}/read", async (Guid id, MarkOperatorAlertReadCommand command, HttpContext context, CancellationToken ct) =>
             (await command.HandleAsync(context.GetActor(), id, ct)).ToHttp())
             .WithSummary("Marks one of this operator's monitoring alerts read.");
+        operators.MapGet("/alert-emails", async (ListAlertEmailsQuery query, HttpContext context, CancellationToken ct) =>
+            (await query.HandleAsync(context.GetActor(), ct)).ToHttp())
+            .WithSummary("Whether monitoring alert emails are on (Madoguchi:Alerts:Smtp), to how many recipients, and the latest alert emails with their outcome (sent, pending, failed with the error).");
     }
 }

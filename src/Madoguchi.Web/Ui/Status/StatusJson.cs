@@ -151,6 +151,7 @@ public static class StatusJson
         StatusComponent.Storage => "Storage",
         StatusComponent.Receiving => "Receiving mail",
         StatusComponent.Search => "Search",
+        StatusComponent.Sending => "Sending mail",
         _ => component.ToString(),
     };
 
