@@ -12,7 +12,8 @@ using static Microsoft.Playwright.Assertions;
 namespace Madoguchi.BrowserTests.Sending;
 
 /// <summary>送信設定 and the reply box against a real Postfix (delivering into Dovecot): an owner adds a From address and
-/// テスト送信 passes every step; a reply shows 送信待ち/送信中 and turns 送信済み without a reload; a wrong SMTP password
+/// テスト送信 passes every step; a reply shows 送信待ち/送信中 and turns 送信済み without a reload, one that meets a temporary
+/// error shows when it is retried and can be cancelled; a wrong SMTP password
 /// shows the server's reply, the explanation and the guide, and 再送信 after fixing the password sends it.</summary>
 [Collection(BrowserCollection.Name)]
 public sealed class SendingUiTests(BrowserFixture fixture, PostfixFixture mail) : IClassFixture<PostfixFixture>
@@ -79,7 +80,7 @@ public sealed class SendingUiTests(BrowserFixture fixture, PostfixFixture mail) 
     }
 
     [Fact]
-    public async Task Reply_FromTicket_ShowsWaitingOrSendingThenSent_WithoutReload()
+    public async Task Reply_FromTicket_ShowsWaitingOrSendingThenSent_RetryShownAndCancellable_WithoutReload()
     {
         var customer = await mail.AddUniqueUserAsync("customer");
         var support = await mail.AddUniqueUserAsync("support");
@@ -95,8 +96,14 @@ public sealed class SendingUiTests(BrowserFixture fixture, PostfixFixture mail) 
         });
         await AddSendAddressAsync(api, inbox, new
         {
-            address = PostfixFixture.AddressOf(support), displayName = "サポート窓口", host = mail.Postfix.Host, port = gated.Port,
+            address = PostfixFixture.AddressOf(support), displayName = "サポート窓口", isDefault = true, host = mail.Postfix.Host, port = gated.Port,
             security = "none", authentication = "none",
+        });
+        // A second From address whose server answers every MAIL FROM with a temporary error.
+        await using var sink = await SmtpSinkServer.StartNewAsync(["-r", "MAIL", "-b", "451 4.3.0 Try again later"]);
+        await AddSendAddressAsync(api, inbox, new
+        {
+            address = "sales@mail.test", displayName = "営業", isDefault = false, host = "127.0.0.1", port = sink.Port, security = "none", authentication = "none",
         });
         var ticket = await ReceiveAsync(inbox, "form@example.com", $"Reply-To: お客様 <{PostfixFixture.AddressOf(customer)}>");
 
@@ -126,6 +133,22 @@ public sealed class SendingUiTests(BrowserFixture fixture, PostfixFixture mail) 
         await page.ScreenshotAsync(new() { Path = Screenshots.PathFor("reply-sent-ja"), FullPage = true });
         var detail = await (await api.GetAsync($"/api/v1/tickets/{ticket}")).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("closed", detail.GetProperty("status").GetString(), ignoreCase: true);
+
+        // From the other address: the 451 keeps it 送信待ち with the time of the next attempt and the server's reply; キャンセル takes it back.
+        await box.GetByLabel("差出人 (From)").SelectOptionAsync(new SelectOptionValue { Label = "営業 <sales@mail.test>" });
+        await box.GetByLabel("本文").FillAsync("追加のご連絡です。");
+        await box.GetByRole(AriaRole.Button, new() { Name = "送信", Exact = true }).ClickAsync();
+        await Expect(state).ToHaveCountAsync(2);
+        var retrying = state.Nth(1);
+        await Expect(retrying.GetByTestId("send-retrying")).ToContainTextAsync("再試行します。次回の送信:", new() { Timeout = 30_000 });
+        await Expect(retrying).ToHaveAttributeAsync("data-state", "queued");
+        await Expect(retrying.GetByTestId("send-state-chip")).ToHaveTextAsync("送信待ち");
+        await Expect(retrying.GetByTestId("server-reply")).ToContainTextAsync("451 4.3.0");
+        await page.ScreenshotAsync(new() { Path = Screenshots.PathFor("reply-retrying-ja"), FullPage = true });
+        await retrying.GetByRole(AriaRole.Button, new() { Name = "キャンセル" }).ClickAsync();
+        await Expect(retrying).ToHaveAttributeAsync("data-state", "cancelled");
+        await Expect(retrying.GetByTestId("send-state-chip")).ToHaveTextAsync("送信取り消し");
+        await Expect(state.Nth(0)).ToHaveAttributeAsync("data-state", "sent");
     }
 
     [Fact]
