@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using MimeKit;
 
@@ -37,7 +38,9 @@ public static partial class BounceAnalyzer
         Collect(message.Body, parts, depth: 0);
         var subject = message.Subject ?? "";
         var text = parts.Text.Length > 0 ? parts.Text.ToString() : parts.Html.ToString();
-        var (bounceText, inline) = SplitInlineOriginal(text);
+        if (SesNotification(parts.Text.ToString()) is { } ses)
+            return ses;
+        var (bounceText, inline, inlineText) = SplitInlineOriginal(text);
         var returned = parts.Returned ?? inline;
         var originalId = Clean(returned?.MessageId);
         var originalInReplyTo = Clean(returned?.InReplyTo);
@@ -62,7 +65,9 @@ public static partial class BounceAnalyzer
                     delivered++;
                     continue;
                 }
-                var address = Address(ReportFields.AfterType(group.GetValueOrDefault("Final-Recipient") ?? group.GetValueOrDefault("Original-Recipient", "")));
+                // A Final-Recipient that is no mail address (a source route, a bare local name) leaves the Original-Recipient.
+                var address = Address(ReportFields.AfterType(group.GetValueOrDefault("Final-Recipient", "")))
+                    ?? Address(ReportFields.AfterType(group.GetValueOrDefault("Original-Recipient", "")));
                 if (address is null || failed.Any(f => f.Address == address))
                     continue;
                 var diagnostic = OneLine(ReportFields.AfterType(group.GetValueOrDefault("Diagnostic-Code", "")));
@@ -77,6 +82,8 @@ public static partial class BounceAnalyzer
                 return new BounceReport(BounceClass.Delivered, [], originalId, originalInReplyTo);
         }
 
+        if (IsUnsubscribeRequest(message, subject))
+            return new BounceReport(BounceClass.Feedback, FromAddresses(message), originalId, originalInReplyTo);
         var bounceLike = LooksLikeBounce(message, subject, bounceText, returned is not null);
         if (!bounceLike && IsAutoReply(message, subject))
             return new BounceReport(BounceClass.Vacation, [], originalId, originalInReplyTo);
@@ -86,6 +93,10 @@ public static partial class BounceAnalyzer
         // A report forwarded with the original report attached (a relay or filter passing on what it got back).
         if (depth < 2 && parts.Attached is { } attached && IsReportItself(attached) && Analyze(attached, depth + 1) is { IsBounce: true } inner)
             return inner;
+        // A report pasted as text into another one (a provider's notice around the server's own report).
+        if (depth < 2 && inline is { IsReport: true } && inlineText is not null && Load(inlineText) is { } pasted
+            && Analyze(pasted, depth + 1) is { IsBounce: true } innerPasted)
+            return innerPasted;
         var recipients = FreeTextRecipients(message, bounceText, excluded, returned, subject);
         if (recipients.Count == 0)
             return BounceReport.NotBounce;
@@ -111,7 +122,7 @@ public static partial class BounceAnalyzer
     private static readonly string[] SystemHeaderWords =
     [
         "multipart/report", "x-failed-recipients", "mailer-daemon", "mailer daemon", "postmaster", "mail delivery", "mail-daemon",
-        "maildelivery", "mail administrator", "mail system", "<>",
+        "maildelivery", "mail administrator", "mail system", "<>", "post_master", "x-amz-sns",
     ];
 
     /// <summary>CR-only line ends (old Mac mail) become LF; an mbox "From " line in front is skipped.</summary>
@@ -144,7 +155,8 @@ public static partial class BounceAnalyzer
         public MimeMessage? Attached { get; set; }
     }
 
-    private sealed record ReturnedHeaders(string? MessageId, string? InReplyTo, IReadOnlyList<string> Addresses, string? To);
+    /// <param name="IsReport">The returned "original" is itself a delivery report (from a mailer daemon, or multipart/report).</param>
+    private sealed record ReturnedHeaders(string? MessageId, string? InReplyTo, IReadOnlyList<string> Addresses, string? To, bool IsReport = false);
 
     private static void Collect(MimeEntity? entity, Parts parts, int depth)
     {
@@ -202,6 +214,8 @@ public static partial class BounceAnalyzer
                 if (part is TextPart textPart && (!part.IsAttachment || depth <= 1))
                 {
                     var body = textPart.Text ?? "";
+                    if (body.Contains("\u001b$B", StringComparison.Ordinal))
+                        body = Iso2022Jp(textPart) ?? body;
                     if (textPart.IsHtml)
                         parts.Html.Append(HtmlToText(body)).Append('\n');
                     else
@@ -239,7 +253,10 @@ public static partial class BounceAnalyzer
             foreach (var value in headers.Where(h => h.Field.Equals(name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value))
                 addresses.AddRange(AddressPattern().Matches(value).Select(m => m.Value.ToLowerInvariant()));
         }
-        return new ReturnedHeaders(headers["Message-ID"], headers["In-Reply-To"], addresses, headers["To"]);
+        var from = (headers["From"] ?? "").ToLowerInvariant();
+        var isReport = from.Contains("mailer-daemon", StringComparison.Ordinal) || from.Contains("postmaster", StringComparison.Ordinal)
+            || (headers["Content-Type"] ?? "").Contains("multipart/report", StringComparison.OrdinalIgnoreCase);
+        return new ReturnedHeaders(headers["Message-ID"], headers["In-Reply-To"], addresses, headers["To"], isReport);
     }
 
     private static string? Clean(string? id)
@@ -256,7 +273,7 @@ public static partial class BounceAnalyzer
 
     /// <summary>Servers that paste the original message into plain text: the bounce's own words end where a block of
     /// ordinary message headers begins.</summary>
-    private static (string BounceText, ReturnedHeaders? Inline) SplitInlineOriginal(string text)
+    private static (string BounceText, ReturnedHeaders? Inline, string? InlineText) SplitInlineOriginal(string text)
     {
         var lines = text.Split('\n');
         for (var i = 0; i < lines.Length; i++)
@@ -279,9 +296,9 @@ public static partial class BounceAnalyzer
             while (end < lines.Length && lines[end].Trim().Length > 0)
                 end++;
             var headers = HeaderText(string.Join('\n', lines[i..end].Select(l => l.TrimStart())));
-            return (string.Join('\n', lines[..i]), FromHeaders(headers));
+            return (string.Join('\n', lines[..i]), FromHeaders(headers), string.Join('\n', lines[i..]));
         }
-        return (text, null);
+        return (text, null, null);
     }
 
     private static bool StartsOriginalHeader(string line) => OriginalHeaderStart().IsMatch(line);
@@ -325,6 +342,121 @@ public static partial class BounceAnalyzer
         return set;
     }
 
+    private static MimeMessage? Load(string text)
+    {
+        try
+        {
+            using var stream = new MemoryStream(Encoding.UTF8.GetBytes(text), writable: false);
+            return MimeMessage.Load(stream);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Japanese mail sent as ISO-2022-JP without a declared charset (old servers): the escape sequence tells.</summary>
+    private static string? Iso2022Jp(TextPart part)
+    {
+        try
+        {
+            return part.GetText("iso-2022-jp");
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Amazon SES notifications (mailed directly or through SNS): a JSON document with notificationType (or
+    /// eventType) Bounce, Complaint or Delivery and the recipients with their status and diagnostic.</summary>
+    private static BounceReport? SesNotification(string text)
+    {
+        if (!text.Contains("\"notificationType\"", StringComparison.Ordinal) && !text.Contains("\"eventType\"", StringComparison.Ordinal)
+            && !text.Contains("\\\"notificationType\\\"", StringComparison.Ordinal))
+            return null;
+        var start = text.IndexOf('{');
+        var end = text.LastIndexOf('}');
+        if (start < 0 || end <= start)
+            return null;
+        try
+        {
+            // Mail transport may have folded long JSON lines; line breaks are never part of the values that matter.
+            var json = text[start..(end + 1)].Replace("\r", "", StringComparison.Ordinal).Replace("\n", "", StringComparison.Ordinal);
+            using var document = JsonDocument.Parse(json);
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("Message", out var wrapped) && wrapped.ValueKind == JsonValueKind.String)
+            {
+                using var inner = JsonDocument.Parse(wrapped.GetString()!);
+                return SesReport(inner.RootElement);
+            }
+            return SesReport(root);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static BounceReport? SesReport(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+            return null;
+        var type = (Str(root, "notificationType") ?? Str(root, "eventType") ?? "").ToLowerInvariant();
+        string? messageId = root.TryGetProperty("mail", out var mail) ? Str(mail, "messageId") : null;
+        switch (type)
+        {
+            case "bounce" when root.TryGetProperty("bounce", out var bounce):
+                var temporary = string.Equals(Str(bounce, "bounceType"), "Transient", StringComparison.OrdinalIgnoreCase);
+                var list = new List<BouncedRecipient>();
+                if (bounce.TryGetProperty("bouncedRecipients", out var recipients) && recipients.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var r in recipients.EnumerateArray())
+                    {
+                        var address = Address(Str(r, "emailAddress") ?? "");
+                        if (address is null)
+                            continue;
+                        var diagnostic = OneLine(ReportFields.AfterType(Str(r, "diagnosticCode") ?? ""));
+                        var recipient = Recipient(address, StatusOf(Str(r, "status") ?? ""), diagnostic, diagnostic, diagnostic, "", 1);
+                        if (temporary && recipient.Status.StartsWith('5') && recipient.Status.Contains(".0.9", StringComparison.Ordinal))
+                            recipient = recipient with { Status = "4" + recipient.Status[1..], HardBounce = false };
+                        list.Add(recipient);
+                    }
+                }
+                return list.Count == 0 ? null : new BounceReport(BounceClass.Bounce, list, messageId, null);
+            case "complaint":
+                var complained = new List<BouncedRecipient>();
+                if (root.TryGetProperty("complaint", out var complaint) && complaint.TryGetProperty("complainedRecipients", out var people)
+                    && people.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var r in people.EnumerateArray())
+                    {
+                        if (Address(Str(r, "emailAddress") ?? "") is { } address)
+                            complained.Add(new BouncedRecipient(address, "", "", BounceReasons.Feedback, false, ""));
+                    }
+                }
+                return new BounceReport(BounceClass.Feedback, complained, messageId, null);
+            case "delivery":
+                return new BounceReport(BounceClass.Delivered, [], messageId, null);
+            default:
+                return null;
+        }
+    }
+
+    private static string? Str(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>An automatic unsubscribe request (Apple Mail's, or any auto-submitted mail whose subject is just
+    /// "unsubscribe"): an opt-out report, not a reply and not a failure.</summary>
+    private static bool IsUnsubscribeRequest(MimeMessage message, string subject) =>
+        string.Equals((message.Headers["X-Apple-Unsubscribe"] ?? "").Trim(), "true", StringComparison.OrdinalIgnoreCase)
+        || (message.Headers.Contains("Auto-Submitted") && string.Equals(subject.Trim(), "unsubscribe", StringComparison.OrdinalIgnoreCase)
+            && !(message.Headers["Auto-Submitted"] ?? "").Trim().StartsWith("no", StringComparison.OrdinalIgnoreCase));
+
+    private static List<BouncedRecipient> FromAddresses(MimeMessage message) =>
+        message.From.Mailboxes.Select(m => Address(m.Address)).OfType<string>().Distinct()
+            .Select(a => new BouncedRecipient(a, "", "", BounceReasons.Feedback, false, "")).ToList();
+
     private static bool IsReportItself(MimeMessage attached) =>
         attached.Body?.ContentType.IsMimeType("multipart", "report") == true
         || (attached.Headers["From"] ?? "").Contains("mailer-daemon", StringComparison.OrdinalIgnoreCase);
@@ -344,7 +476,8 @@ public static partial class BounceAnalyzer
         var sender = from.Contains("mailer-daemon", StringComparison.Ordinal) || from.Contains("postmaster", StringComparison.Ordinal)
             || from.Contains("mail delivery", StringComparison.Ordinal) || from.Contains("mail-daemon", StringComparison.Ordinal)
             || from.Contains("maildelivery", StringComparison.Ordinal) || from.Contains("mailer daemon", StringComparison.Ordinal)
-            || from.Contains("mail administrator", StringComparison.Ordinal) || from.Contains("mail system", StringComparison.Ordinal);
+            || from.Contains("mail administrator", StringComparison.Ordinal) || from.Contains("mail system", StringComparison.Ordinal)
+            || from.Contains("post_master", StringComparison.Ordinal);
         var lowerSubject = subject.ToLowerInvariant();
         var failureSubject = FailureSubjectWords.Any(w => lowerSubject.Contains(w, StringComparison.Ordinal));
         var nullSender = (message.Headers["Return-Path"] ?? "").Replace(" ", "", StringComparison.Ordinal) == "<>";
@@ -374,7 +507,7 @@ public static partial class BounceAnalyzer
         "could not be delivered", "couldn't be delivered", "was not delivered", "wasn't delivered", "delivery failed", "delivery to the following",
         "permanent error", "permanent fatal", "undeliverable", "unable to deliver", "failed recipient", "following address", "following recipient",
         "delivery has failed", "not be delivered", "returned mail", "delivery problem", "message could not", "user unknown", "transcript of session",
-        "giving up", "rejected", "not yet been delivered", "delivery attempts will continue", "does not exist", "mailbox", "配信", "送信できません", "届けることができません",
+        "giving up", "rejected", "no such user", "invalid user", "requested action not taken", "not yet been delivered", "delivery attempts will continue", "does not exist", "mailbox", "配信", "送信できません", "届けることができません",
     ];
 
     private static bool IsAutoReply(MimeMessage message, string subject)
@@ -486,6 +619,8 @@ public static partial class BounceAnalyzer
             for (var j = i + 1; j < lines.Length && j < i + 8; j++)
             {
                 var line = lines[j].Trim();
+                if (IsSeparator(line))
+                    break;
                 if (line.Length == 0)
                 {
                     if (sb.ToString().Trim().Length < 8)
@@ -498,12 +633,47 @@ public static partial class BounceAnalyzer
             }
             var diagnostic = OneLine(sb.ToString());
             if (diagnostic.Length == 0)
+                diagnostic = ReasonBefore(lines, i, before);
+            if (diagnostic.Length == 0)
                 continue;
             if (ReplyCodePattern().IsMatch(diagnostic) || StatusPattern().IsMatch(diagnostic))
                 return diagnostic;
             first ??= diagnostic;
         }
         return first ?? "";
+    }
+
+    /// <summary>A line that only separates sections ("------- Returned Message --------", "Original message follows.").</summary>
+    private static bool IsSeparator(string line)
+    {
+        if (line.Length == 0)
+            return false;
+        var lower = line.ToLowerInvariant();
+        if (lower.Contains("original message", StringComparison.Ordinal) || lower.Contains("returned message", StringComparison.Ordinal)
+            || lower.Contains("message follows", StringComparison.Ordinal))
+            return true;
+        return line.All(c => c is '-' or '=' or '*' or '_' or '~' or ' ') && line.Length >= 3;
+    }
+
+    /// <summary>When nothing follows an address, the reason may stand before it: on its line ("Invalid final delivery
+    /// userid: a@b") or on the line above (Lotus Notes: the reason, then the address).</summary>
+    private static string ReasonBefore(string[] lines, int index, string before)
+    {
+        var text = before.Trim().TrimEnd(':', ' ', '\t').Trim();
+        if (text.Length >= 8 && text.Any(char.IsLetter) && !LeadingLabel().IsMatch(before.Trim().ToLowerInvariant()) && !RecipientWords().IsMatch(text))
+            return OneLine(text);
+        if (before.Trim().Length > 0)
+            return "";
+        for (var k = index - 1; k >= 0 && k >= index - 3; k--)
+        {
+            var line = lines[k].Trim();
+            if (line.Length == 0)
+                continue;
+            if (IsSeparator(line) || line.EndsWith(':') || AddressPattern().IsMatch(line))
+                return "";
+            return OneLine(line);
+        }
+        return "";
     }
 
     private static BouncedRecipient Recipient(string address, string status, string diagnostic, string near, string bounceText, string subject, int count)
@@ -535,10 +705,13 @@ public static partial class BounceAnalyzer
         reason = ByCommandStage(reason, diagnostic + " " + near, lowerWhole);
         if (status.Length == 0)
         {
-            var temporary = replyCode.StartsWith('4') || lowerWhole.Contains("temporar", StringComparison.Ordinal)
-                || lowerWhole.Contains("will continue", StringComparison.Ordinal) || lowerWhole.Contains("will be retried", StringComparison.Ordinal)
-                || lowerWhole.Contains("delayed", StringComparison.Ordinal);
-            status = BounceReasons.PseudoStatus(reason, temporary);
+            // Without a status code the reply code tells a temporary refusal (4xx) from a permanent one.
+            var temporary = replyCode.StartsWith('4') || diagnostic.Contains("temporary failure", StringComparison.OrdinalIgnoreCase);
+            // A refusal of MAIL FROM is about the sender and the connection, and gives no recipient status: the reason
+            // comes from the words, the code stays "not yet classified".
+            var atMailFrom = diagnostic.Contains("after mail from", StringComparison.OrdinalIgnoreCase)
+                || diagnostic.Contains("in reply to mail from", StringComparison.OrdinalIgnoreCase);
+            status = BounceReasons.PseudoStatus(atMailFrom ? BounceReasons.OnHold : reason, temporary);
         }
         var text = diagnostic.Length > MaxDiagnostic ? diagnostic[..MaxDiagnostic] : diagnostic;
         return new BouncedRecipient(address, status, replyCode, reason, BounceReasons.IsHard(reason, status), text);
@@ -575,11 +748,18 @@ public static partial class BounceAnalyzer
     /// is the remote server's own and wins over a code the reporting server put in front.</summary>
     private static string StatusOf(string text)
     {
-        var quoted = QuotedStatusPattern().Match(text);
-        if (quoted.Success)
-            return quoted.Groups[1].Value;
-        var m = StatusPattern().Match(text);
-        return m.Success ? m.Groups[1].Value : "";
+        // Success codes (250 2.1.5 in a session transcript) are not what the report is about.
+        foreach (Match quoted in QuotedStatusPattern().Matches(text))
+        {
+            if (quoted.Groups[1].Value[0] != '2')
+                return quoted.Groups[1].Value;
+        }
+        foreach (Match m in StatusPattern().Matches(text))
+        {
+            if (m.Groups[1].Value[0] != '2')
+                return m.Groups[1].Value;
+        }
+        return "";
     }
 
     [GeneratedRegex(@"(?<![\d.])[245]\d\d[ \-]['""]?([245]\.\d{1,3}\.\d{1,3})(?![\d]|\.\d)")]
