@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Madoguchi.Core.Receiving.Parsing;
 using MimeKit;
 
 namespace Madoguchi.Core.Bounces.Analysis;
@@ -213,9 +214,7 @@ public static partial class BounceAnalyzer
                 }
                 if (part is TextPart textPart && (!part.IsAttachment || depth <= 1))
                 {
-                    var body = textPart.Text ?? "";
-                    if (body.Contains("\u001b$B", StringComparison.Ordinal))
-                        body = Iso2022Jp(textPart) ?? body;
+                    var body = DecodeText(textPart);
                     if (textPart.IsHtml)
                         parts.Html.Append(HtmlToText(body)).Append('\n');
                     else
@@ -355,17 +354,13 @@ public static partial class BounceAnalyzer
         }
     }
 
-    /// <summary>Japanese mail sent as ISO-2022-JP without a declared charset (old servers): the escape sequence tells.</summary>
-    private static string? Iso2022Jp(TextPart part)
+    /// <summary>The text of a part the way receiving reads it: the declared charset while the bytes agree, else the
+    /// detected one (Japanese servers send ISO-2022-JP, Shift_JIS and EUC-JP with missing or wrong labels).</summary>
+    private static string DecodeText(TextPart part)
     {
-        try
-        {
-            return part.GetText("iso-2022-jp");
-        }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException)
-        {
-            return null;
-        }
+        using var buffer = new MemoryStream();
+        part.Content?.DecodeTo(buffer);
+        return TextDecoder.Decode(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), part.ContentType.Charset);
     }
 
     /// <summary>Amazon SES notifications (mailed directly or through SNS): a JSON document with notificationType (or
@@ -681,8 +676,12 @@ public static partial class BounceAnalyzer
         var replyCode = ReplyCode(diagnostic);
         if (replyCode.Length == 0 && near != diagnostic)
             replyCode = ReplyCode(near);
+        // The remote server's own code (right after its reply code) wins over the reporting server's; a code elsewhere
+        // in the words only fills a missing or generic (X.0.0) one.
         var inDiagnostic = StatusOf(diagnostic);
-        if (inDiagnostic.Length > 0 && inDiagnostic[0] == (status.Length > 0 ? status[0] : inDiagnostic[0]))
+        var remote = QuotedStatusPattern().IsMatch(diagnostic);
+        if (inDiagnostic.Length > 0 && inDiagnostic[0] == (status.Length > 0 ? status[0] : inDiagnostic[0])
+            && (remote || status.Length == 0 || status.EndsWith(".0.0", StringComparison.Ordinal)))
             status = inDiagnostic;
         if (status.Length == 0 || status.EndsWith(".0.0", StringComparison.Ordinal) && status.Length == 5)
         {
@@ -701,12 +700,14 @@ public static partial class BounceAnalyzer
             ?? BounceReasons.FromStatus(status)
             ?? BounceReasons.FromWords(lowerWhole)
             ?? BounceReasons.FromReplyCode(replyCode)
-            ?? BounceReasons.OnHold;
+            // Postfix says so when it kept no report: nothing is known, which is not the same as "not yet classified".
+            ?? (diagnostic.Length == 0 && status.Length == 0 && lowerWhole.Contains("delivery report unavailable", StringComparison.Ordinal)
+                ? BounceReasons.Undefined : BounceReasons.OnHold);
         reason = ByCommandStage(reason, diagnostic + " " + near, lowerWhole);
         if (status.Length == 0)
         {
             // Without a status code the reply code tells a temporary refusal (4xx) from a permanent one.
-            var temporary = replyCode.StartsWith('4') || diagnostic.Contains("temporary failure", StringComparison.OrdinalIgnoreCase);
+            var temporary = replyCode.StartsWith('4') || lowerWhole.Contains("details of temporary failure", StringComparison.Ordinal);
             // A refusal of MAIL FROM is about the sender and the connection, and gives no recipient status: the reason
             // comes from the words, the code stays "not yet classified".
             var atMailFrom = diagnostic.Contains("after mail from", StringComparison.OrdinalIgnoreCase)
@@ -768,8 +769,15 @@ public static partial class BounceAnalyzer
     private static string ReplyCode(string text)
     {
         var m = ReplyCodePattern().Match(text);
-        return m.Success ? m.Groups[1].Value : "";
+        if (m.Success)
+            return m.Groups[1].Value;
+        var labelled = LabelledReplyCodePattern().Match(text);
+        return labelled.Success ? labelled.Groups[1].Value : "";
     }
+
+    /// <summary>A reply code behind a label ("ERROR_CODE :550", "SMTP code: 421").</summary>
+    [GeneratedRegex(@"code\s*:\s*([45][0-5]\d)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex LabelledReplyCodePattern();
 
     [GeneratedRegex(@"(?<![\d.])([245]\.\d{1,3}\.\d{1,3})(?![\d]|\.\d)")]
     private static partial Regex StatusPattern();

@@ -61,7 +61,7 @@ public static class BounceReasons
         (SpamDetected, [
             "spam classification", "classified as spam", "detected as spam"]),
         (Blocked, [
-            "my name was rejected", "your isp", "sending ip", "rdns", "reputation", "invalid ip", "dns ptr", "not accepting connections"]),
+            "my name was rejected", "refused to talk to me", "after initial connection", "your isp", "sending ip", "rdns", "reputation", "invalid ip", "dns ptr", "not accepting connections"]),
         (Rejected, [
             "groups.google.com/support", "sender address rejected", "domain of sender", "sender rejected", "sender was rejected", "sender denied",
             "sender verification", "invalid sender", "sender unknown", "bad sender", "unroutable sender", "sender domain", "投稿する権限", "not a member",
@@ -131,12 +131,12 @@ public static class BounceReasons
         (Blocked, [
             "blocked", "block list", "blocklist", "blacklist", "black list", "denylist", "spamhaus", "dnsbl", "rbl", " listed ",
             "client host rejected", "reputation", "your ip", "ip address", "banned", "refused to talk", "poor reputation", "reverse dns",
-            "reverse lookup", "ptr record", "no ptr", "connection rejected", "access denied", "not allowed to send mail from", "sender ip",
+            "reverse lookup", "ptr record", "no ptr", "connection rejected", "not allowed to send mail from", "sender ip",
             "rejected due to ip", "rejecting connection", "hostname does not match"]),
         (PolicyViolation, [
             "policy", "violat", "prohibited", "not allowed", "attachment type", "banned attachment", "forbidden"]),
         (Rejected, [
-            "mail from", "envelope sender", "sender is not allowed", "sender address", "return path", "from address", "sender blocked"]),
+            "mail from", "access denied", "envelope sender", "sender is not allowed", "sender address", "return path", "from address", "sender blocked"]),
         (Filtered, [
             "recipient preferences",             "filtered", "filter", "refused by the recipient", "rejected by the recipient", "recipient refuses", "recipient has rejected",
             "rejected by recipient", "blocked by the recipient", "user refuses"]),
@@ -160,7 +160,7 @@ public static class BounceReasons
         (SystemError, [
             "system error", "local error", "internal error", "server error", "temporary failure", "try later", "currently unavailable",
             "resources temporarily unavailable", "service unavailable", "not available", "system problem", "configuration error",
-            "i/o error", "input/output error"]),
+            "i/o error", "input/output error", "write error", "insufficient permission"]),
     ];
 
     /// <summary>The category of one diagnostic, or null when neither words nor codes say anything.</summary>
