@@ -71,11 +71,16 @@ public static partial class BounceAnalyzer
                     ?? Address(ReportFields.AfterType(group.GetValueOrDefault("Original-Recipient", "")));
                 if (address is null || failed.Any(f => f.Address == address))
                     continue;
-                var diagnostic = OneLine(ReportFields.AfterType(group.GetValueOrDefault("Diagnostic-Code", "")));
+                var rawDiagnostic = group.GetValueOrDefault("Diagnostic-Code", "").Trim();
+                var diagnostic = OneLine(ReportFields.AfterType(rawDiagnostic));
                 var near = NearAddress(bounceText, address);
                 if (diagnostic.Length == 0)
                     diagnostic = near;
-                failed.Add(Recipient(address, StatusOf(group.GetValueOrDefault("Status", "")), diagnostic, near, bounceText, subject, recipientGroups.Count));
+                var recipient = Recipient(address, StatusOf(group.GetValueOrDefault("Status", "")), diagnostic, near, bounceText, subject, recipientGroups.Count, returned?.Addresses);
+                // Diagnostic type X-Unix: a local program (a pipe) failed; its exit code alone says no more than that.
+                if (recipient.Reason == BounceReasons.OnHold && rawDiagnostic.StartsWith("x-unix", StringComparison.OrdinalIgnoreCase))
+                    recipient = recipient with { Reason = BounceReasons.MailerError };
+                failed.Add(recipient);
             }
             if (failed.Count > 0)
                 return new BounceReport(BounceClass.Bounce, failed, originalId, originalInReplyTo);
@@ -548,7 +553,7 @@ public static partial class BounceAnalyzer
         foreach (var address in addresses)
         {
             var near = NearAddress(bounceText, address);
-            list.Add(Recipient(address, "", near, near, bounceText, subject, addresses.Count));
+            list.Add(Recipient(address, "", near, near, bounceText, subject, addresses.Count, returned?.Addresses));
         }
         return list;
     }
@@ -671,7 +676,8 @@ public static partial class BounceAnalyzer
         return "";
     }
 
-    private static BouncedRecipient Recipient(string address, string status, string diagnostic, string near, string bounceText, string subject, int count)
+    private static BouncedRecipient Recipient(string address, string status, string diagnostic, string near, string bounceText, string subject, int count,
+        IReadOnlyList<string>? senders = null)
     {
         var replyCode = ReplyCode(diagnostic);
         if (replyCode.Length == 0 && near != diagnostic)
@@ -704,6 +710,9 @@ public static partial class BounceAnalyzer
             ?? (diagnostic.Length == 0 && status.Length == 0 && lowerWhole.Contains("delivery report unavailable", StringComparison.Ordinal)
                 ? BounceReasons.Undefined : BounceReasons.OnHold);
         reason = ByCommandStage(reason, diagnostic + " " + near, lowerWhole);
+        if (reason is BounceReasons.Filtered or BounceReasons.UserUnknown or BounceReasons.HostUnknown or BounceReasons.OnHold
+            && NamesSenderOnly(diagnostic, address, senders))
+            reason = BounceReasons.Rejected;
         if (status.Length == 0)
         {
             // Without a status code the reply code tells a temporary refusal (4xx) from a permanent one.
@@ -726,12 +735,22 @@ public static partial class BounceAnalyzer
         var afterMailFrom = lower.Contains("after mail from", StringComparison.Ordinal) || lower.Contains("reply to mail from", StringComparison.Ordinal);
         if (afterMailFrom && reason is BounceReasons.UserUnknown or BounceReasons.HostUnknown or BounceReasons.OnHold)
             return BounceReasons.Rejected;
+        // Refused at the greeting, before any command: the connecting server (its address, name or reputation) is blocked.
+        var atConnection = lower.Contains("refused to talk to me", StringComparison.Ordinal) || lower.Contains("after initial connection", StringComparison.Ordinal);
+        if (atConnection && reason is BounceReasons.SystemError or BounceReasons.OnHold or BounceReasons.Rejected or BounceReasons.Expired
+            or BounceReasons.Suspend or BounceReasons.UserUnknown or BounceReasons.HostUnknown or BounceReasons.SyntaxError or BounceReasons.Filtered)
+            return BounceReasons.Blocked;
         var afterData = lower.Contains("end of data", StringComparison.Ordinal) || lower.Contains("final data", StringComparison.Ordinal)
             || (!lower.Contains("rcpt", StringComparison.Ordinal) && !lowerWhole.Contains("503", StringComparison.Ordinal) && LastCommand(lowerWhole) is "data" or ".");
         if (afterData && reason == BounceReasons.UserUnknown)
             return BounceReasons.Filtered;
         return reason;
     }
+
+    /// <summary>True when the refusal names the original's sender and not the recipient: it is the sender that was refused.</summary>
+    private static bool NamesSenderOnly(string diagnostic, string address, IReadOnlyList<string>? senders) =>
+        senders is { Count: > 0 } && !diagnostic.Contains(address, StringComparison.OrdinalIgnoreCase)
+        && senders.Any(s => !s.Equals(address, StringComparison.OrdinalIgnoreCase) && diagnostic.Contains(s, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The last command of a session transcript (">>> DATA"), if the report has one.</summary>
     private static string? LastCommand(string lowerText)

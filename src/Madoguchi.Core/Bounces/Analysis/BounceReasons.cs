@@ -58,6 +58,7 @@ public static class BounceReasons
         (SystemFull, [
             "insufficient system storage", "insufficient disk space", "no space left", "disk full", "system is full", "mail system full",
             "insufficient system resources"]),
+        (SystemError, ["does not support tls"]),
         (SpamDetected, [
             "spam classification", "classified as spam", "detected as spam"]),
         (Blocked, [
@@ -87,7 +88,7 @@ public static class BounceReasons
         (NotAccept, [
             "does not accept mail", "not accepting mail", "accepts no mail", "null mx", "no mail accepted", "doesn't receive email",
             "does not receive email"]),
-        (HostUnknown, ["host or domain name not found"]),
+        (HostUnknown, ["host or domain name not found", "account or domain may not exist"]),
         (NetworkError, [
             "name service error", "network error", "no mx found", "dns error", "dns type", "temporary lookup failure",
             "malformed or unexpected name server reply", "dns query failed"]),
