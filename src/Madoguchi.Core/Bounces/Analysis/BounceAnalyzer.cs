@@ -39,7 +39,7 @@ public static partial class BounceAnalyzer
         Collect(message.Body, parts, depth: 0);
         var subject = message.Subject ?? "";
         var text = parts.Text.Length > 0 ? parts.Text.ToString() : parts.Html.ToString();
-        if (SesNotification(parts.Text.ToString()) is { } ses)
+        if (FromAmazon(message) && SesNotification(parts.Text.ToString()) is { } ses)
             return ses;
         var (bounceText, inline, inlineText) = SplitInlineOriginal(text);
         var returned = parts.Returned ?? inline;
@@ -370,6 +370,15 @@ public static partial class BounceAnalyzer
 
     /// <summary>Amazon SES notifications (mailed directly or through SNS): a JSON document with notificationType (or
     /// eventType) Bounce, Complaint or Delivery and the recipients with their status and diagnostic.</summary>
+    /// <summary>Only Amazon's own notifications are read as such: a customer quoting one in a mail stays a customer's mail.</summary>
+    private static bool FromAmazon(MimeMessage message)
+    {
+        if (message.Headers.Contains("x-amz-sns-message-id"))
+            return true;
+        var from = (message.Headers["From"] ?? "").ToLowerInvariant();
+        return from.Contains("amazonaws.com", StringComparison.Ordinal) || from.Contains("amazonses.com", StringComparison.Ordinal);
+    }
+
     private static BounceReport? SesNotification(string text)
     {
         if (!text.Contains("\"notificationType\"", StringComparison.Ordinal) && !text.Contains("\"eventType\"", StringComparison.Ordinal)
