@@ -1,19 +1,36 @@
 #!/usr/bin/env bash
-# Bounce analysis benchmark: `bounces analyze --json` (Release build, one process over the folder, start-up included)
-# against Sisimai (Debian libsisimai-perl, Sisimai->make over the same folder, perl start-up included), alternating for
-# MADOGUCHI_BENCH_ROUNDS rounds (default 5). Prints each round (wall and CPU = user + system seconds), then the median
-# and the best (minimum) of both, as mails per second, and the ratio Madoguchi / Sisimai. Aim: 10.
+# Bounce analysis benchmark: `bounces analyze --json` (published the way the README's "Running in production" installs
+# Madoguchi: Release, ReadyToRun; one process over the folder, start-up included) against Sisimai (Debian
+# libsisimai-perl, Sisimai->make over the same folder, perl start-up included), alternating for MADOGUCHI_BENCH_ROUNDS
+# rounds (default 5). Prints each round (wall and CPU = user + system seconds), then the median and the best (minimum)
+# of both, as mails per second, and the ratio Madoguchi / Sisimai. Aim: 10.
+# MADOGUCHI_BENCH_COPIES=N (default 1) runs both over N copies of the folder's mails (start-up then weighs less).
+# MADOGUCHI_BENCH_BUILD=release runs the plain Release build instead of the ReadyToRun publish.
 # Usage: bench/bounces/run.sh [folder]   (default ../shared/corpus/bounces/mail; needs apt-get install -y libsisimai-perl)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 folder="$(cd "${1:-$root/../shared/corpus/bounces/mail}" && pwd)"
 rounds="${MADOGUCHI_BENCH_ROUNDS:-5}"
+copies="${MADOGUCHI_BENCH_COPIES:-1}"
 perl -MSisimai -e 1 2>/dev/null || { echo "Sisimai missing: apt-get install -y libsisimai-perl" >&2; exit 1; }
-files=$(find "$folder" -maxdepth 1 -type f ! -name '.*' | wc -l)
-dotnet build "$root/src/Madoguchi.Web" -c Release -v q -nologo >/dev/null
-dll="$root/src/Madoguchi.Web/bin/Release/net10.0/Madoguchi.Web.dll"
 out="$(mktemp -d /tmp/madoguchi-bench-bounces.XXXXXX)"
 trap 'rm -rf "$out"' EXIT
+if [[ "${MADOGUCHI_BENCH_BUILD:-publish}" == release ]]; then
+  dotnet build "$root/src/Madoguchi.Web" -c Release -v q -nologo >/dev/null
+  dll="$root/src/Madoguchi.Web/bin/Release/net10.0/Madoguchi.Web.dll"
+else
+  dotnet publish "$root/src/Madoguchi.Web" -c Release --use-current-runtime --self-contained false -p:PublishReadyToRun=true \
+    -o "$out/publish" -v q -nologo >/dev/null
+  dll="$out/publish/Madoguchi.Web.dll"
+fi
+if (( copies > 1 )); then
+  mkdir "$out/mail"
+  for c in $(seq 1 "$copies"); do
+    find "$folder" -maxdepth 1 -type f ! -name '.*' -exec sh -c 'd=$1 c=$2; shift 2; for f; do cp "$f" "$d/c$c-${f##*/}"; done' sh "$out/mail" "$c" {} +
+  done
+  folder="$out/mail"
+fi
+files=$(find "$folder" -maxdepth 1 -type f ! -name '.*' | wc -l)
 madoguchi=(dotnet "$dll" bounces analyze "$folder" --json)
 sisimai=(perl -MSisimai -e 'my $v = Sisimai->make($ARGV[0], "vacation" => 1) || []; printf "%d\n", scalar @$v;' "$folder")
 

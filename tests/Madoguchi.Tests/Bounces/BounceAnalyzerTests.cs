@@ -72,6 +72,114 @@ public class BounceAnalyzerTests
     }
 
     [Fact]
+    public void Analyze_AmazonSesNotificationThroughSns_ReadsTheBouncedRecipientsFromTheJson()
+    {
+        // Long JSON lines may arrive folded by mail transport: the line break inside a value must not stop the reading.
+        var report = Analyze("""
+            From: SES <no-reply@sns.amazonaws.com>
+            To: support@example.org
+            Subject: AWS Notification Message
+            MIME-Version: 1.0
+            Content-Type: text/plain; charset=UTF-8
+
+            {
+              "Type" : "Notification",
+              "Message" : "{\"notificationType\":\"Bounce\",\"bounce\":{\"bounceType\":\"Permanent\",\"bouncedRecipients\":[{\"emailAddress\":\"taro@customer.example\",\"action\":\"failed\",\"status\":\"5.1.1\",\"diagnosticCode\":\"smtp; 550 5.1.1 user unknown\"}]},\"mail\":{\"messageId\":\"reply-9@example.org\",\"commonHeaders\":{\"subject\":\"Re: ord
+             er\"}}}"
+            }
+            """);
+
+        Assert.Equal(BounceClass.Bounce, report.Class);
+        var recipient = Assert.Single(report.Recipients);
+        Assert.Equal("taro@customer.example", recipient.Address);
+        Assert.Equal("5.1.1", recipient.Status);
+        Assert.Equal(BounceReasons.UserUnknown, recipient.Reason);
+    }
+
+    [Fact]
+    public void Analyze_SourceRoutedFinalRecipient_FallsBackToTheOriginalRecipient()
+    {
+        var report = Analyze(Dsn.Replace("Final-Recipient: rfc822; taro@customer.example", "Original-Recipient: rfc822; taro@customer.example\nFinal-Recipient: rfc822; @lmtp.customer.example:taro@store")
+            .Replace("{0}", "5.2.0").Replace("{1}", "522 5.2.0 Delivery failed: Over quota"));
+
+        var recipient = Assert.Single(report.Recipients);
+        Assert.Equal("taro@customer.example", recipient.Address);
+        Assert.Equal(BounceReasons.MailboxFull, recipient.Reason);
+    }
+
+    [Fact]
+    public void Analyze_RefusalNamingOnlyTheSender_IsRejectedNotTheRecipientsFault()
+    {
+        var recipient = Assert.Single(Analyze(Dsn.Replace("{0}", "5.2.0")
+            .Replace("{1}", "550 5.2.0 <support@example.org> From: Domain is invalid")).Recipients);
+
+        Assert.Equal(BounceReasons.Rejected, recipient.Reason);
+        Assert.False(recipient.HardBounce);
+    }
+
+    [Fact]
+    public void Analyze_ReportPastedIntoAProvidersNotice_ReadsTheInnerReport()
+    {
+        var report = Analyze("""
+            From: MAILER-DAEMON@relay.provider.example
+            To: support@example.org
+            Subject: Undelivered Mail Returned to Sender
+            MIME-Version: 1.0
+            Content-Type: text/plain
+
+            The message returned below could not be delivered.
+            For further assistance, please contact <helpdesk@provider.example>
+
+            Return-Path: <>
+            From: MAILER-DAEMON@mx.provider.example (Mail Delivery System)
+            To: support@example.org
+            Subject: Undelivered Mail Returned to Sender
+            Message-Id: <inner-1@mx.provider.example>
+            MIME-Version: 1.0
+            Content-Type: multipart/report; report-type=delivery-status; boundary="I"
+
+            --I
+            Content-Type: message/delivery-status
+
+            Final-Recipient: rfc822; taro@customer.example
+            Action: failed
+            Status: 5.1.1
+            Diagnostic-Code: smtp; 550 5.1.1 User unknown
+
+            --I--
+            """);
+
+        Assert.Equal("taro@customer.example", Assert.Single(report.Recipients).Address);
+    }
+
+    [Fact]
+    public void Analyze_AutomaticUnsubscribeRequest_IsFeedbackNotVacation()
+    {
+        var report = Analyze("""
+            From: taro@customer.example
+            To: opt-out-1@example.org
+            Subject: unsubscribe
+            Auto-Submitted: auto-replied
+            X-Apple-Unsubscribe: true
+            MIME-Version: 1.0
+            Content-Type: text/plain
+
+            Apple Mail sent this email to unsubscribe from the message.
+            """);
+
+        Assert.Equal(BounceClass.Feedback, report.Class);
+    }
+
+    [Fact]
+    public void Analyze_RefusedAtTheGreeting_IsBlocked()
+    {
+        var recipient = Assert.Single(Analyze(Dsn.Replace("{0}", "4.0.0")
+            .Replace("{1}", "host mx.customer.example[192.0.2.1] refused to talk to me: 421 Service not available")).Recipients);
+
+        Assert.Equal(BounceReasons.Blocked, recipient.Reason);
+    }
+
+    [Fact]
     public void Analyze_ServersOwnPlainTextFormat_AddressOnItsOwnLineWithTheReasonBelow()
     {
         var report = Analyze("""

@@ -8,12 +8,14 @@ namespace Madoguchi.Tests.Bounces;
 /// Reads ../shared, so it is skipped where that folder is absent (a user's own clone); CI lays it out.</summary>
 public class BounceCorpusAccuracyTests(ITestOutputHelper output)
 {
-    // Floors this code reaches today, so a change that loses accuracy fails. The targets are class 0.99,
-    // address 0.99, status 0.97, reason 0.90 (see the Bounces README for the current figures).
-    private const double ClassFloor = 0.985;
-    private const double AddressFloor = 0.975;
-    private const double StatusFloor = 0.88;
-    private const double ReasonFloor = 0.81;
+    // The targets (class 0.99, address 0.99, reason 0.90, no normal mail taken for a bounce). Status is held at
+    // the floor this code reaches (0.94), below the 0.97: the misses left are labels the reference tool takes from
+    // per-server modules (the same "User unknown" words labelled filtered for one server and userunknown for another,
+    // OpenSMTPD's own status codes ignored), which no general rule reproduces (Bounces README, "Accuracy").
+    private const double ClassFloor = 0.99;
+    private const double AddressFloor = 0.99;
+    private const double StatusFloor = 0.94;
+    private const double ReasonFloor = 0.90;
 
     [CorpusFact]
     public void Corpus_EveryFile_RatesAtLeastTheFloorsAndNoNormalMailTakenForABounce()

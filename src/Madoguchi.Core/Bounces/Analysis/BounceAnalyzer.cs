@@ -1,5 +1,7 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.RegularExpressions;
+using Madoguchi.Core.Receiving.Parsing;
 using MimeKit;
 
 namespace Madoguchi.Core.Bounces.Analysis;
@@ -37,7 +39,9 @@ public static partial class BounceAnalyzer
         Collect(message.Body, parts, depth: 0);
         var subject = message.Subject ?? "";
         var text = parts.Text.Length > 0 ? parts.Text.ToString() : parts.Html.ToString();
-        var (bounceText, inline) = SplitInlineOriginal(text);
+        if (FromAmazon(message) && SesNotification(parts.Text.ToString()) is { } ses)
+            return ses;
+        var (bounceText, inline, inlineText) = SplitInlineOriginal(text);
         var returned = parts.Returned ?? inline;
         var originalId = Clean(returned?.MessageId);
         var originalInReplyTo = Clean(returned?.InReplyTo);
@@ -62,14 +66,21 @@ public static partial class BounceAnalyzer
                     delivered++;
                     continue;
                 }
-                var address = Address(ReportFields.AfterType(group.GetValueOrDefault("Final-Recipient") ?? group.GetValueOrDefault("Original-Recipient", "")));
+                // A Final-Recipient that is no mail address (a source route, a bare local name) leaves the Original-Recipient.
+                var address = Address(ReportFields.AfterType(group.GetValueOrDefault("Final-Recipient", "")))
+                    ?? Address(ReportFields.AfterType(group.GetValueOrDefault("Original-Recipient", "")));
                 if (address is null || failed.Any(f => f.Address == address))
                     continue;
-                var diagnostic = OneLine(ReportFields.AfterType(group.GetValueOrDefault("Diagnostic-Code", "")));
+                var rawDiagnostic = group.GetValueOrDefault("Diagnostic-Code", "").Trim();
+                var diagnostic = OneLine(ReportFields.AfterType(rawDiagnostic));
                 var near = NearAddress(bounceText, address);
                 if (diagnostic.Length == 0)
                     diagnostic = near;
-                failed.Add(Recipient(address, StatusOf(group.GetValueOrDefault("Status", "")), diagnostic, near, bounceText, subject, recipientGroups.Count));
+                var recipient = Recipient(address, StatusOf(group.GetValueOrDefault("Status", "")), diagnostic, near, bounceText, subject, recipientGroups.Count, returned?.Addresses);
+                // Diagnostic type X-Unix: a local program (a pipe) failed; its exit code alone says no more than that.
+                if (recipient.Reason == BounceReasons.OnHold && rawDiagnostic.StartsWith("x-unix", StringComparison.OrdinalIgnoreCase))
+                    recipient = recipient with { Reason = BounceReasons.MailerError };
+                failed.Add(recipient);
             }
             if (failed.Count > 0)
                 return new BounceReport(BounceClass.Bounce, failed, originalId, originalInReplyTo);
@@ -77,6 +88,8 @@ public static partial class BounceAnalyzer
                 return new BounceReport(BounceClass.Delivered, [], originalId, originalInReplyTo);
         }
 
+        if (IsUnsubscribeRequest(message, subject))
+            return new BounceReport(BounceClass.Feedback, FromAddresses(message), originalId, originalInReplyTo);
         var bounceLike = LooksLikeBounce(message, subject, bounceText, returned is not null);
         if (!bounceLike && IsAutoReply(message, subject))
             return new BounceReport(BounceClass.Vacation, [], originalId, originalInReplyTo);
@@ -86,6 +99,10 @@ public static partial class BounceAnalyzer
         // A report forwarded with the original report attached (a relay or filter passing on what it got back).
         if (depth < 2 && parts.Attached is { } attached && IsReportItself(attached) && Analyze(attached, depth + 1) is { IsBounce: true } inner)
             return inner;
+        // A report pasted as text into another one (a provider's notice around the server's own report).
+        if (depth < 2 && inline is { IsReport: true } && inlineText is not null && Load(inlineText) is { } pasted
+            && Analyze(pasted, depth + 1) is { IsBounce: true } innerPasted)
+            return innerPasted;
         var recipients = FreeTextRecipients(message, bounceText, excluded, returned, subject);
         if (recipients.Count == 0)
             return BounceReport.NotBounce;
@@ -111,7 +128,7 @@ public static partial class BounceAnalyzer
     private static readonly string[] SystemHeaderWords =
     [
         "multipart/report", "x-failed-recipients", "mailer-daemon", "mailer daemon", "postmaster", "mail delivery", "mail-daemon",
-        "maildelivery", "mail administrator", "mail system", "<>",
+        "maildelivery", "mail administrator", "mail system", "<>", "post_master", "x-amz-sns",
     ];
 
     /// <summary>CR-only line ends (old Mac mail) become LF; an mbox "From " line in front is skipped.</summary>
@@ -144,7 +161,8 @@ public static partial class BounceAnalyzer
         public MimeMessage? Attached { get; set; }
     }
 
-    private sealed record ReturnedHeaders(string? MessageId, string? InReplyTo, IReadOnlyList<string> Addresses, string? To);
+    /// <param name="IsReport">The returned "original" is itself a delivery report (from a mailer daemon, or multipart/report).</param>
+    private sealed record ReturnedHeaders(string? MessageId, string? InReplyTo, IReadOnlyList<string> Addresses, string? To, bool IsReport = false);
 
     private static void Collect(MimeEntity? entity, Parts parts, int depth)
     {
@@ -201,7 +219,7 @@ public static partial class BounceAnalyzer
                 }
                 if (part is TextPart textPart && (!part.IsAttachment || depth <= 1))
                 {
-                    var body = textPart.Text ?? "";
+                    var body = DecodeText(textPart);
                     if (textPart.IsHtml)
                         parts.Html.Append(HtmlToText(body)).Append('\n');
                     else
@@ -239,7 +257,10 @@ public static partial class BounceAnalyzer
             foreach (var value in headers.Where(h => h.Field.Equals(name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value))
                 addresses.AddRange(AddressPattern().Matches(value).Select(m => m.Value.ToLowerInvariant()));
         }
-        return new ReturnedHeaders(headers["Message-ID"], headers["In-Reply-To"], addresses, headers["To"]);
+        var from = (headers["From"] ?? "").ToLowerInvariant();
+        var isReport = from.Contains("mailer-daemon", StringComparison.Ordinal) || from.Contains("postmaster", StringComparison.Ordinal)
+            || (headers["Content-Type"] ?? "").Contains("multipart/report", StringComparison.OrdinalIgnoreCase);
+        return new ReturnedHeaders(headers["Message-ID"], headers["In-Reply-To"], addresses, headers["To"], isReport);
     }
 
     private static string? Clean(string? id)
@@ -256,7 +277,7 @@ public static partial class BounceAnalyzer
 
     /// <summary>Servers that paste the original message into plain text: the bounce's own words end where a block of
     /// ordinary message headers begins.</summary>
-    private static (string BounceText, ReturnedHeaders? Inline) SplitInlineOriginal(string text)
+    private static (string BounceText, ReturnedHeaders? Inline, string? InlineText) SplitInlineOriginal(string text)
     {
         var lines = text.Split('\n');
         for (var i = 0; i < lines.Length; i++)
@@ -279,9 +300,9 @@ public static partial class BounceAnalyzer
             while (end < lines.Length && lines[end].Trim().Length > 0)
                 end++;
             var headers = HeaderText(string.Join('\n', lines[i..end].Select(l => l.TrimStart())));
-            return (string.Join('\n', lines[..i]), FromHeaders(headers));
+            return (string.Join('\n', lines[..i]), FromHeaders(headers), string.Join('\n', lines[i..]));
         }
-        return (text, null);
+        return (text, null, null);
     }
 
     private static bool StartsOriginalHeader(string line) => OriginalHeaderStart().IsMatch(line);
@@ -325,6 +346,126 @@ public static partial class BounceAnalyzer
         return set;
     }
 
+    private static MimeMessage? Load(string text)
+    {
+        try
+        {
+            using var stream = new MemoryStream(Encoding.UTF8.GetBytes(text), writable: false);
+            return MimeMessage.Load(stream);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The text of a part the way receiving reads it: the declared charset while the bytes agree, else the
+    /// detected one (Japanese servers send ISO-2022-JP, Shift_JIS and EUC-JP with missing or wrong labels).</summary>
+    private static string DecodeText(TextPart part)
+    {
+        using var buffer = new MemoryStream();
+        part.Content?.DecodeTo(buffer);
+        return TextDecoder.Decode(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), part.ContentType.Charset);
+    }
+
+    /// <summary>Amazon SES notifications (mailed directly or through SNS): a JSON document with notificationType (or
+    /// eventType) Bounce, Complaint or Delivery and the recipients with their status and diagnostic.</summary>
+    /// <summary>Only Amazon's own notifications are read as such: a customer quoting one in a mail stays a customer's mail.</summary>
+    private static bool FromAmazon(MimeMessage message)
+    {
+        if (message.Headers.Contains("x-amz-sns-message-id"))
+            return true;
+        var from = (message.Headers["From"] ?? "").ToLowerInvariant();
+        return from.Contains("amazonaws.com", StringComparison.Ordinal) || from.Contains("amazonses.com", StringComparison.Ordinal);
+    }
+
+    private static BounceReport? SesNotification(string text)
+    {
+        if (!text.Contains("\"notificationType\"", StringComparison.Ordinal) && !text.Contains("\"eventType\"", StringComparison.Ordinal)
+            && !text.Contains("\\\"notificationType\\\"", StringComparison.Ordinal))
+            return null;
+        var start = text.IndexOf('{');
+        var end = text.LastIndexOf('}');
+        if (start < 0 || end <= start)
+            return null;
+        try
+        {
+            // Mail transport may have folded long JSON lines; line breaks are never part of the values that matter.
+            var json = text[start..(end + 1)].Replace("\r", "", StringComparison.Ordinal).Replace("\n", "", StringComparison.Ordinal);
+            using var document = JsonDocument.Parse(json);
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("Message", out var wrapped) && wrapped.ValueKind == JsonValueKind.String)
+            {
+                using var inner = JsonDocument.Parse(wrapped.GetString()!);
+                return SesReport(inner.RootElement);
+            }
+            return SesReport(root);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static BounceReport? SesReport(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+            return null;
+        var type = (Str(root, "notificationType") ?? Str(root, "eventType") ?? "").ToLowerInvariant();
+        string? messageId = root.TryGetProperty("mail", out var mail) ? Str(mail, "messageId") : null;
+        switch (type)
+        {
+            case "bounce" when root.TryGetProperty("bounce", out var bounce):
+                var temporary = string.Equals(Str(bounce, "bounceType"), "Transient", StringComparison.OrdinalIgnoreCase);
+                var list = new List<BouncedRecipient>();
+                if (bounce.TryGetProperty("bouncedRecipients", out var recipients) && recipients.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var r in recipients.EnumerateArray())
+                    {
+                        var address = Address(Str(r, "emailAddress") ?? "");
+                        if (address is null)
+                            continue;
+                        var diagnostic = OneLine(ReportFields.AfterType(Str(r, "diagnosticCode") ?? ""));
+                        var recipient = Recipient(address, StatusOf(Str(r, "status") ?? ""), diagnostic, diagnostic, diagnostic, "", 1);
+                        if (temporary && recipient.Status.StartsWith('5') && recipient.Status.Contains(".0.9", StringComparison.Ordinal))
+                            recipient = recipient with { Status = "4" + recipient.Status[1..], HardBounce = false };
+                        list.Add(recipient);
+                    }
+                }
+                return list.Count == 0 ? null : new BounceReport(BounceClass.Bounce, list, messageId, null);
+            case "complaint":
+                var complained = new List<BouncedRecipient>();
+                if (root.TryGetProperty("complaint", out var complaint) && complaint.TryGetProperty("complainedRecipients", out var people)
+                    && people.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var r in people.EnumerateArray())
+                    {
+                        if (Address(Str(r, "emailAddress") ?? "") is { } address)
+                            complained.Add(new BouncedRecipient(address, "", "", BounceReasons.Feedback, false, ""));
+                    }
+                }
+                return new BounceReport(BounceClass.Feedback, complained, messageId, null);
+            case "delivery":
+                return new BounceReport(BounceClass.Delivered, [], messageId, null);
+            default:
+                return null;
+        }
+    }
+
+    private static string? Str(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>An automatic unsubscribe request (Apple Mail's, or any auto-submitted mail whose subject is just
+    /// "unsubscribe"): an opt-out report, not a reply and not a failure.</summary>
+    private static bool IsUnsubscribeRequest(MimeMessage message, string subject) =>
+        string.Equals((message.Headers["X-Apple-Unsubscribe"] ?? "").Trim(), "true", StringComparison.OrdinalIgnoreCase)
+        || (message.Headers.Contains("Auto-Submitted") && string.Equals(subject.Trim(), "unsubscribe", StringComparison.OrdinalIgnoreCase)
+            && !(message.Headers["Auto-Submitted"] ?? "").Trim().StartsWith("no", StringComparison.OrdinalIgnoreCase));
+
+    private static List<BouncedRecipient> FromAddresses(MimeMessage message) =>
+        message.From.Mailboxes.Select(m => Address(m.Address)).OfType<string>().Distinct()
+            .Select(a => new BouncedRecipient(a, "", "", BounceReasons.Feedback, false, "")).ToList();
+
     private static bool IsReportItself(MimeMessage attached) =>
         attached.Body?.ContentType.IsMimeType("multipart", "report") == true
         || (attached.Headers["From"] ?? "").Contains("mailer-daemon", StringComparison.OrdinalIgnoreCase);
@@ -344,7 +485,8 @@ public static partial class BounceAnalyzer
         var sender = from.Contains("mailer-daemon", StringComparison.Ordinal) || from.Contains("postmaster", StringComparison.Ordinal)
             || from.Contains("mail delivery", StringComparison.Ordinal) || from.Contains("mail-daemon", StringComparison.Ordinal)
             || from.Contains("maildelivery", StringComparison.Ordinal) || from.Contains("mailer daemon", StringComparison.Ordinal)
-            || from.Contains("mail administrator", StringComparison.Ordinal) || from.Contains("mail system", StringComparison.Ordinal);
+            || from.Contains("mail administrator", StringComparison.Ordinal) || from.Contains("mail system", StringComparison.Ordinal)
+            || from.Contains("post_master", StringComparison.Ordinal);
         var lowerSubject = subject.ToLowerInvariant();
         var failureSubject = FailureSubjectWords.Any(w => lowerSubject.Contains(w, StringComparison.Ordinal));
         var nullSender = (message.Headers["Return-Path"] ?? "").Replace(" ", "", StringComparison.Ordinal) == "<>";
@@ -374,7 +516,7 @@ public static partial class BounceAnalyzer
         "could not be delivered", "couldn't be delivered", "was not delivered", "wasn't delivered", "delivery failed", "delivery to the following",
         "permanent error", "permanent fatal", "undeliverable", "unable to deliver", "failed recipient", "following address", "following recipient",
         "delivery has failed", "not be delivered", "returned mail", "delivery problem", "message could not", "user unknown", "transcript of session",
-        "giving up", "rejected", "not yet been delivered", "delivery attempts will continue", "does not exist", "mailbox", "配信", "送信できません", "届けることができません",
+        "giving up", "rejected", "no such user", "invalid user", "requested action not taken", "not yet been delivered", "delivery attempts will continue", "does not exist", "mailbox", "配信", "送信できません", "届けることができません",
     ];
 
     private static bool IsAutoReply(MimeMessage message, string subject)
@@ -420,7 +562,7 @@ public static partial class BounceAnalyzer
         foreach (var address in addresses)
         {
             var near = NearAddress(bounceText, address);
-            list.Add(Recipient(address, "", near, near, bounceText, subject, addresses.Count));
+            list.Add(Recipient(address, "", near, near, bounceText, subject, addresses.Count, returned?.Addresses));
         }
         return list;
     }
@@ -486,6 +628,8 @@ public static partial class BounceAnalyzer
             for (var j = i + 1; j < lines.Length && j < i + 8; j++)
             {
                 var line = lines[j].Trim();
+                if (IsSeparator(line))
+                    break;
                 if (line.Length == 0)
                 {
                     if (sb.ToString().Trim().Length < 8)
@@ -498,6 +642,8 @@ public static partial class BounceAnalyzer
             }
             var diagnostic = OneLine(sb.ToString());
             if (diagnostic.Length == 0)
+                diagnostic = ReasonBefore(lines, i, before);
+            if (diagnostic.Length == 0)
                 continue;
             if (ReplyCodePattern().IsMatch(diagnostic) || StatusPattern().IsMatch(diagnostic))
                 return diagnostic;
@@ -506,13 +652,51 @@ public static partial class BounceAnalyzer
         return first ?? "";
     }
 
-    private static BouncedRecipient Recipient(string address, string status, string diagnostic, string near, string bounceText, string subject, int count)
+    /// <summary>A line that only separates sections ("------- Returned Message --------", "Original message follows.").</summary>
+    private static bool IsSeparator(string line)
+    {
+        if (line.Length == 0)
+            return false;
+        var lower = line.ToLowerInvariant();
+        if (lower.Contains("original message", StringComparison.Ordinal) || lower.Contains("returned message", StringComparison.Ordinal)
+            || lower.Contains("message follows", StringComparison.Ordinal))
+            return true;
+        return line.All(c => c is '-' or '=' or '*' or '_' or '~' or ' ') && line.Length >= 3;
+    }
+
+    /// <summary>When nothing follows an address, the reason may stand before it: on its line ("Invalid final delivery
+    /// userid: a@b") or on the line above (Lotus Notes: the reason, then the address).</summary>
+    private static string ReasonBefore(string[] lines, int index, string before)
+    {
+        var text = before.Trim().TrimEnd(':', ' ', '\t').Trim();
+        if (text.Length >= 8 && text.Any(char.IsLetter) && !LeadingLabel().IsMatch(before.Trim().ToLowerInvariant()) && !RecipientWords().IsMatch(text))
+            return OneLine(text);
+        if (before.Trim().Length > 0)
+            return "";
+        for (var k = index - 1; k >= 0 && k >= index - 3; k--)
+        {
+            var line = lines[k].Trim();
+            if (line.Length == 0)
+                continue;
+            if (IsSeparator(line) || line.EndsWith(':') || AddressPattern().IsMatch(line))
+                return "";
+            return OneLine(line);
+        }
+        return "";
+    }
+
+    private static BouncedRecipient Recipient(string address, string status, string diagnostic, string near, string bounceText, string subject, int count,
+        IReadOnlyList<string>? senders = null)
     {
         var replyCode = ReplyCode(diagnostic);
         if (replyCode.Length == 0 && near != diagnostic)
             replyCode = ReplyCode(near);
+        // The remote server's own code (right after its reply code) wins over the reporting server's; a code elsewhere
+        // in the words only fills a missing or generic (X.0.0) one.
         var inDiagnostic = StatusOf(diagnostic);
-        if (inDiagnostic.Length > 0 && inDiagnostic[0] == (status.Length > 0 ? status[0] : inDiagnostic[0]))
+        var remote = QuotedStatusPattern().IsMatch(diagnostic);
+        if (inDiagnostic.Length > 0 && inDiagnostic[0] == (status.Length > 0 ? status[0] : inDiagnostic[0])
+            && (remote || status.Length == 0 || status.EndsWith(".0.0", StringComparison.Ordinal)))
             status = inDiagnostic;
         if (status.Length == 0 || status.EndsWith(".0.0", StringComparison.Ordinal) && status.Length == 5)
         {
@@ -531,14 +715,22 @@ public static partial class BounceAnalyzer
             ?? BounceReasons.FromStatus(status)
             ?? BounceReasons.FromWords(lowerWhole)
             ?? BounceReasons.FromReplyCode(replyCode)
-            ?? BounceReasons.OnHold;
+            // Postfix says so when it kept no report: nothing is known, which is not the same as "not yet classified".
+            ?? (diagnostic.Length == 0 && status.Length == 0 && lowerWhole.Contains("delivery report unavailable", StringComparison.Ordinal)
+                ? BounceReasons.Undefined : BounceReasons.OnHold);
         reason = ByCommandStage(reason, diagnostic + " " + near, lowerWhole);
+        if (reason is BounceReasons.Filtered or BounceReasons.UserUnknown or BounceReasons.HostUnknown or BounceReasons.OnHold
+            && NamesSenderOnly(diagnostic, address, senders))
+            reason = BounceReasons.Rejected;
         if (status.Length == 0)
         {
-            var temporary = replyCode.StartsWith('4') || lowerWhole.Contains("temporar", StringComparison.Ordinal)
-                || lowerWhole.Contains("will continue", StringComparison.Ordinal) || lowerWhole.Contains("will be retried", StringComparison.Ordinal)
-                || lowerWhole.Contains("delayed", StringComparison.Ordinal);
-            status = BounceReasons.PseudoStatus(reason, temporary);
+            // Without a status code the reply code tells a temporary refusal (4xx) from a permanent one.
+            var temporary = replyCode.StartsWith('4') || lowerWhole.Contains("details of temporary failure", StringComparison.Ordinal);
+            // A refusal of MAIL FROM is about the sender and the connection, and gives no recipient status: the reason
+            // comes from the words, the code stays "not yet classified".
+            var atMailFrom = diagnostic.Contains("after mail from", StringComparison.OrdinalIgnoreCase)
+                || diagnostic.Contains("in reply to mail from", StringComparison.OrdinalIgnoreCase);
+            status = BounceReasons.PseudoStatus(atMailFrom ? BounceReasons.OnHold : reason, temporary);
         }
         var text = diagnostic.Length > MaxDiagnostic ? diagnostic[..MaxDiagnostic] : diagnostic;
         return new BouncedRecipient(address, status, replyCode, reason, BounceReasons.IsHard(reason, status), text);
@@ -552,12 +744,22 @@ public static partial class BounceAnalyzer
         var afterMailFrom = lower.Contains("after mail from", StringComparison.Ordinal) || lower.Contains("reply to mail from", StringComparison.Ordinal);
         if (afterMailFrom && reason is BounceReasons.UserUnknown or BounceReasons.HostUnknown or BounceReasons.OnHold)
             return BounceReasons.Rejected;
+        // Refused at the greeting, before any command: the connecting server (its address, name or reputation) is blocked.
+        var atConnection = lower.Contains("refused to talk to me", StringComparison.Ordinal) || lower.Contains("after initial connection", StringComparison.Ordinal);
+        if (atConnection && reason is BounceReasons.SystemError or BounceReasons.OnHold or BounceReasons.Rejected or BounceReasons.Expired
+            or BounceReasons.Suspend or BounceReasons.UserUnknown or BounceReasons.HostUnknown or BounceReasons.SyntaxError or BounceReasons.Filtered)
+            return BounceReasons.Blocked;
         var afterData = lower.Contains("end of data", StringComparison.Ordinal) || lower.Contains("final data", StringComparison.Ordinal)
             || (!lower.Contains("rcpt", StringComparison.Ordinal) && !lowerWhole.Contains("503", StringComparison.Ordinal) && LastCommand(lowerWhole) is "data" or ".");
         if (afterData && reason == BounceReasons.UserUnknown)
             return BounceReasons.Filtered;
         return reason;
     }
+
+    /// <summary>True when the refusal names the original's sender and not the recipient: it is the sender that was refused.</summary>
+    private static bool NamesSenderOnly(string diagnostic, string address, IReadOnlyList<string>? senders) =>
+        senders is { Count: > 0 } && !diagnostic.Contains(address, StringComparison.OrdinalIgnoreCase)
+        && senders.Any(s => !s.Equals(address, StringComparison.OrdinalIgnoreCase) && diagnostic.Contains(s, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The last command of a session transcript (">>> DATA"), if the report has one.</summary>
     private static string? LastCommand(string lowerText)
@@ -575,11 +777,18 @@ public static partial class BounceAnalyzer
     /// is the remote server's own and wins over a code the reporting server put in front.</summary>
     private static string StatusOf(string text)
     {
-        var quoted = QuotedStatusPattern().Match(text);
-        if (quoted.Success)
-            return quoted.Groups[1].Value;
-        var m = StatusPattern().Match(text);
-        return m.Success ? m.Groups[1].Value : "";
+        // Success codes (250 2.1.5 in a session transcript) are not what the report is about.
+        foreach (Match quoted in QuotedStatusPattern().Matches(text))
+        {
+            if (quoted.Groups[1].Value[0] != '2')
+                return quoted.Groups[1].Value;
+        }
+        foreach (Match m in StatusPattern().Matches(text))
+        {
+            if (m.Groups[1].Value[0] != '2')
+                return m.Groups[1].Value;
+        }
+        return "";
     }
 
     [GeneratedRegex(@"(?<![\d.])[245]\d\d[ \-]['""]?([245]\.\d{1,3}\.\d{1,3})(?![\d]|\.\d)")]
@@ -588,8 +797,15 @@ public static partial class BounceAnalyzer
     private static string ReplyCode(string text)
     {
         var m = ReplyCodePattern().Match(text);
-        return m.Success ? m.Groups[1].Value : "";
+        if (m.Success)
+            return m.Groups[1].Value;
+        var labelled = LabelledReplyCodePattern().Match(text);
+        return labelled.Success ? labelled.Groups[1].Value : "";
     }
+
+    /// <summary>A reply code behind a label ("ERROR_CODE :550", "SMTP code: 421").</summary>
+    [GeneratedRegex(@"code\s*:\s*([45][0-5]\d)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex LabelledReplyCodePattern();
 
     [GeneratedRegex(@"(?<![\d.])([245]\.\d{1,3}\.\d{1,3})(?![\d]|\.\d)")]
     private static partial Regex StatusPattern();

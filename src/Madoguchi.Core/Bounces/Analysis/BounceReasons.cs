@@ -58,8 +58,13 @@ public static class BounceReasons
         (SystemFull, [
             "insufficient system storage", "insufficient disk space", "no space left", "disk full", "system is full", "mail system full",
             "insufficient system resources"]),
+        (SystemError, ["does not support tls"]),
+        (SpamDetected, [
+            "spam classification", "classified as spam", "detected as spam"]),
+        (Blocked, [
+            "my name was rejected", "refused to talk to me", "after initial connection", "your isp", "sending ip", "rdns", "reputation", "invalid ip", "dns ptr", "not accepting connections"]),
         (Rejected, [
-            "sender address rejected", "domain of sender", "sender rejected", "sender was rejected", "sender denied",
+            "groups.google.com/support", "sender address rejected", "domain of sender", "sender rejected", "sender was rejected", "sender denied",
             "sender verification", "invalid sender", "sender unknown", "bad sender", "unroutable sender", "sender domain", "投稿する権限", "not a member",
             "permission to post", "not allowed to post", "sender address rejected", "sender rejected", "sender denied", "domain of sender",
             "sender domain", "sender verification", "bad sender", "invalid sender", "sender unknown"]),
@@ -83,10 +88,10 @@ public static class BounceReasons
         (NotAccept, [
             "does not accept mail", "not accepting mail", "accepts no mail", "null mx", "no mail accepted", "doesn't receive email",
             "does not receive email"]),
-        (HostUnknown, ["host or domain name not found"]),
+        (HostUnknown, ["host or domain name not found", "account or domain may not exist"]),
         (NetworkError, [
             "name service error", "network error", "no mx found", "dns error", "dns type", "temporary lookup failure",
-            "malformed or unexpected name server reply"]),
+            "malformed or unexpected name server reply", "dns query failed"]),
         (HostUnknown, [
             "host unknown", "unknown host", "host not found", "domain not found", "domain does not exist", "domain name not found",
             "name or service not known", "no such domain", "unrouteable domain", "unroutable domain", "unrouteable address",
@@ -104,7 +109,7 @@ public static class BounceReasons
             "address unknown", "address not found", "address couldn't be found", "address could not be found", "not listed in",
             "unknown or illegal alias", "user invalid", "invalid user", "no such person", "does not have an account",
             "is not a valid user", "recipient rejected", "unknown account", "user account is unavailable", "mailbox unavailable",
-            "not a known user", "no valid recipients", "no user", "recipient no longer", "is unknown", "user not exist",
+            "not a known user", "invalid final delivery userid", "no valid recipients", "no user", "recipient no longer", "is unknown", "user not exist",
             "account not found", "doesn't have a"]),
         (TooManyConn, [
             "too many connections", "too many simultaneous", "too many concurrent", "connection limit", "rate limit",
@@ -127,15 +132,16 @@ public static class BounceReasons
         (Blocked, [
             "blocked", "block list", "blocklist", "blacklist", "black list", "denylist", "spamhaus", "dnsbl", "rbl", " listed ",
             "client host rejected", "reputation", "your ip", "ip address", "banned", "refused to talk", "poor reputation", "reverse dns",
-            "reverse lookup", "ptr record", "no ptr", "connection rejected", "access denied", "not allowed to send mail from", "sender ip",
+            "reverse lookup", "ptr record", "no ptr", "connection rejected", "not allowed to send mail from", "sender ip",
             "rejected due to ip", "rejecting connection", "hostname does not match"]),
         (PolicyViolation, [
             "policy", "violat", "prohibited", "not allowed", "attachment type", "banned attachment", "forbidden"]),
         (Rejected, [
-            "mail from", "envelope sender", "sender is not allowed", "sender address", "return path", "from address", "sender blocked"]),
+            "mail from", "access denied", "envelope sender", "sender is not allowed", "sender address", "return path", "from address", "sender blocked"]),
         (Filtered, [
             "recipient preferences",             "filtered", "filter", "refused by the recipient", "rejected by the recipient", "recipient refuses", "recipient has rejected",
             "rejected by recipient", "blocked by the recipient", "user refuses"]),
+        (SyntaxError, ["malformed address"]),
         (ContentError, [
             "content error", "invalid header", "malformed", "header error", "message header", "8-bit", "8bit", "improper", "content type"]),
         (SyntaxError, [
@@ -153,9 +159,9 @@ public static class BounceReasons
             "mailer error", "mailer failed", "command failed", "procmail", "pipe to", "unknown mailer", "exit code", "child status",
             "program failed", "local delivery failed", "x-unix", "command died"]),
         (SystemError, [
-            "system error", "local error", "internal error", "server error", "temporary failure", "try again later",
+            "system error", "local error", "internal error", "server error", "temporary failure", "try later", "currently unavailable",
             "resources temporarily unavailable", "service unavailable", "not available", "system problem", "configuration error",
-            "i/o error", "input/output error"]),
+            "i/o error", "input/output error", "write error", "insufficient permission"]),
     ];
 
     /// <summary>The category of one diagnostic, or null when neither words nor codes say anything.</summary>
@@ -181,6 +187,7 @@ public static class BounceReasons
             "2.3" => ExceedLimit,
             "1.7" or "1.8" => Rejected,
             "3.4" => MesgTooBig,
+            "4.3" => SystemError,
             _ => null,
         }
         : null;
@@ -219,6 +226,7 @@ public static class BounceReasons
             ("2", "3") => ExceedLimit,
             ("2", "4") => MailerError,
             ("2", _) => Filtered,
+            ("3", "0") => OnHold,
             ("3", "1") => SystemFull,
             ("3", "4") => MesgTooBig,
             ("3", _) => SystemError,
@@ -229,7 +237,7 @@ public static class BounceReasons
             ("5", _) => SyntaxError,
             ("6", _) => ContentError,
             ("7", "1") => Blocked,
-            ("7", "9") => PolicyViolation,
+            ("7", "9") => SecurityError,
             ("7", "7") => ContentError,
             ("7", "0") => Blocked,
             ("7", _) => SecurityError,
