@@ -74,8 +74,8 @@ public sealed class InboxScreenTests(BrowserFixture fixture, ITestOutputHelper o
 
         // A assigns it to B: B's list row and B's open ticket show it at once.
         watch.Restart();
-        await a.Page.GetByTestId("ticket").GetByLabel("担当者").First.ClickAsync();
-        await a.Page.GetByRole(AriaRole.Option, new() { Name = userB.DisplayName }).ClickAsync();
+        await a.Page.GetByTestId("ticket").Locator(".mud-select").Filter(new() { HasText = "担当者" }).First.ClickAsync();
+        await a.Page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = userB.DisplayName }).ClickAsync();
         await Expect(Row(b.Page, subject).GetByTestId("assignee")).ToHaveTextAsync(userB.DisplayName);
         output.WriteLine($"Assignment seen by B after {watch.ElapsedMilliseconds} ms");
 
