@@ -56,8 +56,15 @@ public sealed class ListTicketsQuery(MadoguchiDbContext db)
         var withFiles = (await db.TicketMessages.AsNoTracking().Where(m => ids.Contains(m.TicketId))
             .Where(m => db.TicketAttachments.Any(a => a.TicketMessageId == m.Id && !a.IsInline))
             .Select(m => m.TicketId).Distinct().ToListAsync(ct)).ToHashSet();
+        // The unread mark is the actor's own: opened since the newest message, or not.
+        var reads = await db.TicketReads.AsNoTracking().Where(r => r.UserId == actor.Id && ids.Contains(r.TicketId))
+            .ToDictionaryAsync(r => r.TicketId, r => r.ReadAt, ct);
         var items = ids.Where(rows.ContainsKey)
-            .Select(id => TicketListItem.Of(rows[id], labels[id].Order().ToList()) with { HasAttachments = withFiles.Contains(id) }).ToList();
+            .Select(id => TicketListItem.Of(rows[id], labels[id].Order().ToList()) with
+            {
+                HasAttachments = withFiles.Contains(id),
+                Unread = Reads.TicketRead.IsUnread(reads.TryGetValue(id, out var read) ? read : null, rows[id].LastMessageAt),
+            }).ToList();
         return new Page<TicketListItem>(items, total);
     }
 
