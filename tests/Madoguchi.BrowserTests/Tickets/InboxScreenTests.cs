@@ -53,7 +53,7 @@ public sealed class InboxScreenTests(BrowserFixture fixture, ITestOutputHelper o
             await Expect(OpenCount(s.Page)).ToHaveTextAsync("0");
         }
 
-        // New mail on the server: both lists and both 未対応 counts move without a reload.
+        // New mail on the server: both lists and both 未対応 counts move without a reload (Row waits without reloading).
         const string subject = "請求書の再発行について";
         await dovecot.DeliverAsync(mailbox.Name, DovecotServer.SampleMessage($"{Guid.NewGuid():N}@example.test", subject, "先月の請求書を再発行してください。"));
         var watch = Stopwatch.StartNew();
@@ -69,6 +69,9 @@ public sealed class InboxScreenTests(BrowserFixture fixture, ITestOutputHelper o
         await Row(a.Page, subject).GetByRole(AriaRole.Link, new() { Name = subject }).ClickAsync();
         await Expect(a.Page.GetByTestId("ticket")).ToBeVisibleAsync();
         await Expect(a.Page.GetByTestId("message")).ToHaveCountAsync(1);
+        // Unread is per person: A's mark goes, B's stays until B opens it.
+        await Expect(Row(a.Page, subject).GetByTestId("unread-mark")).ToHaveCountAsync(0);
+        await Expect(Row(b.Page, subject).GetByTestId("unread-mark")).ToHaveCountAsync(1);
         await Row(b.Page, subject).GetByRole(AriaRole.Link, new() { Name = subject }).ClickAsync();
         await Expect(b.Page.GetByTestId("presence")).ToContainTextAsync(account.Owner.DisplayName);
 
