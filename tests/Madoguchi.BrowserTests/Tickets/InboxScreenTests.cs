@@ -14,7 +14,7 @@ namespace Madoguchi.BrowserTests.Tickets;
 
 /// <summary>The inbox screen as a team uses it, two people of one account in two browsers against a real Dovecot: a
 /// mail delivered to the server appears in 未対応 in both without a reload; B sees that A has the ticket open; A assigns
-/// it to B and B sees it; a comment with @B raises B's bell; the keyboard closes it. Screenshots in Japanese and English
+/// it to B and B sees it; being assigned and a comment with @B ring B's bell; the keyboard closes it. Screenshots in Japanese and English
 /// at 1280×800 and 1920×1080.</summary>
 [Collection(BrowserCollection.Name)]
 public sealed class InboxScreenTests(BrowserFixture fixture, ITestOutputHelper output)
@@ -82,11 +82,11 @@ public sealed class InboxScreenTests(BrowserFixture fixture, ITestOutputHelper o
         await Expect(Row(b.Page, subject).GetByTestId("assignee")).ToHaveTextAsync(userB.DisplayName);
         output.WriteLine($"Assignment seen by B after {watch.ElapsedMilliseconds} ms");
 
-        // A comment with @suzuki raises B's bell.
-        await Expect(b.Page.GetByTestId("bell")).ToHaveAttributeAsync("data-unread", "0");
+        // Being assigned rang B's bell once; a comment with @suzuki rings it again.
+        await Expect(b.Page.GetByTestId("bell")).ToHaveAttributeAsync("data-unread", "1");
         await a.Page.GetByTestId("ticket").GetByRole(AriaRole.Textbox, new() { Name = "コメント" }).FillAsync("@suzuki 請求書の件、確認をお願いします。");
         await a.Page.GetByTestId("ticket").GetByRole(AriaRole.Button, new() { Name = "コメントする" }).ClickAsync();
-        await Expect(b.Page.GetByTestId("bell")).ToHaveAttributeAsync("data-unread", "1");
+        await Expect(b.Page.GetByTestId("bell")).ToHaveAttributeAsync("data-unread", "2");
 
         // Shortcuts: 「?」 lists them; 「e」 closes the open ticket, which leaves 未対応 in both browsers.
         await a.Page.GetByTestId("ticket").GetByRole(AriaRole.Heading, new() { Name = subject }).ClickAsync();
