@@ -14,8 +14,8 @@ namespace Madoguchi.BrowserTests.Tickets;
 
 /// <summary>The inbox screen as a team uses it, two people of one account in two browsers against a real Dovecot: a
 /// mail delivered to the server appears in 未対応 in both without a reload; B sees that A has the ticket open; A assigns
-/// it to B and B sees it; being assigned and a comment with @B ring B's bell; the keyboard closes it. Screenshots in Japanese and English
-/// at 1280×800 and 1920×1080.</summary>
+/// it to B and B sees it; being assigned and a comment with @B ring B's bell; the keyboard closes it. Screenshots in
+/// Japanese and English at 1280×800 and 1920×1080.</summary>
 [Collection(BrowserCollection.Name)]
 public sealed class InboxScreenTests(BrowserFixture fixture, ITestOutputHelper output)
 {

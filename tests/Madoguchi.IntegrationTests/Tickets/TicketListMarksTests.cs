@@ -27,11 +27,13 @@ public sealed class TicketListMarksTests
         });
         var first = Id();
         var withFiles = await app.ReceiveAsync(inbox.Id, HostileHtml(first), DateTime.UtcNow.AddMinutes(-10));
+        var t1 = withFiles.TicketId!.Value;
         var plain = await app.ReceiveAsync(inbox.Id, Madoguchi.Testing.App.InboundMail.Eml(Id(), subject: "配送について"), DateTime.UtcNow.AddMinutes(-10));
+        var t2 = plain.TicketId!.Value;
         // The owner opened the first ticket (MarkTicketReadCommand when the ticket screen shows it).
         await app.WithDbAsync(db =>
         {
-            db.TicketReads.Add(new TicketRead { TicketId = withFiles.TicketId, UserId = account.Owner.Id, ReadAt = DateTime.UtcNow.AddMinutes(-5) });
+            db.TicketReads.Add(new TicketRead { TicketId = t1, UserId = account.Owner.Id, ReadAt = DateTime.UtcNow.AddMinutes(-5) });
             return db.SaveChangesAsync();
         });
         var memberClient = await app.SignInAsync(member.Email);
@@ -41,12 +43,12 @@ public sealed class TicketListMarksTests
         await app.ReceiveAsync(inbox.Id, Madoguchi.Testing.App.InboundMail.Eml(Id(), subject: "Re: HTML mail", inReplyTo: first), DateTime.UtcNow);
         var afterReply = await ItemsAsync(owner, inbox.Id);
 
-        Assert.False(mine[withFiles.TicketId]["unread"]!.GetValue<bool>());
-        Assert.True(mine[plain.TicketId]["unread"]!.GetValue<bool>());
-        Assert.True(theirs[withFiles.TicketId]["unread"]!.GetValue<bool>());
-        Assert.True(mine[withFiles.TicketId]["hasAttachments"]!.GetValue<bool>());
-        Assert.False(mine[plain.TicketId]["hasAttachments"]!.GetValue<bool>());
-        Assert.True(afterReply[withFiles.TicketId]["unread"]!.GetValue<bool>());
+        Assert.False(mine[t1]["unread"]!.GetValue<bool>());
+        Assert.True(mine[t2]["unread"]!.GetValue<bool>());
+        Assert.True(theirs[t1]["unread"]!.GetValue<bool>());
+        Assert.True(mine[t1]["hasAttachments"]!.GetValue<bool>());
+        Assert.False(mine[t2]["hasAttachments"]!.GetValue<bool>());
+        Assert.True(afterReply[t1]["unread"]!.GetValue<bool>());
     }
 
     private static async Task<Dictionary<Guid, JsonObject>> ItemsAsync(HttpClient client, Guid inboxId) =>
