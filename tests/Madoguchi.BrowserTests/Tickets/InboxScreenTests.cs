@@ -47,6 +47,7 @@ public sealed class InboxScreenTests(BrowserFixture fixture, ITestOutputHelper o
         await b.SignInAsync(userB.Email, MadoguchiApp.DefaultPassword);
         foreach (var s in new[] { a, b })
         {
+            await s.Page.SetViewportSizeAsync(1280, 800);
             await s.Page.GotoAsync($"/inboxes/{inbox.Id}");
             await s.WaitLiveAsync();
             await Expect(s.Page.GetByTestId("no-tickets")).ToBeVisibleAsync();
@@ -113,7 +114,6 @@ public sealed class InboxScreenTests(BrowserFixture fixture, ITestOutputHelper o
         await Shoot(a.Page, "inbox-ticket-en-1920");
         await a.Page.SetViewportSizeAsync(1280, 800);
         await Shoot(a.Page, "inbox-ticket-en-1280");
-        await b.Page.SetViewportSizeAsync(1280, 800);
         await Shoot(b.Page, "inbox-list-ja-1280");
     }
 
