@@ -86,6 +86,7 @@ public sealed class InboxScreenTests(BrowserFixture fixture, ITestOutputHelper o
         // Being assigned rang B's bell once; a comment with @suzuki rings it again.
         await Expect(b.Page.GetByTestId("bell")).ToHaveAttributeAsync("data-unread", "1");
         await a.Page.GetByTestId("ticket").GetByRole(AriaRole.Textbox, new() { Name = "コメント" }).FillAsync("@suzuki 請求書の件、確認をお願いします。");
+        await a.Page.Keyboard.PressAsync("Tab");
         await a.Page.GetByTestId("ticket").GetByRole(AriaRole.Button, new() { Name = "コメントする" }).ClickAsync();
         await Expect(b.Page.GetByTestId("bell")).ToHaveAttributeAsync("data-unread", "2");
 
