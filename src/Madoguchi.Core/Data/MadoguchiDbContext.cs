@@ -34,6 +34,7 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<TicketAttachment> TicketAttachments => Set<TicketAttachment>();
     public DbSet<Tickets.Labels.Label> Labels => Set<Tickets.Labels.Label>();
     public DbSet<Tickets.Labels.TicketLabel> TicketLabels => Set<Tickets.Labels.TicketLabel>();
+    public DbSet<Tickets.Reads.TicketRead> TicketReads => Set<Tickets.Reads.TicketRead>();
     public DbSet<Tickets.Labels.PendingReason> PendingReasons => Set<Tickets.Labels.PendingReason>();
     public DbSet<Tickets.Comments.TicketComment> TicketComments => Set<Tickets.Comments.TicketComment>();
     public DbSet<Tickets.History.TicketHistoryEntry> TicketHistory => Set<Tickets.History.TicketHistoryEntry>();

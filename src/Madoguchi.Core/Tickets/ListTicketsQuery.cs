@@ -52,7 +52,19 @@ public sealed class ListTicketsQuery(MadoguchiDbContext db)
         var rows = await db.Tickets.AsNoTracking().Where(t => ids.Contains(t.Id)).ToDictionaryAsync(t => t.Id, ct);
         var labels = (await db.TicketLabels.AsNoTracking().Where(x => ids.Contains(x.TicketId)).ToListAsync(ct))
             .ToLookup(x => x.TicketId, x => x.LabelId);
-        var items = ids.Where(rows.ContainsKey).Select(id => TicketListItem.Of(rows[id], labels[id].Order().ToList())).ToList();
+        // The list's paper-clip: tickets of this page with an attachment that is not an inline image of the HTML body.
+        var withFiles = (await db.TicketMessages.AsNoTracking().Where(m => ids.Contains(m.TicketId))
+            .Where(m => db.TicketAttachments.Any(a => a.TicketMessageId == m.Id && !a.IsInline))
+            .Select(m => m.TicketId).Distinct().ToListAsync(ct)).ToHashSet();
+        // The unread mark is the actor's own: opened since the newest message, or not.
+        var reads = await db.TicketReads.AsNoTracking().Where(r => r.UserId == actor.Id && ids.Contains(r.TicketId))
+            .ToDictionaryAsync(r => r.TicketId, r => r.ReadAt, ct);
+        var items = ids.Where(rows.ContainsKey)
+            .Select(id => TicketListItem.Of(rows[id], labels[id].Order().ToList()) with
+            {
+                HasAttachments = withFiles.Contains(id),
+                Unread = Reads.TicketRead.IsUnread(reads.TryGetValue(id, out var read) ? read : null, rows[id].LastMessageAt),
+            }).ToList();
         return new Page<TicketListItem>(items, total);
     }
 

@@ -24,6 +24,12 @@ public sealed record TicketListItem(
     DateTime LastMessageAt, DateTime CreatedAt, AddressView From,
     Guid? AssigneeId, Guid? PendingReasonId, IReadOnlyList<Guid> LabelIds, int Version)
 {
+    /// <summary>Whether a message of the ticket carries a file (not counting inline images); filled in by lists.</summary>
+    public bool HasAttachments { get; init; }
+
+    /// <summary>Whether the reading user has not opened the ticket since its newest message; filled in by lists.</summary>
+    public bool Unread { get; init; }
+
     internal static TicketListItem Of(Ticket t, IReadOnlyList<Guid> labelIds) => new(
         t.Id, t.InboxId, t.Subject, t.Status, t.Place, t.MessageCount, t.LastMessageAt, t.CreatedAt, new AddressView(t.FromName, t.FromAddress),
         t.AssigneeId, t.PendingReasonId, labelIds, t.Version);

@@ -26,7 +26,17 @@ public sealed class TicketScreenTests
         Assert.Contains("サポート窓口", inboxPage, StringComparison.Ordinal);
         Assert.Contains("未対応", inboxPage, StringComparison.Ordinal);
         Assert.Contains("迷惑メール", inboxPage, StringComparison.Ordinal);
-        Assert.Contains($"/tickets/{location.TicketId}", inboxPage, StringComparison.Ordinal);
+        // The list opens a ticket in the inbox screen's right pane (its own page /tickets/{id} stays for narrow screens).
+        Assert.Contains($"ticket={location.TicketId}", inboxPage, StringComparison.Ordinal);
+        // Buckets with counts: 未対応 counts the rows the list shows, ゴミ箱 is empty; the paper-clip marks only the ticket
+        // with a real attachment (the inline logo does not count).
+        var rows = System.Text.RegularExpressions.Regex.Matches(inboxPage, "data-testid=\"ticket-row\"").Count;
+        Assert.InRange(rows, 1, 2);
+        Assert.Matches(Bucket("open", rows), inboxPage);
+        Assert.Matches(Bucket("trash", 0), inboxPage);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(inboxPage, "data-testid=\"attachment-mark\""));
+        // HTML mail reads in a sans-serif default that the mail's own styles can override.
+        Assert.Contains("sans-serif", ticketPage, StringComparison.Ordinal);
         Assert.Contains("HTML mail", ticketPage, StringComparison.Ordinal);
         Assert.Contains("画像を表示", ticketPage, StringComparison.Ordinal);
         Assert.Contains("sandbox=", ticketPage, StringComparison.Ordinal);
@@ -46,4 +56,7 @@ public sealed class TicketScreenTests
         Assert.Contains("見つかりません", strangerInbox, StringComparison.Ordinal);
         Assert.DoesNotContain("サポート窓口", strangerInbox, StringComparison.Ordinal);
     }
+
+    private static System.Text.RegularExpressions.Regex Bucket(string bucket, int count) =>
+        new($"data-bucket=\"{bucket}\"[^>]*>(?:(?!</a>).)*data-testid=\"bucket-count\">{count}<", System.Text.RegularExpressions.RegexOptions.Singleline);
 }

@@ -7,6 +7,9 @@ public sealed record TicketTab(string Key, string LabelKey, TicketStatus? Status
 
 public static class TicketTabs
 {
+    /// <summary>The <c>reason</c> of the 保留理由なし bucket (保留 without a reason).</summary>
+    public const string NoReason = "none";
+
     public static IReadOnlyList<TicketTab> All { get; } =
     [
         new("open", "TabOpen", TicketStatus.Open, TicketPlace.Inbox),
