@@ -1078,6 +1078,9 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
 
+                    b.Property<Guid?>("AuthorUserId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("BlobHash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -1108,6 +1111,9 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.Property<DateTime>("NextAttemptAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid?>("PendingReasonIdAfter")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTime>("QueuedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1131,6 +1137,10 @@ namespace Madoguchi.Migrations.Postgres.Migrations
 
                     b.Property<string>("State")
                         .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("StatusAfter")
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
