@@ -122,7 +122,7 @@ public sealed class OutboxSender(MadoguchiDbContext db, IBlobStore blobs, SendPa
                 outgoing.Recipients.Split('\n', StringSplitOptions.RemoveEmptyEntries), options.Value.Timeout, certificate, ct);
             return null;
         }
-        catch (Exception e) when (!ct.IsCancellationRequested && e is not OperationCanceledException)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
             var failure = SendFailureClassifier.Classify(e, certificate);
             SendingLog.AttemptFailed(logger, outgoing.TicketMessageId, failure.Code, failure.Temporary, e);
