@@ -70,4 +70,6 @@ public enum AuditAction
     SendAddressAdded,
     SendAddressChanged,
     SendAddressRemoved,
+    ReplyApproved,
+    ReplyRejected,
 }

@@ -15,6 +15,9 @@ public enum ErrorKind
 /// <see cref="Message"/> is the English text for logs and API clients.</summary>
 public sealed record Error(ErrorKind Kind, string Code, string Message)
 {
+    /// <summary>Extra members of the API's problem details (e.g. the recipients a refusal is about); null for none.</summary>
+    public IReadOnlyDictionary<string, object?>? Extensions { get; init; }
+
     public static Error NotFound(string what) => new(ErrorKind.NotFound, "not_found", $"{what} was not found.");
     public static Error OwnersOnly() => new(ErrorKind.Forbidden, "owners_only", "Only an account owner can do this.");
 }

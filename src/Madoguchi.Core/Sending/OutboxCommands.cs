@@ -45,12 +45,16 @@ public sealed class ResendCommand(MadoguchiDbContext db, SendTrigger trigger, Ti
 internal static class OutboxAccess
 {
     /// <summary>A sent message of a ticket the actor may reply on (オペレータ or higher).</summary>
-    public static async Task<Result<TicketMessage>> RequireAsync(MadoguchiDbContext db, Actor actor, Guid messageId, CancellationToken ct)
+    public static Task<Result<TicketMessage>> RequireAsync(MadoguchiDbContext db, Actor actor, Guid messageId, CancellationToken ct) =>
+        RequireAsync(db, actor, messageId, InboxRole.Operator, ct);
+
+    /// <summary>A sent message of a ticket on whose inbox the actor has at least <paramref name="minimum"/>.</summary>
+    public static async Task<Result<TicketMessage>> RequireAsync(MadoguchiDbContext db, Actor actor, Guid messageId, InboxRole minimum, CancellationToken ct)
     {
         var message = await db.TicketMessages.AsNoTracking().SingleOrDefaultAsync(m => m.Id == messageId && m.AccountId == actor.AccountId, ct);
         if (message is null || message.Direction != MessageDirection.Sent)
             return Error.NotFound("The message");
-        var ticket = await db.RequireTicketAsync(actor, message.TicketId, InboxRole.Operator, track: false, ct);
+        var ticket = await db.RequireTicketAsync(actor, message.TicketId, minimum, track: false, ct);
         if (!ticket.Succeeded)
             return ticket.Error!.Kind == ErrorKind.NotFound ? Error.NotFound("The message") : ticket.Error!;
         return message;

@@ -39,6 +39,8 @@ internal static class OutboxViews
         SendState.Sending => "sending",
         SendState.Sent => "sent",
         SendState.Failed => "failed",
+        SendState.AwaitingApproval => "awaitingApproval",
+        SendState.Rejected => "rejected",
         _ => "cancelled",
     };
 
@@ -51,10 +53,12 @@ internal static class OutboxViews
 
 /// <summary>Sends one outbox message, at most once at a time across every instance. Claiming is one atomic UPDATE
 /// (queued and due, or sending with an expired lease → sending, owned by this instance), so two instances on one
-/// PostgreSQL never both send it. The outcome is written only while this instance still owns the message.
+/// PostgreSQL never both send it. While the SMTP conversation goes on, <see cref="OutboxLease"/> renews the lease (a slow
+/// server never lets another instance take the message); when the lease is lost anyway, the conversation is broken off
+/// before the end of DATA. The outcome is written only while this instance still owns the message.
 /// <para>Rule after a crash: a message left in 送信中 (its instance died, its lease ran out) is sent again with the same
 /// Message-ID; the receiver may get it twice and can drop the copy by its Message-ID.</para></summary>
-public sealed class OutboxSender(MadoguchiDbContext db, IBlobStore blobs, SendPasswordProtector passwords, GuardedConnector connector,
+public sealed class OutboxSender(MadoguchiDbContext db, IBlobStore blobs, SendPasswordProtector passwords, GuardedConnector connector, OutboxLease lease,
     IOptions<SendingOptions> options, TimeProvider time, MadoguchiMetrics metrics, ILogger<OutboxSender> logger)
 {
     public async Task<bool> TrySendAsync(Guid messageId, CancellationToken ct)
@@ -74,7 +78,24 @@ public sealed class OutboxSender(MadoguchiDbContext db, IBlobStore blobs, SendPa
         if (claimed != 1)
             return false;
         var outgoing = await db.OutgoingMessages.AsNoTracking().SingleAsync(o => o.TicketMessageId == messageId, ct);
-        var failure = await DeliverAsync(outgoing, ct);
+        using var held = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var renewing = lease.KeepAsync(messageId, held);
+        SendFailure? failure;
+        try
+        {
+            failure = await DeliverAsync(outgoing, held.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // The lease was lost: another instance owns the message now and will tell its outcome.
+            SendingLog.LeaseLost(logger, messageId);
+            return true;
+        }
+        finally
+        {
+            await held.CancelAsync();
+            await renewing;
+        }
         await RecordAsync(outgoing, failure, owner, ct);
         return true;
     }
@@ -155,4 +176,7 @@ internal static partial class SendingLog
 
     [LoggerMessage(EventId = 2602, Level = LogLevel.Error, Message = "Outbox pass failed")]
     public static partial void PassFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 2603, Level = LogLevel.Warning, Message = "Sending message {MessageId}: lease lost to another instance, sending broken off")]
+    public static partial void LeaseLost(ILogger logger, Guid messageId);
 }

@@ -4,7 +4,9 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Madoguchi.Core.Sending;
 
-/// <summary>送信待ち queued → 送信中 sending → 送信済み sent | 送信エラー failed; a queued message can be cancelled.</summary>
+/// <summary>送信待ち queued → 送信中 sending → 送信済み sent | 送信エラー failed; a queued message can be cancelled. An
+/// アシスタント's reply starts as 承認待ち awaiting approval: a マネージャー approves it (→ queued) or sends it back (差し戻し,
+/// rejected). Stored by name, so new states never renumber old rows.</summary>
 public enum SendState
 {
     Queued,
@@ -12,6 +14,8 @@ public enum SendState
     Sent,
     Failed,
     Cancelled,
+    AwaitingApproval,
+    Rejected,
 }
 
 /// <summary>The outbox row of one sent <see cref="TicketMessage"/>: what is left to do to deliver it to the SMTP server
@@ -47,6 +51,14 @@ public sealed class OutgoingMessage
     public string? ErrorCode { get; set; }
 
     public string? ServerReply { get; set; }
+
+    /// <summary>The user who wrote the reply (a rejected reply goes back to them); null when the user is gone.</summary>
+    public Guid? AuthorUserId { get; init; }
+
+    /// <summary>承認待ち only: the ticket status (and 保留理由) the author chose, set when a manager approves.</summary>
+    public TicketStatus? StatusAfter { get; set; }
+
+    public Guid? PendingReasonIdAfter { get; set; }
 }
 
 internal sealed class OutgoingMessageConfiguration : IEntityTypeConfiguration<OutgoingMessage>
@@ -61,6 +73,7 @@ internal sealed class OutgoingMessageConfiguration : IEntityTypeConfiguration<Ou
         builder.Property(o => o.LeaseOwner).HasMaxLength(200);
         builder.Property(o => o.ErrorCode).HasMaxLength(50);
         builder.Property(o => o.ServerReply).HasMaxLength(2000);
+        builder.Property(o => o.StatusAfter).HasConversion<string>().HasMaxLength(20);
         // The worker's question: what is due now?
         builder.HasIndex(o => new { o.State, o.NextAttemptAt });
         builder.HasIndex(o => o.InboxId);

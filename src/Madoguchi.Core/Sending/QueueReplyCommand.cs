@@ -1,5 +1,6 @@
-using System.Text;
 using System.Text.Json;
+using Madoguchi.Core.Accounts;
+using Madoguchi.Core.Bounces;
 using Madoguchi.Core.Common;
 using Madoguchi.Core.Data;
 using Madoguchi.Core.Inboxes;
@@ -16,7 +17,8 @@ using MimeKit;
 namespace Madoguchi.Core.Sending;
 
 /// <summary>A reply as a client sends it. Empty <see cref="To"/> means "to the customer": the Reply-To of the latest
-/// received message when it has one, else its From.</summary>
+/// received message when it has one, else its From. <see cref="PendingReasonId"/> goes with the status 保留 (pending;
+/// implied when no status is given). <see cref="ConfirmHardBounced"/>: send even though a recipient hard-bounced before.</summary>
 public sealed record ReplyInput(
     Guid? SendAddressId,
     IReadOnlyList<string>? To,
@@ -26,26 +28,39 @@ public sealed record ReplyInput(
     string? Text,
     string? Html,
     bool ReplyAll,
-    string? StatusAfter);
+    string? StatusAfter,
+    Guid? PendingReasonId = null,
+    bool ConfirmHardBounced = false);
 
-/// <summary>A sent message as the API answers it right after queueing.</summary>
+/// <summary>A sent message as the API answers it right after queueing. <see cref="HardBouncedRecipients"/> lists the
+/// recipients that hard-bounced before (sent anyway because the client confirmed); null when none did.</summary>
 public sealed record SentMessageView(Guid Id, Guid TicketId, string Direction, string MessageId, string Subject, AddressView From,
-    IReadOnlyList<AddressView> To, IReadOnlyList<AddressView> Cc, string SendState, SendErrorView? SendError, DateTime? NextAttemptAt, long Size);
+    IReadOnlyList<AddressView> To, IReadOnlyList<AddressView> Cc, string SendState, SendErrorView? SendError, DateTime? NextAttemptAt, long Size,
+    IReadOnlyList<HardBounceFlag>? HardBouncedRecipients = null);
 
 /// <summary>Writes a reply into the outbox: builds the MIME message (threading headers, a Message-ID on the From address's
 /// domain), stores its exact bytes as a blob (durable before the row), then in one transaction the ticket's new
-/// <see cref="MessageDirection.Sent"/> message, its outbox row (queued), the ticket's status and the account's storage
-/// use. The outbox worker sends it; nothing is sent here.</summary>
-public sealed class QueueReplyCommand(MadoguchiDbContext db, SearchIndexWriter search, IBlobStore blobs, PendingStorageUsage usage, SendTrigger trigger, ITicketChangeFeed feed, IOptions<SendingOptions> options, TimeProvider time)
+/// <see cref="MessageDirection.Sent"/> message, its outbox row, the ticket's status (with its 保留理由) and the account's
+/// storage use. The outbox worker sends it; nothing is sent here.
+/// <para>An アシスタント's reply is not queued but 承認待ち (<see cref="SendState.AwaitingApproval"/>): the ticket keeps its
+/// status until a マネージャー approves it (<see cref="ApproveReplyCommand"/>) or sends it back (<see cref="RejectReplyCommand"/>).</para>
+/// <para>A recipient that hard-bounced before (<see cref="IsHardBouncedQuery"/>) refuses the reply with 409
+/// <c>recipient_hard_bounced</c> naming them, unless the client confirms.</para></summary>
+public sealed class QueueReplyCommand(MadoguchiDbContext db, SearchIndexWriter search, IBlobStore blobs, PendingStorageUsage usage, SendTrigger trigger, ITicketChangeFeed feed,
+    TicketEditor editor, IsHardBouncedQuery hardBounces, IOptions<SendingOptions> options, TimeProvider time)
 {
+    public const string HardBouncedCode = "recipient_hard_bounced";
+
     public async Task<Result<SentMessageView>> HandleAsync(Actor actor, Guid ticketId, ReplyInput input, CancellationToken ct)
     {
-        var access = await db.RequireTicketAsync(actor, ticketId, InboxRole.Operator, track: true, ct);
+        var me = await db.RequireActiveUserAsync(actor, ct);
+        if (!me.Succeeded)
+            return me.Error!;
+        var access = await db.RequireTicketAsync(actor, ticketId, InboxRole.Assistant, track: true, ct);
         if (!access.Succeeded)
-            return access.Error!.Code == "inbox_role_too_low"
-                ? new Error(ErrorKind.Forbidden, "approval_required", "An assistant cannot send to customers directly; a manager must send this reply.")
-                : access.Error!;
-        var ticket = access.Value.Ticket;
+            return access.Error!;
+        var (ticket, role) = access.Value;
+        var needsApproval = role < InboxRole.Operator;
         var sendAddresses = db.SendAddresses.AsNoTracking().Where(a => a.InboxId == ticket.InboxId);
         var from = input.SendAddressId is { } chosen
             ? await sendAddresses.SingleOrDefaultAsync(a => a.Id == chosen, ct)
@@ -54,9 +69,10 @@ public sealed class QueueReplyCommand(MadoguchiDbContext db, SearchIndexWriter s
             return input.SendAddressId is null
                 ? new Error(ErrorKind.Invalid, "no_send_address", "This inbox has no send address yet: add one in 送信設定 (send settings) first.")
                 : Error.NotFound("The send address");
-        var status = TicketStatus.Closed;
-        if (input.StatusAfter is { Length: > 0 } statusText && !Enum.TryParse(statusText, ignoreCase: true, out status))
-            return new Error(ErrorKind.Invalid, "status_after_invalid", "statusAfter must be \"open\", \"pending\", \"closed\" or \"noAction\".");
+        var statusAfter = await ReplyStatus.ReadAsync(db, ticket.InboxId, input.StatusAfter, input.PendingReasonId, ct);
+        if (!statusAfter.Succeeded)
+            return statusAfter.Error!;
+        var (status, reasonId) = statusAfter.Value;
         if (string.IsNullOrWhiteSpace(input.Text) && string.IsNullOrWhiteSpace(input.Html))
             return new Error(ErrorKind.Invalid, "text_required", "Write the reply's text.");
 
@@ -88,6 +104,9 @@ public sealed class QueueReplyCommand(MadoguchiDbContext db, SearchIndexWriter s
         if (recipientCount > options.Value.MaxRecipients)
             return new Error(ErrorKind.Invalid, "too_many_recipients",
                 $"A message can have at most {options.Value.MaxRecipients} recipients (To + Cc + Bcc); this one has {recipientCount}. / 宛先（To・Cc・Bcc）は1通あたり{options.Value.MaxRecipients}件までです（現在{recipientCount}件）。");
+        var hardBounced = await hardBounces.HandleAsync(ticket.AccountId, to.Concat(cc).Concat(bcc).Select(a => a.Address), ct);
+        if (hardBounced.Count > 0 && !input.ConfirmHardBounced)
+            return HardBounced(hardBounced);
 
         var now = time.GetUtcNow().UtcDateTime;
         var subject = input.Subject is { Length: > 0 } s ? s.Trim()
@@ -127,13 +146,16 @@ public sealed class QueueReplyCommand(MadoguchiDbContext db, SearchIndexWriter s
             AccountId = ticket.AccountId,
             InboxId = ticket.InboxId,
             SendAddressId = from.Id,
-            State = SendState.Queued,
+            State = needsApproval ? SendState.AwaitingApproval : SendState.Queued,
             EnvelopeFrom = from.Address,
             Recipients = string.Join('\n', to.Concat(cc).Concat(bcc).Select(a => a.Address)),
             BlobHash = blob.Hash,
             Size = blob.Size,
             QueuedAt = now,
             NextAttemptAt = now,
+            AuthorUserId = me.Value!.Id,
+            StatusAfter = needsApproval ? status : null,
+            PendingReasonIdAfter = needsApproval ? reasonId : null,
         };
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
@@ -147,16 +169,32 @@ public sealed class QueueReplyCommand(MadoguchiDbContext db, SearchIndexWriter s
             await search.WriteAsync(sent, [], mayExist: false, ct);
             ticket.MessageCount++;
             ticket.LastMessageAt = now;
-            ticket.Status = status;
+            if (!needsApproval)
+            {
+                var applied = await editor.ApplyAsync(actor, me.Value, ticket, role, ReplyStatus.Edit(status, reasonId), ct);
+                if (!applied.Succeeded)
+                    return applied.Error!;
+            }
             ticket.StampRetention(now);
             usage.Count(ticket.AccountId, blob.Hash, blob.Size);
             await usage.FlushAsync(ct);
+            await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
         }
-        trigger.SendSoon();
+        if (!needsApproval)
+            trigger.SendSoon();
         await feed.PublishAsync(new TicketChange(ticket.AccountId, ticket.InboxId, ticket.Id, TicketChangeKind.MessageAdded), ct);
-        return OutboxViews.Sent(sent, outgoing);
+        return OutboxViews.Sent(sent, outgoing) with { HardBouncedRecipients = hardBounced.Count > 0 ? hardBounced : null };
     }
+
+    /// <summary>409 naming each recipient that hard-bounced before, with its last status and reason.</summary>
+    public static Error HardBounced(IReadOnlyList<HardBounceFlag> flagged) =>
+        new(ErrorKind.Conflict, HardBouncedCode,
+            $"Mail to {string.Join(", ", flagged.Select(f => f.Address))} bounced permanently before. Check the address, or send with confirmHardBounced: true. / "
+            + $"{string.Join("、", flagged.Select(f => f.Address))} は以前に配信できず戻ってきたアドレスです。宛先を確認するか、確認のうえ送信してください。")
+        {
+            Extensions = new Dictionary<string, object?> { ["recipients"] = flagged },
+        };
 
     private static List<MailboxAddress> Parse(IReadOnlyList<string>? values, out string? bad)
     {
@@ -178,68 +216,4 @@ public sealed class QueueReplyCommand(MadoguchiDbContext db, SearchIndexWriter s
 
     private static string Json(IEnumerable<MailboxAddress> addresses) =>
         JsonSerializer.Serialize(addresses.Select(a => new ParsedAddress(a.Name ?? "", a.Address)).ToList());
-}
-
-/// <summary>Builds outgoing MIME: UTF-8 by default; ISO-2022-JP (7-bit, encoded-word headers) when the send address asks
-/// for it and every character fits, else UTF-8 after all.</summary>
-public static class OutgoingMime
-{
-    private static readonly Encoding Iso2022Jp = Encoding.GetEncoding("iso-2022-jp", EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
-
-    public static MimeMessage Build(SendAddress from, IReadOnlyList<MailboxAddress> to, IReadOnlyList<MailboxAddress> cc, string subject,
-        string? text, string? html, string messageId, TicketMessage? original, DateTimeOffset date)
-    {
-        var japanese = from.Iso2022Jp && Fits(subject, from.DisplayName, text ?? "", html ?? "") && to.Concat(cc).All(a => Fits(a.Name ?? ""));
-        var encoding = japanese ? Iso2022Jp : Encoding.UTF8;
-        var message = new MimeMessage { Date = date, MessageId = messageId };
-        message.From.Add(new MailboxAddress(encoding, from.DisplayName, from.Address));
-        foreach (var a in to)
-            message.To.Add(new MailboxAddress(encoding, a.Name, a.Address));
-        foreach (var a in cc)
-            message.Cc.Add(new MailboxAddress(encoding, a.Name, a.Address));
-        message.Headers.Replace(HeaderId.Subject, encoding, subject);
-        if (original is not null)
-        {
-            message.InReplyTo = original.MessageIdHeader;
-            foreach (var id in References(original))
-                message.References.Add(id);
-        }
-        var plain = new TextPart("plain");
-        plain.SetText(encoding, text ?? "");
-        if (html is null)
-            message.Body = plain;
-        else
-        {
-            var rich = new TextPart("html");
-            rich.SetText(encoding, html);
-            message.Body = new MultipartAlternative { plain, rich };
-        }
-        message.Prepare(EncodingConstraint.SevenBit);
-        return message;
-    }
-
-    /// <summary>The original's References (or its In-Reply-To) followed by its own Message-ID.</summary>
-    public static List<string> References(TicketMessage? original)
-    {
-        if (original is null)
-            return [];
-        var ids = original.References?.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList()
-            ?? (original.InReplyTo is { } parent ? [parent] : []);
-        ids.Add(original.MessageIdHeader);
-        return ids;
-    }
-
-    private static bool Fits(params string[] values)
-    {
-        try
-        {
-            foreach (var v in values)
-                _ = Iso2022Jp.GetByteCount(v);
-            return true;
-        }
-        catch (EncoderFallbackException)
-        {
-            return false;
-        }
-    }
 }

@@ -1084,6 +1084,9 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
 
+                    b.Property<Guid?>("AuthorUserId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("BlobHash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -1114,6 +1117,9 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.Property<DateTime>("NextAttemptAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid?>("PendingReasonIdAfter")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTime>("QueuedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1137,6 +1143,10 @@ namespace Madoguchi.Migrations.Postgres.Migrations
 
                     b.Property<string>("State")
                         .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("StatusAfter")
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 

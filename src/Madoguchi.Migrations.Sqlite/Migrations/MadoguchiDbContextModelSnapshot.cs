@@ -1077,6 +1077,9 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("AuthorUserId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("BlobHash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -1107,6 +1110,9 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.Property<DateTime>("NextAttemptAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("PendingReasonIdAfter")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("QueuedAt")
                         .HasColumnType("TEXT");
 
@@ -1130,6 +1136,10 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
 
                     b.Property<string>("State")
                         .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StatusAfter")
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 

@@ -12,11 +12,13 @@ public static class ApiResults
 
     public static IResult ToHttp(this Result result) => result.Succeeded ? TypedResults.NoContent() : Problem(result.Error!);
 
-    public static IResult Problem(Error error) => TypedResults.Problem(
-        statusCode: StatusFor(error.Kind),
-        title: TitleFor(error.Kind),
-        detail: error.Message,
-        extensions: new Dictionary<string, object?> { ["code"] = error.Code });
+    public static IResult Problem(Error error)
+    {
+        var extensions = new Dictionary<string, object?> { ["code"] = error.Code };
+        foreach (var (name, value) in error.Extensions ?? new Dictionary<string, object?>())
+            extensions.TryAdd(name, value);
+        return TypedResults.Problem(statusCode: StatusFor(error.Kind), title: TitleFor(error.Kind), detail: error.Message, extensions: extensions);
+    }
 
     public static IResult Invalid(string code, string message) => Problem(new Error(ErrorKind.Invalid, code, message));
 

@@ -68,7 +68,7 @@ public sealed class CrashTests(DovecotFixture dovecot) : IClassFixture<DovecotFi
     }
 
     /// <summary>src/Madoguchi.Web/bin/&lt;configuration&gt;/net10.0/Madoguchi.Web.dll of this checkout, built with the tests.</summary>
-    private static string FindWebDll()
+    internal static string FindWebDll()
     {
         var here = new DirectoryInfo(AppContext.BaseDirectory);
         var configuration = here.Parent!.Name;

@@ -16,15 +16,17 @@ public sealed class SendingScenario : IAsyncDisposable
 {
     private readonly bool ownsApp;
 
-    private SendingScenario(MadoguchiApp app, HttpClient owner, Guid inboxId, bool ownsApp)
+    private SendingScenario(MadoguchiApp app, TestAccount account, HttpClient owner, Guid inboxId, bool ownsApp)
     {
         App = app;
+        Account = account;
         Owner = owner;
         InboxId = inboxId;
         this.ownsApp = ownsApp;
     }
 
     public MadoguchiApp App { get; }
+    public TestAccount Account { get; }
     public HttpClient Owner { get; }
     public Guid InboxId { get; }
 
@@ -47,7 +49,7 @@ public sealed class SendingScenario : IAsyncDisposable
         var account = await app.CreateAccountAsync();
         var owner = await account.SignInOwnerAsync();
         var inbox = await account.CreateInboxAsync();
-        return new SendingScenario(app, owner, inbox.Id, ownsApp);
+        return new SendingScenario(app, account, owner, inbox.Id, ownsApp);
     }
 
     public string Base => $"/api/v1/inboxes/{InboxId}/send-addresses";
@@ -80,9 +82,19 @@ public sealed class SendingScenario : IAsyncDisposable
         return location.TicketId!.Value;
     }
 
-    public async Task<JsonElement> ReplyAsync(Guid ticketId, object body, HttpStatusCode expected = HttpStatusCode.Accepted)
+    /// <summary>A user of the account with this role on the inbox, signed in.</summary>
+    public async Task<(Guid UserId, HttpClient Client)> MemberAsync(string role)
     {
-        var response = await Owner.PostAsJsonAsync($"/api/v1/tickets/{ticketId}/replies", body);
+        var user = await Account.AddActiveUserAsync(Owner, "役割", role);
+        await (await Owner.PutAsJsonAsync($"/api/v1/inboxes/{InboxId}/roles/{user.Id}", new { role })).AssertStatusAsync(HttpStatusCode.NoContent);
+        return (user.Id, await App.SignInAsync(user.Email));
+    }
+
+    public Task<JsonElement> ReplyAsync(Guid ticketId, object body, HttpStatusCode expected = HttpStatusCode.Accepted) => ReplyAsAsync(Owner, ticketId, body, expected);
+
+    public async Task<JsonElement> ReplyAsAsync(HttpClient client, Guid ticketId, object body, HttpStatusCode expected = HttpStatusCode.Accepted)
+    {
+        var response = await client.PostAsJsonAsync($"/api/v1/tickets/{ticketId}/replies", body);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == expected, text);
         return JsonDocument.Parse(text).RootElement.Clone();

@@ -34,7 +34,11 @@ public sealed record ReplyRequest(
     string? Html,
     [property: Description("Also send to the other To and Cc addresses of the message replied to.")] bool? ReplyAll,
     [property: Description("Ticket status after sending: \"closed\" (default), \"pending\", \"open\" or \"noAction\".")] string? StatusAfter,
-    Guid? PendingReasonId);
+    [property: Description("保留理由 of the ticket's inbox, with statusAfter \"pending\" (implied when statusAfter is left out).")] Guid? PendingReasonId,
+    [property: Description("Send even though a recipient hard-bounced before; without it such a reply answers 409 recipient_hard_bounced naming them.")] bool? ConfirmHardBounced);
+
+/// <summary>The body of <c>POST /messages/{id}/reject</c>.</summary>
+public sealed record RejectRequest([property: Description("Why the reply goes back (1–1000 characters); added to the ticket as a comment.")] string? Comment);
 
 /// <summary>送信設定 (send addresses) of an inbox for its 管理者 and the account's owners, replies, and the outbox actions
 /// (cancel, resend) on sent messages.</summary>
@@ -70,10 +74,23 @@ public static class SendingEndpoints
             if (!TryRead<ReplyRequest>(body, out var request, out var problem))
                 return problem!;
             var result = await command.HandleAsync(context.GetActor(), id,
-                new ReplyInput(request!.SendAddressId, request.To, request.Cc, request.Bcc, request.Subject, request.Text, request.Html, request.ReplyAll ?? false, request.StatusAfter), ct);
+                new ReplyInput(request!.SendAddressId, request.To, request.Cc, request.Bcc, request.Subject, request.Text, request.Html, request.ReplyAll ?? false, request.StatusAfter,
+                    request.PendingReasonId, request.ConfirmHardBounced ?? false), ct);
             return result.Succeeded ? TypedResults.Accepted($"/api/v1/tickets/{id}", result.Value) : ApiResults.Problem(result.Error!);
         }).WithTags("Sending").Accepts<ReplyRequest>("application/json").Produces<SentMessageView>(StatusCodes.Status202Accepted)
-            .WithSummary("Reply: queued at once (202, sendState \"queued\"), sent by the outbox; the ticket shows its progress.");
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Reply: queued at once (202, sendState \"queued\"), sent by the outbox; the ticket shows its progress. An assistant's reply waits for approval "
+                + "(sendState \"awaitingApproval\"). A recipient that hard-bounced before answers 409 recipient_hard_bounced with its recipients, unless confirmHardBounced is true.");
+        api.MapPost("/messages/{id:guid}/approve", async (Guid id, ApproveReplyCommand command, HttpContext context, CancellationToken ct) =>
+            (await command.HandleAsync(context.GetActor(), id, ct)).ToHttp())
+            .WithTags("Sending").Produces<SentMessageView>()
+            .WithSummary("Approve an assistant's reply waiting for approval (承認待ち; Manager or higher on the inbox): it is queued and sent, and the ticket gets the status its author chose.");
+        api.MapPost("/messages/{id:guid}/reject", async (Guid id, JsonElement body, RejectReplyCommand command, HttpContext context, CancellationToken ct) =>
+            TryRead<RejectRequest>(body, out var request, out var problem)
+                ? (await command.HandleAsync(context.GetActor(), id, request!.Comment, ct)).ToHttp()
+                : problem!)
+            .WithTags("Sending").Accepts<RejectRequest>("application/json").Produces<SentMessageView>()
+            .WithSummary("Send an assistant's reply back (差し戻し; Manager or higher): it is not sent (sendState \"rejected\"), the comment is added to the ticket and its author is notified.");
         api.MapPost("/messages/{id:guid}/cancel", async (Guid id, CancelSendCommand command, HttpContext context, CancellationToken ct) =>
             (await command.HandleAsync(context.GetActor(), id, ct)).ToHttp())
             .WithTags("Sending").Produces<SentMessageView>().WithSummary("Cancel a message that waits to be sent (送信待ち).");
