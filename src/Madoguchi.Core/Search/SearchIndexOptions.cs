@@ -15,6 +15,11 @@ public sealed class SearchIndexOptions
     [Range(1, 10_000)]
     public int BatchDocuments { get; set; } = 500;
 
+    /// <summary>While the inbound pipeline has originals waiting, the indexer leaves the CPU and the database to receiving
+    /// unless the oldest waiting document has waited this long (0: never wait). Searches stay exact meanwhile.</summary>
+    [Range(0, 86_400)]
+    public int DeferWhileReceivingSeconds { get; set; } = 60;
+
     /// <summary>How often the indexer looks for new documents when it has caught up.</summary>
     [Range(50, 60_000)]
     public int PollMilliseconds { get; set; } = 1000;

@@ -16,6 +16,8 @@ namespace Madoguchi.Core.Search;
 /// committing.</summary>
 public sealed class SearchIndexWriter(MadoguchiDbContext db, TimeProvider time)
 {
+    private readonly HashSet<long> _handedOut = [];
+
     /// <summary>Postings written by one statement: the statement's parameters stay a few megabytes.</summary>
     private const int PostingsPerStatement = 100_000;
 
@@ -108,8 +110,11 @@ public sealed class SearchIndexWriter(MadoguchiDbContext db, TimeProvider time)
         Span<byte> bytes = stackalloc byte[16];
         messageId.TryWriteBytes(bytes);
         var key = BitConverter.ToInt64(bytes[8..]) & long.MaxValue;
-        while (db.SearchDocuments.Local.Any(d => d.Key == key) || await db.SearchDocuments.AnyAsync(d => d.Key == key, ct))
+        // Keys handed out in this scope are remembered here, not looked up in DbSet.Local: that runs DetectChanges over
+        // every entity the pipeline's batch tracks, once per message, which made a large import quadratic.
+        while (_handedOut.Contains(key) || await db.SearchDocuments.AnyAsync(d => d.Key == key, ct))
             key = key == long.MaxValue ? 1 : key + 1;
+        _handedOut.Add(key);
         return key;
     }
 
