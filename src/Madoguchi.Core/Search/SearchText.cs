@@ -54,6 +54,15 @@ public static class SearchText
                 continue;
             }
 
+            // Most Japanese text: a kana or ideograph that NFKC and lower case leave as it is, with no mark after it.
+            if (IsStable(c) && (i + 1 == text.Length || !IsCombining(text[i + 1])))
+            {
+                folded.Append(c);
+                map?.Add((i, i + 1));
+                i++;
+                continue;
+            }
+
             // One cluster: a character (or surrogate pair) with the combining marks after it, so that ｶﾞ folds to ガ.
             var end = i + (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]) ? 2 : 1);
             while (end < text.Length && IsCombining(text[end]))
@@ -130,6 +139,12 @@ public static class SearchText
     }
 
     private static int Gram(char first, char second) => unchecked((first << 16) | second);
+
+    /// <summary>Hiragana, katakana (with ー) and CJK ideographs (Extension A and the unified block): no compatibility
+    /// decomposition and no case, so folding leaves them as they are (the ICU call is skipped). ゛゜ and the CJK
+    /// compatibility ideographs are not among them.</summary>
+    private static bool IsStable(char c) =>
+        c is >= '\u3041' and <= '\u3096' or >= '\u30A1' and <= '\u30FA' or '\u30FC' or >= '\u3400' and <= '\u4DBF' or >= '\u4E00' and <= '\u9FFF';
 
     private static bool IsIgnorable(char c) => c is '\u200B' or '\u200C' or '\u200D' or '\u2060' or '\uFEFF' or '\u00AD';
 

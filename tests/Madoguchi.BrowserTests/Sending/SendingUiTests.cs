@@ -205,6 +205,55 @@ public sealed class SendingUiTests(BrowserFixture fixture, PostfixFixture mail) 
         await Expect(state.GetByTestId("send-error")).ToHaveCountAsync(0);
     }
 
+    [Fact]
+    public async Task AssistantReply_WaitsForApproval_OwnerApprovesInTheTicket_ThenSent()
+    {
+        var customer = await mail.AddUniqueUserAsync("customer");
+        var support = await mail.AddUniqueUserAsync("support");
+        var (account, api, inbox) = await AccountWithInboxAsync();
+        await AddSendAddressAsync(api, inbox, new
+        {
+            address = PostfixFixture.AddressOf(support), displayName = "サポート窓口", isDefault = true, host = mail.Postfix.Host, port = mail.Postfix.Smtp.Port,
+            security = "none", authentication = "none",
+        });
+        var assistant = await account.AddActiveUserAsync(api, "補佐", "一郎");
+        var role = await api.PutAsJsonAsync($"/api/v1/inboxes/{inbox}/roles/{assistant.Id}", new { role = "assistant" });
+        Assert.True(role.IsSuccessStatusCode, await role.Content.ReadAsStringAsync());
+        var ticket = await ReceiveAsync(inbox, PostfixFixture.AddressOf(customer));
+
+        // The アシスタント writes the reply: the box says it will wait, and the message shows 承認待ち with nothing to approve.
+        await using (var session = await fixture.NewSessionAsync())
+        {
+            var page = session.Page;
+            await session.SignInAsync(assistant.Email, MadoguchiApp.DefaultPassword);
+            await page.GotoAsync($"/tickets/{ticket}");
+            await session.WaitLiveAsync();
+            var box = page.GetByTestId("reply-box");
+            await Expect(box.GetByTestId("reply-approval-note")).ToBeVisibleAsync();
+            await box.GetByLabel("本文").FillAsync("ご確認ください。");
+            await box.GetByRole(AriaRole.Button, new() { Name = "承認を依頼" }).ClickAsync();
+            var waiting = page.GetByTestId("send-state");
+            await Expect(waiting).ToHaveAttributeAsync("data-state", "awaitingApproval", new() { Timeout = 30_000 });
+            await Expect(waiting.GetByTestId("send-state-chip")).ToHaveTextAsync("承認待ち");
+            await Expect(waiting.GetByTestId("approve-reply")).ToHaveCountAsync(0);
+        }
+
+        // The owner approves it on the ticket; it goes out through Postfix.
+        await using (var session = await fixture.NewSessionAsync())
+        {
+            var page = session.Page;
+            await session.SignInAsync(account.Owner.Email, MadoguchiApp.DefaultPassword);
+            await page.GotoAsync($"/tickets/{ticket}");
+            await session.WaitLiveAsync();
+            var state = page.GetByTestId("send-state");
+            await Expect(state).ToHaveAttributeAsync("data-state", "awaitingApproval");
+            await page.ScreenshotAsync(new() { Path = Screenshots.PathFor("reply-awaiting-approval-ja"), FullPage = true });
+            await state.GetByTestId("approve-reply").ClickAsync();
+            await Expect(state).ToHaveAttributeAsync("data-state", "sent", new() { Timeout = 30_000 });
+            await Expect(state.GetByTestId("send-state-chip")).ToHaveTextAsync("送信済み");
+        }
+    }
+
     private async Task<(TestAccount Account, HttpClient Api, Guid Inbox)> AccountWithInboxAsync()
     {
         var account = await fixture.App.CreateAccountAsync();

@@ -15,7 +15,7 @@ namespace Madoguchi.IntegrationTests.Sending;
 public sealed class ReplyBoxQueriesTests
 {
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
-    public async Task ReplyDefaults_ToIsReplyTo_DefaultFromFirst_AssistantAndOtherAccountRefused(DatabaseProvider provider)
+    public async Task ReplyDefaults_ToIsReplyTo_DefaultFromFirst_AssistantNeedsApproval_OtherAccountRefused(DatabaseProvider provider)
     {
         await using var w = await World.StartAsync(provider);
 
@@ -26,8 +26,10 @@ public sealed class ReplyBoxQueriesTests
         Assert.True(defaults.Value.From[0].IsDefault);
         var to = Assert.Single(defaults.Value.To);
         Assert.Equal(("お客様", "customer@example.com"), (to.Name, to.Address));
+        Assert.Equal((false, true), (defaults.Value.NeedsApproval, defaults.Value.CanApprove));
         var assistant = await w.RunAsync<GetReplyDefaultsQuery, Result<ReplyDefaultsView>>(q => q.HandleAsync(w.Assistant, w.TicketId, default));
-        Assert.Equal("inbox_role_too_low", assistant.Error?.Code);
+        Assert.True(assistant.Succeeded, assistant.Error?.Message);
+        Assert.Equal((true, false), (assistant.Value!.NeedsApproval, assistant.Value.CanApprove));
         var stranger = await w.RunAsync<GetReplyDefaultsQuery, Result<ReplyDefaultsView>>(q => q.HandleAsync(w.Stranger, w.TicketId, default));
         Assert.Equal("not_found", stranger.Error?.Code);
     }
