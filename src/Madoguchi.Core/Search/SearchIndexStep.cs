@@ -16,6 +16,24 @@ internal sealed class SearchIndexStep(SearchIndexWriter writer) : IInboundStep
         var stored = message.Stored ?? throw new InvalidOperationException("The search index step runs after the store step.");
         // The names the store step gave the attachments (it may not have attached the rows to the message on a re-run).
         var names = message.Parsed.Attachments.Select((a, i) => string.IsNullOrWhiteSpace(a.FileName) ? $"attachment-{i + 1}" : a.FileName);
-        await writer.WriteAsync(stored, names, mayExist: message.Previous is not null, ct);
+        // The body folded before the transaction (SearchFoldStep), when the stored message carries that same body.
+        var body = message.SearchBody is { } folded && ReferenceEquals(stored.Text, message.Parsed.Text) && ReferenceEquals(stored.Html, message.Parsed.Html)
+            ? folded : null;
+        await writer.WriteAsync(stored, names, mayExist: message.Previous is not null, ct, body: body);
+    }
+}
+
+/// <summary>Folds the body for search before the transaction, in parallel with the other prepare steps: parsing an HTML
+/// part is the costly half of indexing, and inside the transaction it would hold the single writer meanwhile.</summary>
+internal sealed class SearchFoldStep : IInboundStep
+{
+    public int Order => InboundStepOrder.SearchFold;
+
+    public InboundStepPhase Phase => InboundStepPhase.Prepare;
+
+    public Task RunAsync(InboundMessage message, CancellationToken ct)
+    {
+        message.SearchBody = SearchIndexWriter.FoldBody(message.Parsed.Text, message.Parsed.Html);
+        return Task.CompletedTask;
     }
 }

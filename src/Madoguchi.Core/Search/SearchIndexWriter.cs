@@ -8,6 +8,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Madoguchi.Core.Search;
 
+/// <summary>A message's body as search folds it: the text part, and the HTML part as text unless it says the same.</summary>
+public sealed record FoldedBody(string Text, string? Html);
+
 /// <summary>Writes and removes search documents and their postings, inside the caller's transaction. A written document
 /// is searchable at once (searches check documents whose postings are pending against their text directly); its postings
 /// are written later, in bulk, by <see cref="IndexPendingPostingsCommand"/> (posting rows one message at a time made the
@@ -25,9 +28,10 @@ public sealed class SearchIndexWriter(MadoguchiDbContext db, TimeProvider time)
     /// has loaded it, else it is looked up when <paramref name="mayExist"/>. An unchanged document is left as it is unless
     /// <paramref name="force"/> (a rebuild writes its postings again).</summary>
     public async Task<SearchDocument> WriteAsync(
-        TicketMessage message, IEnumerable<string> attachmentNames, bool mayExist, CancellationToken ct, SearchDocument? existing = null, bool force = false)
+        TicketMessage message, IEnumerable<string> attachmentNames, bool mayExist, CancellationToken ct, SearchDocument? existing = null, bool force = false,
+        FoldedBody? body = null)
     {
-        var (subject, text) = Fold(message, attachmentNames);
+        var (subject, text) = Fold(message, attachmentNames, body);
         if (existing is null && mayExist)
             existing = await db.SearchDocuments.SingleOrDefaultAsync(d => d.MessageId == message.Id, ct);
         var now = time.GetUtcNow().UtcDateTime;
@@ -86,18 +90,29 @@ public sealed class SearchIndexWriter(MadoguchiDbContext db, TimeProvider time)
 
     /// <summary>The folded subject, and the folded text of everything searchable: subject, From, To, Cc (names and
     /// addresses), attachment names and the body (the text part; an HTML part as text too unless it says the same).</summary>
-    public static (string Subject, string Text) Fold(TicketMessage message, IEnumerable<string> attachmentNames)
+    /// <remarks><paramref name="body"/>: the body already folded (<see cref="FoldBody"/>) from this message's Text and
+    /// Html, as the pipeline does before its transaction; folded here when null.</remarks>
+    public static (string Subject, string Text) Fold(TicketMessage message, IEnumerable<string> attachmentNames, FoldedBody? body = null)
     {
         // Each part folded on its own: a line break between two parts never joins them into one word.
         var parts = new List<string> { SearchText.Fold(message.Subject) };
         foreach (var json in new[] { message.FromJson, message.ToJson, message.CcJson })
             parts.AddRange(AddressView.FromJson(json).Select(a => SearchText.Fold(a.Name + " " + a.Address)));
         parts.AddRange(attachmentNames.Select(SearchText.Fold));
-        var text = SearchText.Fold(message.Text ?? "");
+        var (text, html) = body ?? FoldBody(message.Text, message.Html);
         parts.Add(text);
-        if (message.Html is not null && SearchText.Fold(HtmlText.ToPlainText(message.Html)) is var html && html != text)
+        if (html is not null)
             parts.Add(html);
         return (parts[0], string.Join(' ', parts.Where(p => p.Length > 0)));
+    }
+
+    /// <summary>The folded text part, and the folded HTML part as text when it says something else (the costly half of
+    /// folding: the HTML is parsed).</summary>
+    public static FoldedBody FoldBody(string? text, string? html)
+    {
+        var foldedText = SearchText.Fold(text ?? "");
+        var foldedHtml = html is null ? null : SearchText.Fold(HtmlText.ToPlainText(html));
+        return new FoldedBody(foldedText, foldedHtml == foldedText ? null : foldedHtml);
     }
 
     /// <summary>The body a snippet is cut from: the text part, else the HTML part as text.</summary>

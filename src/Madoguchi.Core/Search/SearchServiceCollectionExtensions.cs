@@ -13,6 +13,7 @@ public static class SearchServiceCollectionExtensions
     {
         services.AddOptions<SearchIndexOptions>().Bind(configuration.GetSection(SearchIndexOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<SearchIndexWriter>();
+        services.AddScoped<IInboundStep, SearchFoldStep>();
         services.AddScoped<IInboundStep, SearchIndexStep>();
         services.AddHostedService<SearchIndexWorker>();
         return services.AddHandlersIn("Madoguchi.Core.Search");

@@ -38,6 +38,7 @@ public static class InboundStepOrder
     public const int BounceDetection = 250;
     public const int SpamVerdict = 300;
     public const int AttachmentBlobs = 350;
+    public const int SearchFold = 360;
     public const int AttachmentBlobCheck = 380;
     public const int Threading = 400;
     public const int BounceMatching = 450;

@@ -48,4 +48,7 @@ public sealed class InboundMessage(RawMessage raw, ReadOnlyMemory<byte> bytes)
     public Ticket? Ticket { get; set; }
 
     public TicketMessage? Stored { get; set; }
+
+    /// <summary>The body folded for search before the transaction (SearchFoldStep).</summary>
+    public Search.FoldedBody? SearchBody { get; set; }
 }
