@@ -12,7 +12,7 @@ rng = random.Random(10)
 rows = []
 t = start
 while t < now:
-    for component in range(4):
+    for component in range(6):  # Web, Database, Storage, Receiving, Sending, Search
         # About one bad hour a week per component.
         state = 3 if (t.hour == 3 and t.day % 7 == component) else (1 if rng.random() < 0.001 else 0)
         rows.append((str(uuid.UUID(int=rng.getrandbits(128))).upper(), component, state, fmt(t)))
