@@ -280,6 +280,8 @@ public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixtur
             Assert.Equal(HttpStatusCode.Forbidden, (await w.AOwner.GetAsync("/api/v1/operator/alerts")).StatusCode),
         ["POST /api/v1/operator/alerts/{id:guid}/read"] = async () =>
             Assert.Equal(HttpStatusCode.Forbidden, (await w.AOwner.PostAsync($"/api/v1/operator/alerts/{Guid.NewGuid()}/read", null)).StatusCode),
+        ["GET /api/v1/operator/alert-emails"] = async () =>
+            Assert.Equal(HttpStatusCode.Forbidden, (await w.AOwner.GetAsync("/api/v1/operator/alert-emails")).StatusCode),
         ["GET /api/v1/support-desk"] = async () =>
             Assert.DoesNotContain(w.B.Id.ToString(), (await (await w.AOwner.GetAsync("/api/v1/support-desk")).ReadAsync<JsonElement>()).GetRawText(), StringComparison.OrdinalIgnoreCase),
         ["GET /api/v1/notices"] = async () =>
