@@ -4,7 +4,7 @@ namespace Madoguchi.Web.Health;
 
 public static class HealthEndpoints
 {
-    /// <summary>/healthz: the process answers. /readyz: the database answers too.</summary>
+    /// <summary>/healthz: the process answers. /readyz: the database answers too, with Madoguchi's tables in it.</summary>
     public static WebApplication MapHealth(this WebApplication app)
     {
         app.MapGet("/healthz", () => TypedResults.Text("ok")).ExcludeFromDescription();
@@ -13,7 +13,10 @@ public static class HealthEndpoints
             bool ready;
             try
             {
-                ready = await db.Database.CanConnectAsync(ct);
+                // Not only a connection: the database must hold our schema. A SQLite file deleted under the running app is
+                // re-created empty by the next connection any worker opens, and that empty file would "connect".
+                await db.Database.ExecuteSqlRawAsync("SELECT 1 FROM \"__EFMigrationsHistory\" LIMIT 1", ct);
+                ready = true;
             }
             catch (Exception e) when (e is InvalidOperationException or System.Data.Common.DbException)
             {
