@@ -1,4 +1,5 @@
 using Madoguchi.Core.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace Madoguchi.Web.Health;
 
