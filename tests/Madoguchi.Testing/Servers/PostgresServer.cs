@@ -123,7 +123,7 @@ public sealed class PostgresServer : IAsyncDisposable
     {
         var serverOptions = string.Create(
             CultureInfo.InvariantCulture,
-            $"-p {Port} -k {directory["pg"]} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300");
+            $"-p {Port} -k {directory["pg"]} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=1000");
         try
         {
             // -w: pg_ctl returns once the server accepts connections.
