@@ -76,7 +76,11 @@ public static partial class BounceAnalyzer
                 var near = NearAddress(bounceText, address);
                 if (diagnostic.Length == 0)
                     diagnostic = near;
-                var recipient = Recipient(address, StatusOf(group.GetValueOrDefault("Status", "")), diagnostic, near, bounceText, subject, recipientGroups.Count, returned?.Addresses);
+                var fieldStatus = StatusOf(group.GetValueOrDefault("Status", ""));
+                // The recipient's own Status and Diagnostic-Code fields are its report: a code written elsewhere in the
+                // text (about another recipient, or the reporting server's summary) does not replace them.
+                var recipient = Recipient(address, fieldStatus, diagnostic, near, bounceText, subject, recipientGroups.Count, returned?.Addresses,
+                    ownReport: rawDiagnostic.Length > 0 && fieldStatus.Length > 0);
                 // Diagnostic type X-Unix: a local program (a pipe) failed; its exit code alone says no more than that.
                 if (recipient.Reason == BounceReasons.OnHold && rawDiagnostic.StartsWith("x-unix", StringComparison.OrdinalIgnoreCase))
                     recipient = recipient with { Reason = BounceReasons.MailerError };
@@ -685,8 +689,9 @@ public static partial class BounceAnalyzer
         return "";
     }
 
+    /// <param name="ownReport">The recipient has its own Status and Diagnostic-Code fields: only they give its status.</param>
     private static BouncedRecipient Recipient(string address, string status, string diagnostic, string near, string bounceText, string subject, int count,
-        IReadOnlyList<string>? senders = null)
+        IReadOnlyList<string>? senders = null, bool ownReport = false)
     {
         var replyCode = ReplyCode(diagnostic);
         if (replyCode.Length == 0 && near != diagnostic)
@@ -701,7 +706,7 @@ public static partial class BounceAnalyzer
         if (status.Length == 0 || status.EndsWith(".0.0", StringComparison.Ordinal) && status.Length == 5)
         {
             var found = StatusOf(diagnostic);
-            if (found.Length == 0 && near != diagnostic)
+            if (found.Length == 0 && near != diagnostic && !ownReport)
                 found = StatusOf(near);
             if (found.Length == 0 && status.Length == 0 && count == 1)
                 found = StatusOf(bounceText);
