@@ -320,10 +320,19 @@ public static partial class BounceAnalyzer
     [GeneratedRegex(@"^\s{0,4}(From|Message-I[Dd]|Return-Path|Received):[ \t]", RegexOptions.IgnoreCase)]
     private static partial Regex IdentifyingHeaderLine();
 
-    private static List<Dictionary<string, string>> TextFieldGroups(string text) =>
-        text.Contains("Final-Recipient:", StringComparison.OrdinalIgnoreCase) || text.Contains("Original-Recipient:", StringComparison.OrdinalIgnoreCase)
-            ? ReportFields.ReadGroups(text)
-            : [];
+    private static List<Dictionary<string, string>> TextFieldGroups(string text)
+    {
+        if (!text.Contains("Final-Recipient:", StringComparison.OrdinalIgnoreCase) && !text.Contains("Original-Recipient:", StringComparison.OrdinalIgnoreCase))
+            return [];
+        var groups = ReportFields.ReadGroups(text);
+        // A report forwarded by a person, quoted line by line ("> Status: 5.2.0"): its fields are read without the quoting.
+        if (!groups.Any(g => g.ContainsKey("Final-Recipient") || g.ContainsKey("Original-Recipient")) && text.Contains("\n>", StringComparison.Ordinal))
+            groups = ReportFields.ReadGroups(QuoteMark().Replace(text, ""));
+        return groups;
+    }
+
+    [GeneratedRegex(@"^> ?", RegexOptions.Multiline)]
+    private static partial Regex QuoteMark();
 
     private static List<BouncedRecipient> FeedbackRecipients(Parts parts, MimeMessage message)
     {
