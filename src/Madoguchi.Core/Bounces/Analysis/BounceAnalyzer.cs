@@ -17,12 +17,13 @@ public static partial class BounceAnalyzer
 
     public static BounceReport Analyze(ReadOnlySpan<byte> original)
     {
+        // Persistent: the parts' contents stay views of this buffer instead of being copied out of it, so the stream
+        // stays open until the analysis is done.
+        using var stream = new MemoryStream(Normalize(original), writable: false);
         MimeMessage message;
         try
         {
-            var bytes = Normalize(original);
-            using var stream = new MemoryStream(bytes, writable: false);
-            message = MimeMessage.Load(stream);
+            message = MimeMessage.Load(stream, persistent: true);
         }
         catch (FormatException)
         {
@@ -38,7 +39,8 @@ public static partial class BounceAnalyzer
         var parts = new Parts();
         Collect(message.Body, parts, depth: 0);
         var subject = message.Subject ?? "";
-        var text = parts.Text.Length > 0 ? parts.Text.ToString() : parts.Html.ToString();
+        // HTML is turned into text only when the report has no plain text part.
+        var text = parts.Text.Length > 0 ? parts.Text.ToString() : HtmlToText(parts.Html.ToString());
         if (FromAmazon(message) && SesNotification(parts.Text.ToString()) is { } ses)
             return ses;
         var (bounceText, inline, inlineText) = SplitInlineOriginal(text);
@@ -223,9 +225,11 @@ public static partial class BounceAnalyzer
                 }
                 if (part is TextPart textPart && (!part.IsAttachment || depth <= 1))
                 {
+                    if (textPart.IsHtml && parts.Text.Length > 0)
+                        return;
                     var body = DecodeText(textPart);
                     if (textPart.IsHtml)
-                        parts.Html.Append(HtmlToText(body)).Append('\n');
+                        parts.Html.Append(body).Append('\n');
                     else
                         parts.Text.Append(body.Replace("\r\n", "\n", StringComparison.Ordinal)).Append('\n');
                 }
@@ -256,10 +260,15 @@ public static partial class BounceAnalyzer
     private static ReturnedHeaders FromHeaders(HeaderList headers)
     {
         var addresses = new List<string>();
-        foreach (var name in new[] { "From", "Sender", "Return-Path", "Reply-To" })
+        foreach (var name in (ReadOnlySpan<HeaderId>)[HeaderId.From, HeaderId.Sender, HeaderId.ReturnPath, HeaderId.ReplyTo])
         {
-            foreach (var value in headers.Where(h => h.Field.Equals(name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value))
-                addresses.AddRange(AddressPattern().Matches(value).Select(m => m.Value.ToLowerInvariant()));
+            foreach (var header in headers)
+            {
+                if (header.Id != name)
+                    continue;
+                foreach (var m in AddressPattern().EnumerateMatches(header.Value))
+                    addresses.Add(header.Value.Substring(m.Index, m.Length).ToLowerInvariant());
+            }
         }
         var from = (headers["From"] ?? "").ToLowerInvariant();
         var isReport = from.Contains("mailer-daemon", StringComparison.Ordinal) || from.Contains("postmaster", StringComparison.Ordinal)
@@ -283,33 +292,44 @@ public static partial class BounceAnalyzer
     /// ordinary message headers begins.</summary>
     private static (string BounceText, ReturnedHeaders? Inline, string? InlineText) SplitInlineOriginal(string text)
     {
-        var lines = text.Split('\n');
-        for (var i = 0; i < lines.Length; i++)
+        // A header block needs one identifying header: without any of their names there is nothing to split.
+        if (!text.Contains("from:", StringComparison.OrdinalIgnoreCase) && !text.Contains("message-id:", StringComparison.OrdinalIgnoreCase)
+            && !text.Contains("return-path:", StringComparison.OrdinalIgnoreCase) && !text.Contains("received:", StringComparison.OrdinalIgnoreCase))
+            return (text, null, null);
+        // Lines as offsets into the text (line k is text[starts[k] .. starts[k + 1] - 1]), read as spans: no string per line.
+        var starts = new List<int> { 0 };
+        for (var at = text.IndexOf('\n'); at >= 0; at = text.IndexOf('\n', at + 1))
+            starts.Add(at + 1);
+        starts.Add(text.Length + 1);
+        var count = starts.Count - 1;
+        ReadOnlySpan<char> Line(int k) => text.AsSpan(starts[k], starts[k + 1] - 1 - starts[k]);
+        for (var i = 0; i < count; i++)
         {
-            if (!StartsOriginalHeader(lines[i]))
+            if (!OriginalHeaderStart().IsMatch(Line(i)))
                 continue;
             var seen = 0;
             var identifying = false;
-            for (var j = i; j < Math.Min(lines.Length, i + 60) && lines[j].Trim().Length > 0; j++)
+            for (var j = i; j < Math.Min(count, i + 60) && !Line(j).IsWhiteSpace(); j++)
             {
-                if (KeyHeaderLine().IsMatch(lines[j]))
+                if (KeyHeaderLine().IsMatch(Line(j)))
                 {
                     seen++;
-                    identifying |= IdentifyingHeaderLine().IsMatch(lines[j]);
+                    identifying |= IdentifyingHeaderLine().IsMatch(Line(j));
                 }
             }
             if (seen < 3 || !identifying)
                 continue;
             var end = i;
-            while (end < lines.Length && lines[end].Trim().Length > 0)
+            while (end < count && !Line(end).IsWhiteSpace())
                 end++;
-            var headers = HeaderText(string.Join('\n', lines[i..end].Select(l => l.TrimStart())));
-            return (string.Join('\n', lines[..i]), FromHeaders(headers), string.Join('\n', lines[i..]));
+            var block = new StringBuilder();
+            for (var k = i; k < end; k++)
+                block.Append(Line(k).TrimStart()).Append('\n');
+            var headers = HeaderText(block.ToString(0, Math.Max(0, block.Length - 1)));
+            return (i == 0 ? "" : text[..(starts[i] - 1)], FromHeaders(headers), text[starts[i]..]);
         }
         return (text, null, null);
     }
-
-    private static bool StartsOriginalHeader(string line) => OriginalHeaderStart().IsMatch(line);
 
     [GeneratedRegex(@"^\s{0,4}(Return-Path|Received|Message-I[Dd]|From|To|Subject|Date|Delivered-To|MIME-Version|Reply-To|DKIM-Signature|X-[A-Za-z0-9-]+|Authentication-Results|Content-Type):[ \t]", RegexOptions.IgnoreCase)]
     private static partial Regex OriginalHeaderStart();
@@ -346,13 +366,13 @@ public static partial class BounceAnalyzer
     private static HashSet<string> ExcludedAddresses(MimeMessage message, ReturnedHeaders? returned)
     {
         var set = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var name in new[] { "To", "Cc", "From", "Reply-To", "Return-Path", "Sender" })
+        foreach (var header in message.Headers)
         {
-            foreach (var value in message.Headers.Where(h => h.Field.Equals(name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value))
-            {
-                foreach (Match m in AddressPattern().Matches(value))
-                    set.Add(m.Value);
-            }
+            if (header.Id is not (HeaderId.To or HeaderId.Cc or HeaderId.From or HeaderId.ReplyTo or HeaderId.ReturnPath or HeaderId.Sender))
+                continue;
+            var value = header.Value;
+            foreach (var m in AddressPattern().EnumerateMatches(value))
+                set.Add(value.Substring(m.Index, m.Length));
         }
         if (returned is not null)
             set.UnionWith(returned.Addresses);

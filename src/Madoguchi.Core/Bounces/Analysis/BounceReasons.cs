@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Madoguchi.Core.Bounces.Analysis;
 
 /// <summary>Reason categories and the general rules that give them: phrases servers use in their diagnostics, then the
@@ -192,15 +194,23 @@ public static class BounceReasons
         }
         : null;
 
+    /// <summary>Each phrase class as one multi-string searcher, and all phrases together: a text with none of them is
+    /// answered with one pass, a text with some with one pass per class up to the first that matches.</summary>
+    private static readonly (string Reason, SearchValues<string> Phrases)[] PhraseSearchers =
+        [.. PhraseClasses.Select(c => (c.Reason, SearchValues.Create(c.Phrases, StringComparison.Ordinal)))];
+
+    private static readonly SearchValues<string> AnyPhrase =
+        SearchValues.Create(PhraseClasses.SelectMany(c => c.Phrases).Distinct().ToArray(), StringComparison.Ordinal);
+
     public static string? FromWords(string lowerText)
     {
-        foreach (var (reason, phrases) in PhraseClasses)
+        var text = lowerText.AsSpan();
+        if (text.IndexOfAny(AnyPhrase) < 0)
+            return null;
+        foreach (var (reason, phrases) in PhraseSearchers)
         {
-            foreach (var phrase in phrases)
-            {
-                if (lowerText.Contains(phrase, StringComparison.Ordinal))
-                    return reason;
-            }
+            if (text.IndexOfAny(phrases) >= 0)
+                return reason;
         }
         return null;
     }

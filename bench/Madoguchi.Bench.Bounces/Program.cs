@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using Madoguchi.Core.Bounces.Analysis;
+using MimeKit;
+
+// Steady-state bounce analysis: one long-lived process reads and analyses every mail file of a folder, round after round,
+// on one thread (as Sisimai does), and prints each round's wall and CPU seconds. Start-up and the first (JIT) round are
+// not in the figures: bench/bounces/run.sh measures those separately with the published CLI.
+// Usage: Madoguchi.Bench.Bounces <folder> [rounds=5] [--parse-only]
+if (args.Length < 1)
+{
+    Console.Error.WriteLine("usage: Madoguchi.Bench.Bounces <folder> [rounds=5] [--parse-only]");
+    return 2;
+}
+var files = Directory.GetFiles(args[0]).Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal).ToArray();
+var rounds = args.Length > 1 && int.TryParse(args[1], out var r) ? r : 5;
+var parseOnly = args.Contains("--parse-only");
+var process = Process.GetCurrentProcess();
+
+int Round()
+{
+    var bounces = 0;
+    foreach (var file in files)
+    {
+        var bytes = File.ReadAllBytes(file);
+        if (parseOnly)
+        {
+            using var stream = new MemoryStream(bytes, writable: false);
+            try
+            {
+                bounces += MimeMessage.Load(stream).Headers.Count > 0 ? 1 : 0;
+            }
+            catch (FormatException)
+            {
+            }
+        }
+        else if (BounceAnalyzer.Analyze(bytes).IsBounce)
+        {
+            bounces++;
+        }
+    }
+    return bounces;
+}
+
+// Warm-up round: JIT and first-use costs, not counted.
+var found = Round();
+Console.WriteLine($"files {files.Length} bounces {found} (warm-up round not counted)");
+for (var i = 1; i <= rounds; i++)
+{
+    process.Refresh();
+    var cpu = process.TotalProcessorTime;
+    var wall = Stopwatch.StartNew();
+    Round();
+    wall.Stop();
+    process.Refresh();
+    Console.WriteLine($"round {i} wall {wall.Elapsed.TotalSeconds:F3} cpu {(process.TotalProcessorTime - cpu).TotalSeconds:F3}");
+}
+return 0;
