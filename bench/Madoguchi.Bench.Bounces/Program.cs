@@ -1,11 +1,12 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Madoguchi.Core.Bounces.Analysis;
 using MimeKit;
 
 // Steady-state bounce analysis: one long-lived process reads and analyses every mail file of a folder, round after round,
 // on one thread (as Sisimai does), and prints each round's wall and CPU seconds. Start-up and the first (JIT) round are
 // not in the figures: bench/bounces/run.sh measures those separately with the published CLI.
-// Usage: Madoguchi.Bench.Bounces <folder> [rounds=5] [--parse-only]
+// Usage: Madoguchi.Bench.Bounces <folder> [rounds=5] [--parse-only] | <folder> --dump (the results as JSON lines, to compare)
 if (args.Length < 1)
 {
     Console.Error.WriteLine("usage: Madoguchi.Bench.Bounces <folder> [rounds=5] [--parse-only]");
@@ -15,6 +16,20 @@ var files = Directory.GetFiles(args[0]).Where(f => !Path.GetFileName(f).StartsWi
 var rounds = args.Length > 1 && int.TryParse(args[1], out var r) ? r : 5;
 var parseOnly = args.Contains("--parse-only");
 var process = Process.GetCurrentProcess();
+if (args.Contains("--dump"))
+{
+    foreach (var file in files)
+    {
+        var report = BounceAnalyzer.Analyze(File.ReadAllBytes(file));
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            file = Path.GetFileName(file),
+            @class = BounceClasses.Name(report.Class),
+            recipients = report.Recipients.Select(x => new { address = x.Address, status = x.Status, replycode = x.ReplyCode, reason = x.Reason, hardbounce = x.HardBounce, diagnostic = x.Diagnostic }),
+        }));
+    }
+    return 0;
+}
 
 int Round()
 {
