@@ -317,3 +317,85 @@ public class BounceAnalyzerTests
         Assert.Empty(report.Recipients);
     }
 }
+
+/// <summary>Status rules added for issue 8 §5 (general, on hand-made mails).</summary>
+public class BounceStatusRuleTests
+{
+    private static BounceReport Analyze(string mail) => BounceAnalyzer.Analyze(Encoding.UTF8.GetBytes(mail.Replace("\n", "\r\n", StringComparison.Ordinal)));
+
+    [Fact]
+    public void Analyze_RecipientWithOwnStatusAndDiagnosticFields_KeepsItsStatusOverACodeInTheText()
+    {
+        var report = Analyze("""
+            From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.net>
+            To: support@example.org
+            Subject: Returned mail: see transcript for details
+            MIME-Version: 1.0
+            Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+            --B
+            Content-Type: text/plain
+
+            ----- The following addresses had permanent fatal errors -----
+            "|/usr/local/bin/deliver"
+                (reason: 255)
+                (expanded from: <taro@customer.example>)
+
+               ----- Transcript of session follows -----
+            554 5.3.0 unknown mailer error 255
+
+            --B
+            Content-Type: message/delivery-status
+
+            Reporting-MTA: dns; mx.example.net
+
+            Final-Recipient: RFC822; taro@customer.example
+            Action: failed
+            Status: 5.0.0
+            Diagnostic-Code: X-Unix; 255
+
+            --B--
+            """);
+
+        var recipient = Assert.Single(report.Recipients);
+        Assert.Equal("taro@customer.example", recipient.Address);
+        Assert.Equal("5.0.0", recipient.Status);
+        Assert.Equal(BounceReasons.MailerError, recipient.Reason);
+    }
+
+    [Fact]
+    public void Analyze_ReportForwardedWithEveryLineQuoted_ReadsTheQuotedStatusField()
+    {
+        var report = Analyze("""
+            From: someone@example.org
+            To: support@example.org
+            Subject: Fwd: Returned mail: see transcript for details
+            MIME-Version: 1.0
+            Content-Type: text/plain
+
+            Begin forwarded message:
+
+            > From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.net>
+            > Subject: Returned mail: see transcript for details
+            >
+            >    ----- The following addresses had permanent fatal errors -----
+            > <taro@customer.example>
+            >     (reason: 550 Mailbox over quota)
+            >
+            >    ----- Transcript of session follows -----
+            > 554 5.0.0 Service unavailable
+            > Reporting-MTA: dns; mx.example.net
+            >
+            > Final-Recipient: RFC822; taro@customer.example
+            > Action: failed
+            > Status: 5.2.2
+            > Diagnostic-Code: SMTP; 550 Mailbox over quota
+            >
+            """);
+
+        Assert.Equal(BounceClass.Bounce, report.Class);
+        var recipient = Assert.Single(report.Recipients);
+        Assert.Equal("5.2.2", recipient.Status);
+        Assert.Equal(BounceReasons.MailboxFull, recipient.Reason);
+    }
+}

@@ -9,12 +9,12 @@ namespace Madoguchi.Tests.Bounces;
 public class BounceCorpusAccuracyTests(ITestOutputHelper output)
 {
     // The targets (class 0.99, address 0.99, reason 0.90, no normal mail taken for a bounce). Status is held at
-    // the floor this code reaches (0.94), below the 0.97: the misses left are labels the reference tool takes from
+    // the floor this code reaches (0.944 = 462 / 489), below the 0.97: the misses left are labels the reference tool takes from
     // per-server modules (the same "User unknown" words labelled filtered for one server and userunknown for another,
     // OpenSMTPD's own status codes ignored), which no general rule reproduces (Bounces README, "Accuracy").
     private const double ClassFloor = 0.99;
     private const double AddressFloor = 0.99;
-    private const double StatusFloor = 0.94;
+    private const double StatusFloor = 0.944;
     private const double ReasonFloor = 0.90;
 
     [CorpusFact]
