@@ -175,6 +175,8 @@ public sealed class InboxListTests(BrowserFixture fixture)
         await Shoot(page, "inbox-list-en-390");
     }
 
+    private static string Id() => $"{Guid.NewGuid():N}@customer.example";
+
     private static string Subject(int i) => $"一覧 {i:00}";
 
     private static byte[] Bytes(string eml) => Encoding.UTF8.GetBytes(eml.ReplaceLineEndings("\r\n"));
