@@ -65,6 +65,7 @@ public sealed class LiveAcrossInstancesTests(BrowserFixture fixture, ITestOutput
         await using var s = await fixture.NewSessionAsync(a);
         var page = s.Page;
         await s.SignInAsync(account.Owner.Email, MadoguchiApp.DefaultPassword);
+        await s.Context.AddCookiesAsync([new Cookie { Name = ".AspNetCore.Culture", Value = "c=ja|uic=ja", Url = a.BaseAddress.ToString() }]);
         await page.SetViewportSizeAsync(1280, 800);
         await page.GotoAsync($"/inboxes/{inbox}?ticket={ticket}");
         await s.WaitLiveAsync();
