@@ -37,6 +37,11 @@ public sealed class LiveAcrossInstancesTests(BrowserFixture fixture, ITestOutput
         var inbox = (await (await apiB.PostAsJsonAsync("/api/v1/inboxes", new { name = "二台構成", colour = "#6a1b9a" }))
             .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<InboxView>(MadoguchiJson.Options))!.Id;
         var member = await account.AddActiveUserAsync(apiB, "高橋", "三郎");
+        await a.WithDbAsync(db =>
+        {
+            db.InboxRoles.Add(new InboxRoleAssignment { InboxId = inbox, UserId = member.Id, Role = InboxRole.Operator });
+            return db.SaveChangesAsync();
+        });
         (await apiB.PostAsJsonAsync($"/api/v1/inboxes/{inbox}/receive-servers", new
         {
             protocol = "imap", host = dovecot.Host, port = dovecot.ImapPort, security = "none", validateCertificate = true,
