@@ -76,6 +76,13 @@ public sealed class LiveAcrossInstancesTests(BrowserFixture fixture, ITestOutput
         await s.WaitLiveAsync();
         await Expect(page.GetByTestId("ticket")).ToBeVisibleAsync();
         await Expect(OpenCount(page)).ToHaveTextAsync("1");
+        // The open ticket's live panel is subscribed once it has entered its presence (B sees A has the ticket open).
+        var clock = Stopwatch.StartNew();
+        while ((await apiB.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"/api/v1/tickets/{ticket}/presence"))!["viewers"]!.AsArray().Count == 0)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "A's open ticket never entered its presence.");
+            await Task.Delay(100);
+        }
 
         // Status through B: A's open ticket, list and counts follow.
         var watch = Stopwatch.StartNew();
