@@ -3,7 +3,11 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Madoguchi.Core.Data;
+using Madoguchi.Core.Receiving;
+using Madoguchi.Core.Receiving.Fetching;
 using Madoguchi.Core.Receiving.Pipeline;
+using Madoguchi.Core.Receiving.Servers;
+using Madoguchi.Core.Receiving.Storage;
 using Madoguchi.Core.Storage;
 using Madoguchi.Core.Tickets.Live;
 using Madoguchi.Testing.App;
@@ -186,6 +190,60 @@ public sealed class ConcurrencyTests
         foreach (var attachment in attachments)
             Assert.Equal(BlobCondition.Intact, await blobs.CheckAsync(attachment.BlobHash, attachment.Size, verifyContent: true, CancellationToken.None));
     }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task OriginalFetchedAgainIntoAnotherInbox_WhileTheOldHolderIsErased_NoRowPointsAtAMissingFile_FetchedAgainLater(DatabaseProvider provider)
+    {
+        await using var app = await MadoguchiApp.StartAsync(provider, new Dictionary<string, string?>(NoWorkers) { ["Madoguchi:Receiving:WorkerEnabled"] = "false" });
+        var account = await app.CreateAccountAsync();
+        var first = (await account.CreateInboxAsync()).Id;
+        var second = (await account.CreateInboxAsync()).Id;
+        var owner = await account.SignInOwnerAsync();
+        var blobs = app.Services.GetRequiredService<IBlobStore>();
+        var bytes = System.Text.Encoding.UTF8.GetBytes(Eml(Id(), subject: "同じ原本").ReplaceLineEndings("\r\n"));
+        var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        var old = await ReceiveNowAsync(app, first, bytes);
+        (await owner.PatchAsJsonAsync($"/api/v1/tickets/{old}", new { place = "trash" })).EnsureSuccessStatusCode();
+        var server = new ReceiveServer
+        {
+            AccountId = account.Id, InboxId = second, Protocol = ReceiveProtocol.Imap, Host = "127.0.0.1", Port = 1, Username = "same",
+            ProtectedPassword = "unused", UseIdle = false, PollSeconds = 3600, CreatedAt = DateTime.UtcNow,
+        };
+        await app.WithDbAsync(db =>
+        {
+            db.ReceiveServers.Add(server);
+            return db.SaveChangesAsync();
+        });
+
+        // The second inbox's fetch pass writes the same original (its file is already there), the first inbox's trash is
+        // emptied, then the pass commits its row.
+        await using var scope = app.Services.CreateAsyncScope();
+        var context = NewFetchContext(scope.ServiceProvider, server);
+        var fetched = await context.StoreBlobAsync(new MemoryStream(bytes), uidl: null, uid: 1, CancellationToken.None);
+        var erased = await owner.PostAsync($"/api/v1/inboxes/{first}/empty-trash", null);
+        await context.CommitImapAsync("INBOX", 1, 1, [fetched], [], CancellationToken.None);
+
+        Assert.Equal(HttpStatusCode.OK, erased.StatusCode);
+        var stored = await app.WithDbAsync(db => db.RawMessages.AsNoTracking().Where(r => r.InboxId == second && r.DeletedAt == null).Select(r => r.BlobHash).ToListAsync());
+        foreach (var storedHash in stored)
+            Assert.Equal(BlobCondition.Intact, await blobs.CheckAsync(storedHash, bytes.Length, verifyContent: true, CancellationToken.None));
+        var retry = await app.WithDbAsync(db => db.ReceiveRetries.AsNoTracking().SingleAsync(r => r.ReceiveServerId == server.Id));
+        Assert.Equal("message_not_stored", retry.Code);
+        Assert.Null(retry.ResolvedAt);
+
+        // Its retry fetches it again: now stored, with its file, and the retry is over.
+        var again = await context.StoreBlobAsync(new MemoryStream(bytes), uidl: null, uid: 1, CancellationToken.None);
+        await context.CommitImapAsync("INBOX", 1, 1, [again], [], CancellationToken.None);
+        Assert.Equal(hash, Assert.Single(await app.WithDbAsync(db => db.RawMessages.AsNoTracking().Where(r => r.InboxId == second).Select(r => r.BlobHash).ToListAsync())));
+        Assert.Equal(BlobCondition.Intact, await blobs.CheckAsync(hash, bytes.Length, verifyContent: true, CancellationToken.None));
+        Assert.NotNull((await app.WithDbAsync(db => db.ReceiveRetries.AsNoTracking().SingleAsync(r => r.ReceiveServerId == server.Id))).ResolvedAt);
+    }
+
+    private static FetchContext NewFetchContext(IServiceProvider sp, ReceiveServer server) => new(
+        server, new ServerConnection(server.Id, server.Host, server.Port, server.Security, server.ValidateCertificate, server.Username, "unused"),
+        sp.GetRequiredService<IOptions<ReceivingOptions>>().Value, sp.GetRequiredService<MadoguchiDbContext>(), sp.GetRequiredService<IBlobStore>(),
+        sp.GetRequiredService<InboundSignal>(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
+        sp.GetRequiredService<Madoguchi.Core.Telemetry.MadoguchiMetrics>());
 
     private static async Task ProcessPendingAsync(MadoguchiApp app)
     {

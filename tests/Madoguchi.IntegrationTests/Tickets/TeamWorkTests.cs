@@ -204,6 +204,20 @@ public sealed class TeamWorkTests(AppFixture apps) : IClassFixture<AppFixture>
         Assert.Equal("inbox", back["items"]![0]!["ticket"]!["place"]!.GetValue<string>());
         Assert.Equal("spam", spam["items"]![0]!["ticket"]!["place"]!.GetValue<string>());
         Assert.Equal("open", (await owner.GetFromJsonAsync<JsonObject>($"/api/v1/tickets/{c}"))!["status"]!.GetValue<string>());
+        // Every ticket the bulk change reached has its history lines; the refused one has none; the audit log has them all.
+        var historyA = (await owner.GetFromJsonAsync<JsonObject>($"/api/v1/tickets/{a}/history"))!["items"]!.AsArray()
+            .Select(e => $"{e!["field"]}:{e["from"]}→{e["to"]}").ToList();
+        Assert.Contains("status:Open→Pending", historyA);
+        Assert.Contains("pendingReason:→確認中", historyA);
+        Assert.Contains("labels:→一括", historyA);
+        Assert.Contains("labels:一括→", historyA);
+        Assert.Contains("place:Inbox→Trash", historyA);
+        Assert.Empty((await owner.GetFromJsonAsync<JsonObject>($"/api/v1/tickets/{c}/history"))!["items"]!.AsArray());
+        var audit = await app.WithDbAsync(db => db.AuditEntries.Where(e => e.AccountId == account.Id).Select(e => new { e.Action, e.Detail }).ToListAsync());
+        Assert.Equal(2, audit.Count(e => e.Action == AuditAction.TicketStatusChanged));
+        Assert.Equal(3, audit.Count(e => e.Action == AuditAction.TicketLabelsChanged));
+        Assert.Equal(4, audit.Count(e => e.Action == AuditAction.TicketPlaceChanged));
+        Assert.DoesNotContain(audit, e => e.Detail != null && e.Detail.Contains(c.ToString(), StringComparison.Ordinal));
         await AssertProblemAsync(await owner.PostAsJsonAsync("/api/v1/tickets/bulk", new { ticketIds = Enumerable.Range(0, 51).Select(_ => Guid.NewGuid()), place = "trash" }), HttpStatusCode.BadRequest, "invalid_ticket_ids");
         await AssertProblemAsync(await owner.PostAsJsonAsync("/api/v1/tickets/bulk", new { ticketIds = new[] { a } }), HttpStatusCode.BadRequest, "nothing_to_change");
     }

@@ -269,6 +269,13 @@ public sealed class FetchContext(
             ? []
             : await db.RawMessages.Where(m => m.InboxId == Server.InboxId && hashes.Contains(m.BlobHash))
                 .Select(m => new { m.BlobHash, m.Id }).ToDictionaryAsync(m => m.BlobHash, m => m.Id, StringComparer.Ordinal, ct);
+        var removed = await OriginalsRemovedMeanwhileAsync(items, existing, ct);
+        if (removed.Count > 0)
+        {
+            // Their files were deleted (empty trash, retention) after this pass wrote them: set aside, fetched again later.
+            items = [.. items.Where(i => !removed.Contains(i))];
+            retries = retries with { Refusals = [.. retries.Refusals, .. removed.Select(i => RemovedDraft(i, imap)).OfType<RefusalDraft>()] };
+        }
         var uidls = items.Where(i => i.Uidl is not null).Select(i => i.Uidl!).ToList();
         var seen = uidls.Count == 0
             ? []
@@ -336,6 +343,33 @@ public sealed class FetchContext(
         await transaction.CommitAsync(ct);
         return (stored, duplicates);
     }
+
+    /// <summary>The originals this commit adds a row for whose file is no longer there. Blobs are content-addressed, so the
+    /// same original stored in another inbox (or account) may be the very file the eraser removes for a deleted ticket
+    /// between this pass writing it and this commit. Under the blobs' shared locks (<see cref="BlobLocks"/>; on SQLite the
+    /// one writing transaction orders the two) the file is checked; the eraser either saw this row or deleted before the
+    /// check. Fetched originals are streamed, not kept, so a removed one is set aside and fetched again.</summary>
+    private async Task<List<FetchedOriginal>> OriginalsRemovedMeanwhileAsync(IReadOnlyList<FetchedOriginal> items, Dictionary<string, Guid> existing, CancellationToken ct)
+    {
+        var fresh = items.Where(i => !existing.ContainsKey(i.Blob.Hash)).ToList();
+        if (fresh.Count == 0)
+            return [];
+        await BlobLocks.LockSharedAsync(db, fresh.Select(i => i.Blob.Hash), ct);
+        var removed = new List<FetchedOriginal>();
+        foreach (var item in fresh)
+        {
+            if (await blobs.CheckAsync(item.Blob.Hash, item.Blob.Size, verifyContent: false, ct) != BlobCondition.Intact)
+                removed.Add(item);
+        }
+        return removed;
+    }
+
+    private const string RemovedMeanwhileText = "The original's file was deleted (by emptying the trash or retention) while it was being stored; it is fetched again.";
+
+    private static RefusalDraft? RemovedDraft(FetchedOriginal item, (string Folder, long UidValidity, long LastUid)? imap) =>
+        imap is { } p && item.Uid is { } uid
+            ? new RefusalDraft(ReceiveRetryPositions.Imap(p.Folder, p.UidValidity, uid), ReceiveErrorCode.MessageNotStored, RemovedMeanwhileText, p.Folder, p.UidValidity, uid)
+            : item.Uidl is { } uidl ? new RefusalDraft(ReceiveRetryPositions.Pop3(uidl), ReceiveErrorCode.MessageNotStored, RemovedMeanwhileText, Uidl: uidl) : null;
 
     /// <summary>Each original's place in the order of arrival: after everything stored so far (<paramref name="last"/>),
     /// in the server's order — IMAP by UID, POP3 in the order the fetcher retrieved them (message number). Concurrent

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 
 namespace Madoguchi.Core.Tickets.Live;
@@ -18,8 +19,32 @@ public sealed partial class InProcessTicketChangeFeed(ILogger<InProcessTicketCha
     {
         var key = new object();
         var handlers = _byAccount.GetOrAdd(accountId, _ => new());
-        handlers[key] = handler;
+        handlers[key] = InSubscriberCulture(handler);
         return new Subscription(() => handlers.TryRemove(key, out _));
+    }
+
+    /// <summary>A screen re-renders in its own language: the handler runs (and whatever it dispatches, since the culture
+    /// flows with the execution context) in the subscriber's culture, not the publisher's — a worker, the PostgreSQL
+    /// listener, or an API caller who speaks another language.</summary>
+    private static Action<TicketChange> InSubscriberCulture(Action<TicketChange> handler)
+    {
+        var culture = CultureInfo.CurrentCulture;
+        var uiCulture = CultureInfo.CurrentUICulture;
+        return change =>
+        {
+            var (before, uiBefore) = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
+            CultureInfo.CurrentCulture = culture;
+            CultureInfo.CurrentUICulture = uiCulture;
+            try
+            {
+                handler(change);
+            }
+            finally
+            {
+                CultureInfo.CurrentCulture = before;
+                CultureInfo.CurrentUICulture = uiBefore;
+            }
+        };
     }
 
     public IDisposable SubscribeAll(Action<TicketChange> handler) => Subscribe(Guid.Empty, handler);
