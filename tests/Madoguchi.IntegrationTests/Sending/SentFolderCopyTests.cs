@@ -187,7 +187,7 @@ public sealed class SentFolderCopyTests(PostfixFixture mail) : IClassFixture<Pos
         Assert.Equal(("retrying", "authentication_failed"), (view.GetProperty("state").GetString(), view.GetProperty("code").GetString()));
         Assert.Contains("IMAP", view.GetProperty("ja").GetString(), StringComparison.Ordinal);
         var addresses = await (await s.Owner.GetAsync(s.Base)).ReadAsync<JsonElement>();
-        var listed = addresses.EnumerateArray().Single(a => a.GetProperty("id").GetGuid() == addressId);
+        var listed = addresses.GetProperty("items").EnumerateArray().Single(a => a.GetProperty("id").GetGuid() == addressId);
         Assert.Equal("authentication_failed", listed.GetProperty("lastSentCopy").GetProperty("code").GetString());
 
         // The password fixed, the configured folder does not exist (and the server marks none \Sent): that reason next.
@@ -205,7 +205,7 @@ public sealed class SentFolderCopyTests(PostfixFixture mail) : IClassFixture<Pos
         Assert.Equal("送信控え", done.Folder);
         Assert.Single(await FolderAsync(support, "送信控え"));
         addresses = await (await s.Owner.GetAsync(s.Base)).ReadAsync<JsonElement>();
-        Assert.Equal(JsonValueKind.Null, addresses.EnumerateArray().Single(a => a.GetProperty("id").GetGuid() == addressId).GetProperty("lastSentCopy").ValueKind);
+        Assert.Equal(JsonValueKind.Null, addresses.GetProperty("items").EnumerateArray().Single(a => a.GetProperty("id").GetGuid() == addressId).GetProperty("lastSentCopy").ValueKind);
     }
 
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
