@@ -279,9 +279,21 @@ public sealed class SentFolderCopyTests(PostfixFixture mail) : IClassFixture<Pos
         Assert.Equal(2, await s.App.WithDbAsync(db => db.Tickets.CountAsync(t => t.InboxId == s.InboxId)));
         var recipient = (await s.MessageAsync(ticketB, messageB)).GetProperty("bounce").GetProperty("recipients")[0];
         Assert.Equal((failed, "userunknown"), (recipient.GetProperty("address").GetString()!, recipient.GetProperty("reason").GetString()!));
+
+        // VERP comes before the other rules: a bounce to A's VERP address that returns B's headers reports on A.
+        var verpA = $"{support.Name}+m-{rowA.VerpToken}@{PostfixServer.LocalDomain}";
+        var messageIdB = await s.App.WithDbAsync(db => db.TicketMessages.Where(m => m.Id == messageB).Select(m => m.MessageIdHeader).SingleAsync());
+        await SendRawAsync(mail.Postfix, verpA, BareBounce(verpA, PostfixFixture.AddressOf(customerA), returnedMessageId: messageIdB));
+        await mail.Postfix.WaitUntilQueueEmptyAsync(TimeSpan.FromSeconds(30));
+        await FetchAndProcessAsync(s);
+        var bounces = await s.App.WithDbAsync(db => db.TicketMessages.AsNoTracking().Where(m => m.InboxId == s.InboxId && m.IsBounceReport).ToListAsync());
+        Assert.Equal(2, bounces.Count);
+        Assert.Single(bounces, m => m.TicketId == ticketA);
+        Assert.Single(bounces, m => m.TicketId == ticketB);
+        Assert.NotNull(await s.App.WithDbAsync(db => db.TicketMessages.Where(m => m.Id == messageA).Select(m => m.BounceJson).SingleAsync()));
     }
 
-    private static byte[] BareBounce(string to, string failed) => Encoding.UTF8.GetBytes($"""
+    private static byte[] BareBounce(string to, string failed, string? returnedMessageId = null) => Encoding.UTF8.GetBytes($"""
         From: Mail Delivery System <MAILER-DAEMON@mx.customer.example>
         To: {to}
         Subject: Undelivered Mail Returned to Sender
@@ -308,7 +320,7 @@ public sealed class SentFolderCopyTests(PostfixFixture mail) : IClassFixture<Pos
         Status: 5.1.1
         Diagnostic-Code: smtp; 550 5.1.1 <{failed}>: Recipient address rejected: User unknown
 
-        --bare-boundary--
+        {(returnedMessageId is null ? "" : $"--bare-boundary\nContent-Type: text/rfc822-headers\n\nFrom: support@mail.test\nTo: {failed}\nSubject: Re: 注文について\nMessage-ID: <{returnedMessageId}>\n\n")}--bare-boundary--
         """.ReplaceLineEndings("\r\n"));
 
     /// <summary>One SMTP transaction with the null sender (MAIL FROM:&lt;&gt;), as a remote server's bounce arrives.</summary>
