@@ -70,14 +70,18 @@ internal static class OutboxAccess
 /// <summary>Send state of sent messages for the ticket view.</summary>
 public static class OutboxStatus
 {
-    public sealed record Entry(string State, SendErrorView? Error, DateTime? NextAttemptAt);
+    /// <summary><see cref="SentCopy"/>: the copy to the Sent folder, when the send address makes one.</summary>
+    public sealed record Entry(string State, SendErrorView? Error, DateTime? NextAttemptAt, SentCopies.SentCopyView? SentCopy = null);
 
     public static async Task<Dictionary<Guid, Entry>> ForAsync(MadoguchiDbContext db, IReadOnlyCollection<Guid> messageIds, CancellationToken ct)
     {
         if (messageIds.Count == 0)
             return [];
         var rows = await db.OutgoingMessages.AsNoTracking().Where(o => messageIds.Contains(o.TicketMessageId)).ToListAsync(ct);
+        var copies = await db.Set<SentCopies.SentFolderCopy>().AsNoTracking().Where(c => messageIds.Contains(c.TicketMessageId))
+            .ToDictionaryAsync(c => c.TicketMessageId, ct);
         return rows.ToDictionary(o => o.TicketMessageId, o => new Entry(OutboxViews.StateName(o.State), OutboxViews.Error(o),
-            o.State == SendState.Queued && o.ErrorCode is not null ? o.NextAttemptAt : null));
+            o.State == SendState.Queued && o.ErrorCode is not null ? o.NextAttemptAt : null,
+            copies.TryGetValue(o.TicketMessageId, out var copy) ? SentCopies.SentCopyView.From(copy) : null));
     }
 }

@@ -59,7 +59,7 @@ internal static class OutboxViews
 /// <para>Rule after a crash: a message left in 送信中 (its instance died, its lease ran out) is sent again with the same
 /// Message-ID; the receiver may get it twice and can drop the copy by its Message-ID.</para></summary>
 public sealed class OutboxSender(MadoguchiDbContext db, IBlobStore blobs, SendPasswordProtector passwords, GuardedConnector connector, OutboxLease lease,
-    IOptions<SendingOptions> options, TimeProvider time, MadoguchiMetrics metrics, ILogger<OutboxSender> logger)
+    IOptions<SendingOptions> options, TimeProvider time, MadoguchiMetrics metrics, ILogger<OutboxSender> logger, SentCopies.SentCopyScheduler sentCopies)
 {
     public async Task<bool> TrySendAsync(Guid messageId, CancellationToken ct)
     {
@@ -116,11 +116,11 @@ public sealed class OutboxSender(MadoguchiDbContext db, IBlobStore blobs, SendPa
             return new SendFailure(SendErrorCode.OriginalMissing, null, false);
         }
         var certificate = new CertificateObservation();
+        var envelopeFrom = await Verp.EnvelopeAsync(db, outgoing, address, ct);
         try
         {
-            await SmtpDelivery.SendAsync(connector, SmtpConnection.Of(address, passwords), message, outgoing.EnvelopeFrom,
+            await SmtpDelivery.SendAsync(connector, SmtpConnection.Of(address, passwords), message, envelopeFrom,
                 outgoing.Recipients.Split('\n', StringSplitOptions.RemoveEmptyEntries), options.Value.Timeout, certificate, ct);
-            return null;
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
@@ -128,6 +128,9 @@ public sealed class OutboxSender(MadoguchiDbContext db, IBlobStore blobs, SendPa
             SendingLog.AttemptFailed(logger, outgoing.TicketMessageId, failure.Code, failure.Temporary, e);
             return failure;
         }
+        // Accepted: the copy to the Sent folder is made later, by its own worker, outside this lease.
+        await sentCopies.ScheduleAsync(outgoing, address);
+        return null;
     }
 
     private async Task RecordAsync(OutgoingMessage outgoing, SendFailure? failure, string owner, CancellationToken ct)

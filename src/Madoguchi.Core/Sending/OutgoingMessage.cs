@@ -59,6 +59,10 @@ public sealed class OutgoingMessage
     public TicketStatus? StatusAfter { get; set; }
 
     public Guid? PendingReasonIdAfter { get; set; }
+
+    /// <summary>VERP only: the token of this message's envelope sender (<c>local+m-token@domain</c>), made at its first
+    /// attempt and kept for every retry, so a bounce to it finds this message (<see cref="Verp"/>).</summary>
+    public string? VerpToken { get; set; }
 }
 
 internal sealed class OutgoingMessageConfiguration : IEntityTypeConfiguration<OutgoingMessage>
@@ -77,6 +81,8 @@ internal sealed class OutgoingMessageConfiguration : IEntityTypeConfiguration<Ou
         // The worker's question: what is due now?
         builder.HasIndex(o => new { o.State, o.NextAttemptAt });
         builder.HasIndex(o => o.InboxId);
+        builder.Property(o => o.VerpToken).HasMaxLength(Verp.TokenLength);
+        builder.HasIndex(o => o.VerpToken).IsUnique();
         builder.HasOne<TicketMessage>().WithOne().HasForeignKey<OutgoingMessage>(o => o.TicketMessageId).OnDelete(DeleteBehavior.Cascade);
     }
 }

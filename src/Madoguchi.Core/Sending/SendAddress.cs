@@ -42,6 +42,18 @@ public sealed class SendAddress
 
     public DateTime CreatedAt { get; init; }
 
+    /// <summary>After a message sent from this address was accepted by the SMTP server, put a copy (\Seen, the same bytes)
+    /// into the mailbox's Sent folder over IMAP APPEND, signed in with the inbox's IMAP receive server (<see cref="SentFolderCopy"/>).</summary>
+    public bool CopyToSentFolder { get; set; }
+
+    /// <summary>The Sent folder's name when the server does not mark one with SPECIAL-USE \Sent; empty: the common names.</summary>
+    public string SentFolder { get; set; } = "";
+
+    /// <summary>VERP: the envelope sender (MAIL FROM) is <c>local+m-token@domain</c>, one token per message, so a bounce
+    /// finds its message by the address it came back to (<see cref="Verp"/>). The mail server must deliver
+    /// <c>local+anything@domain</c> to the same mailbox (plus addressing).</summary>
+    public bool Verp { get; set; }
+
     /// <summary>The part after @: the domain of the Message-IDs of mail sent from this address.</summary>
     public string Domain => Address[(Address.LastIndexOf('@') + 1)..];
 }
@@ -57,6 +69,7 @@ internal sealed class SendAddressConfiguration : IEntityTypeConfiguration<SendAd
         builder.Property(s => s.Authentication).HasConversion<string>().HasMaxLength(10);
         builder.Property(s => s.Username).HasMaxLength(320);
         builder.Property(s => s.ProtectedPassword).HasMaxLength(4000);
+        builder.Property(s => s.SentFolder).HasMaxLength(200);
         builder.Ignore(s => s.Domain);
         builder.HasIndex(s => s.InboxId);
         builder.HasOne<Inbox>().WithMany().HasForeignKey(s => s.InboxId).OnDelete(DeleteBehavior.Cascade);

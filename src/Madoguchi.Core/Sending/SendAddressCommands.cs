@@ -20,16 +20,21 @@ public sealed record SendAddressInput(
     string? Authentication,
     string? Username,
     string? Password,
-    bool? Iso2022Jp);
+    bool? Iso2022Jp,
+    bool? CopyToSentFolder = null,
+    string? SentFolder = null,
+    bool? Verp = null);
 
-/// <summary>Send settings as shown to the inbox's administrators: everything but the password.</summary>
+/// <summary>Send settings as shown to the inbox's administrators: everything but the password. <see cref="LastSentCopy"/>:
+/// how the latest copy to the Sent folder went, when it failed or is being retried (null when it went well).</summary>
 public sealed record SendAddressView(
     Guid Id, Guid InboxId, string Address, string DisplayName, bool IsDefault, string Host, int Port, string Security,
-    bool ValidateCertificate, string Authentication, string Username, bool HasPassword, bool Iso2022Jp, DateTime CreatedAt)
+    bool ValidateCertificate, string Authentication, string Username, bool HasPassword, bool Iso2022Jp, DateTime CreatedAt,
+    bool CopyToSentFolder = false, string SentFolder = "", bool Verp = false, SentCopies.SentCopyView? LastSentCopy = null)
 {
     public static SendAddressView From(SendAddress s) => new(s.Id, s.InboxId, s.Address, s.DisplayName, s.IsDefault, s.Host, s.Port,
         ReceiveServerRules.Name(s.Security), s.ValidateCertificate, SendAddressRules.Name(s.Authentication), s.Username,
-        s.ProtectedPassword.Length > 0, s.Iso2022Jp, s.CreatedAt);
+        s.ProtectedPassword.Length > 0, s.Iso2022Jp, s.CreatedAt, s.CopyToSentFolder, s.SentFolder, s.Verp);
 }
 
 /// <summary>Validation of send settings with messages that say what to change.</summary>
@@ -74,6 +79,10 @@ public static class SendAddressRules
             return Invalid("username_invalid", "username is required with authentication (at most 320 characters).");
         if (address.Authentication != SmtpAuthentication.None && address.ProtectedPassword.Length == 0)
             return Invalid("password_required", "password is required with authentication.");
+        if (address.SentFolder.Length > 200 || address.SentFolder.Any(char.IsControl))
+            return Invalid("sent_folder_invalid", "sentFolder must be a folder name of at most 200 characters on one line.");
+        if (address.Verp && Verp.Address(address.Address, new string('a', Verp.TokenLength)) is null)
+            return Invalid("verp_address_too_long", $"VERP needs a shorter address: the part before @ may have at most {64 - 3 - Verp.TokenLength} characters.");
         return null;
     }
 
@@ -99,7 +108,16 @@ public sealed class ListSendAddressesQuery(MadoguchiDbContext db)
         if (!access.Succeeded)
             return access.Error!;
         var list = await db.SendAddresses.AsNoTracking().Where(s => s.InboxId == inboxId).OrderBy(s => s.CreatedAt).ToListAsync(ct);
-        return list.Select(SendAddressView.From).ToList();
+        var views = new List<SendAddressView>();
+        foreach (var address in list)
+        {
+            var view = SendAddressView.From(address);
+            // How the latest copy to the Sent folder went: shown here only when it failed or is being retried.
+            var last = !address.CopyToSentFolder ? null : await db.Set<SentCopies.SentFolderCopy>().AsNoTracking()
+                .Where(c => c.SendAddressId == address.Id && c.LastAttemptAt != null).OrderByDescending(c => c.LastAttemptAt).FirstOrDefaultAsync(ct);
+            views.Add(last is { ErrorCode: not null } ? view with { LastSentCopy = SentCopies.SentCopyView.From(last) } : view);
+        }
+        return views;
     }
 }
 
@@ -135,6 +153,9 @@ public sealed class CreateSendAddressCommand(MadoguchiDbContext db, SendPassword
             Username = input.Username?.Trim() ?? "",
             ProtectedPassword = string.IsNullOrEmpty(input.Password) ? "" : passwords.Protect(input.Password),
             Iso2022Jp = input.Iso2022Jp ?? false,
+            CopyToSentFolder = input.CopyToSentFolder ?? false,
+            SentFolder = input.SentFolder?.Trim() ?? "",
+            Verp = input.Verp ?? false,
             CreatedAt = time.GetUtcNow().UtcDateTime,
         };
         if (SendAddressRules.Check(address) is { } problem)
@@ -188,6 +209,12 @@ public sealed class UpdateSendAddressCommand(MadoguchiDbContext db, SendPassword
             address.Username = input.Username.Trim();
         if (input.Iso2022Jp is { } iso)
             address.Iso2022Jp = iso;
+        if (input.CopyToSentFolder is { } copy)
+            address.CopyToSentFolder = copy;
+        if (input.SentFolder is not null)
+            address.SentFolder = input.SentFolder.Trim();
+        if (input.Verp is { } verp)
+            address.Verp = verp;
         var after = (address.Host, address.Port, address.Security, address.ValidateCertificate, address.Username);
         if (!before.Equals(after) && await plan.CheckCustomSmtpAsync(address.AccountId, ct) is { } notInPlan)
             return notInPlan;

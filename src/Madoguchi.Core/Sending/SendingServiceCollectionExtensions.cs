@@ -15,8 +15,14 @@ public static class SendingServiceCollectionExtensions
         services.AddHandlersIn("Madoguchi.Core.Sending");
         services.AddScoped<OutboxSender>();
         services.AddSingleton<OutboxLease>();
+        services.AddSingleton<SentCopies.SentCopyTrigger>();
+        services.AddScoped<SentCopies.SentCopyScheduler>();
+        services.AddScoped<SentCopies.SentCopyAppender>();
+        services.AddScoped<Receiving.Pipeline.IInboundStep, SentCopies.OwnSentCopyStep>();
         return services;
     }
 
-    public static IServiceCollection AddOutboxWorker(this IServiceCollection services) => services.AddHostedService<OutboxWorker>();
+    /// <summary>The outbox worker and, beside it, the worker that copies sent messages to Sent folders.</summary>
+    public static IServiceCollection AddOutboxWorker(this IServiceCollection services) =>
+        services.AddHostedService<OutboxWorker>().AddHostedService<SentCopies.SentCopyWorker>();
 }

@@ -25,7 +25,7 @@ public sealed class GetTicketQuery(MadoguchiDbContext db, IBlobStore blobs)
             .Select(v => damaged.TryGetValue(v.Id, out var problem) ? v with { ReadProblem = v.ReadProblem is null ? problem : $"{problem} {v.ReadProblem}" } : v)
             .ToList();
         var sending = await Sending.OutboxStatus.ForAsync(db, messages.Where(m => m.Direction == MessageDirection.Sent).Select(m => m.Id).ToList(), ct);
-        views = [.. views.Select(v => sending.TryGetValue(v.Id, out var s) ? v with { SendState = s.State, SendError = s.Error, NextAttemptAt = s.NextAttemptAt } : v)];
+        views = [.. views.Select(v => sending.TryGetValue(v.Id, out var s) ? v with { SendState = s.State, SendError = s.Error, NextAttemptAt = s.NextAttemptAt, SentCopy = s.SentCopy } : v)];
         var labelIds = await db.TicketLabels.AsNoTracking().Where(x => x.TicketId == t.Id).Select(x => x.LabelId).OrderBy(x => x).ToListAsync(ct);
         return new TicketDetail(t.Id, t.InboxId, t.Subject, t.Status, t.Place, t.MessageCount, t.LastMessageAt, t.CreatedAt, views,
             t.AssigneeId, t.PendingReasonId, labelIds, t.Version);

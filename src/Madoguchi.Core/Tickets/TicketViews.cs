@@ -51,7 +51,8 @@ public sealed record TicketMessageView(
     IReadOnlyList<AddressView> Cc, DateTime Date, DateTime ReceivedAt, string? Text, string? Html, bool HasBlockedImages,
     IReadOnlyList<AttachmentView> Attachments, string? ReadProblem, AutoReplyView AutoReply, bool SpamFlagged, long Size, string RawUrl,
     bool IsBounceReport = false, Bounces.MessageBounce? Bounce = null,
-    string? SendState = null, Sending.SendErrorView? SendError = null, DateTime? NextAttemptAt = null);
+    string? SendState = null, Sending.SendErrorView? SendError = null, DateTime? NextAttemptAt = null,
+    Sending.SentCopies.SentCopyView? SentCopy = null);
 
 /// <summary>Where the web layer serves a message's parts; Core builds views with it and knows no routes.</summary>
 public interface ITicketUrls

@@ -1150,9 +1150,16 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<string>("VerpToken")
+                        .HasMaxLength(26)
+                        .HasColumnType("character varying(26)");
+
                     b.HasKey("TicketMessageId");
 
                     b.HasIndex("InboxId");
+
+                    b.HasIndex("VerpToken")
+                        .IsUnique();
 
                     b.HasIndex("State", "NextAttemptAt");
 
@@ -1177,6 +1184,9 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(10)
                         .HasColumnType("character varying(10)");
+
+                    b.Property<bool>("CopyToSentFolder")
+                        .HasColumnType("boolean");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -1213,6 +1223,11 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                         .HasMaxLength(10)
                         .HasColumnType("character varying(10)");
 
+                    b.Property<string>("SentFolder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("Username")
                         .IsRequired()
                         .HasMaxLength(320)
@@ -1221,11 +1236,76 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.Property<bool>("ValidateCertificate")
                         .HasColumnType("boolean");
 
+                    b.Property<bool>("Verp")
+                        .HasColumnType("boolean");
+
                     b.HasKey("Id");
 
                     b.HasIndex("InboxId");
 
                     b.ToTable("SendAddresses");
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Sending.SentCopies.SentFolderCopy", b =>
+                {
+                    b.Property<Guid>("TicketMessageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("DoneAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ErrorCode")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<string>("ErrorDetail")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("Folder")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid>("InboxId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("LastAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("SendAddressId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("TicketMessageId");
+
+                    b.HasIndex("SendAddressId", "LastAttemptAt");
+
+                    b.HasIndex("State", "NextAttemptAt");
+
+                    b.ToTable("SentFolderCopy");
                 });
 
             modelBuilder.Entity("Madoguchi.Core.Status.Incidents.Incident", b =>
@@ -2296,6 +2376,15 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.HasOne("Madoguchi.Core.Inboxes.Inbox", null)
                         .WithMany()
                         .HasForeignKey("InboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Sending.SentCopies.SentFolderCopy", b =>
+                {
+                    b.HasOne("Madoguchi.Core.Tickets.TicketMessage", null)
+                        .WithOne()
+                        .HasForeignKey("Madoguchi.Core.Sending.SentCopies.SentFolderCopy", "TicketMessageId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1143,9 +1143,16 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("VerpToken")
+                        .HasMaxLength(26)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("TicketMessageId");
 
                     b.HasIndex("InboxId");
+
+                    b.HasIndex("VerpToken")
+                        .IsUnique();
 
                     b.HasIndex("State", "NextAttemptAt");
 
@@ -1170,6 +1177,9 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasMaxLength(10)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("CopyToSentFolder")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
@@ -1206,6 +1216,11 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                         .HasMaxLength(10)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SentFolder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Username")
                         .IsRequired()
                         .HasMaxLength(320)
@@ -1214,11 +1229,76 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.Property<bool>("ValidateCertificate")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("Verp")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("InboxId");
 
                     b.ToTable("SendAddresses");
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Sending.SentCopies.SentFolderCopy", b =>
+                {
+                    b.Property<Guid>("TicketMessageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DoneAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ErrorCode")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ErrorDetail")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Folder")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("InboxId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastAttemptAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LeaseUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SendAddressId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TicketMessageId");
+
+                    b.HasIndex("SendAddressId", "LastAttemptAt");
+
+                    b.HasIndex("State", "NextAttemptAt");
+
+                    b.ToTable("SentFolderCopy");
                 });
 
             modelBuilder.Entity("Madoguchi.Core.Status.Incidents.Incident", b =>
@@ -2285,6 +2365,15 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.HasOne("Madoguchi.Core.Inboxes.Inbox", null)
                         .WithMany()
                         .HasForeignKey("InboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Sending.SentCopies.SentFolderCopy", b =>
+                {
+                    b.HasOne("Madoguchi.Core.Tickets.TicketMessage", null)
+                        .WithOne()
+                        .HasForeignKey("Madoguchi.Core.Sending.SentCopies.SentFolderCopy", "TicketMessageId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -13,6 +13,9 @@ internal sealed record DovecotConfiguration(
     /// <summary>A socket in base_dir for Postfix's SASL (smtpd_sasl_type = dovecot).</summary>
     public const string MailTransferAuthSocket = "auth-mta";
 
+    /// <summary>A folder name that Dovecot marks <c>\Sent</c> (SPECIAL-USE) in every mailbox where it exists.</summary>
+    public const string SpecialSentFolder = "送信済みアイテム";
+
     public string ConfigPath => Path.Combine(Root, "dovecot.conf");
 
     public string BaseDirectory => Path.Combine(Root, "run");
@@ -51,6 +54,14 @@ internal sealed record DovecotConfiguration(
         # Wrong-password tests must not wait: no delay, no per-IP penalty (anvil socket off below).
         auth_failure_delay = 0
         mail_location = maildir:~/Maildir
+        # The default namespace, written out so that one folder name carries SPECIAL-USE \Sent (RFC 6154) when a
+        # user has it: a Sent folder found by its mark, not its name.
+        namespace inbox {
+          inbox = yes
+          mailbox "{{SpecialSentFolder}}" {
+            special_use = \Sent
+          }
+        }
         # Like fsync=off for PostgreSQL: test data need not survive a power cut, and fsync is slow here.
         mail_fsync = never
         pop3_uidl_format = %08Xu%08Xv

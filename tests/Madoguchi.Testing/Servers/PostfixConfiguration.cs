@@ -54,6 +54,8 @@ internal sealed record PostfixConfiguration(
         # unknown user is accepted first and bounced afterwards, like most real servers do.
         relay_domains = {{PostfixServer.LocalDomain}}
         relay_transport = dovecot
+        # Plus addressing: name+anything@mail.test reaches user name (VERP return paths need it).
+        recipient_delimiter = +
         dovecot_destination_recipient_limit = 1
         # A domain whose unknown users are refused at RCPT TO (550 5.1.1).
         virtual_mailbox_domains = {{PostfixServer.RejectingDomain}}

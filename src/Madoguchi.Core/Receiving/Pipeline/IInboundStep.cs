@@ -40,6 +40,7 @@ public static class InboundStepOrder
     public const int AttachmentBlobs = 350;
     public const int SearchFold = 360;
     public const int AttachmentBlobCheck = 380;
+    public const int OwnSentCopy = 390;
     public const int Threading = 400;
     public const int BounceMatching = 450;
     public const int Store = 500;

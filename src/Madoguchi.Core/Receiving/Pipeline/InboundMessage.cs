@@ -44,6 +44,9 @@ public sealed class InboundMessage(RawMessage raw, ReadOnlyMemory<byte> bytes)
     /// <summary>The existing ticket this message replies to, when threading found one.</summary>
     public Guid? ThreadTicketId { get; set; }
 
+    /// <summary>Our own sent message coming back in (Sending/SentCopies/OwnSentCopyStep): the steps after it do not run.</summary>
+    public bool IsOwnSentCopy { get; set; }
+
     /// <summary>Set by the store step.</summary>
     public Ticket? Ticket { get; set; }
 

@@ -62,7 +62,12 @@ public sealed class InboundPipeline(MadoguchiDbContext db, IBlobStore blobs, IEn
         foreach (var message in messages)
         {
             foreach (var step in transactionSteps)
+            {
+                // Our own sent mail coming back in is already on its ticket: nothing more to do for it.
+                if (message.IsOwnSentCopy)
+                    break;
                 await step.RunAsync(message, ct);
+            }
         }
         // New rows as multi-row INSERTs (EF would send one statement per row); SaveChanges writes what is left.
         await BulkInsert.InsertAddedAsync(db, BulkInsertOrder, ct);

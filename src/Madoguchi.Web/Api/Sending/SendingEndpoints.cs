@@ -18,9 +18,13 @@ public sealed record SendAddressSettings(
     [property: Description("\"plain\", \"login\", \"cram-md5\" or \"none\".")] string? Authentication,
     [property: Description("SMTP user name.")] string? Username,
     [property: Description("SMTP password; stored encrypted and never returned.")] string? Password,
-    [property: Description("Send Japanese as ISO-2022-JP (falls back to UTF-8 for characters outside it).")] bool? Iso2022Jp)
+    [property: Description("Send Japanese as ISO-2022-JP (falls back to UTF-8 for characters outside it).")] bool? Iso2022Jp,
+    [property: Description("After the SMTP server accepted a message, save a copy (\\Seen) in the mailbox's Sent folder over IMAP APPEND, signed in with the inbox's IMAP receive server (default false).")] bool? CopyToSentFolder = null,
+    [property: Description("The Sent folder's name, used when the server marks no folder \\Sent (SPECIAL-USE); empty: Sent, 送信済み, Sent Items, INBOX.Sent ….")] string? SentFolder = null,
+    [property: Description("VERP: send with the envelope sender local+m-<token>@domain so bounces find their message; the server must deliver plus addresses to the same mailbox (default false).")] bool? Verp = null)
 {
-    public SendAddressInput ToInput() => new(Address, DisplayName, IsDefault, Host, Port, Security, ValidateCertificate, Authentication, Username, Password, Iso2022Jp);
+    public SendAddressInput ToInput() => new(Address, DisplayName, IsDefault, Host, Port, Security, ValidateCertificate, Authentication, Username, Password, Iso2022Jp,
+        CopyToSentFolder, SentFolder, Verp);
 }
 
 /// <summary>The body of <c>POST /tickets/{id}/replies</c>.</summary>
