@@ -61,7 +61,7 @@ public sealed class ApprovalEdgeTests
         await using (var stream = scope.ServiceProvider.GetRequiredService<IBlobStore>().OpenRead(original.BlobHash))
         {
             var mime = await MimeMessage.LoadAsync(stream);
-            Assert.Equal("返金の条件をご案内します。", mime.TextBody.Trim());
+            Assert.Equal("返金の条件をご案内します。", mime.TextBody?.Trim());
             Assert.Equal(["boss@mail.test"], mime.Cc.Mailboxes.Select(m => m.Address));
         }
         Assert.Equal(2, original.Recipients.Split('\n').Length);
