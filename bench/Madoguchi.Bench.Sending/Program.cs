@@ -46,17 +46,20 @@ await using (var app = await MadoguchiApp.StartAsync(DatabaseProvider.Sqlite, ne
     })).EnsureSuccessStatusCode();
     var actor = Actor.User(account.Owner.Id, account.Id, account.Owner.Email, null);
     var text = string.Join("\n", Enumerable.Repeat("お問い合わせありがとうございます。ご注文の件、確認のうえ本日中に発送いたします。 Thank you for your order; it ships today.", 20));
-    Guid ticketId = default;
-    for (var i = 0; i < count; i++)
+    var tickets = new List<Guid>();
+    for (var i = 0; i < count; i += 100)
+        tickets.Add((await app.ReceiveAsync(inbox.Id, InboundMail.Eml($"bench-{i}@customer.test", subject: $"注文 {i}", from: $"customer{i}@customer.test"))).TicketId!.Value);
+    await Parallel.ForEachAsync(tickets.Select((t, i) => (Ticket: t, Index: i)), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (t, ct) =>
     {
-        if (i % 100 == 0)
-            ticketId = (await app.ReceiveAsync(inbox.Id, InboundMail.Eml($"bench-{i}@customer.test", subject: $"注文 {i}", from: $"customer{i}@customer.test"))).TicketId!.Value;
-        await using var scope = app.Services.CreateAsyncScope();
-        var queued = await scope.ServiceProvider.GetRequiredService<QueueReplyCommand>().HandleAsync(actor, ticketId,
-            new ReplyInput(null, null, null, null, null, text, null, false, "closed"), CancellationToken.None);
-        if (!queued.Succeeded)
-            throw new InvalidOperationException(queued.Error!.Message);
-    }
+        for (var i = t.Index * 100; i < Math.Min(count, (t.Index + 1) * 100); i++)
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            var queued = await scope.ServiceProvider.GetRequiredService<QueueReplyCommand>().HandleAsync(actor, t.Ticket,
+                new ReplyInput(null, null, null, null, null, text, null, false, "closed"), ct);
+            if (!queued.Succeeded)
+                throw new InvalidOperationException(queued.Error!.Message);
+        }
+    });
     var blob = await app.WithDbAsync(db => db.OutgoingMessages.AsNoTracking().Select(o => o.BlobHash).FirstAsync());
     await using (var scope = app.Services.CreateAsyncScope())
     {
@@ -113,6 +116,7 @@ async Task<(string, double, double)> RunMadoguchiAsync()
     info.Environment["MADOGUCHI_RECEIVING__WORKERENABLED"] = "false";
     info.Environment["MADOGUCHI_SENDING__WORKERENABLED"] = "true";
     info.Environment["MADOGUCHI_SENDING__MAXPARALLEL"] = parallel.ToString(CultureInfo.InvariantCulture);
+    info.Environment["MADOGUCHI_SENDING__MAXCONNECTIONSPERADDRESS"] = parallel.ToString(CultureInfo.InvariantCulture);
     info.Environment["MADOGUCHI_NETWORK__ALLOWLOOPBACK"] = "true";
     info.Environment["Logging__LogLevel__Default"] = "Warning";
     foreach (var setting in (Environment.GetEnvironmentVariable("MADOGUCHI_BENCH_CHILD_ENV") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))

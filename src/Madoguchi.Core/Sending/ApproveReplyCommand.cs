@@ -26,13 +26,14 @@ public sealed class ApproveReplyCommand(MadoguchiDbContext db, TicketEditor edit
         if (!review.Succeeded)
             return review.Error!;
         var (me, message, now) = review.Value!;
-        var recipients = await db.OutgoingMessages.AsNoTracking().Where(o => o.TicketMessageId == messageId).Select(o => o.Recipients).SingleAsync(ct);
-        var hardBounced = await hardBounces.HandleAsync(message.AccountId, recipients.Split('\n', StringSplitOptions.RemoveEmptyEntries), ct);
+        var outgoing = await db.OutgoingMessages.AsNoTracking().SingleAsync(o => o.TicketMessageId == messageId, ct);
+        if (outgoing.State != SendState.AwaitingApproval)
+            return NotAwaiting();
+        var hardBounced = await hardBounces.HandleAsync(message.AccountId, outgoing.Recipients.Split('\n', StringSplitOptions.RemoveEmptyEntries), ct);
         if (hardBounced.Count > 0 && !confirmHardBounced)
             return QueueReplyCommand.HardBounced(hardBounced);
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
-            var outgoing = await db.OutgoingMessages.AsNoTracking().SingleAsync(o => o.TicketMessageId == messageId, ct);
             var changed = await db.OutgoingMessages.Where(o => o.TicketMessageId == messageId && o.State == SendState.AwaitingApproval)
                 .ExecuteUpdateAsync(u => u.SetProperty(o => o.State, SendState.Queued).SetProperty(o => o.QueuedAt, now).SetProperty(o => o.NextAttemptAt, now)
                     .SetProperty(o => o.StatusAfter, (TicketStatus?)null).SetProperty(o => o.PendingReasonIdAfter, (Guid?)null), ct);
