@@ -5,13 +5,15 @@ using Microsoft.Extensions.Options;
 
 namespace Madoguchi.Core.Sending;
 
-/// <summary>Keeps this instance's lease on a message it is sending: every third of <see cref="SendingOptions.LeaseDuration"/>
-/// one atomic UPDATE (… WHERE sending AND owner = me) pushes the lease's end out again, in a scope of its own (the send runs
-/// beside it on its own context). When the row is no longer this instance's, it cancels the send.</summary>
+/// <summary>Keeps a claim's lease on the messages it is sending: every third of <see cref="SendingOptions.LeaseDuration"/>
+/// one atomic UPDATE (… WHERE sending AND owner = this claim) pushes the lease's end out again, in a scope of its own (the
+/// send runs beside it on its own context). When fewer rows than the claim has still to send are its own, another instance
+/// took some (the lease ran out): it cancels the send.</summary>
 public sealed class OutboxLease(IServiceScopeFactory scopes, IOptions<SendingOptions> options, TimeProvider time)
 {
-    /// <summary>Renews until <paramref name="sending"/> is cancelled (the send ended); cancels it when the lease is lost.</summary>
-    public async Task KeepAsync(Guid messageId, CancellationTokenSource sending)
+    /// <summary>Renews until <paramref name="sending"/> is cancelled (the send ended); cancels it when the lease is lost.
+    /// <paramref name="pending"/>: how many messages the claim has not yet written an outcome for.</summary>
+    public async Task KeepAsync(string owner, Func<int> pending, CancellationTokenSource sending)
     {
         var every = options.Value.LeaseDuration / 3;
         while (!sending.IsCancellationRequested)
@@ -19,7 +21,9 @@ public sealed class OutboxLease(IServiceScopeFactory scopes, IOptions<SendingOpt
             try
             {
                 await Task.Delay(every, time, sending.Token);
-                if (!await RenewAsync(messageId, sending.Token))
+                // Counted after the UPDATE: the sender lowers its count before it writes an outcome, so a message just
+                // finished never looks stolen.
+                if (await RenewAsync(owner, sending.Token) < pending())
                 {
                     await sending.CancelAsync();
                     return;
@@ -36,14 +40,13 @@ public sealed class OutboxLease(IServiceScopeFactory scopes, IOptions<SendingOpt
         }
     }
 
-    /// <summary>False when another instance owns the message now (or it is no longer being sent).</summary>
-    public async Task<bool> RenewAsync(Guid messageId, CancellationToken ct)
+    /// <summary>How many messages the claim still owns (and are being sent).</summary>
+    public async Task<int> RenewAsync(string owner, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
         var until = time.GetUtcNow().UtcDateTime + options.Value.LeaseDuration;
-        var owner = options.Value.InstanceId;
-        return await db.OutgoingMessages.Where(o => o.TicketMessageId == messageId && o.State == SendState.Sending && o.LeaseOwner == owner)
-            .ExecuteUpdateAsync(u => u.SetProperty(o => o.LeaseUntil, until), ct) == 1;
+        return await db.OutgoingMessages.Where(o => o.State == SendState.Sending && o.LeaseOwner == owner)
+            .ExecuteUpdateAsync(u => u.SetProperty(o => o.LeaseUntil, until), ct);
     }
 }

@@ -51,23 +51,29 @@ internal static class OutboxViews
         AddressView.FromJson(m.CcJson), StateName(o.State), Error(o), o.State == SendState.Queued && o.ErrorCode is not null ? o.NextAttemptAt : null, m.Size);
 }
 
-/// <summary>Sends one outbox message, at most once at a time across every instance. Claiming is one atomic UPDATE
-/// (queued and due, or sending with an expired lease → sending, owned by this instance), so two instances on one
-/// PostgreSQL never both send it. While the SMTP conversation goes on, <see cref="OutboxLease"/> renews the lease (a slow
-/// server never lets another instance take the message); when the lease is lost anyway, the conversation is broken off
-/// before the end of DATA. The outcome is written only while this instance still owns the message.
+/// <summary>Sends a few outbox messages of one send address over one SMTP connection, each at most once at a time across
+/// every instance. Claiming is one atomic UPDATE over the batch (queued and due, or sending with an expired lease → sending,
+/// owned by this claim: the instance id and a claim number), so two instances on one PostgreSQL never both send a message.
+/// While the SMTP conversation goes on, <see cref="OutboxLease"/> renews the claim's lease (a slow server never lets another
+/// instance take the messages); when the lease is lost anyway, the conversation is broken off before the end of DATA. Each
+/// message's outcome is written as soon as it is known, and only while this claim still owns it. After a failure that may
+/// have left the session in any state the connection is closed and the next message opens a new one.
 /// <para>Rule after a crash: a message left in 送信中 (its instance died, its lease ran out) is sent again with the same
 /// Message-ID; the receiver may get it twice and can drop the copy by its Message-ID.</para></summary>
 public sealed class OutboxSender(MadoguchiDbContext db, IBlobStore blobs, SendPasswordProtector passwords, GuardedConnector connector, OutboxLease lease,
     IOptions<SendingOptions> options, TimeProvider time, MadoguchiMetrics metrics, ILogger<OutboxSender> logger, SentCopies.SentCopyScheduler sentCopies)
 {
-    public async Task<bool> TrySendAsync(Guid messageId, CancellationToken ct)
+    /// <summary>The send addresses of this sender's batches, read once each.</summary>
+    private readonly Dictionary<Guid, SendAddress?> _addresses = [];
+
+    public async Task<bool> TrySendAsync(IReadOnlyList<Guid> messageIds, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var owner = options.Value.InstanceId;
+        var instance = options.Value.InstanceId;
+        var owner = $"{(instance.Length <= 160 ? instance : instance[..160])}#{Guid.NewGuid():N}";
         var until = now + options.Value.LeaseDuration;
         var claimed = await db.OutgoingMessages
-            .Where(o => o.TicketMessageId == messageId
+            .Where(o => messageIds.Contains(o.TicketMessageId)
                 && ((o.State == SendState.Queued && o.NextAttemptAt <= now) || (o.State == SendState.Sending && o.LeaseUntil < now)))
             .ExecuteUpdateAsync(u => u
                 .SetProperty(o => o.State, SendState.Sending)
@@ -75,35 +81,54 @@ public sealed class OutboxSender(MadoguchiDbContext db, IBlobStore blobs, SendPa
                 .SetProperty(o => o.LeaseUntil, until)
                 .SetProperty(o => o.Attempts, o => o.Attempts + 1)
                 .SetProperty(o => o.LastAttemptAt, now), ct);
-        if (claimed != 1)
+        if (claimed == 0)
             return false;
-        var outgoing = await db.OutgoingMessages.AsNoTracking().SingleAsync(o => o.TicketMessageId == messageId, ct);
+        var batch = await db.OutgoingMessages.AsNoTracking().Where(o => o.LeaseOwner == owner && o.State == SendState.Sending).ToListAsync(ct);
+        var order = messageIds.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
+        batch.Sort((a, b) => order.GetValueOrDefault(a.TicketMessageId).CompareTo(order.GetValueOrDefault(b.TicketMessageId)));
+        var pending = batch.Count;
         using var held = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var renewing = lease.KeepAsync(messageId, held);
-        SendFailure? failure;
+        var renewing = lease.KeepAsync(owner, () => Volatile.Read(ref pending), held);
+        var session = new SmtpSession(connector, options.Value.Timeout);
         try
         {
-            failure = await DeliverAsync(outgoing, held.Token);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            // The lease was lost: another instance owns the message now and will tell its outcome.
-            SendingLog.LeaseLost(logger, messageId);
-            return true;
+            foreach (var outgoing in batch)
+            {
+                SendFailure? failure;
+                try
+                {
+                    failure = await DeliverAsync(session, outgoing, held.Token);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    // The lease was lost: another instance owns the messages now and will tell their outcome.
+                    SendingLog.LeaseLost(logger, outgoing.TicketMessageId);
+                    return true;
+                }
+                Interlocked.Decrement(ref pending);
+                await RecordAsync(outgoing, failure, owner, ct);
+            }
         }
         finally
         {
+            await session.DisposeAsync();
             await held.CancelAsync();
             await renewing;
         }
-        await RecordAsync(outgoing, failure, owner, ct);
         return true;
     }
 
-    private async Task<SendFailure?> DeliverAsync(OutgoingMessage outgoing, CancellationToken ct)
+    private async Task<SendFailure?> DeliverAsync(SmtpSession session, OutgoingMessage outgoing, CancellationToken ct)
     {
-        var address = await db.SendAddresses.AsNoTracking().SingleOrDefaultAsync(a => a.Id == outgoing.SendAddressId, ct);
+        if (!_addresses.TryGetValue(outgoing.SendAddressId, out var address))
+        {
+            address = await db.SendAddresses.AsNoTracking().SingleOrDefaultAsync(a => a.Id == outgoing.SendAddressId, ct);
+            _addresses[outgoing.SendAddressId] = address;
+        }
         if (address is null)
+            return new SendFailure(SendErrorCode.SendAddressMissing, null, false);
+        var connection = await session.ConnectionForAsync(outgoing.SendAddressId, () => Task.FromResult<SmtpConnection?>(SmtpConnection.Of(address, passwords)));
+        if (connection is null)
             return new SendFailure(SendErrorCode.SendAddressMissing, null, false);
         MimeMessage message;
         try
@@ -115,16 +140,15 @@ public sealed class OutboxSender(MadoguchiDbContext db, IBlobStore blobs, SendPa
         {
             return new SendFailure(SendErrorCode.OriginalMissing, null, false);
         }
-        var certificate = new CertificateObservation();
         var envelopeFrom = await Verp.EnvelopeAsync(db, outgoing, address, ct);
         try
         {
-            await SmtpDelivery.SendAsync(connector, SmtpConnection.Of(address, passwords), message, envelopeFrom,
-                outgoing.Recipients.Split('\n', StringSplitOptions.RemoveEmptyEntries), options.Value.Timeout, certificate, ct);
+            await session.SendAsync(connection, message, envelopeFrom, outgoing.Recipients.Split('\n', StringSplitOptions.RemoveEmptyEntries), ct);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
-            var failure = SendFailureClassifier.Classify(e, certificate);
+            var failure = SendFailureClassifier.Classify(e, session.Certificate);
+            await session.CloseAsync();
             SendingLog.AttemptFailed(logger, outgoing.TicketMessageId, failure.Code, failure.Temporary, e);
             return failure;
         }

@@ -45,27 +45,49 @@ public sealed class OutboxWorker(IServiceScopeFactory scopes, SendTrigger trigge
         }
     }
 
-    /// <summary>One pass over due messages, a few at a time; true when any was sent or tried.</summary>
+    /// <summary>One pass over due messages; true when any was sent or tried. Due messages are grouped by send address and
+    /// split over at most <see cref="SendingOptions.MaxConnectionsPerAddress"/> connections per address (and
+    /// <see cref="SendingOptions.MaxParallel"/> in all), each sending up to <see cref="SendingOptions.MessagesPerConnection"/>
+    /// messages claimed at once.</summary>
     public async Task<bool> PassAsync(CancellationToken ct)
     {
-        List<Guid> due;
+        var o = options.Value;
+        List<(Guid Id, Guid Address)> due;
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
             var now = time.GetUtcNow().UtcDateTime;
-            due = await db.OutgoingMessages.AsNoTracking()
-                .Where(o => (o.State == SendState.Queued && o.NextAttemptAt <= now) || (o.State == SendState.Sending && o.LeaseUntil < now))
-                .OrderBy(o => o.NextAttemptAt).Select(o => o.TicketMessageId).Take(options.Value.MaxParallel * 8).ToListAsync(ct);
+            due = [.. (await db.OutgoingMessages.AsNoTracking()
+                .Where(m => (m.State == SendState.Queued && m.NextAttemptAt <= now) || (m.State == SendState.Sending && m.LeaseUntil < now))
+                .OrderBy(m => m.NextAttemptAt).Select(m => new { m.TicketMessageId, m.SendAddressId })
+                .Take(o.MaxParallel * o.MessagesPerConnection).ToListAsync(ct)).Select(m => (m.TicketMessageId, m.SendAddressId))];
         }
         if (due.Count == 0)
             return false;
+        var batches = Batches(due, o.MaxParallel, o.MaxConnectionsPerAddress, o.MessagesPerConnection);
         var any = false;
-        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxParallel, CancellationToken = ct }, async (id, token) =>
+        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = o.MaxParallel, CancellationToken = ct }, async (batch, token) =>
         {
             await using var scope = scopes.CreateAsyncScope();
-            if (await scope.ServiceProvider.GetRequiredService<OutboxSender>().TrySendAsync(id, token))
+            if (await scope.ServiceProvider.GetRequiredService<OutboxSender>().TrySendAsync(batch, token))
                 any = true;
         });
         return any;
+    }
+
+    /// <summary>Each address's messages (oldest first) over as many connections as it may use, each at most
+    /// <paramref name="perConnection"/> messages; at most <paramref name="parallel"/> connections per address anyway, since
+    /// those are all that run at once.</summary>
+    public static List<IReadOnlyList<Guid>> Batches(IEnumerable<(Guid Id, Guid Address)> due, int parallel, int perAddress, int perConnection)
+    {
+        var batches = new List<IReadOnlyList<Guid>>();
+        foreach (var group in due.GroupBy(d => d.Address))
+        {
+            var ids = group.Select(d => d.Id).ToList();
+            var connections = Math.Min(Math.Min(parallel, perAddress), ids.Count);
+            var size = Math.Min(perConnection, (ids.Count + connections - 1) / connections);
+            batches.AddRange(ids.Chunk(size).Take(connections));
+        }
+        return batches;
     }
 }

@@ -22,13 +22,10 @@ public sealed class RejectReplyCommand(MadoguchiDbContext db, AuditTrail audit, 
         var text = comment?.Trim() ?? "";
         if (text.Length == 0 || text.Length > TicketComment.MaxLength)
             return new Error(ErrorKind.Invalid, "comment_required", $"Say why the reply goes back: a comment of 1 to {TicketComment.MaxLength} characters.");
-        var me = await db.RequireActiveUserAsync(actor, ct);
-        if (!me.Succeeded)
-            return me.Error!;
-        var message = await OutboxAccess.RequireAsync(db, actor, messageId, InboxRole.Manager, ct);
-        if (!message.Succeeded)
-            return message.Error!;
-        var now = time.GetUtcNow().UtcDateTime;
+        var review = await ReplyReview.StartAsync(db, actor, messageId, time, ct);
+        if (!review.Succeeded)
+            return review.Error!;
+        var (me, message, now) = review.Value!;
         Guid? notified = null;
         Ticket ticket;
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
@@ -39,30 +36,30 @@ public sealed class RejectReplyCommand(MadoguchiDbContext db, AuditTrail audit, 
             if (changed != 1)
                 return ApproveReplyCommand.NotAwaiting();
             // Claim the ticket first (version up in SQL, row held), then read it: a change made meanwhile stays.
-            if (!await TicketVersions.ClaimAsync(db, message.Value!.TicketId, expected: null, ct))
+            if (!await TicketVersions.ClaimAsync(db, message.TicketId, expected: null, ct))
                 return Error.NotFound("The ticket");
-            ticket = await db.Tickets.SingleAsync(t => t.Id == message.Value!.TicketId, ct);
+            ticket = await db.Tickets.SingleAsync(t => t.Id == message.TicketId, ct);
             db.TicketComments.Add(new TicketComment
             {
-                AccountId = ticket.AccountId, TicketId = ticket.Id, AuthorUserId = me.Value!.Id, AuthorName = me.Value.DisplayName, Body = text, CreatedAt = now,
+                AccountId = ticket.AccountId, TicketId = ticket.Id, AuthorUserId = me.Id, AuthorName = me.DisplayName, Body = text, CreatedAt = now,
             });
             var author = await db.OutgoingMessages.Where(o => o.TicketMessageId == messageId).Select(o => o.AuthorUserId).SingleAsync(ct);
-            if (author is { } authorId && authorId != me.Value.Id)
+            if (author is { } authorId && authorId != me.Id)
             {
                 db.Notifications.Add(new Notification
                 {
                     AccountId = ticket.AccountId, UserId = authorId, TicketId = ticket.Id, Kind = NotificationKind.Mention,
-                    ActorName = me.Value.DisplayName, Text = text.Length <= 300 ? text : text[..300], CreatedAt = now,
+                    ActorName = me.DisplayName, Text = text.Length <= 300 ? text : text[..300], CreatedAt = now,
                 });
                 notified = authorId;
             }
-            audit.Record(AuditAction.ReplyRejected, ticket.AccountId, actor, detail: ReplyReview.Detail(ticket, message.Value!));
+            audit.Record(AuditAction.ReplyRejected, ticket.AccountId, actor, detail: ReplyReview.Detail(ticket, message));
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
         }
         await feed.PublishAsync(new TicketChange(ticket.AccountId, ticket.InboxId, ticket.Id, TicketChangeKind.Commented), ct);
         if (notified is { } user)
             await feed.PublishAsync(new TicketChange(ticket.AccountId, ticket.InboxId, ticket.Id, TicketChangeKind.Notified, user), ct);
-        return await OutboxAccess.ViewAsync(db, message.Value!, ct);
+        return await OutboxAccess.ViewAsync(db, message, ct);
     }
 }

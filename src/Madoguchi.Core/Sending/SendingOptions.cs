@@ -34,7 +34,14 @@ public sealed class SendingOptions : IValidatableObject
     /// <summary>Per SMTP command.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>SMTP connections at once over all send addresses.</summary>
     public int MaxParallel { get; set; } = 4;
+
+    /// <summary>SMTP connections at once to one send address's server (servers limit connections per client; keep it small).</summary>
+    public int MaxConnectionsPerAddress { get; set; } = 3;
+
+    /// <summary>Messages one SMTP connection sends before it is closed (one claim, one lease, one sign-in for all of them).</summary>
+    public int MessagesPerConnection { get; set; } = 20;
 
     public string InstanceId { get; set; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}"[..^24];
 
@@ -50,6 +57,10 @@ public sealed class SendingOptions : IValidatableObject
             yield return new ValidationResult("Madoguchi:Sending:LeaseDuration must be longer than Timeout.", [nameof(LeaseDuration)]);
         if (MaxParallel is < 1 or > 64)
             yield return new ValidationResult("Madoguchi:Sending:MaxParallel must be between 1 and 64.", [nameof(MaxParallel)]);
+        if (MaxConnectionsPerAddress is < 1 or > 64)
+            yield return new ValidationResult("Madoguchi:Sending:MaxConnectionsPerAddress must be between 1 and 64.", [nameof(MaxConnectionsPerAddress)]);
+        if (MessagesPerConnection is < 1 or > 1000)
+            yield return new ValidationResult("Madoguchi:Sending:MessagesPerConnection must be between 1 and 1000.", [nameof(MessagesPerConnection)]);
         if (string.IsNullOrWhiteSpace(InstanceId) || InstanceId.Length > 200)
             yield return new ValidationResult("Madoguchi:Sending:InstanceId must be 1–200 characters.", [nameof(InstanceId)]);
     }

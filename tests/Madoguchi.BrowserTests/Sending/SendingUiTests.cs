@@ -206,6 +206,63 @@ public sealed class SendingUiTests(BrowserFixture fixture, PostfixFixture mail) 
     }
 
     [Fact]
+    public async Task Reply_WrongSmtpPassword_EnglishBrowser_ShowsEnglishExplanation_ResendAfterFixSends()
+    {
+        var support = await mail.AddUniqueUserAsync("support");
+        var address = PostfixFixture.AddressOf(support);
+        var (account, api, inbox) = await AccountWithInboxAsync();
+        await AddSendAddressAsync(api, inbox, new
+        {
+            address, displayName = "Support", host = mail.Postfix.Host, port = mail.Postfix.Submission.Port, security = "starttls",
+            validateCertificate = false, authentication = "plain", username = support.Name, password = "wrong-password",
+        });
+        var ticket = await ReceiveAsync(inbox, address);
+
+        await using var session = await EnglishSessionAsync();
+        var page = session.Page;
+        await page.GotoAsync("/signin");
+        await page.GetByLabel("Email address").FillAsync(account.Owner.Email);
+        await page.GetByLabel("Password").FillAsync(MadoguchiApp.DefaultPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await session.WaitLiveAsync();
+        await page.GotoAsync($"/tickets/{ticket}");
+        await session.WaitLiveAsync();
+        var box = page.GetByTestId("reply-box");
+        await box.GetByLabel("Message").FillAsync("Hello");
+        await box.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true }).ClickAsync();
+
+        // Send error in English: the server's reply verbatim, the plain explanation and the guide.
+        var state = page.GetByTestId("send-state");
+        await Expect(state).ToHaveAttributeAsync("data-state", "failed", new() { Timeout = 30_000 });
+        await Expect(state.GetByTestId("send-state-chip")).ToHaveTextAsync("Send error");
+        var error = state.GetByTestId("send-error");
+        await Expect(error).ToHaveAttributeAsync("data-code", "authentication_failed");
+        await Expect(error.GetByTestId("server-reply")).ToContainTextAsync("535");
+        await Expect(error.GetByTestId("send-error-text")).ToContainTextAsync("The SMTP server refused the sign-in (authentication failed).");
+        await page.ScreenshotAsync(new() { Path = Screenshots.PathFor("reply-send-error-en"), FullPage = true });
+        await error.GetByTestId("help-link").ClickAsync();
+        await page.WaitForURLAsync("**/help/mail-not-sending");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Mail cannot be sent");
+
+        // Fix the password in the send settings, then Resend on the ticket.
+        await page.GotoAsync($"/inboxes/{inbox}/settings/send");
+        await session.WaitLiveAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Edit {address}" }).ClickAsync();
+        var form = page.GetByTestId("send-address-form");
+        await form.GetByLabel("Password", new() { Exact = true }).FillAsync(support.Password);
+        await form.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(form).ToHaveCountAsync(0);
+
+        await page.GotoAsync($"/tickets/{ticket}");
+        await session.WaitLiveAsync();
+        await Expect(state).ToHaveAttributeAsync("data-state", "failed");
+        await state.GetByRole(AriaRole.Button, new() { Name = "Resend" }).ClickAsync();
+        await Expect(state).ToHaveAttributeAsync("data-state", "sent", new() { Timeout = 30_000 });
+        await Expect(state.GetByTestId("send-state-chip")).ToHaveTextAsync("Sent");
+        await Expect(state.GetByTestId("send-error")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task AssistantReply_WaitsForApproval_OwnerApprovesInTheTicket_ThenSent()
     {
         var customer = await mail.AddUniqueUserAsync("customer");
@@ -252,6 +309,18 @@ public sealed class SendingUiTests(BrowserFixture fixture, PostfixFixture mail) 
             await Expect(state).ToHaveAttributeAsync("data-state", "sent", new() { Timeout = 30_000 });
             await Expect(state.GetByTestId("send-state-chip")).ToHaveTextAsync("送信済み");
         }
+    }
+
+    private async Task<UiSession> EnglishSessionAsync()
+    {
+        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = fixture.App.BaseAddress.ToString(),
+            Locale = "en-US",
+            ViewportSize = new ViewportSize { Width = 1280, Height = 860 },
+        });
+        context.SetDefaultTimeout(15_000);
+        return new UiSession(context, await context.NewPageAsync());
     }
 
     private async Task<(TestAccount Account, HttpClient Api, Guid Inbox)> AccountWithInboxAsync()

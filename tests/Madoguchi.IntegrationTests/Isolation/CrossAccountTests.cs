@@ -374,6 +374,8 @@ public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixtur
             await (await w.AOwner.PostAsync($"/api/v1/messages/{w.BSentMessageId}/approve", null)).AssertProblemAsync(HttpStatusCode.NotFound, "not_found"),
         ["POST /api/v1/messages/{id:guid}/reject"] = async () =>
             await (await w.AOwner.PostAsJsonAsync($"/api/v1/messages/{w.BSentMessageId}/reject", new { comment = "from A" })).AssertProblemAsync(HttpStatusCode.NotFound, "not_found"),
+        ["PATCH /api/v1/messages/{id:guid}"] = async () =>
+            await (await w.AOwner.PatchAsJsonAsync($"/api/v1/messages/{w.BSentMessageId}", new { text = "from A" })).AssertProblemAsync(HttpStatusCode.NotFound, "not_found"),
         ["POST /api/v1/inboxes/{id:guid}/receive-servers/{serverId:guid}/test"] = async () =>
         {
             await (await w.AOwner.PostAsync($"/api/v1/inboxes/{w.BInbox.Id}/receive-servers/{w.BServerId}/test", null)).AssertStatusAsync(HttpStatusCode.NotFound);

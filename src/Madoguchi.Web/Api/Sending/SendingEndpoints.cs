@@ -41,6 +41,22 @@ public sealed record ReplyRequest(
     [property: Description("保留理由 of the ticket's inbox, with statusAfter \"pending\" (implied when statusAfter is left out).")] Guid? PendingReasonId,
     [property: Description("Send even though a recipient hard-bounced before; without it such a reply answers 409 recipient_hard_bounced naming them.")] bool? ConfirmHardBounced);
 
+/// <summary>The optional body of <c>POST /messages/{id}/approve</c>.</summary>
+public sealed record ApproveRequest(
+    [property: Description("Approve even though a recipient hard-bounced before; without it such a reply answers 409 recipient_hard_bounced naming them.")] bool? ConfirmHardBounced);
+
+/// <summary>The body of <c>PATCH /messages/{id}</c>: a reply sent back (差し戻し) edited by its author and submitted again.</summary>
+public sealed record ResubmitRequest(
+    [property: Description("Recipients; left out: as before.")] IReadOnlyList<string>? To,
+    [property: Description("Left out: as before.")] IReadOnlyList<string>? Cc,
+    [property: Description("Left out: as before.")] IReadOnlyList<string>? Bcc,
+    [property: Description("Left out: as before.")] string? Subject,
+    [property: Description("Left out: as before.")] string? Text,
+    [property: Description("Left out: as before.")] string? Html,
+    [property: Description("Ticket status after sending: \"closed\" (default), \"pending\", \"open\" or \"noAction\".")] string? StatusAfter,
+    [property: Description("保留理由 of the ticket's inbox, with statusAfter \"pending\".")] Guid? PendingReasonId,
+    [property: Description("Submit even though a recipient hard-bounced before; without it such a reply answers 409 recipient_hard_bounced naming them.")] bool? ConfirmHardBounced);
+
 /// <summary>The body of <c>POST /messages/{id}/reject</c>.</summary>
 public sealed record RejectRequest([property: Description("Why the reply goes back (1–1000 characters); added to the ticket as a comment.")] string? Comment);
 
@@ -85,10 +101,20 @@ public static class SendingEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Reply: queued at once (202, sendState \"queued\"), sent by the outbox; the ticket shows its progress. An assistant's reply waits for approval "
                 + "(sendState \"awaitingApproval\"). A recipient that hard-bounced before answers 409 recipient_hard_bounced with its recipients, unless confirmHardBounced is true.");
-        api.MapPost("/messages/{id:guid}/approve", async (Guid id, ApproveReplyCommand command, HttpContext context, CancellationToken ct) =>
-            (await command.HandleAsync(context.GetActor(), id, ct)).ToHttp())
-            .WithTags("Sending").Produces<SentMessageView>()
-            .WithSummary("Approve an assistant's reply waiting for approval (承認待ち; Manager or higher on the inbox): it is queued and sent, and the ticket gets the status its author chose.");
+        api.MapPost("/messages/{id:guid}/approve", async (Guid id, ApproveRequest? body, ApproveReplyCommand command, HttpContext context, CancellationToken ct) =>
+            (await command.HandleAsync(context.GetActor(), id, body?.ConfirmHardBounced ?? false, ct)).ToHttp())
+            .WithTags("Sending").Produces<SentMessageView>().ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Approve an assistant's reply waiting for approval (承認待ち; Manager or higher on the inbox): it is queued and sent, and the ticket gets the status its author chose. "
+                + "A recipient that hard-bounced before answers 409 recipient_hard_bounced with its recipients, unless the body has confirmHardBounced: true.");
+        api.MapPatch("/messages/{id:guid}", async (Guid id, JsonElement body, ResubmitReplyCommand command, HttpContext context, CancellationToken ct) =>
+        {
+            if (!TryRead<ResubmitRequest>(body, out var request, out var problem))
+                return problem!;
+            return (await command.HandleAsync(context.GetActor(), id, new ResubmitInput(request!.To, request.Cc, request.Bcc, request.Subject, request.Text, request.Html,
+                request.StatusAfter, request.PendingReasonId, request.ConfirmHardBounced ?? false), ct)).ToHttp();
+        }).WithTags("Sending").Accepts<ResubmitRequest>("application/json").Produces<SentMessageView>().ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Edit a reply that was sent back (差し戻し) and submit it again; its author only. Fields left out stay as they were. "
+                + "An assistant's reply waits for approval again (sendState \"awaitingApproval\"); 409 not_rejected for any other reply.");
         api.MapPost("/messages/{id:guid}/reject", async (Guid id, JsonElement body, RejectReplyCommand command, HttpContext context, CancellationToken ct) =>
             TryRead<RejectRequest>(body, out var request, out var problem)
                 ? (await command.HandleAsync(context.GetActor(), id, request!.Comment, ct)).ToHttp()
