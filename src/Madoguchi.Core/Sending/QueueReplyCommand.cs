@@ -18,7 +18,9 @@ namespace Madoguchi.Core.Sending;
 
 /// <summary>A reply as a client sends it. Empty <see cref="To"/> means "to the customer": the Reply-To of the latest
 /// received message when it has one, else its From. <see cref="PendingReasonId"/> goes with the status 保留 (pending;
-/// implied when no status is given). <see cref="ConfirmHardBounced"/>: send even though a recipient hard-bounced before.</summary>
+/// implied when no status is given). <see cref="ConfirmHardBounced"/>: send even though a recipient hard-bounced before.
+/// <see cref="DraftId"/>: the reply is sent from this draft (removed in the same transaction); a reply sent on the ticket
+/// since the draft began refuses it with 409 <c>reply_sent_meanwhile</c> unless <see cref="ConfirmSentMeanwhile"/>.</summary>
 public sealed record ReplyInput(
     Guid? SendAddressId,
     IReadOnlyList<string>? To,
@@ -30,7 +32,9 @@ public sealed record ReplyInput(
     bool ReplyAll,
     string? StatusAfter,
     Guid? PendingReasonId = null,
-    bool ConfirmHardBounced = false);
+    bool ConfirmHardBounced = false,
+    Guid? DraftId = null,
+    bool ConfirmSentMeanwhile = false);
 
 /// <summary>A sent message as the API answers it right after queueing. <see cref="HardBouncedRecipients"/> lists the
 /// recipients that hard-bounced before (sent anyway because the client confirmed); null when none did.</summary>
@@ -60,6 +64,18 @@ public sealed class QueueReplyCommand(MadoguchiDbContext db, SearchIndexWriter s
         if (!access.Succeeded)
             return access.Error!;
         var (ticket, role) = access.Value;
+        // Drafts (下書き): only the author sends from theirs; a reply sent since it began asks for confirmation.
+        Drafts.ReplyDraft? draft = null;
+        if (input.DraftId is { } draftId)
+        {
+            draft = await db.ReplyDrafts.AsNoTracking().SingleOrDefaultAsync(d => d.Id == draftId && d.TicketId == ticket.Id, ct);
+            if (draft is null)
+                return Drafts.DraftRules.NotFound();
+            if (draft.AuthorUserId != me.Value!.Id)
+                return Drafts.DraftRules.NotYours();
+            if (!input.ConfirmSentMeanwhile && await Drafts.SentMeanwhile.FindAsync(db, ticket.Id, draft.StartedAt, ct) is { Count: > 0 } meanwhile)
+                return Drafts.SentMeanwhile.Conflict(meanwhile);
+        }
         var needsApproval = role < InboxRole.Operator;
         var sendAddresses = db.SendAddresses.AsNoTracking().Where(a => a.InboxId == ticket.InboxId);
         var from = input.SendAddressId is { } chosen
@@ -165,6 +181,8 @@ public sealed class QueueReplyCommand(MadoguchiDbContext db, SearchIndexWriter s
             await db.Entry(ticket).ReloadAsync(ct);
             db.TicketMessages.Add(sent);
             db.OutgoingMessages.Add(outgoing);
+            if (draft is not null)
+                await db.ReplyDrafts.Where(d => d.Id == draft.Id).ExecuteDeleteAsync(ct);
             // Our own replies are found by search too, at once (the postings follow in the background).
             await search.WriteAsync(sent, [], mayExist: false, ct);
             ticket.MessageCount++;
@@ -184,6 +202,8 @@ public sealed class QueueReplyCommand(MadoguchiDbContext db, SearchIndexWriter s
         if (!needsApproval)
             trigger.SendSoon();
         await feed.PublishAsync(new TicketChange(ticket.AccountId, ticket.InboxId, ticket.Id, TicketChangeKind.MessageAdded), ct);
+        if (draft is not null)
+            await Drafts.DraftRules.PublishAsync(feed, draft, ct);
         return OutboxViews.Sent(sent, outgoing) with { HardBouncedRecipients = hardBounced.Count > 0 ? hardBounced : null };
     }
 

@@ -432,6 +432,30 @@ public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixtur
             await (await w.AOwner.GetAsync($"/api/v1/tickets/{w.BTicketId}/history")).AssertStatusAsync(HttpStatusCode.NotFound),
         ["GET /api/v1/tickets/{id:guid}/presence"] = async () =>
             await (await w.AOwner.GetAsync($"/api/v1/tickets/{w.BTicketId}/presence")).AssertStatusAsync(HttpStatusCode.NotFound),
+        // Drafts: B's draft stays out of A's reach, through B's ticket and through A's own.
+        ["GET /api/v1/tickets/{id:guid}/drafts"] = async () =>
+        {
+            var draft = await BDraftAsync(w);
+            await (await w.AOwner.GetAsync($"/api/v1/tickets/{w.BTicketId}/drafts")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+            var own = await (await w.AOwner.GetAsync($"/api/v1/tickets/{w.ATicketId}/drafts")).ReadAsync<JsonElement>();
+            Assert.DoesNotContain(draft.ToString(), own.GetRawText(), StringComparison.OrdinalIgnoreCase);
+        },
+        ["POST /api/v1/tickets/{id:guid}/drafts"] = async () =>
+            await (await w.AOwner.PostAsJsonAsync($"/api/v1/tickets/{w.BTicketId}/drafts", new { text = "A was here" })).AssertProblemAsync(HttpStatusCode.NotFound, "not_found"),
+        ["PATCH /api/v1/tickets/{id:guid}/drafts/{draftId:guid}"] = async () =>
+        {
+            var draft = await BDraftAsync(w);
+            await (await w.AOwner.PatchAsJsonAsync($"/api/v1/tickets/{w.BTicketId}/drafts/{draft}", new { text = "A was here", version = 1 })).AssertStatusAsync(HttpStatusCode.NotFound);
+            await (await w.AOwner.PatchAsJsonAsync($"/api/v1/tickets/{w.ATicketId}/drafts/{draft}", new { text = "A was here", version = 1 })).AssertStatusAsync(HttpStatusCode.NotFound);
+            Assert.Equal("B draft|1", await w.A.App.WithDbAsync(db => db.ReplyDrafts.AsNoTracking().Where(d => d.Id == draft).Select(d => d.Text + "|" + d.Version).SingleAsync()));
+        },
+        ["DELETE /api/v1/tickets/{id:guid}/drafts/{draftId:guid}"] = async () =>
+        {
+            var draft = await BDraftAsync(w);
+            await (await w.AOwner.DeleteAsync($"/api/v1/tickets/{w.BTicketId}/drafts/{draft}")).AssertStatusAsync(HttpStatusCode.NotFound);
+            await (await w.AOwner.DeleteAsync($"/api/v1/tickets/{w.ATicketId}/drafts/{draft}")).AssertStatusAsync(HttpStatusCode.NotFound);
+            Assert.True(await w.A.App.WithDbAsync(db => db.ReplyDrafts.AnyAsync(d => d.Id == draft)));
+        },
         ["GET /api/v1/notifications"] = async () =>
         {
             var mine = await (await w.AOwner.GetAsync("/api/v1/notifications?limit=200")).ReadAsync<JsonElement>();
@@ -500,6 +524,11 @@ public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixtur
     {
         address, displayName = "B", host = "127.0.0.1", port = 9, security = "none", authentication = "none",
     };
+
+    /// <summary>A draft of B's owner on B's ticket.</summary>
+    private static async Task<Guid> BDraftAsync(World w) =>
+        (await (await w.BOwner.PostAsJsonAsync($"/api/v1/tickets/{w.BTicketId}/drafts", new { text = "B draft" })).ReadAsync<JsonElement>(HttpStatusCode.Created))
+            .GetProperty("id").GetGuid();
 
     private static async Task AssertNoneOfBAsync(HttpClient client, World w)
     {

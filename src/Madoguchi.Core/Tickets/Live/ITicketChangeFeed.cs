@@ -16,16 +16,23 @@ public enum TicketChangeKind
 
     /// <summary>A user got a notification (<see cref="TicketChange.UserId"/>): their bell changes.</summary>
     Notified,
+
+    /// <summary>A reply draft was saved, sent or thrown away (<see cref="TicketChange.UserId"/>: its author).</summary>
+    Drafted,
 }
 
 /// <summary>Who is on a ticket and doing what. Carried on <see cref="TicketChangeKind.Presence"/> events so that every
 /// instance keeps the same picture.</summary>
 public sealed record PresenceNote(Guid UserId, string Name, string SessionId, PresenceActivity Activity, bool Left);
 
-/// <summary>What a person is doing on an open ticket. Sending adds <c>Replying</c> ("X is writing a reply") here.</summary>
+/// <summary>What a person is doing on an open ticket, from least to most busy (a person with several screens shows their
+/// busiest).</summary>
 public enum PresenceActivity
 {
     Viewing,
+
+    /// <summary>Writing a reply: their reply box has text ("X is writing a reply", duplicate-reply prevention).</summary>
+    Writing,
 }
 
 /// <summary>One small event: raised after the change commits; subscribers re-read what they show.</summary>

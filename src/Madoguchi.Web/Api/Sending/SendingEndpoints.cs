@@ -39,7 +39,9 @@ public sealed record ReplyRequest(
     [property: Description("Also send to the other To and Cc addresses of the message replied to.")] bool? ReplyAll,
     [property: Description("Ticket status after sending: \"closed\" (default), \"pending\", \"open\" or \"noAction\".")] string? StatusAfter,
     [property: Description("保留理由 of the ticket's inbox, with statusAfter \"pending\" (implied when statusAfter is left out).")] Guid? PendingReasonId,
-    [property: Description("Send even though a recipient hard-bounced before; without it such a reply answers 409 recipient_hard_bounced naming them.")] bool? ConfirmHardBounced);
+    [property: Description("Send even though a recipient hard-bounced before; without it such a reply answers 409 recipient_hard_bounced naming them.")] bool? ConfirmHardBounced,
+    [property: Description("Send from this draft of yours (GET …/drafts); it is removed with the send. A reply sent on the ticket since the draft began answers 409 reply_sent_meanwhile naming who and when.")] Guid? DraftId = null,
+    [property: Description("Send even though another reply was sent on the ticket since the draft began.")] bool? ConfirmSentMeanwhile = null);
 
 /// <summary>The optional body of <c>POST /messages/{id}/approve</c>.</summary>
 public sealed record ApproveRequest(
@@ -95,7 +97,7 @@ public static class SendingEndpoints
                 return problem!;
             var result = await command.HandleAsync(context.GetActor(), id,
                 new ReplyInput(request!.SendAddressId, request.To, request.Cc, request.Bcc, request.Subject, request.Text, request.Html, request.ReplyAll ?? false, request.StatusAfter,
-                    request.PendingReasonId, request.ConfirmHardBounced ?? false), ct);
+                    request.PendingReasonId, request.ConfirmHardBounced ?? false, request.DraftId, request.ConfirmSentMeanwhile ?? false), ct);
             return result.Succeeded ? TypedResults.Accepted($"/api/v1/tickets/{id}", result.Value) : ApiResults.Problem(result.Error!);
         }).WithTags("Sending").Accepts<ReplyRequest>("application/json").Produces<SentMessageView>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status409Conflict)

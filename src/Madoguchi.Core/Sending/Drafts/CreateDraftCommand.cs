@@ -1,0 +1,36 @@
+using Madoguchi.Core.Accounts;
+using Madoguchi.Core.Common;
+using Madoguchi.Core.Data;
+using Madoguchi.Core.Inboxes;
+using Madoguchi.Core.Tickets;
+using Madoguchi.Core.Tickets.Live;
+
+namespace Madoguchi.Core.Sending.Drafts;
+
+/// <summary>Starts a draft on a ticket (anyone who may write a reply: アシスタント and up); its author is the caller and it
+/// begins now.</summary>
+public sealed class CreateDraftCommand(MadoguchiDbContext db, ITicketChangeFeed feed, TimeProvider time)
+{
+    public async Task<Result<DraftView>> HandleAsync(Actor actor, Guid ticketId, DraftInput input, CancellationToken ct)
+    {
+        var me = await db.RequireActiveUserAsync(actor, ct);
+        if (!me.Succeeded)
+            return me.Error!;
+        var access = await db.RequireTicketAsync(actor, ticketId, InboxRole.Assistant, track: false, ct);
+        if (!access.Succeeded)
+            return access.Error!;
+        var ticket = access.Value.Ticket;
+        var now = time.GetUtcNow().UtcDateTime;
+        var draft = new ReplyDraft
+        {
+            AccountId = ticket.AccountId, InboxId = ticket.InboxId, TicketId = ticket.Id, AuthorUserId = me.Value!.Id, StartedAt = now, UpdatedAt = now,
+        };
+        var applied = await DraftRules.ApplyAsync(db, draft, input, ct);
+        if (!applied.Succeeded)
+            return applied.Error!;
+        db.ReplyDrafts.Add(draft);
+        await db.SaveChangesAsync(ct);
+        await DraftRules.PublishAsync(feed, draft, ct);
+        return DraftRules.View(draft, me.Value.DisplayName);
+    }
+}

@@ -1,0 +1,59 @@
+using Madoguchi.Core.Accounts;
+using Madoguchi.Core.Common;
+using Madoguchi.Core.Data;
+using Madoguchi.Core.Inboxes;
+using Madoguchi.Core.Tickets;
+using Madoguchi.Core.Tickets.Live;
+using Microsoft.EntityFrameworkCore;
+
+namespace Madoguchi.Core.Sending.Drafts;
+
+/// <summary>Saves a draft again (its author only), on the version the author last saw: a save based on an older version
+/// (another tab or client saved meanwhile) is refused with 409 <c>draft_changed</c> and the current draft.</summary>
+public sealed class UpdateDraftCommand(MadoguchiDbContext db, ITicketChangeFeed feed, TimeProvider time)
+{
+    public const string ChangedCode = DraftRules.ChangedCode;
+
+    public async Task<Result<DraftView>> HandleAsync(Actor actor, Guid ticketId, Guid draftId, int? version, DraftInput input, CancellationToken ct)
+    {
+        var me = await db.RequireActiveUserAsync(actor, ct);
+        if (!me.Succeeded)
+            return me.Error!;
+        var access = await db.RequireTicketAsync(actor, ticketId, InboxRole.Assistant, track: false, ct);
+        if (!access.Succeeded)
+            return access.Error!;
+        var draft = await db.ReplyDrafts.SingleOrDefaultAsync(d => d.Id == draftId && d.TicketId == ticketId, ct);
+        if (draft is null)
+            return DraftRules.NotFound();
+        if (draft.AuthorUserId != me.Value!.Id)
+            return DraftRules.NotYours();
+        if (version is null)
+            return new Error(ErrorKind.Invalid, "version_required", "Send the draft's version (the one you last read), so that a newer save is not overwritten.");
+        if (version != draft.Version)
+            return Changed(draft, me.Value.DisplayName);
+        var applied = await DraftRules.ApplyAsync(db, draft, input, ct);
+        if (!applied.Succeeded)
+            return applied.Error!;
+        // The version is the concurrency token: a save that committed since this one read the row makes this one fail.
+        draft.Version++;
+        draft.UpdatedAt = time.GetUtcNow().UtcDateTime;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            var current = await db.ReplyDrafts.AsNoTracking().SingleOrDefaultAsync(d => d.Id == draftId, ct);
+            return current is null ? DraftRules.NotFound() : Changed(current, me.Value.DisplayName);
+        }
+        await DraftRules.PublishAsync(feed, draft, ct);
+        return DraftRules.View(draft, me.Value.DisplayName);
+    }
+
+    private static Error Changed(ReplyDraft current, string authorName) =>
+        new(ErrorKind.Conflict, ChangedCode, $"The draft was saved meanwhile (now version {current.Version}). Read it again and save on that version.")
+        {
+            Extensions = new Dictionary<string, object?> { ["current"] = DraftRules.View(current, authorName) },
+        };
+}
