@@ -35,7 +35,39 @@ public sealed record ReplyRequest(
     [property: Description("Also send to the other To and Cc addresses of the message replied to.")] bool? ReplyAll,
     [property: Description("Ticket status after sending: \"closed\" (default), \"pending\", \"open\" or \"noAction\".")] string? StatusAfter,
     [property: Description("保留理由 of the ticket's inbox, with statusAfter \"pending\" (implied when statusAfter is left out).")] Guid? PendingReasonId,
-    [property: Description("Send even though a recipient hard-bounced before; without it such a reply answers 409 recipient_hard_bounced naming them.")] bool? ConfirmHardBounced);
+    [property: Description("Send even though a recipient hard-bounced before; without it such a reply answers 409 recipient_hard_bounced naming them.")] bool? ConfirmHardBounced,
+    [property: Description("Ids of the writer's own uploads (POST /api/v1/uploads) to attach.")] IReadOnlyList<Guid>? AttachmentIds = null,
+    [property: Description("The message replied to (its Reply-To/From, its recipients for replyAll, its quote); default: the ticket's latest received message.")] Guid? MessageId = null,
+    [property: Description("Quote the original under the text (\"> \" lines after an \"On … wrote:\" / 「… さんは書きました:」 line).")] bool? QuoteOriginal = null)
+{
+    public ReplyInput ToInput() =>
+        new(SendAddressId, To, Cc, Bcc, Subject, Text, Html, ReplyAll ?? false, StatusAfter, PendingReasonId, ConfirmHardBounced ?? false)
+        {
+            Compose = new ComposeInput(AttachmentIds, MessageId, QuoteOriginal: QuoteOriginal ?? false),
+        };
+}
+
+/// <summary>The body of <c>POST /tickets/{id}/forwards</c>.</summary>
+public sealed record ForwardRequest(
+    [property: Description("The send address (From); the inbox's default when left out.")] Guid? SendAddressId,
+    [property: Description("Recipients (required: a forward has no default recipient).")] IReadOnlyList<string>? To,
+    IReadOnlyList<string>? Cc,
+    IReadOnlyList<string>? Bcc,
+    [property: Description("Defaults to \"Fwd: \" and the forwarded message's subject.")] string? Subject,
+    [property: Description("Written above the forwarded message (may be empty).")] string? Text,
+    [property: Description("The message to forward; default: the ticket's latest received message.")] Guid? MessageId,
+    [property: Description("Ids of the forwarded message's attachments to include (as in GET /tickets/{id}); left out: all but inline images; []: none.")] IReadOnlyList<Guid>? OriginalAttachmentIds,
+    [property: Description("Ids of the writer's own uploads (POST /api/v1/uploads) to attach as well.")] IReadOnlyList<Guid>? AttachmentIds,
+    [property: Description("Ticket status after sending: \"closed\" (default), \"pending\", \"open\" or \"noAction\".")] string? StatusAfter,
+    [property: Description("保留理由 of the ticket's inbox, with statusAfter \"pending\".")] Guid? PendingReasonId,
+    [property: Description("Send even though a recipient hard-bounced before.")] bool? ConfirmHardBounced)
+{
+    public ReplyInput ToInput() =>
+        new(SendAddressId, To, Cc, Bcc, Subject, Text, null, false, StatusAfter, PendingReasonId, ConfirmHardBounced ?? false)
+        {
+            Compose = new ComposeInput(AttachmentIds, MessageId, Forward: true, ForwardAttachmentIds: OriginalAttachmentIds),
+        };
+}
 
 /// <summary>The body of <c>POST /messages/{id}/reject</c>.</summary>
 public sealed record RejectRequest([property: Description("Why the reply goes back (1–1000 characters); added to the ticket as a comment.")] string? Comment);
@@ -73,14 +105,22 @@ public static class SendingEndpoints
         {
             if (!TryRead<ReplyRequest>(body, out var request, out var problem))
                 return problem!;
-            var result = await command.HandleAsync(context.GetActor(), id,
-                new ReplyInput(request!.SendAddressId, request.To, request.Cc, request.Bcc, request.Subject, request.Text, request.Html, request.ReplyAll ?? false, request.StatusAfter,
-                    request.PendingReasonId, request.ConfirmHardBounced ?? false), ct);
+            var result = await command.HandleAsync(context.GetActor(), id, request!.ToInput(), ct);
             return result.Succeeded ? TypedResults.Accepted($"/api/v1/tickets/{id}", result.Value) : ApiResults.Problem(result.Error!);
         }).WithTags("Sending").Accepts<ReplyRequest>("application/json").Produces<SentMessageView>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Reply: queued at once (202, sendState \"queued\"), sent by the outbox; the ticket shows its progress. An assistant's reply waits for approval "
                 + "(sendState \"awaitingApproval\"). A recipient that hard-bounced before answers 409 recipient_hard_bounced with its recipients, unless confirmHardBounced is true.");
+        api.MapPost("/tickets/{id:guid}/forwards", async (Guid id, JsonElement body, QueueReplyCommand command, HttpContext context, CancellationToken ct) =>
+        {
+            if (!TryRead<ForwardRequest>(body, out var request, out var problem))
+                return problem!;
+            var result = await command.HandleAsync(context.GetActor(), id, request!.ToInput(), ct);
+            return result.Succeeded ? TypedResults.Accepted($"/api/v1/tickets/{id}", result.Value) : ApiResults.Problem(result.Error!);
+        }).WithTags("Sending").Accepts<ForwardRequest>("application/json").Produces<SentMessageView>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Forward a message of the ticket (転送): subject \"Fwd: …\", the original's header block and text under the text, and its attachments "
+                + "(all but inline images, or originalAttachmentIds). Queued and sent like a reply; the forward is a sent message of the ticket.");
         api.MapPost("/messages/{id:guid}/approve", async (Guid id, ApproveReplyCommand command, HttpContext context, CancellationToken ct) =>
             (await command.HandleAsync(context.GetActor(), id, ct)).ToHttp())
             .WithTags("Sending").Produces<SentMessageView>()
