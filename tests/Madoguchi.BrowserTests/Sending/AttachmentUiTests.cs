@@ -73,6 +73,6 @@ public sealed class AttachmentUiTests(BrowserFixture fixture, PostfixFixture mai
         using var imap = await mail.Dovecot.ConnectImapAsync(customer.Name);
         await imap.Inbox.OpenAsync(FolderAccess.ReadOnly);
         var delivered = await imap.Inbox.GetMessageAsync(0);
-        Assert.Equal(["資料一覧.pdf"], delivered.Attachments.OfType<MimePart>().Select(p => p.FileName).ToArray());
+        Assert.Equal(["資料一覧.pdf"], delivered.Attachments.OfType<MimePart>().Select(p => p.FileName!).ToArray());
     }
 }

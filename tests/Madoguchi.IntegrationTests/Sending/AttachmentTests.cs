@@ -48,7 +48,7 @@ public sealed class AttachmentTests(PostfixFixture mail) : IClassFixture<Postfix
             await imap.Inbox.OpenAsync(FolderAccess.ReadOnly);
             var delivered = await imap.Inbox.GetMessageAsync(0);
             var parts = delivered.Attachments.OfType<MimePart>().ToList();
-            Assert.Equal([JapaneseName, "notes.txt"], parts.Select(p => p.FileName).ToArray());
+            Assert.Equal([JapaneseName, "notes.txt"], parts.Select(p => p.FileName!).ToArray());
             Assert.Equal(pdf, Decoded(parts[0]));
             Assert.Equal(notes, Decoded(parts[1]));
             Assert.Contains("お見積りを添付いたします。", delivered.TextBody, StringComparison.Ordinal);
@@ -60,7 +60,7 @@ public sealed class AttachmentTests(PostfixFixture mail) : IClassFixture<Postfix
         // The sent message in the ticket shows both files as attachments (chips); they download as uploaded, and its original has them.
         var shown = await s.MessageAsync(ticketId, messageId);
         var chips = shown.GetProperty("attachments").EnumerateArray().ToList();
-        Assert.Equal([JapaneseName, "notes.txt"], chips.Select(c => c.GetProperty("fileName").GetString()).ToArray());
+        Assert.Equal([JapaneseName, "notes.txt"], chips.Select(c => c.GetProperty("fileName").GetString()!).ToArray());
         Assert.Equal(pdf, await s.Owner.GetByteArrayAsync(chips[0].GetProperty("url").GetString()));
         var original = await MimeMessage.LoadAsync(new MemoryStream(await s.Owner.GetByteArrayAsync(shown.GetProperty("rawUrl").GetString())));
         Assert.Equal(row.Size, (await s.Owner.GetByteArrayAsync(shown.GetProperty("rawUrl").GetString())).LongLength);
@@ -112,12 +112,12 @@ public sealed class AttachmentTests(PostfixFixture mail) : IClassFixture<Postfix
             var delivered = await imap.Inbox.GetMessageAsync(0);
             Assert.Equal("Fwd: 注文について", delivered.Subject);
             Assert.Equal([PostfixFixture.AddressOf(colleague)], delivered.To.Mailboxes.Select(m => m.Address).ToArray());
-            var lines = delivered.TextBody.ReplaceLineEndings("\n");
+            var lines = delivered.TextBody!.ReplaceLineEndings("\n");
             Assert.StartsWith("ご確認ください。\n\n---------- 転送メッセージ ----------\n差出人: 山田 太郎 <yamada@example.com>\n", lines, StringComparison.Ordinal);
             Assert.Contains("件名: 注文について\n", lines, StringComparison.Ordinal);
             Assert.Contains("\n注文書を送ります。", lines, StringComparison.Ordinal);
             var parts = delivered.Attachments.OfType<MimePart>().ToList();
-            Assert.Equal(["注文書.xlsx", "追加資料.txt"], parts.Select(p => p.FileName).ToArray());
+            Assert.Equal(["注文書.xlsx", "追加資料.txt"], parts.Select(p => p.FileName!).ToArray());
             Assert.Equal(order, Decoded(parts[0]));
             Assert.Equal(extra, Decoded(parts[1]));
         }
@@ -143,8 +143,8 @@ public sealed class AttachmentTests(PostfixFixture mail) : IClassFixture<Postfix
 
         var reply = await s.ReplyAsync(ticketId, new { text = "承知しました。", replyAll = true, quoteOriginal = true });
 
-        Assert.Equal(["yamada.reply@example.com"], reply.GetProperty("to").EnumerateArray().Select(a => a.GetProperty("address").GetString()).ToArray());
-        Assert.Equal(["sato@example.com", "suzuki@example.com"], reply.GetProperty("cc").EnumerateArray().Select(a => a.GetProperty("address").GetString()).ToArray());
+        Assert.Equal(["yamada.reply@example.com"], reply.GetProperty("to").EnumerateArray().Select(a => a.GetProperty("address").GetString()!).ToArray());
+        Assert.Equal(["sato@example.com", "suzuki@example.com"], reply.GetProperty("cc").EnumerateArray().Select(a => a.GetProperty("address").GetString()!).ToArray());
         var messageId = reply.GetProperty("id").GetGuid();
         var row = await s.App.WithDbAsync(db => db.OutgoingMessages.AsNoTracking().SingleAsync(o => o.TicketMessageId == messageId));
         Assert.Equal("yamada.reply@example.com\nsato@example.com\nsuzuki@example.com", row.Recipients);
@@ -241,7 +241,7 @@ public sealed class AttachmentTests(PostfixFixture mail) : IClassFixture<Postfix
     private static byte[] Decoded(MimePart part)
     {
         using var buffer = new MemoryStream();
-        part.Content.DecodeTo(buffer);
+        part.Content!.DecodeTo(buffer);
         return buffer.ToArray();
     }
 }
