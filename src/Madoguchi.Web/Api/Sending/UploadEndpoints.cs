@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Madoguchi.Core.Common;
 using Madoguchi.Core.Sending;
 using Madoguchi.Core.Sending.Uploads;
@@ -45,7 +46,7 @@ public static class UploadEndpoints
                 foreach (var file in files)
                     await file.Content.DisposeAsync();
             }
-        }).Accepts<IFormFileCollection>("multipart/form-data").Produces<UploadList>(StatusCodes.Status201Created)
+        }).Accepts<UploadForm>("multipart/form-data").Produces<UploadList>(StatusCodes.Status201Created)
             .WithSummary("Upload one or more files (multipart/form-data, any field name) to attach with attachmentIds on a reply or forward. "
                 + "Each file at most Madoguchi:Sending:MaxAttachmentBytes (400 attachment_too_large), together at most MaxMessageBytes (400 attachments_too_large). "
                 + "Only the uploading user can use or delete an upload; one no message used is deleted after UploadRetention (a day).");
@@ -53,6 +54,9 @@ public static class UploadEndpoints
             (await command.HandleAsync(context.GetActor(), id, ct)).ToHttp())
             .WithSummary("Delete an upload of one's own that was not sent.");
     }
+
+    /// <summary>The body of <c>POST /uploads</c>, for the OpenAPI document (the files may come under any field name).</summary>
+    public sealed record UploadForm([property: Description("One or more files to attach.")] IFormFileCollection Files);
 
     /// <summary>The answer of <c>POST /uploads</c>, for the OpenAPI document.</summary>
     public sealed record UploadList(IReadOnlyList<UploadView> Items, int Total);
