@@ -48,6 +48,7 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<Sending.SendAddress> SendAddresses => Set<Sending.SendAddress>();
     public DbSet<Sending.OutgoingMessage> OutgoingMessages => Set<Sending.OutgoingMessage>();
     public DbSet<Sending.Drafts.ReplyDraft> ReplyDrafts => Set<Sending.Drafts.ReplyDraft>();
+    public DbSet<Sending.Uploads.Upload> Uploads => Set<Sending.Uploads.Upload>();
     public DbSet<ImapFolderState> ImapFolderStates => Set<ImapFolderState>();
     public DbSet<Pop3SeenMessage> Pop3SeenMessages => Set<Pop3SeenMessage>();
     public DbSet<FetchLease> FetchLeases => Set<FetchLease>();

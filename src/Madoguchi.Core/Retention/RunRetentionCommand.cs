@@ -10,10 +10,11 @@ namespace Madoguchi.Core.Retention;
 
 /// <summary>One retention round over every account: tickets in ゴミ箱 longer than the installation's days, and 対応完了 /
 /// 対応不要 tickets of inboxes with auto-delete older than the inbox's days, are deleted for good; one audit entry per inbox
-/// and rule. Then each account's audit entries older than its plan keeps them go (<see cref="PruneAuditLogCommand"/>).
+/// and rule. Then each account's audit entries older than its plan keeps them go (<see cref="PruneAuditLogCommand"/>), and
+/// uploads no sent message used (<see cref="Sending.Uploads.PruneUploadsCommand"/>).
 /// The clock is the host's <see cref="TimeProvider"/>.</summary>
 public sealed class RunRetentionCommand(MadoguchiDbContext db, TicketEraser eraser, AuditTrail audit, TimeProvider time, IOptions<RetentionOptions> options,
-    PruneAuditLogCommand auditLog, ILogger<RunRetentionCommand> logger)
+    PruneAuditLogCommand auditLog, Sending.Uploads.PruneUploadsCommand uploads, ILogger<RunRetentionCommand> logger)
 {
     public static Actor System { get; } = new(ActorKind.ServerConsole, Guid.Empty, null, "retention", null);
 
@@ -46,6 +47,8 @@ public sealed class RunRetentionCommand(MadoguchiDbContext db, TicketEraser eras
         var auditEntries = await auditLog.HandleAsync(ct);
         if (auditEntries > 0)
             RetentionLog.AuditEntriesExpired(logger, auditEntries);
+        // Uploads for attachments that no sent message used within a day (Madoguchi:Sending:UploadRetention).
+        await uploads.HandleAsync(ct);
         return total;
     }
 

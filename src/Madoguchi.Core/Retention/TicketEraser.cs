@@ -64,44 +64,12 @@ public sealed class TicketEraser(MadoguchiDbContext db, RemoveFromSearchIndexCom
         var usedAfter = await UsedBytesAsync(usedBefore.Keys.ToList(), ct);
         await transaction.CommitAsync(ct);
 
-        var deleted = await DeleteUnreferencedBlobsAsync([.. originals.Select(o => o.BlobHash), .. sentOriginals.Select(o => o.BlobHash), .. attachmentHashes], ct);
+        var deleted = await UnreferencedBlobs.DeleteAsync(db, blobs, logger, [.. originals.Select(o => o.BlobHash), .. sentOriginals.Select(o => o.BlobHash), .. attachmentHashes], ct);
         return new ErasedTickets(tickets, messages.Count, usedBefore.Sum(u => u.Value - usedAfter.GetValueOrDefault(u.Key)), deleted);
     }
 
     private Task<Dictionary<Guid, long>> UsedBytesAsync(List<Guid> accountIds, CancellationToken ct) =>
         db.AccountStorageUsages.AsNoTracking().Where(u => accountIds.Contains(u.AccountId)).ToDictionaryAsync(u => u.AccountId, u => u.Bytes, ct);
-
-    /// <summary>Removes the blob files of these hashes that nothing live refers to any more, under the blobs' locks
-    /// (<see cref="BlobLocks"/>). A file that cannot be removed stays (logged): it costs disk, never correctness.</summary>
-    private async Task<int> DeleteUnreferencedBlobsAsync(IReadOnlyCollection<string> candidates, CancellationToken ct)
-    {
-        var hashes = candidates.Distinct(StringComparer.Ordinal).ToList();
-        if (hashes.Count == 0)
-            return 0;
-        // The check and the deletes hold the blobs' locks: a receive that reuses one of these files either committed its
-        // row before (the blob is live) or checks the file after and writes it again (AttachmentBlobCheckStep).
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await BlobLocks.LockExclusiveAsync(db, hashes, ct);
-        var live = (await db.RawMessages.AsNoTracking().Where(r => hashes.Contains(r.BlobHash) && r.DeletedAt == null).Select(r => r.BlobHash).ToListAsync(ct))
-            .Concat(await db.TicketAttachments.AsNoTracking().Where(a => hashes.Contains(a.BlobHash)).Select(a => a.BlobHash).ToListAsync(ct))
-            .Concat(await db.OutgoingMessages.AsNoTracking().Where(o => hashes.Contains(o.BlobHash)).Select(o => o.BlobHash).ToListAsync(ct))
-            .ToHashSet(StringComparer.Ordinal);
-        var deleted = 0;
-        foreach (var hash in hashes.Where(h => !live.Contains(h)))
-        {
-            try
-            {
-                await blobs.DeleteAsync(hash, ct);
-                deleted++;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                RetentionLog.BlobNotDeleted(logger, hash, e);
-            }
-        }
-        await transaction.CommitAsync(ct);
-        return deleted;
-    }
 }
 
 internal static partial class RetentionLog

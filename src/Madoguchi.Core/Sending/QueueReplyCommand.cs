@@ -34,7 +34,22 @@ public sealed record ReplyInput(
     Guid? PendingReasonId = null,
     bool ConfirmHardBounced = false,
     Guid? DraftId = null,
-    bool ConfirmSentMeanwhile = false);
+    bool ConfirmSentMeanwhile = false)
+{
+    // Attachments, forward and quoting (issue 8 §2): see ComposeInput.
+    public ComposeInput Compose { get; init; } = ComposeInput.None;
+}
+
+/// <summary>What a reply or forward carries besides its text. <see cref="AttachmentIds"/>: the writer's uploads
+/// (<c>POST /api/v1/uploads</c>). <see cref="MessageId"/>: the message replied to or forwarded (default: the ticket's latest
+/// received message). <see cref="Forward"/>: a forward (subject "Fwd:", the original's header block and text under the
+/// text, its attachments: all but inline images, or those in <see cref="ForwardAttachmentIds"/>; To has no default).
+/// <see cref="QuoteOriginal"/>: a reply quotes the original ("&gt; ") under an "On … wrote:" line.</summary>
+public sealed record ComposeInput(IReadOnlyList<Guid>? AttachmentIds = null, Guid? MessageId = null, bool Forward = false,
+    IReadOnlyList<Guid>? ForwardAttachmentIds = null, bool QuoteOriginal = false)
+{
+    public static ComposeInput None { get; } = new();
+}
 
 /// <summary>A sent message as the API answers it right after queueing. <see cref="HardBouncedRecipients"/> lists the
 /// recipients that hard-bounced before (sent anyway because the client confirmed); null when none did.</summary>
@@ -51,7 +66,7 @@ public sealed record SentMessageView(Guid Id, Guid TicketId, string Direction, s
 /// <para>A recipient that hard-bounced before (<see cref="IsHardBouncedQuery"/>) refuses the reply with 409
 /// <c>recipient_hard_bounced</c> naming them, unless the client confirms.</para></summary>
 public sealed class QueueReplyCommand(MadoguchiDbContext db, SearchIndexWriter search, IBlobStore blobs, PendingStorageUsage usage, SendTrigger trigger, ITicketChangeFeed feed,
-    TicketEditor editor, IsHardBouncedQuery hardBounces, IOptions<SendingOptions> options, TimeProvider time)
+    TicketEditor editor, IsHardBouncedQuery hardBounces, IOptions<SendingOptions> options, TimeProvider time, Compose.ReplyAttachments attachments)
 {
     public const string HardBouncedCode = "recipient_hard_bounced";
 
@@ -89,24 +104,27 @@ public sealed class QueueReplyCommand(MadoguchiDbContext db, SearchIndexWriter s
         if (!statusAfter.Succeeded)
             return statusAfter.Error!;
         var (status, reasonId) = statusAfter.Value;
-        if (string.IsNullOrWhiteSpace(input.Text) && string.IsNullOrWhiteSpace(input.Html))
+        var compose = input.Compose;
+        if (!compose.Forward && string.IsNullOrWhiteSpace(input.Text) && string.IsNullOrWhiteSpace(input.Html))
             return new Error(ErrorKind.Invalid, "text_required", "Write the reply's text.");
 
         var messages = await db.TicketMessages.AsNoTracking().Where(m => m.TicketId == ticket.Id)
             .OrderBy(m => m.Date).ThenBy(m => m.Id).ToListAsync(ct);
         var original = messages.LastOrDefault(m => m.Direction == MessageDirection.Received) ?? messages.LastOrDefault();
+        if (compose.MessageId is { } repliedTo && (original = messages.SingleOrDefault(m => m.Id == repliedTo)) is null)
+            return Error.NotFound("The message");
 
         var to = Parse(input.To, out var badTo);
         var cc = Parse(input.Cc, out var badCc);
         var bcc = Parse(input.Bcc, out var badBcc);
         if ((badTo ?? badCc ?? badBcc) is { } bad)
             return new Error(ErrorKind.Invalid, "address_invalid", $"\"{bad}\" is not an email address.");
-        if (to.Count == 0 && original is not null)
+        if (to.Count == 0 && original is not null && !compose.Forward)
         {
             var replyTo = AddressView.FromJson(original.ReplyToJson);
             to = [.. (replyTo.Count > 0 ? replyTo : AddressView.FromJson(original.FromJson)).Select(a => new MailboxAddress(a.Name, a.Address))];
         }
-        if (input.ReplyAll && original is not null)
+        if (input.ReplyAll && original is not null && !compose.Forward)
         {
             var ours = (await sendAddresses.Select(a => a.Address).ToListAsync(ct)).ToHashSet(StringComparer.OrdinalIgnoreCase);
             var already = to.Concat(cc).Select(a => a.Address).ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -124,12 +142,24 @@ public sealed class QueueReplyCommand(MadoguchiDbContext db, SearchIndexWriter s
         if (hardBounced.Count > 0 && !input.ConfirmHardBounced)
             return HardBounced(hardBounced);
 
+        var files = await attachments.LoadAsync(ticket.AccountId, me.Value!.Id, compose.AttachmentIds, compose.Forward ? original : null, compose.ForwardAttachmentIds, ct);
+        if (!files.Succeeded)
+            return files.Error!;
+
         var now = time.GetUtcNow().UtcDateTime;
         var subject = input.Subject is { Length: > 0 } s ? s.Trim()
             : original is null ? ticket.Subject
+            : compose.Forward ? Compose.QuotedOriginal.ForwardSubject(original.Subject)
             : original.Subject.StartsWith("Re:", StringComparison.OrdinalIgnoreCase) ? original.Subject : "Re: " + original.Subject;
+        var text = input.Text;
+        if (original is not null && (compose.Forward || compose.QuoteOriginal))
+        {
+            var zone = Accounts.TimeZones.Find(me.Value.TimeZone
+                ?? await db.Accounts.AsNoTracking().Where(a => a.Id == ticket.AccountId).Select(a => a.TimeZone).SingleAsync(ct));
+            text = compose.Forward ? Compose.QuotedOriginal.Forward(text, original, zone) : Compose.QuotedOriginal.Reply(text, original, zone);
+        }
         var messageId = $"{Guid.NewGuid():N}@{from.Domain}";
-        var mime = OutgoingMime.Build(from, to, cc, subject, input.Text, input.Html, messageId, original, time.GetUtcNow());
+        var mime = OutgoingMime.Build(from, to, cc, subject, text, input.Html, messageId, original, time.GetUtcNow(), [.. files.Value!.Select(f => f.Part)]);
         using var buffer = new MemoryStream();
         await mime.WriteToAsync(FormatOptions.Default, buffer, ct);
         if (buffer.Length > options.Value.MaxMessageBytes)
@@ -152,7 +182,7 @@ public sealed class QueueReplyCommand(MadoguchiDbContext db, SearchIndexWriter s
             CcJson = Json(cc),
             Date = now,
             ReceivedAt = now,
-            Text = input.Text,
+            Text = text,
             Html = input.Html,
             Size = blob.Size,
         };
@@ -179,6 +209,9 @@ public sealed class QueueReplyCommand(MadoguchiDbContext db, SearchIndexWriter s
             if (!await TicketVersions.ClaimAsync(db, ticket.Id, expected: null, ct))
                 return Error.NotFound("The ticket");
             await db.Entry(ticket).ReloadAsync(ct);
+            var attached = await attachments.AttachAsync(sent, files.Value!, ct);
+            if (!attached.Succeeded)
+                return attached.Error!;
             db.TicketMessages.Add(sent);
             db.OutgoingMessages.Add(outgoing);
             if (draft is not null)

@@ -27,6 +27,12 @@ public sealed class SendingOptions : IValidatableObject
     /// <summary>Size of one message as sent, attachments included.</summary>
     public long MaxMessageBytes { get; set; } = 25L * 1024 * 1024;
 
+    /// <summary>Size of one uploaded attachment (<c>POST /api/v1/uploads</c>).</summary>
+    public long MaxAttachmentBytes { get; set; } = 10L * 1024 * 1024;
+
+    /// <summary>An upload no sent message used is deleted (with its file) this long after it was uploaded.</summary>
+    public TimeSpan UploadRetention { get; set; } = TimeSpan.FromDays(1);
+
     /// <summary>How long an instance owns a message it is sending; a message whose lease ran out (its instance died) is
     /// sent again with the same Message-ID.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(5);
@@ -53,6 +59,10 @@ public sealed class SendingOptions : IValidatableObject
             yield return new ValidationResult("Madoguchi:Sending:MaxRecipients must be between 1 and 10000.", [nameof(MaxRecipients)]);
         if (MaxMessageBytes < 1024)
             yield return new ValidationResult("Madoguchi:Sending:MaxMessageBytes must be at least 1024.", [nameof(MaxMessageBytes)]);
+        if (MaxAttachmentBytes < 1 || MaxAttachmentBytes > MaxMessageBytes)
+            yield return new ValidationResult("Madoguchi:Sending:MaxAttachmentBytes must be between 1 and MaxMessageBytes.", [nameof(MaxAttachmentBytes)]);
+        if (UploadRetention <= TimeSpan.Zero)
+            yield return new ValidationResult("Madoguchi:Sending:UploadRetention must be positive.", [nameof(UploadRetention)]);
         if (LeaseDuration <= Timeout)
             yield return new ValidationResult("Madoguchi:Sending:LeaseDuration must be longer than Timeout.", [nameof(LeaseDuration)]);
         if (MaxParallel is < 1 or > 64)

@@ -14,6 +14,7 @@ public static class SendingServiceCollectionExtensions
         services.AddSingleton<SendTrigger>();
         services.AddHandlersIn("Madoguchi.Core.Sending");
         services.AddScoped<OutboxSender>();
+        services.AddScoped<Compose.ReplyAttachments>();
         services.AddSingleton<OutboxLease>();
         services.AddSingleton<SentCopies.SentCopyTrigger>();
         services.AddScoped<SentCopies.SentCopyScheduler>();

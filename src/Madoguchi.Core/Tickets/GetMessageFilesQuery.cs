@@ -16,7 +16,9 @@ public sealed class GetMessageOriginalQuery(MadoguchiDbContext db)
         if (!message.Succeeded)
             return message.Error!;
         var rawId = message.Value!.RawMessageId;
-        var raw = await db.RawMessages.AsNoTracking().Where(r => r.Id == rawId).Select(r => new { r.BlobHash, r.Size }).SingleOrDefaultAsync(ct);
+        var raw = await db.RawMessages.AsNoTracking().Where(r => r.Id == rawId).Select(r => new { r.BlobHash, r.Size }).SingleOrDefaultAsync(ct)
+            // A sent message's original is the exact bytes its outbox row sends.
+            ?? await db.OutgoingMessages.AsNoTracking().Where(o => o.TicketMessageId == messageId).Select(o => new { o.BlobHash, o.Size }).SingleOrDefaultAsync(ct);
         if (raw is null)
             return Error.NotFound("The original");
         return new MessageFile(raw.BlobHash, FileNameFor(message.Value), "message/rfc822", raw.Size);

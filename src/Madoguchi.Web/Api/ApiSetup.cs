@@ -46,6 +46,7 @@ public static class ApiSetup
         users.MapReceivingEndpoints();
         users.MapSendingEndpoints();
         users.MapDraftEndpoints();
+        users.MapUploadEndpoints();
         users.MapAuditEndpoints();
         users.MapTicketEndpoints();
         users.MapTicketTeamEndpoints();

@@ -366,6 +366,21 @@ public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixtur
         },
         ["POST /api/v1/tickets/{id:guid}/replies"] = async () =>
             await (await w.AOwner.PostAsJsonAsync($"/api/v1/tickets/{w.BTicketId}/replies", new { text = "from A" })).AssertProblemAsync(HttpStatusCode.NotFound, "not_found"),
+        ["POST /api/v1/tickets/{id:guid}/forwards"] = async () =>
+            await (await w.AOwner.PostAsJsonAsync($"/api/v1/tickets/{w.BTicketId}/forwards", new { to = new[] { "a@example.jp" } })).AssertProblemAsync(HttpStatusCode.NotFound, "not_found"),
+        ["POST /api/v1/uploads"] = async () =>
+        {
+            // A's upload is A's alone: B cannot attach it to a reply on B's own ticket.
+            var upload = (await Sending.UploadClient.UploadAsync(w.AOwner, ("a.txt", "text/plain", "from A"u8.ToArray())))[0];
+            await (await w.BOwner.PostAsJsonAsync($"/api/v1/tickets/{w.BTicketId}/replies", new { text = "B", attachmentIds = new[] { upload } }))
+                .AssertProblemAsync(HttpStatusCode.NotFound, "upload_not_found");
+        },
+        ["DELETE /api/v1/uploads/{id:guid}"] = async () =>
+        {
+            var upload = (await Sending.UploadClient.UploadAsync(w.BOwner, ("b.txt", "text/plain", "from B"u8.ToArray())))[0];
+            await (await w.AOwner.DeleteAsync($"/api/v1/uploads/{upload}")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+            await (await w.BOwner.DeleteAsync($"/api/v1/uploads/{upload}")).AssertStatusAsync(HttpStatusCode.NoContent);
+        },
         ["POST /api/v1/messages/{id:guid}/cancel"] = async () =>
             await (await w.AOwner.PostAsync($"/api/v1/messages/{w.BSentMessageId}/cancel", null)).AssertProblemAsync(HttpStatusCode.NotFound, "not_found"),
         ["POST /api/v1/messages/{id:guid}/resend"] = async () =>

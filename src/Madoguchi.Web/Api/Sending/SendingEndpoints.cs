@@ -40,8 +40,40 @@ public sealed record ReplyRequest(
     [property: Description("Ticket status after sending: \"closed\" (default), \"pending\", \"open\" or \"noAction\".")] string? StatusAfter,
     [property: Description("保留理由 of the ticket's inbox, with statusAfter \"pending\" (implied when statusAfter is left out).")] Guid? PendingReasonId,
     [property: Description("Send even though a recipient hard-bounced before; without it such a reply answers 409 recipient_hard_bounced naming them.")] bool? ConfirmHardBounced,
+    [property: Description("Ids of the writer's own uploads (POST /api/v1/uploads) to attach.")] IReadOnlyList<Guid>? AttachmentIds = null,
+    [property: Description("The message replied to (its Reply-To/From, its recipients for replyAll, its quote); default: the ticket's latest received message.")] Guid? MessageId = null,
+    [property: Description("Quote the original under the text (\"> \" lines after an \"On … wrote:\" / 「… さんは書きました:」 line).")] bool? QuoteOriginal = null,
     [property: Description("Send from this draft of yours (GET …/drafts); it is removed with the send. A reply sent on the ticket since the draft began answers 409 reply_sent_meanwhile naming who and when.")] Guid? DraftId = null,
-    [property: Description("Send even though another reply was sent on the ticket since the draft began.")] bool? ConfirmSentMeanwhile = null);
+    [property: Description("Send even though another reply was sent on the ticket since the draft began.")] bool? ConfirmSentMeanwhile = null)
+{
+    public ReplyInput ToInput() =>
+        new(SendAddressId, To, Cc, Bcc, Subject, Text, Html, ReplyAll ?? false, StatusAfter, PendingReasonId, ConfirmHardBounced ?? false, DraftId, ConfirmSentMeanwhile ?? false)
+        {
+            Compose = new ComposeInput(AttachmentIds, MessageId, QuoteOriginal: QuoteOriginal ?? false),
+        };
+}
+
+/// <summary>The body of <c>POST /tickets/{id}/forwards</c>.</summary>
+public sealed record ForwardRequest(
+    [property: Description("The send address (From); the inbox's default when left out.")] Guid? SendAddressId,
+    [property: Description("Recipients (required: a forward has no default recipient).")] IReadOnlyList<string>? To,
+    IReadOnlyList<string>? Cc,
+    IReadOnlyList<string>? Bcc,
+    [property: Description("Defaults to \"Fwd: \" and the forwarded message's subject.")] string? Subject,
+    [property: Description("Written above the forwarded message (may be empty).")] string? Text,
+    [property: Description("The message to forward; default: the ticket's latest received message.")] Guid? MessageId,
+    [property: Description("Ids of the forwarded message's attachments to include (as in GET /tickets/{id}); left out: all but inline images; []: none.")] IReadOnlyList<Guid>? OriginalAttachmentIds,
+    [property: Description("Ids of the writer's own uploads (POST /api/v1/uploads) to attach as well.")] IReadOnlyList<Guid>? AttachmentIds,
+    [property: Description("Ticket status after sending: \"closed\" (default), \"pending\", \"open\" or \"noAction\".")] string? StatusAfter,
+    [property: Description("保留理由 of the ticket's inbox, with statusAfter \"pending\".")] Guid? PendingReasonId,
+    [property: Description("Send even though a recipient hard-bounced before.")] bool? ConfirmHardBounced)
+{
+    public ReplyInput ToInput() =>
+        new(SendAddressId, To, Cc, Bcc, Subject, Text, null, false, StatusAfter, PendingReasonId, ConfirmHardBounced ?? false)
+        {
+            Compose = new ComposeInput(AttachmentIds, MessageId, Forward: true, ForwardAttachmentIds: OriginalAttachmentIds),
+        };
+}
 
 /// <summary>The optional body of <c>POST /messages/{id}/approve</c>.</summary>
 public sealed record ApproveRequest(
@@ -95,9 +127,7 @@ public static class SendingEndpoints
         {
             if (!TryRead<ReplyRequest>(body, out var request, out var problem))
                 return problem!;
-            var result = await command.HandleAsync(context.GetActor(), id,
-                new ReplyInput(request!.SendAddressId, request.To, request.Cc, request.Bcc, request.Subject, request.Text, request.Html, request.ReplyAll ?? false, request.StatusAfter,
-                    request.PendingReasonId, request.ConfirmHardBounced ?? false, request.DraftId, request.ConfirmSentMeanwhile ?? false), ct);
+            var result = await command.HandleAsync(context.GetActor(), id, request!.ToInput(), ct);
             return result.Succeeded ? TypedResults.Accepted($"/api/v1/tickets/{id}", result.Value) : ApiResults.Problem(result.Error!);
         }).WithTags("Sending").Accepts<ReplyRequest>("application/json").Produces<SentMessageView>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -117,6 +147,20 @@ public static class SendingEndpoints
         }).WithTags("Sending").Accepts<ResubmitRequest>("application/json").Produces<SentMessageView>().ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Edit a reply that was sent back (差し戻し) and submit it again; its author only. Fields left out stay as they were. "
                 + "An assistant's reply waits for approval again (sendState \"awaitingApproval\"); 409 not_rejected for any other reply.");
+        api.MapPost("/tickets/{id:guid}/forwards", async (Guid id, JsonElement body, QueueReplyCommand command, HttpContext context, CancellationToken ct) =>
+        {
+            if (!TryRead<ForwardRequest>(body, out var request, out var problem))
+                return problem!;
+            var result = await command.HandleAsync(context.GetActor(), id, request!.ToInput(), ct);
+            return result.Succeeded ? TypedResults.Accepted($"/api/v1/tickets/{id}", result.Value) : ApiResults.Problem(result.Error!);
+        }).WithTags("Sending").Accepts<ForwardRequest>("application/json").Produces<SentMessageView>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Forward a message of the ticket (転送): subject \"Fwd: …\", the original's header block and text under the text, and its attachments "
+                + "(all but inline images, or originalAttachmentIds). Queued and sent like a reply; the forward is a sent message of the ticket.");
+        api.MapPost("/messages/{id:guid}/approve", async (Guid id, ApproveReplyCommand command, HttpContext context, CancellationToken ct) =>
+            (await command.HandleAsync(context.GetActor(), id, ct)).ToHttp())
+            .WithTags("Sending").Produces<SentMessageView>()
+            .WithSummary("Approve an assistant's reply waiting for approval (承認待ち; Manager or higher on the inbox): it is queued and sent, and the ticket gets the status its author chose.");
         api.MapPost("/messages/{id:guid}/reject", async (Guid id, JsonElement body, RejectReplyCommand command, HttpContext context, CancellationToken ct) =>
             TryRead<RejectRequest>(body, out var request, out var problem)
                 ? (await command.HandleAsync(context.GetActor(), id, request!.Comment, ct)).ToHttp()
