@@ -1066,6 +1066,40 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.ToTable("SearchPostings");
                 });
 
+            modelBuilder.Entity("Madoguchi.Core.Sending.Compose.Signature", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("SendAddressId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SendAddressId")
+                        .IsUnique();
+
+                    b.HasIndex("UserId")
+                        .IsUnique();
+
+                    b.ToTable("Signatures", (string)null);
+                });
+
             modelBuilder.Entity("Madoguchi.Core.Sending.OutgoingMessage", b =>
                 {
                     b.Property<Guid>("TicketMessageId")
@@ -2269,6 +2303,19 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                         .HasForeignKey("Madoguchi.Core.Search.SearchDocument", "MessageId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Sending.Compose.Signature", b =>
+                {
+                    b.HasOne("Madoguchi.Core.Sending.SendAddress", null)
+                        .WithMany()
+                        .HasForeignKey("SendAddressId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Madoguchi.Core.Accounts.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("Madoguchi.Core.Sending.OutgoingMessage", b =>

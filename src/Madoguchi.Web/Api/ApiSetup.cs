@@ -45,6 +45,7 @@ public static class ApiSetup
         users.MapInboxEndpoints();
         users.MapReceivingEndpoints();
         users.MapSendingEndpoints();
+        users.MapComposeEndpoints();
         users.MapAuditEndpoints();
         users.MapTicketEndpoints();
         users.MapTicketTeamEndpoints();
