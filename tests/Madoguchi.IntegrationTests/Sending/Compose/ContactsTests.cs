@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Madoguchi.Core.Data;
 using Madoguchi.Testing.App;
 
 namespace Madoguchi.IntegrationTests.Sending.Compose;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Madoguchi.Core.Data;
 using Madoguchi.Testing.App;
 
 namespace Madoguchi.IntegrationTests.Sending.Compose;
