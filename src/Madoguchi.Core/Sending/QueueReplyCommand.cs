@@ -93,13 +93,10 @@ public sealed class QueueReplyCommand(MadoguchiDbContext db, SearchIndexWriter s
         }
         var needsApproval = role < InboxRole.Operator;
         var sendAddresses = db.SendAddresses.AsNoTracking().Where(a => a.InboxId == ticket.InboxId);
-        var from = input.SendAddressId is { } chosen
-            ? await sendAddresses.SingleOrDefaultAsync(a => a.Id == chosen, ct)
-            : await sendAddresses.OrderByDescending(a => a.IsDefault).ThenBy(a => a.CreatedAt).FirstOrDefaultAsync(ct);
-        if (from is null)
-            return input.SendAddressId is null
-                ? new Error(ErrorKind.Invalid, "no_send_address", "This inbox has no send address yet: add one in 送信設定 (send settings) first.")
-                : Error.NotFound("The send address");
+        var chosenFrom = OutgoingChecks.ChooseFrom(await sendAddresses.ToListAsync(ct), input.SendAddressId);
+        if (!chosenFrom.Succeeded)
+            return chosenFrom.Error!;
+        var from = chosenFrom.Value!;
         var statusAfter = await ReplyStatus.ReadAsync(db, ticket.InboxId, input.StatusAfter, input.PendingReasonId, ct);
         if (!statusAfter.Succeeded)
             return statusAfter.Error!;
@@ -114,11 +111,11 @@ public sealed class QueueReplyCommand(MadoguchiDbContext db, SearchIndexWriter s
         if (compose.MessageId is { } repliedTo && (original = messages.SingleOrDefault(m => m.Id == repliedTo)) is null)
             return Error.NotFound("The message");
 
-        var to = Parse(input.To, out var badTo);
-        var cc = Parse(input.Cc, out var badCc);
-        var bcc = Parse(input.Bcc, out var badBcc);
+        var to = OutgoingChecks.Parse(input.To, out var badTo);
+        var cc = OutgoingChecks.Parse(input.Cc, out var badCc);
+        var bcc = OutgoingChecks.Parse(input.Bcc, out var badBcc);
         if ((badTo ?? badCc ?? badBcc) is { } bad)
-            return new Error(ErrorKind.Invalid, "address_invalid", $"\"{bad}\" is not an email address.");
+            return OutgoingChecks.InvalidAddress(bad);
         if (to.Count == 0 && original is not null && !compose.Forward)
         {
             var replyTo = AddressView.FromJson(original.ReplyToJson);
@@ -133,11 +130,9 @@ public sealed class QueueReplyCommand(MadoguchiDbContext db, SearchIndexWriter s
                     cc.Add(new MailboxAddress(a.Name, a.Address));
         }
         if (to.Count == 0)
-            return new Error(ErrorKind.Invalid, "to_required", "Enter at least one recipient (To).");
-        var recipientCount = to.Count + cc.Count + bcc.Count;
-        if (recipientCount > options.Value.MaxRecipients)
-            return new Error(ErrorKind.Invalid, "too_many_recipients",
-                $"A message can have at most {options.Value.MaxRecipients} recipients (To + Cc + Bcc); this one has {recipientCount}. / 宛先（To・Cc・Bcc）は1通あたり{options.Value.MaxRecipients}件までです（現在{recipientCount}件）。");
+            return OutgoingChecks.ToRequired();
+        if (OutgoingChecks.CheckRecipients(to.Count + cc.Count + bcc.Count, options.Value) is { } tooMany)
+            return tooMany;
         var hardBounced = await hardBounces.HandleAsync(ticket.AccountId, to.Concat(cc).Concat(bcc).Select(a => a.Address), ct);
         if (hardBounced.Count > 0 && !input.ConfirmHardBounced)
             return HardBounced(hardBounced);
@@ -162,9 +157,8 @@ public sealed class QueueReplyCommand(MadoguchiDbContext db, SearchIndexWriter s
         var mime = OutgoingMime.Build(from, to, cc, subject, text, input.Html, messageId, original, time.GetUtcNow(), [.. files.Value!.Select(f => f.Part)]);
         using var buffer = new MemoryStream();
         await mime.WriteToAsync(FormatOptions.Default, buffer, ct);
-        if (buffer.Length > options.Value.MaxMessageBytes)
-            return new Error(ErrorKind.Invalid, "message_too_large",
-                $"A message can be at most {options.Value.MaxMessageBytes:N0} bytes; this one is {buffer.Length:N0}. / メールの大きさは{options.Value.MaxMessageBytes:N0}バイトまでです（現在{buffer.Length:N0}バイト）。");
+        if (OutgoingChecks.CheckSize(buffer.Length, options.Value) is { } tooLarge)
+            return tooLarge;
         var blob = await blobs.PutAsync(buffer.ToArray(), ct);
 
         var sent = new TicketMessage
@@ -177,9 +171,9 @@ public sealed class QueueReplyCommand(MadoguchiDbContext db, SearchIndexWriter s
             InReplyTo = original?.MessageIdHeader,
             References = OutgoingMime.References(original) is { Count: > 0 } refs ? string.Join(' ', refs) : null,
             Subject = subject.Length <= 1000 ? subject : subject[..1000],
-            FromJson = Json([new MailboxAddress(from.DisplayName, from.Address)]),
-            ToJson = Json(to),
-            CcJson = Json(cc),
+            FromJson = OutgoingChecks.Json([new MailboxAddress(from.DisplayName, from.Address)]),
+            ToJson = OutgoingChecks.Json(to),
+            CcJson = OutgoingChecks.Json(cc),
             Date = now,
             ReceivedAt = now,
             Text = text,
@@ -248,25 +242,4 @@ public sealed class QueueReplyCommand(MadoguchiDbContext db, SearchIndexWriter s
         {
             Extensions = new Dictionary<string, object?> { ["recipients"] = flagged },
         };
-
-    private static List<MailboxAddress> Parse(IReadOnlyList<string>? values, out string? bad)
-    {
-        bad = null;
-        var list = new List<MailboxAddress>();
-        foreach (var value in values ?? [])
-        {
-            if (string.IsNullOrWhiteSpace(value))
-                continue;
-            if (!MailboxAddress.TryParse(value.Trim(), out var address) || !Emails.IsValid(address.Address))
-            {
-                bad = value;
-                return list;
-            }
-            list.Add(address);
-        }
-        return list;
-    }
-
-    private static string Json(IEnumerable<MailboxAddress> addresses) =>
-        JsonSerializer.Serialize(addresses.Select(a => new ParsedAddress(a.Name ?? "", a.Address)).ToList());
 }

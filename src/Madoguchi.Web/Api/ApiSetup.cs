@@ -47,6 +47,7 @@ public static class ApiSetup
         users.MapSendingEndpoints();
         users.MapDraftEndpoints();
         users.MapUploadEndpoints();
+        users.MapComposeEndpoints();
         users.MapAuditEndpoints();
         users.MapTicketEndpoints();
         users.MapTicketTeamEndpoints();

@@ -381,6 +381,32 @@ public sealed class CrossAccountTests(AppFixture apps) : IClassFixture<AppFixtur
             await (await w.AOwner.DeleteAsync($"/api/v1/uploads/{upload}")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
             await (await w.BOwner.DeleteAsync($"/api/v1/uploads/{upload}")).AssertStatusAsync(HttpStatusCode.NoContent);
         },
+        ["POST /api/v1/inboxes/{id:guid}/messages"] = async () =>
+            await (await w.AOwner.PostAsJsonAsync($"/api/v1/inboxes/{w.BInbox.Id}/messages", new { to = new[] { "x@example.com" }, subject = "from A", text = "from A" }))
+                .AssertProblemAsync(HttpStatusCode.NotFound, "not_found"),
+        ["GET /api/v1/inboxes/{id:guid}/contacts"] = async () =>
+            await (await w.AOwner.GetAsync($"/api/v1/inboxes/{w.BInbox.Id}/contacts?q=")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found"),
+        ["GET /api/v1/inboxes/{id:guid}/signatures"] = async () =>
+            await (await w.AOwner.GetAsync($"/api/v1/inboxes/{w.BInbox.Id}/signatures")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found"),
+        ["PUT /api/v1/inboxes/{id:guid}/send-addresses/{addressId:guid}/signature"] = async () =>
+        {
+            await (await w.AOwner.PutAsJsonAsync($"/api/v1/inboxes/{w.BInbox.Id}/send-addresses/{w.BSendAddressId}/signature", new { text = "from A" }))
+                .AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+            await (await w.AOwner.PutAsJsonAsync($"/api/v1/inboxes/{w.AInbox.Id}/send-addresses/{w.BSendAddressId}/signature", new { text = "from A" }))
+                .AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+        },
+        ["GET /api/v1/me/signature"] = async () =>
+        {
+            await (await w.AOwner.PutAsJsonAsync("/api/v1/me/signature", new { text = "A の署名" })).AssertStatusAsync(HttpStatusCode.OK);
+            Assert.Equal("", (await (await w.BSession.GetAsync("/api/v1/me/signature")).ReadAsync<JsonElement>()).GetProperty("text").GetString());
+        },
+        ["PUT /api/v1/me/signature"] = async () =>
+        {
+            // Only ever one's own: A's signature is not B's, and B's signatures view shows none of A's.
+            await (await w.AOwner.PutAsJsonAsync("/api/v1/me/signature", new { text = "A の署名" })).AssertStatusAsync(HttpStatusCode.OK);
+            var b = await (await w.BSession.GetAsync($"/api/v1/inboxes/{w.BInbox.Id}/signatures")).ReadAsync<JsonElement>();
+            Assert.Equal(JsonValueKind.Null, b.GetProperty("personal").ValueKind);
+        },
         ["POST /api/v1/messages/{id:guid}/cancel"] = async () =>
             await (await w.AOwner.PostAsync($"/api/v1/messages/{w.BSentMessageId}/cancel", null)).AssertProblemAsync(HttpStatusCode.NotFound, "not_found"),
         ["POST /api/v1/messages/{id:guid}/resend"] = async () =>

@@ -175,7 +175,7 @@ public static class SendingEndpoints
             .WithTags("Sending").Produces<SentMessageView>().WithSummary("Resend a failed message (送信エラー), e.g. after fixing the send settings.");
     }
 
-    private static bool TryRead<T>(JsonElement body, out T? value, out IResult? problem)
+    internal static bool TryRead<T>(JsonElement body, out T? value, out IResult? problem)
     {
         value = default;
         problem = null;

@@ -1,0 +1,158 @@
+using Madoguchi.Core.Accounts;
+using Madoguchi.Core.Bounces;
+using Madoguchi.Core.Common;
+using Madoguchi.Core.Data;
+using Madoguchi.Core.Inboxes;
+using Madoguchi.Core.Search;
+using Madoguchi.Core.Storage;
+using Madoguchi.Core.Tickets;
+using Madoguchi.Core.Tickets.Live;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace Madoguchi.Core.Sending.Compose;
+
+/// <summary>A new mail from an inbox as a client sends it (新規メール). <see cref="StatusAfter"/> and
+/// <see cref="PendingReasonId"/> set the new ticket's status as for a reply (default 対応完了).</summary>
+public sealed record NewMailInput(
+    Guid? SendAddressId,
+    IReadOnlyList<string>? To,
+    IReadOnlyList<string>? Cc,
+    IReadOnlyList<string>? Bcc,
+    string? Subject,
+    string? Text,
+    string? Html,
+    string? StatusAfter,
+    Guid? PendingReasonId = null,
+    bool ConfirmHardBounced = false);
+
+/// <summary>新規メール: opens a ticket whose first message is the mail we send. The same rules as a reply
+/// (<see cref="QueueReplyCommand"/>): アシスタント or higher; an アシスタント's mail waits for approval (承認待ち) and the
+/// ticket stays 未対応 until a マネージャー approves it; the same recipient, size and hard-bounce checks
+/// (<see cref="OutgoingChecks"/>); the original stored as a blob before the rows; the outbox sends it. The ticket is assigned to
+/// its author and lists the first To recipient as its customer. The customer's answer names our Message-ID in In-Reply-To, so
+/// receiving threads it into this ticket.</summary>
+public sealed class QueueNewMailCommand(MadoguchiDbContext db, SearchIndexWriter search, IBlobStore blobs, PendingStorageUsage usage, SendTrigger trigger, ITicketChangeFeed feed,
+    IsHardBouncedQuery hardBounces, IOptions<SendingOptions> options, TimeProvider time)
+{
+    private const int MaxSubject = 1000;
+
+    public async Task<Result<SentMessageView>> HandleAsync(Actor actor, Guid inboxId, NewMailInput input, CancellationToken ct)
+    {
+        var me = await db.RequireActiveUserAsync(actor, ct);
+        if (!me.Succeeded)
+            return me.Error!;
+        var access = await db.RequireRoleAsync(actor, inboxId, InboxRole.Assistant, ct);
+        if (!access.Succeeded)
+            return access.Error!;
+        var (inbox, role) = access.Value;
+        var needsApproval = role < InboxRole.Operator;
+        var chosenFrom = OutgoingChecks.ChooseFrom(await db.SendAddresses.AsNoTracking().Where(a => a.InboxId == inboxId).ToListAsync(ct), input.SendAddressId);
+        if (!chosenFrom.Succeeded)
+            return chosenFrom.Error!;
+        var from = chosenFrom.Value!;
+        var statusAfter = await ReplyStatus.ReadAsync(db, inboxId, input.StatusAfter, input.PendingReasonId, ct);
+        if (!statusAfter.Succeeded)
+            return statusAfter.Error!;
+        var (status, reasonId) = statusAfter.Value;
+        var subject = (input.Subject ?? "").Trim();
+        if (subject.Length == 0 || subject.IndexOfAny(['\r', '\n']) >= 0)
+            return new Error(ErrorKind.Invalid, "subject_required", "Write a subject on one line.");
+        if (string.IsNullOrWhiteSpace(input.Text) && string.IsNullOrWhiteSpace(input.Html))
+            return new Error(ErrorKind.Invalid, "text_required", "Write the mail's text.");
+
+        var to = OutgoingChecks.Parse(input.To, out var badTo);
+        var cc = OutgoingChecks.Parse(input.Cc, out var badCc);
+        var bcc = OutgoingChecks.Parse(input.Bcc, out var badBcc);
+        if ((badTo ?? badCc ?? badBcc) is { } bad)
+            return OutgoingChecks.InvalidAddress(bad);
+        if (to.Count == 0)
+            return OutgoingChecks.ToRequired();
+        if (OutgoingChecks.CheckRecipients(to.Count + cc.Count + bcc.Count, options.Value) is { } tooMany)
+            return tooMany;
+        var hardBounced = await hardBounces.HandleAsync(inbox.AccountId, to.Concat(cc).Concat(bcc).Select(a => a.Address), ct);
+        if (hardBounced.Count > 0 && !input.ConfirmHardBounced)
+            return QueueReplyCommand.HardBounced(hardBounced);
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var messageId = $"{Guid.NewGuid():N}@{from.Domain}";
+        var mime = OutgoingMime.Build(from, to, cc, subject, input.Text, input.Html, messageId, original: null, time.GetUtcNow());
+        using var buffer = new MemoryStream();
+        await mime.WriteToAsync(FormatOptions.Default, buffer, ct);
+        if (OutgoingChecks.CheckSize(buffer.Length, options.Value) is { } tooLarge)
+            return tooLarge;
+        var blob = await blobs.PutAsync(buffer.ToArray(), ct);
+
+        var customer = to[0];
+        var ticket = new Ticket
+        {
+            AccountId = inbox.AccountId,
+            InboxId = inboxId,
+            Subject = Cut(subject, MaxSubject),
+            // An assistant's mail is not sent yet: the ticket waits open; approval gives it the chosen status.
+            Status = needsApproval ? TicketStatus.Open : status,
+            PendingReasonId = needsApproval || status != TicketStatus.Pending ? null : reasonId,
+            Place = TicketPlace.Inbox,
+            MessageCount = 1,
+            CreatedAt = now,
+            LastMessageAt = now,
+            FromName = Cut(customer.Name ?? "", 300),
+            FromAddress = Cut(customer.Address, 320),
+            AssigneeId = me.Value!.Id,
+            Version = 1,
+        };
+        ticket.StampRetention(now);
+        var sent = new TicketMessage
+        {
+            AccountId = inbox.AccountId,
+            TicketId = ticket.Id,
+            InboxId = inboxId,
+            Direction = MessageDirection.Sent,
+            MessageIdHeader = messageId,
+            Subject = ticket.Subject,
+            FromJson = OutgoingChecks.Json([new MailboxAddress(from.DisplayName, from.Address)]),
+            ToJson = OutgoingChecks.Json(to),
+            CcJson = OutgoingChecks.Json(cc),
+            Date = now,
+            ReceivedAt = now,
+            Text = input.Text,
+            Html = input.Html,
+            Size = blob.Size,
+        };
+        var outgoing = new OutgoingMessage
+        {
+            TicketMessageId = sent.Id,
+            AccountId = inbox.AccountId,
+            InboxId = inboxId,
+            SendAddressId = from.Id,
+            State = needsApproval ? SendState.AwaitingApproval : SendState.Queued,
+            EnvelopeFrom = from.Address,
+            Recipients = string.Join('\n', to.Concat(cc).Concat(bcc).Select(a => a.Address)),
+            BlobHash = blob.Hash,
+            Size = blob.Size,
+            QueuedAt = now,
+            NextAttemptAt = now,
+            AuthorUserId = me.Value.Id,
+            StatusAfter = needsApproval ? status : null,
+            PendingReasonIdAfter = needsApproval ? reasonId : null,
+        };
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            db.Tickets.Add(ticket);
+            db.TicketMessages.Add(sent);
+            db.OutgoingMessages.Add(outgoing);
+            await search.WriteAsync(sent, [], mayExist: false, ct);
+            usage.Count(inbox.AccountId, blob.Hash, blob.Size);
+            await usage.FlushAsync(ct);
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+        if (!needsApproval)
+            trigger.SendSoon();
+        await feed.PublishAsync(new TicketChange(inbox.AccountId, inboxId, ticket.Id, TicketChangeKind.MessageAdded), ct);
+        return OutboxViews.Sent(sent, outgoing) with { HardBouncedRecipients = hardBounced.Count > 0 ? hardBounced : null };
+    }
+
+    private static string Cut(string value, int max) => value.Length <= max ? value : value[..max];
+}
