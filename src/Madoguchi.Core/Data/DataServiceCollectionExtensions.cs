@@ -51,13 +51,17 @@ public static class DataServiceCollectionExtensions
         options.AddInterceptors(new SqlitePragmas());
     }
 
-    public static string SqliteConnectionString(DatabaseOptions database, StorageLocationOptions location)
+    /// <summary>The database file under the data folder, unless a connection string is configured. Only the migrator
+    /// (<paramref name="create"/>) may create the file: every other connection opens it read-write, so a file deleted
+    /// under the running app makes its workers fail loudly instead of re-creating it empty.</summary>
+    public static string SqliteConnectionString(DatabaseOptions database, StorageLocationOptions location, bool create = false)
     {
         if (!string.IsNullOrWhiteSpace(database.ConnectionString))
             return database.ConnectionString;
         return new SqliteConnectionStringBuilder
         {
             DataSource = Path.Combine(location.FullDataDirectory, "madoguchi.db"),
+            Mode = create ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite,
             DefaultTimeout = 30,
             Pooling = true,
         }.ToString();

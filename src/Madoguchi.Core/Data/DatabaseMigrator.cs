@@ -11,10 +11,12 @@ public sealed class DatabaseMigrator(MadoguchiDbContext db, IOptions<DatabaseOpt
     {
         if (database.Value.Provider == DatabaseProvider.Sqlite)
         {
-            var file = new SqliteConnectionStringBuilder(DataServiceCollectionExtensions.SqliteConnectionString(database.Value, location.Value)).DataSource;
-            var folder = Path.GetDirectoryName(Path.GetFullPath(file));
+            var connectionString = DataServiceCollectionExtensions.SqliteConnectionString(database.Value, location.Value, create: true);
+            var folder = Path.GetDirectoryName(Path.GetFullPath(new SqliteConnectionStringBuilder(connectionString).DataSource));
             if (folder is not null)
                 Directory.CreateDirectory(folder);
+            // The only connection allowed to create the file (the others open it read-write).
+            db.Database.SetConnectionString(connectionString);
         }
 
         await db.Database.MigrateAsync(cancellationToken);

@@ -39,6 +39,24 @@ public sealed class HealthTests(AppFixture apps) : IClassFixture<AppFixture>
         await (await client.GetAsync("/healthz")).AssertStatusAsync(HttpStatusCode.OK);
     }
 
+    [Fact]
+    public async Task DefaultSqliteFile_DeletedUnderTheRunningApp_IsNotRecreatedEmpty()
+    {
+        // No connection string: the file under the data folder, as a new installation runs.
+        await using var app = await MadoguchiApp.StartAsync(DatabaseProvider.Sqlite, new Dictionary<string, string?> { ["Madoguchi:Database:ConnectionString"] = "" });
+        var client = app.NewClient();
+        var file = Path.Combine(app.Database.DataDirectory, "madoguchi.db");
+        await (await client.GetAsync("/readyz")).AssertStatusAsync(HttpStatusCode.OK);
+        Assert.True(File.Exists(file));
+
+        SqliteConnection.ClearAllPools();
+        foreach (var path in new[] { file, file + "-wal", file + "-shm" })
+            File.Delete(path);
+
+        await (await client.GetAsync("/readyz")).ReadProblemAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.False(File.Exists(file));
+    }
+
     private static async Task RemoveDatabaseAsync(TestDatabase database)
     {
         if (database.Provider == DatabaseProvider.Sqlite)
