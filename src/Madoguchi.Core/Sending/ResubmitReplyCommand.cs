@@ -35,7 +35,8 @@ public sealed record ResubmitInput(
 /// author may do this, and only while the reply is 差し戻し: the state change is one atomic UPDATE.
 /// The limits and the hard-bounce warning of <see cref="QueueReplyCommand"/> apply.</summary>
 public sealed class ResubmitReplyCommand(MadoguchiDbContext db, SearchIndexWriter search, IBlobStore blobs, PendingStorageUsage usage, SendTrigger trigger,
-    ITicketChangeFeed feed, TicketEditor editor, IsHardBouncedQuery hardBounces, IOptions<SendingOptions> options, TimeProvider time)
+    ITicketChangeFeed feed, TicketEditor editor, IsHardBouncedQuery hardBounces, Compose.ReplyAttachments attachments, IOptions<SendingOptions> options,
+    TimeProvider time)
 {
     public async Task<Result<SentMessageView>> HandleAsync(Actor actor, Guid messageId, ResubmitInput input, CancellationToken ct)
     {
@@ -92,8 +93,13 @@ public sealed class ResubmitReplyCommand(MadoguchiDbContext db, SearchIndexWrite
             ? await db.TicketMessages.AsNoTracking().FirstOrDefaultAsync(m => m.TicketId == ticket.Id && m.MessageIdHeader == inReplyTo, ct)
             : null;
         var now = time.GetUtcNow().UtcDateTime;
+        // The reply keeps its attachments (their rows and files stay; the new MIME carries them again).
+        var attachmentIds = await db.TicketAttachments.AsNoTracking().Where(a => a.TicketMessageId == messageId).Select(a => a.Id).ToListAsync(ct);
+        var files = await attachments.LoadAsync(ticket.AccountId, me.Value.Id, null, sent, attachmentIds, ct);
+        if (!files.Succeeded)
+            return files.Error!;
         // Same Message-ID: the reply was never sent. The MIME (date, body, recipients) is written again.
-        var mime = OutgoingMime.Build(from, to, cc, subject, text, html, sent.MessageIdHeader, original, time.GetUtcNow());
+        var mime = OutgoingMime.Build(from, to, cc, subject, text, html, sent.MessageIdHeader, original, time.GetUtcNow(), [.. files.Value!.Select(f => f.Part)]);
         using var buffer = new MemoryStream();
         await mime.WriteToAsync(FormatOptions.Default, buffer, ct);
         if (buffer.Length > options.Value.MaxMessageBytes)

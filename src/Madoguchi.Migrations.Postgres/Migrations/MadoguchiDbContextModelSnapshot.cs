@@ -1073,6 +1073,40 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.ToTable("SearchPostings");
                 });
 
+            modelBuilder.Entity("Madoguchi.Core.Sending.Compose.Signature", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("SendAddressId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SendAddressId")
+                        .IsUnique();
+
+                    b.HasIndex("UserId")
+                        .IsUnique();
+
+                    b.ToTable("Signatures", (string)null);
+                });
+
             modelBuilder.Entity("Madoguchi.Core.Sending.Drafts.ReplyDraft", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1377,6 +1411,52 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.HasIndex("State", "NextAttemptAt");
 
                     b.ToTable("SentFolderCopy");
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Sending.Uploads.Upload", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("BlobHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BlobHash");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("AccountId", "UserId");
+
+                    b.ToTable("Uploads");
                 });
 
             modelBuilder.Entity("Madoguchi.Core.Status.Incidents.Incident", b =>
@@ -2433,6 +2513,19 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Madoguchi.Core.Sending.Compose.Signature", b =>
+                {
+                    b.HasOne("Madoguchi.Core.Sending.SendAddress", null)
+                        .WithMany()
+                        .HasForeignKey("SendAddressId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Madoguchi.Core.Accounts.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade);
+                });
+
             modelBuilder.Entity("Madoguchi.Core.Sending.Drafts.ReplyDraft", b =>
                 {
                     b.HasOne("Madoguchi.Core.Accounts.Users.User", null)
@@ -2471,6 +2564,21 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.HasOne("Madoguchi.Core.Tickets.TicketMessage", null)
                         .WithOne()
                         .HasForeignKey("Madoguchi.Core.Sending.SentCopies.SentFolderCopy", "TicketMessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Sending.Uploads.Upload", b =>
+                {
+                    b.HasOne("Madoguchi.Core.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Madoguchi.Core.Accounts.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

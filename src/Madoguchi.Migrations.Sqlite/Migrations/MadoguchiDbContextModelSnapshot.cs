@@ -1066,6 +1066,40 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.ToTable("SearchPostings");
                 });
 
+            modelBuilder.Entity("Madoguchi.Core.Sending.Compose.Signature", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("SendAddressId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SendAddressId")
+                        .IsUnique();
+
+                    b.HasIndex("UserId")
+                        .IsUnique();
+
+                    b.ToTable("Signatures", (string)null);
+                });
+
             modelBuilder.Entity("Madoguchi.Core.Sending.Drafts.ReplyDraft", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1370,6 +1404,52 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.HasIndex("State", "NextAttemptAt");
 
                     b.ToTable("SentFolderCopy");
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Sending.Uploads.Upload", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BlobHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BlobHash");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("AccountId", "UserId");
+
+                    b.ToTable("Uploads");
                 });
 
             modelBuilder.Entity("Madoguchi.Core.Status.Incidents.Incident", b =>
@@ -2422,6 +2502,19 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Madoguchi.Core.Sending.Compose.Signature", b =>
+                {
+                    b.HasOne("Madoguchi.Core.Sending.SendAddress", null)
+                        .WithMany()
+                        .HasForeignKey("SendAddressId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Madoguchi.Core.Accounts.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade);
+                });
+
             modelBuilder.Entity("Madoguchi.Core.Sending.Drafts.ReplyDraft", b =>
                 {
                     b.HasOne("Madoguchi.Core.Accounts.Users.User", null)
@@ -2460,6 +2553,21 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.HasOne("Madoguchi.Core.Tickets.TicketMessage", null)
                         .WithOne()
                         .HasForeignKey("Madoguchi.Core.Sending.SentCopies.SentFolderCopy", "TicketMessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Sending.Uploads.Upload", b =>
+                {
+                    b.HasOne("Madoguchi.Core.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Madoguchi.Core.Accounts.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -28,7 +28,9 @@ public sealed class ApprovalEdgeTests
         var (_, assistant) = await s.MemberAsync("assistant");
         var (_, otherAssistant) = await s.MemberAsync("assistant");
         var (_, manager) = await s.MemberAsync("manager");
-        var messageId = (await s.ReplyAsAsync(assistant, ticketId, new { text = "返金します。" })).GetProperty("id").GetGuid();
+        // With an attachment: the resubmitted reply still carries it.
+        var upload = (await UploadClient.UploadAsync(assistant, ("返金規定.txt", "text/plain", System.Text.Encoding.UTF8.GetBytes("返金規定"))))[0];
+        var messageId = (await s.ReplyAsAsync(assistant, ticketId, new { text = "返金します。", attachmentIds = new[] { upload } })).GetProperty("id").GetGuid();
         var edit = new { text = "返金の条件をご案内します。", to = new[] { "顧客 <customer@mail.test>" }, cc = new[] { "boss@mail.test" } };
 
         // Not sent back yet: nothing to resubmit.
@@ -63,6 +65,8 @@ public sealed class ApprovalEdgeTests
             var mime = await MimeMessage.LoadAsync(stream);
             Assert.Equal("返金の条件をご案内します。", mime.TextBody?.Trim());
             Assert.Equal(["boss@mail.test"], mime.Cc.Mailboxes.Select(m => m.Address));
+            var attachment = Assert.Single(mime.Attachments.OfType<MimePart>());
+            Assert.Equal("返金規定.txt", attachment.FileName);
         }
         Assert.Equal(2, original.Recipients.Split('\n').Length);
     }

@@ -157,10 +157,6 @@ public static class SendingEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Forward a message of the ticket (転送): subject \"Fwd: …\", the original's header block and text under the text, and its attachments "
                 + "(all but inline images, or originalAttachmentIds). Queued and sent like a reply; the forward is a sent message of the ticket.");
-        api.MapPost("/messages/{id:guid}/approve", async (Guid id, ApproveReplyCommand command, HttpContext context, CancellationToken ct) =>
-            (await command.HandleAsync(context.GetActor(), id, ct)).ToHttp())
-            .WithTags("Sending").Produces<SentMessageView>()
-            .WithSummary("Approve an assistant's reply waiting for approval (承認待ち; Manager or higher on the inbox): it is queued and sent, and the ticket gets the status its author chose.");
         api.MapPost("/messages/{id:guid}/reject", async (Guid id, JsonElement body, RejectReplyCommand command, HttpContext context, CancellationToken ct) =>
             TryRead<RejectRequest>(body, out var request, out var problem)
                 ? (await command.HandleAsync(context.GetActor(), id, request!.Comment, ct)).ToHttp()

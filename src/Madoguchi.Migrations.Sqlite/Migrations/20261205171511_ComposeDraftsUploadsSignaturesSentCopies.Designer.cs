@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Madoguchi.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(MadoguchiDbContext))]
-    [Migration("20261205155413_AttachUploads")]
-    partial class AttachUploads
+    [Migration("20261205171511_ComposeDraftsUploadsSignaturesSentCopies")]
+    partial class ComposeDraftsUploadsSignaturesSentCopies
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -1069,6 +1069,111 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.ToTable("SearchPostings");
                 });
 
+            modelBuilder.Entity("Madoguchi.Core.Sending.Compose.Signature", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("SendAddressId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SendAddressId")
+                        .IsUnique();
+
+                    b.HasIndex("UserId")
+                        .IsUnique();
+
+                    b.ToTable("Signatures", (string)null);
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Sending.Drafts.ReplyDraft", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AuthorUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Bcc")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Cc")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("InboxId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("PendingReasonId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("SendAddressId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StatusAfter")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(200000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TicketId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AuthorUserId");
+
+                    b.HasIndex("TicketId");
+
+                    b.ToTable("ReplyDrafts");
+                });
+
             modelBuilder.Entity("Madoguchi.Core.Sending.OutgoingMessage", b =>
                 {
                     b.Property<Guid>("TicketMessageId")
@@ -1146,9 +1251,16 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("VerpToken")
+                        .HasMaxLength(26)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("TicketMessageId");
 
                     b.HasIndex("InboxId");
+
+                    b.HasIndex("VerpToken")
+                        .IsUnique();
 
                     b.HasIndex("State", "NextAttemptAt");
 
@@ -1173,6 +1285,9 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasMaxLength(10)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("CopyToSentFolder")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
@@ -1209,6 +1324,11 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                         .HasMaxLength(10)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SentFolder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Username")
                         .IsRequired()
                         .HasMaxLength(320)
@@ -1217,11 +1337,76 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.Property<bool>("ValidateCertificate")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("Verp")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("InboxId");
 
                     b.ToTable("SendAddresses");
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Sending.SentCopies.SentFolderCopy", b =>
+                {
+                    b.Property<Guid>("TicketMessageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DoneAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ErrorCode")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ErrorDetail")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Folder")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("InboxId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastAttemptAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LeaseUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SendAddressId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TicketMessageId");
+
+                    b.HasIndex("SendAddressId", "LastAttemptAt");
+
+                    b.HasIndex("State", "NextAttemptAt");
+
+                    b.ToTable("SentFolderCopy");
                 });
 
             modelBuilder.Entity("Madoguchi.Core.Sending.Uploads.Upload", b =>
@@ -2320,6 +2505,34 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Madoguchi.Core.Sending.Compose.Signature", b =>
+                {
+                    b.HasOne("Madoguchi.Core.Sending.SendAddress", null)
+                        .WithMany()
+                        .HasForeignKey("SendAddressId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Madoguchi.Core.Accounts.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade);
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Sending.Drafts.ReplyDraft", b =>
+                {
+                    b.HasOne("Madoguchi.Core.Accounts.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("AuthorUserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Madoguchi.Core.Tickets.Ticket", null)
+                        .WithMany()
+                        .HasForeignKey("TicketId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Madoguchi.Core.Sending.OutgoingMessage", b =>
                 {
                     b.HasOne("Madoguchi.Core.Tickets.TicketMessage", null)
@@ -2334,6 +2547,15 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.HasOne("Madoguchi.Core.Inboxes.Inbox", null)
                         .WithMany()
                         .HasForeignKey("InboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Madoguchi.Core.Sending.SentCopies.SentFolderCopy", b =>
+                {
+                    b.HasOne("Madoguchi.Core.Tickets.TicketMessage", null)
+                        .WithOne()
+                        .HasForeignKey("Madoguchi.Core.Sending.SentCopies.SentFolderCopy", "TicketMessageId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
