@@ -73,17 +73,15 @@ public sealed class ResubmitReplyCommand(MadoguchiDbContext db, SearchIndexWrite
         var oldCc = AddressView.FromJson(sent.CcJson);
         var shown = oldTo.Concat(oldCc).Select(a => a.Address).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var oldBcc = outgoing.Recipients.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(a => !shown.Contains(a)).ToList();
-        var to = Parse(input.To ?? [.. oldTo.Select(Format)], out var badTo);
-        var cc = Parse(input.Cc ?? [.. oldCc.Select(Format)], out var badCc);
-        var bcc = Parse(input.Bcc ?? oldBcc, out var badBcc);
+        var to = OutgoingChecks.Parse(input.To ?? [.. oldTo.Select(Format)], out var badTo);
+        var cc = OutgoingChecks.Parse(input.Cc ?? [.. oldCc.Select(Format)], out var badCc);
+        var bcc = OutgoingChecks.Parse(input.Bcc ?? oldBcc, out var badBcc);
         if ((badTo ?? badCc ?? badBcc) is { } bad)
-            return new Error(ErrorKind.Invalid, "address_invalid", $"\"{bad}\" is not an email address.");
+            return OutgoingChecks.InvalidAddress(bad);
         if (to.Count == 0)
-            return new Error(ErrorKind.Invalid, "to_required", "Enter at least one recipient (To).");
-        var recipientCount = to.Count + cc.Count + bcc.Count;
-        if (recipientCount > options.Value.MaxRecipients)
-            return new Error(ErrorKind.Invalid, "too_many_recipients",
-                $"A message can have at most {options.Value.MaxRecipients} recipients (To + Cc + Bcc); this one has {recipientCount}. / 宛先（To・Cc・Bcc）は1通あたり{options.Value.MaxRecipients}件までです（現在{recipientCount}件）。");
+            return OutgoingChecks.ToRequired();
+        if (OutgoingChecks.CheckRecipients(to.Count + cc.Count + bcc.Count, options.Value) is { } tooMany)
+            return tooMany;
         var hardBounced = await hardBounces.HandleAsync(ticket.AccountId, to.Concat(cc).Concat(bcc).Select(a => a.Address), ct);
         if (hardBounced.Count > 0 && !input.ConfirmHardBounced)
             return QueueReplyCommand.HardBounced(hardBounced);
@@ -102,9 +100,8 @@ public sealed class ResubmitReplyCommand(MadoguchiDbContext db, SearchIndexWrite
         var mime = OutgoingMime.Build(from, to, cc, subject, text, html, sent.MessageIdHeader, original, time.GetUtcNow(), [.. files.Value!.Select(f => f.Part)]);
         using var buffer = new MemoryStream();
         await mime.WriteToAsync(FormatOptions.Default, buffer, ct);
-        if (buffer.Length > options.Value.MaxMessageBytes)
-            return new Error(ErrorKind.Invalid, "message_too_large",
-                $"A message can be at most {options.Value.MaxMessageBytes:N0} bytes; this one is {buffer.Length:N0}. / メールの大きさは{options.Value.MaxMessageBytes:N0}バイトまでです（現在{buffer.Length:N0}バイト）。");
+        if (OutgoingChecks.CheckSize(buffer.Length, options.Value) is { } tooLarge)
+            return tooLarge;
         var blob = await blobs.PutAsync(buffer.ToArray(), ct);
 
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
@@ -124,8 +121,8 @@ public sealed class ResubmitReplyCommand(MadoguchiDbContext db, SearchIndexWrite
                 return Error.NotFound("The ticket");
             await db.Entry(ticket).ReloadAsync(ct);
             sent.Subject = subject.Length <= 1000 ? subject : subject[..1000];
-            sent.ToJson = Json(to);
-            sent.CcJson = Json(cc);
+            sent.ToJson = OutgoingChecks.Json(to);
+            sent.CcJson = OutgoingChecks.Json(cc);
             sent.Text = text;
             sent.Html = html;
             sent.Date = now;
@@ -156,25 +153,4 @@ public sealed class ResubmitReplyCommand(MadoguchiDbContext db, SearchIndexWrite
         new(ErrorKind.Conflict, "not_rejected", "Only a reply that was sent back (差し戻し) can be edited and submitted again.");
 
     private static string Format(AddressView a) => new MailboxAddress(a.Name, a.Address).ToString();
-
-    private static List<MailboxAddress> Parse(IReadOnlyList<string> values, out string? bad)
-    {
-        bad = null;
-        var list = new List<MailboxAddress>();
-        foreach (var value in values)
-        {
-            if (string.IsNullOrWhiteSpace(value))
-                continue;
-            if (!MailboxAddress.TryParse(value.Trim(), out var address) || !Emails.IsValid(address.Address))
-            {
-                bad = value;
-                return list;
-            }
-            list.Add(address);
-        }
-        return list;
-    }
-
-    private static string Json(IEnumerable<MailboxAddress> addresses) =>
-        JsonSerializer.Serialize(addresses.Select(a => new ParsedAddress(a.Name ?? "", a.Address)).ToList());
 }
