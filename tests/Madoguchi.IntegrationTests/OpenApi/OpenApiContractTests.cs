@@ -160,16 +160,31 @@ public sealed partial class OpenApiContractTests(AppFixture apps) : IClassFixtur
             .Select(m => ($"{m.Name} {path.Name.TrimEnd('/')}", m.Value)));
 
     /// <summary>Follows a local <c>$ref</c> (#/components/…) to what it names.</summary>
+    /// <summary>Follows references, and an optional body's "null or the schema" (oneOf/anyOf) to the schema.</summary>
     private static JsonElement Resolve(JsonElement document, JsonElement element)
     {
-        while (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("$ref", out var reference))
+        while (element.ValueKind == JsonValueKind.Object)
         {
-            element = document;
-            foreach (var part in reference.GetString()!.TrimStart('#', '/').Split('/'))
-                element = element.GetProperty(part.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal));
+            if (element.TryGetProperty("$ref", out var reference))
+            {
+                element = document;
+                foreach (var part in reference.GetString()!.TrimStart('#', '/').Split('/'))
+                    element = element.GetProperty(part.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal));
+            }
+            else if ((element.TryGetProperty("oneOf", out var choices) || element.TryGetProperty("anyOf", out choices))
+                && choices.EnumerateArray().Where(c => !IsNull(c)).ToList() is [var only])
+            {
+                element = only;
+            }
+            else
+            {
+                break;
+            }
         }
         return element;
     }
+
+    private static bool IsNull(JsonElement schema) => schema.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "null";
 
     [GeneratedRegex(":[a-z]+}")]
     private static partial Regex Constraint();
