@@ -228,7 +228,7 @@ public sealed class SendingUiTests(BrowserFixture fixture, PostfixFixture mail) 
         await page.GotoAsync($"/tickets/{ticket}");
         await session.WaitLiveAsync();
         var box = page.GetByTestId("reply-box");
-        await box.GetByLabel("Message").FillAsync("Hello");
+        await box.GetByRole(AriaRole.Textbox, new() { Name = "Message", Exact = true }).FillAsync("Hello");
         await box.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true }).ClickAsync();
 
         // Send error in English: the server's reply verbatim, the plain explanation and the guide.
