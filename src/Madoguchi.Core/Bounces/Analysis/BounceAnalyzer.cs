@@ -15,23 +15,6 @@ public static partial class BounceAnalyzer
     private const int MaxDiagnostic = 600;
 
 
-    public static BounceReport Analyze(ReadOnlySpan<byte> original)
-    {
-        // Persistent: the parts' contents stay views of this buffer instead of being copied out of it, so the stream
-        // stays open until the analysis is done.
-        using var stream = new MemoryStream(Normalize(original), writable: false);
-        MimeMessage message;
-        try
-        {
-            message = MimeMessage.Load(stream, persistent: true);
-        }
-        catch (FormatException)
-        {
-            return BounceReport.NotBounce;
-        }
-        return Analyze(message);
-    }
-
     public static BounceReport Analyze(MimeMessage message) => Analyze(message, depth: 0);
 
     private static BounceReport Analyze(MimeMessage message, int depth)
@@ -137,25 +120,6 @@ public static partial class BounceAnalyzer
         "maildelivery", "mail administrator", "mail system", "<>", "post_master", "x-amz-sns",
     ];
 
-    /// <summary>CR-only line ends (old Mac mail) become LF; an mbox "From " line in front is skipped.</summary>
-    private static byte[] Normalize(ReadOnlySpan<byte> bytes)
-    {
-        if (bytes.StartsWith("From "u8))
-        {
-            var end = bytes.IndexOfAny((byte)'\n', (byte)'\r');
-            if (end > 0)
-            {
-                bytes = bytes[(end + 1)..];
-                if (bytes.Length > 0 && bytes[0] == '\n')
-                    bytes = bytes[1..];
-            }
-        }
-        var copy = bytes.ToArray();
-        if (bytes.IndexOf((byte)'\n') < 0)
-            copy.AsSpan().Replace((byte)'\r', (byte)'\n');
-        return copy;
-    }
-
     private sealed class Parts
     {
         public StringBuilder Text { get; } = new();
@@ -187,9 +151,8 @@ public static partial class BounceAnalyzer
                 if (type is "delivery-status" or "global-delivery-status")
                 {
                     // MimeKit parses these as a message; read the raw fields ourselves.
-                    using var buffer = new MemoryStream();
-                    messagePart.Message?.WriteTo(buffer);
-                    parts.DeliveryStatus.AddRange(ReportFields.ReadGroups(Encoding.UTF8.GetString(buffer.ToArray())));
+                    var fields = Buffers.Current.Decoded(buffer => messagePart.Message?.WriteTo(buffer), bytes => Encoding.UTF8.GetString(bytes.Span));
+                    parts.DeliveryStatus.AddRange(ReportFields.ReadGroups(fields));
                     return;
                 }
                 if (type is "feedback-report")
@@ -237,19 +200,16 @@ public static partial class BounceAnalyzer
         }
     }
 
-    private static string Decode(MimePart part)
-    {
-        using var buffer = new MemoryStream();
-        part.Content?.DecodeTo(buffer);
-        return Encoding.UTF8.GetString(buffer.ToArray()).Replace("\r\n", "\n", StringComparison.Ordinal);
-    }
+    private static string Decode(MimePart part) =>
+        Buffers.Current.Decoded(buffer => part.Content?.DecodeTo(buffer), bytes => Encoding.UTF8.GetString(bytes.Span))
+            .Replace("\r\n", "\n", StringComparison.Ordinal);
 
     private static HeaderList HeaderText(string text)
     {
         try
         {
             using var stream = new MemoryStream(Encoding.UTF8.GetBytes(text.Replace("\n", "\r\n", StringComparison.Ordinal) + "\r\n\r\n"));
-            return HeaderList.Load(stream);
+            return Buffers.Current.ParseHeaders(stream);
         }
         catch (FormatException)
         {
@@ -384,7 +344,7 @@ public static partial class BounceAnalyzer
         try
         {
             using var stream = new MemoryStream(Encoding.UTF8.GetBytes(text), writable: false);
-            return MimeMessage.Load(stream);
+            return Buffers.Current.ParseMessage(stream, persistent: false);
         }
         catch (FormatException)
         {
@@ -396,9 +356,7 @@ public static partial class BounceAnalyzer
     /// detected one (Japanese servers send ISO-2022-JP, Shift_JIS and EUC-JP with missing or wrong labels).</summary>
     private static string DecodeText(TextPart part)
     {
-        using var buffer = new MemoryStream();
-        part.Content?.DecodeTo(buffer);
-        return TextDecoder.Decode(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), part.ContentType.Charset);
+        return Buffers.Current.Decoded(buffer => part.Content?.DecodeTo(buffer), bytes => TextDecoder.Decode(bytes.Span, part.ContentType.Charset));
     }
 
     /// <summary>Amazon SES notifications (mailed directly or through SNS): a JSON document with notificationType (or
