@@ -26,7 +26,7 @@ public static partial class BounceAnalyzer
         var text = parts.Text.Length > 0 ? parts.Text.ToString() : HtmlToText(parts.Html.ToString());
         if (FromAmazon(message) && SesNotification(parts.Text.ToString()) is { } ses)
             return ses;
-        var (bounceText, inline, inlineText) = SplitInlineOriginal(text);
+        var (bounceText, inline, inlineStart) = SplitInlineOriginal(text);
         var returned = parts.Returned ?? inline;
         var originalId = Clean(returned?.MessageId);
         var originalInReplyTo = Clean(returned?.InReplyTo);
@@ -89,7 +89,7 @@ public static partial class BounceAnalyzer
         if (depth < 2 && parts.Attached is { } attached && IsReportItself(attached) && Analyze(attached, depth + 1) is { IsBounce: true } inner)
             return inner;
         // A report pasted as text into another one (a provider's notice around the server's own report).
-        if (depth < 2 && inline is { IsReport: true } && inlineText is not null && Load(inlineText) is { } pasted
+        if (depth < 2 && inline is { IsReport: true } && inlineStart >= 0 && Load(text[inlineStart..]) is { } pasted
             && Analyze(pasted, depth + 1) is { IsBounce: true } innerPasted)
             return innerPasted;
         var recipients = FreeTextRecipients(message, bounceText, excluded, returned, subject);
@@ -122,13 +122,44 @@ public static partial class BounceAnalyzer
 
     private sealed class Parts
     {
-        public StringBuilder Text { get; } = new();
-        public StringBuilder Html { get; } = new();
+        public TextPieces Text { get; } = new();
+        public TextPieces Html { get; } = new();
         public List<Dictionary<string, string>> DeliveryStatus { get; } = [];
         public bool Feedback { get; set; }
         public List<Dictionary<string, string>> FeedbackFields { get; } = [];
         public ReturnedHeaders? Returned { get; set; }
         public MimeMessage? Attached { get; set; }
+    }
+
+    /// <summary>The texts of a report's parts, joined only once when read (one copy instead of a builder's two).</summary>
+    private sealed class TextPieces
+    {
+        private readonly List<string> _pieces = [];
+        private string? _joined;
+
+        public int Length { get; private set; }
+
+        public TextPieces Append(string? piece)
+        {
+            if (!string.IsNullOrEmpty(piece))
+            {
+                _pieces.Add(piece);
+                Length += piece.Length;
+                _joined = null;
+            }
+            return this;
+        }
+
+        public TextPieces Append(char c) => Append(c == '\n' ? "\n" : c.ToString());
+
+        public override string ToString() => _joined ??= _pieces.Count == 1 ? _pieces[0] : string.Create(Length, _pieces, static (span, pieces) =>
+        {
+            foreach (var piece in pieces)
+            {
+                piece.AsSpan().CopyTo(span);
+                span = span[piece.Length..];
+            }
+        });
     }
 
     /// <param name="IsReport">The returned "original" is itself a delivery report (from a mailer daemon, or multipart/report).</param>
@@ -250,12 +281,13 @@ public static partial class BounceAnalyzer
 
     /// <summary>Servers that paste the original message into plain text: the bounce's own words end where a block of
     /// ordinary message headers begins.</summary>
-    private static (string BounceText, ReturnedHeaders? Inline, string? InlineText) SplitInlineOriginal(string text)
+    /// <returns>The bounce's own words, the pasted original's headers and where in <paramref name="text"/> it begins (-1: none).</returns>
+    private static (string BounceText, ReturnedHeaders? Inline, int InlineStart) SplitInlineOriginal(string text)
     {
         // A header block needs one identifying header: without any of their names there is nothing to split.
         if (!text.Contains("from:", StringComparison.OrdinalIgnoreCase) && !text.Contains("message-id:", StringComparison.OrdinalIgnoreCase)
             && !text.Contains("return-path:", StringComparison.OrdinalIgnoreCase) && !text.Contains("received:", StringComparison.OrdinalIgnoreCase))
-            return (text, null, null);
+            return (text, null, -1);
         // Lines as offsets into the text (line k is text[starts[k] .. starts[k + 1] - 1]), read as spans: no string per line.
         var starts = new List<int> { 0 };
         for (var at = text.IndexOf('\n'); at >= 0; at = text.IndexOf('\n', at + 1))
@@ -286,9 +318,9 @@ public static partial class BounceAnalyzer
             for (var k = i; k < end; k++)
                 block.Append(Line(k).TrimStart()).Append('\n');
             var headers = HeaderText(block.ToString(0, Math.Max(0, block.Length - 1)));
-            return (i == 0 ? "" : text[..(starts[i] - 1)], FromHeaders(headers), text[starts[i]..]);
+            return (i == 0 ? "" : text[..(starts[i] - 1)], FromHeaders(headers), starts[i]);
         }
-        return (text, null, null);
+        return (text, null, -1);
     }
 
     [GeneratedRegex(@"^\s{0,4}(Return-Path|Received|Message-I[Dd]|From|To|Subject|Date|Delivered-To|MIME-Version|Reply-To|DKIM-Signature|X-[A-Za-z0-9-]+|Authentication-Results|Content-Type):[ \t]", RegexOptions.IgnoreCase)]
@@ -572,10 +604,12 @@ public static partial class BounceAnalyzer
         var strong = new List<string>();
         var medium = new List<string>();
         var weak = new List<string>();
-        foreach (var line in text.Split('\n'))
+        var lines = new TextLines(text);
+        for (var k = 0; k < lines.Count; k++)
         {
-            if (!line.Contains('@', StringComparison.Ordinal))
+            if (!lines.Span(k).Contains('@'))
                 continue;
+            var line = lines[k];
             foreach (Match m in AddressPattern().Matches(line))
             {
                 if (excluded.Contains(m.Value) || IsSystemLocalPart(m.Value))
@@ -603,33 +637,37 @@ public static partial class BounceAnalyzer
     /// <summary>The lines that follow the address in the report, up to a blank line: most servers write the reason there.</summary>
     private static string NearAddress(string text, string address)
     {
+        // An address holds no line break: a text without it has no line with it.
+        if (!text.Contains(address, StringComparison.OrdinalIgnoreCase))
+            return "";
         string? first = null;
-        var lines = text.Split('\n');
-        for (var i = 0; i < lines.Length; i++)
+        var lines = new TextLines(text);
+        for (var i = 0; i < lines.Count; i++)
         {
-            var at = lines[i].IndexOf(address, StringComparison.OrdinalIgnoreCase);
+            var at = lines.Span(i).IndexOf(address, StringComparison.OrdinalIgnoreCase);
             if (at < 0)
                 continue;
             var sb = new StringBuilder();
-            var before = lines[i][..at].TrimEnd('<', ' ', '\t', '"');
-            var rest = lines[i][(at + address.Length)..].TrimStart('>', ':', ' ', '\t', '.', ',', ')', '"');
+            var line = lines[i];
+            var before = line[..at].TrimEnd('<', ' ', '\t', '"');
+            var rest = line[(at + address.Length)..].TrimStart('>', ':', ' ', '\t', '.', ',', ')', '"');
             if (ReplyCodePattern().IsMatch(before) || StatusPattern().IsMatch(before))
                 sb.Append(before.Trim()).Append(' ');
             sb.Append(rest);
-            for (var j = i + 1; j < lines.Length && j < i + 8; j++)
+            for (var j = i + 1; j < lines.Count && j < i + 8; j++)
             {
-                var line = lines[j].Trim();
-                if (IsSeparator(line))
+                var next = lines[j].Trim();
+                if (IsSeparator(next))
                     break;
-                if (line.Length == 0)
+                if (next.Length == 0)
                 {
                     if (sb.ToString().Trim().Length < 8)
                         continue;
                     break;
                 }
-                if (AddressPattern().IsMatch(line) && (line.StartsWith('<') || AddressPattern().Match(line).Index == 0))
+                if (AddressPattern().IsMatch(next) && (next.StartsWith('<') || AddressPattern().Match(next).Index == 0))
                     break;
-                sb.Append(' ').Append(line);
+                sb.Append(' ').Append(next);
             }
             var diagnostic = OneLine(sb.ToString());
             if (diagnostic.Length == 0)
@@ -641,6 +679,28 @@ public static partial class BounceAnalyzer
             first ??= diagnostic;
         }
         return first ?? "";
+    }
+
+    /// <summary>The lines of a text (split at '\n', as <c>Split('\n')</c> gives them) as offsets: a line becomes a string
+    /// only when asked for.</summary>
+    private sealed class TextLines
+    {
+        private readonly string _text;
+        private readonly List<int> _starts = [0];
+
+        public TextLines(string text)
+        {
+            _text = text;
+            for (var at = text.IndexOf('\n'); at >= 0; at = text.IndexOf('\n', at + 1))
+                _starts.Add(at + 1);
+            _starts.Add(text.Length + 1);
+        }
+
+        public int Count => _starts.Count - 1;
+
+        public ReadOnlySpan<char> Span(int k) => _text.AsSpan(_starts[k], _starts[k + 1] - 1 - _starts[k]);
+
+        public string this[int k] => Span(k).ToString();
     }
 
     /// <summary>A line that only separates sections ("------- Returned Message --------", "Original message follows.").</summary>
@@ -657,7 +717,7 @@ public static partial class BounceAnalyzer
 
     /// <summary>When nothing follows an address, the reason may stand before it: on its line ("Invalid final delivery
     /// userid: a@b") or on the line above (Lotus Notes: the reason, then the address).</summary>
-    private static string ReasonBefore(string[] lines, int index, string before)
+    private static string ReasonBefore(TextLines lines, int index, string before)
     {
         var text = before.Trim().TrimEnd(':', ' ', '\t').Trim();
         if (text.Length >= 8 && text.Any(char.IsLetter) && !LeadingLabel().IsMatch(before.Trim().ToLowerInvariant()) && !RecipientWords().IsMatch(text))
@@ -700,7 +760,7 @@ public static partial class BounceAnalyzer
             if (found.Length > 0)
                 status = found;
         }
-        var lowerWhole = (subject + "\n" + bounceText).ToLowerInvariant();
+        var lowerWhole = LowerJoined(subject, bounceText);
         var reason = BounceReasons.FromDecisiveStatus(status)
             ?? BounceReasons.FromWords(diagnostic.ToLowerInvariant())
             ?? (near != diagnostic ? BounceReasons.FromWords(near.ToLowerInvariant()) : null)
@@ -727,6 +787,16 @@ public static partial class BounceAnalyzer
         var text = diagnostic.Length > MaxDiagnostic ? diagnostic[..MaxDiagnostic] : diagnostic;
         return new BouncedRecipient(address, status, replyCode, reason, BounceReasons.IsHard(reason, status), text);
     }
+
+    /// <summary>(<paramref name="subject"/> + "\n" + <paramref name="text"/>).ToLowerInvariant(), written at once into the
+    /// result (invariant lower-casing maps each character on its own, so the parts can be lowered apart).</summary>
+    private static string LowerJoined(string subject, string text) =>
+        string.Create(subject.Length + 1 + text.Length, (subject, text), static (span, parts) =>
+        {
+            parts.subject.AsSpan().ToLowerInvariant(span);
+            span[parts.subject.Length] = '\n';
+            parts.text.AsSpan().ToLowerInvariant(span[(parts.subject.Length + 1)..]);
+        });
 
     /// <summary>The SMTP command a refusal answered says more than its words: a refusal of MAIL FROM is about the sender
     /// (rejected), and "unknown user" only after the whole message was sent (DATA) is a content filter speaking.</summary>

@@ -194,25 +194,39 @@ public static class BounceReasons
         }
         : null;
 
-    /// <summary>Each phrase class as one multi-string searcher, and all phrases together: a text with none of them is
-    /// answered with one pass, a text with some with one pass per class up to the first that matches.</summary>
-    private static readonly (string Reason, SearchValues<string> Phrases)[] PhraseSearchers =
-        [.. PhraseClasses.Select(c => (c.Reason, SearchValues.Create(c.Phrases, StringComparison.Ordinal)))];
-
+    /// <summary>All phrases together, as one multi-string searcher.</summary>
     private static readonly SearchValues<string> AnyPhrase =
         SearchValues.Create(PhraseClasses.SelectMany(c => c.Phrases).Distinct().ToArray(), StringComparison.Ordinal);
 
+    /// <summary>Every phrase with the index of its class, grouped by the phrase's first character.</summary>
+    private static readonly Dictionary<char, (string Phrase, int Class)[]> PhrasesByFirstChar = PhraseClasses
+        .SelectMany((c, index) => c.Phrases.Select(p => (Phrase: p, Class: index)))
+        .GroupBy(p => p.Phrase[0])
+        .ToDictionary(g => g.Key, g => g.OrderBy(p => p.Class).ToArray());
+
+    /// <summary>The reason of the first phrase class (in <see cref="PhraseClasses"/>' order) with a phrase anywhere in the
+    /// text, found in one pass: every place where some phrase begins is visited once, and the lowest class seen wins.</summary>
     public static string? FromWords(string lowerText)
     {
         var text = lowerText.AsSpan();
-        if (text.IndexOfAny(AnyPhrase) < 0)
-            return null;
-        foreach (var (reason, phrases) in PhraseSearchers)
+        var best = int.MaxValue;
+        var offset = 0;
+        while (best > 0 && offset < text.Length)
         {
-            if (text.IndexOfAny(phrases) >= 0)
-                return reason;
+            var found = text[offset..].IndexOfAny(AnyPhrase);
+            if (found < 0)
+                break;
+            var rest = text[(offset + found)..];
+            foreach (var (phrase, index) in PhrasesByFirstChar[rest[0]])
+            {
+                if (index >= best)
+                    break;
+                if (rest.StartsWith(phrase, StringComparison.Ordinal))
+                    best = index;
+            }
+            offset += found + 1;
         }
-        return null;
+        return best == int.MaxValue ? null : PhraseClasses[best].Reason;
     }
 
     /// <summary>RFC 3463: the subject (second number) and detail (third) of an enhanced status code.</summary>
