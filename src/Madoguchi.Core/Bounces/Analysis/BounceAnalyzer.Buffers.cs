@@ -139,6 +139,9 @@ public static partial class BounceAnalyzer
         {
             return BounceReport.NotBounce;
         }
-        return Analyze(message);
+        // Disposing the parsed message spares its parts the finaliser (MimeKit's entities have one): unfinalised, each
+        // part would outlive the next collection and cost a later one.
+        using (message)
+            return Analyze(message);
     }
 }

@@ -89,9 +89,14 @@ public static partial class BounceAnalyzer
         if (depth < 2 && parts.Attached is { } attached && IsReportItself(attached) && Analyze(attached, depth + 1) is { IsBounce: true } inner)
             return inner;
         // A report pasted as text into another one (a provider's notice around the server's own report).
-        if (depth < 2 && inline is { IsReport: true } && inlineStart >= 0 && Load(text[inlineStart..]) is { } pasted
-            && Analyze(pasted, depth + 1) is { IsBounce: true } innerPasted)
-            return innerPasted;
+        if (depth < 2 && inline is { IsReport: true } && inlineStart >= 0 && Load(text[inlineStart..]) is { } pasted)
+        {
+            using (pasted)
+            {
+                if (Analyze(pasted, depth + 1) is { IsBounce: true } innerPasted)
+                    return innerPasted;
+            }
+        }
         var recipients = FreeTextRecipients(message, bounceText, excluded, returned, subject);
         if (recipients.Count == 0)
             return BounceReport.NotBounce;
