@@ -6,8 +6,15 @@ namespace Madoguchi.Core.Receiving.Parsing;
 /// only while the bytes agree with it; otherwise <see cref="CharsetDetector"/> decides.</summary>
 internal static class TextDecoder
 {
-    public static string Decode(ReadOnlySpan<byte> bytes, string? label) =>
-        bytes.IsEmpty ? string.Empty : Choose(bytes, Charsets.Resolve(label)).GetString(bytes);
+    public static string Decode(ReadOnlySpan<byte> bytes, string? label)
+    {
+        if (bytes.IsEmpty)
+            return string.Empty;
+        var encoding = Choose(bytes, Charsets.Resolve(label));
+        // ASCII bytes read the same in windows-1252, ISO-8859-1 and US-ASCII: the Latin-1 decoder is the vectorised one
+        // (the code-page decoder goes byte by byte).
+        return encoding.CodePage is 1252 or 28591 or 20127 && Ascii.IsValid(bytes) ? Encoding.Latin1.GetString(bytes) : encoding.GetString(bytes);
+    }
 
     /// <summary>The encoding to read <paramref name="bytes"/> with, given the declared one (null when
     /// missing or unknown).</summary>
