@@ -10,7 +10,9 @@ public sealed record OutgoingAttachment(string FileName, string ContentType, byt
 /// <summary>Builds outgoing MIME, always 7-bit clean. UTF-8 by default. When the send address asks for ISO-2022-JP and every
 /// text of the message (subject, display names, body, attachment names) fits JIS X 0208 (<see cref="Iso2022JpText"/>), the
 /// body is ISO-2022-JP (7bit) and headers and attachment names are RFC 2047 encoded words in ISO-2022-JP, as old Japanese
-/// mail clients expect; otherwise the whole message is UTF-8 after all, so nothing is ever lost or replaced.</summary>
+/// mail clients expect; otherwise the whole message is UTF-8 after all, so nothing is ever lost. The only change ISO-2022-JP
+/// makes is the one every Japanese mail client makes: a Unicode variant of a JIS character (〜 U+301C, − U+2212 …) is sent
+/// as that JIS character (<see cref="Iso2022JpText.ToJis"/>).</summary>
 public static class OutgoingMime
 {
     public static MimeMessage Build(SendAddress from, IReadOnlyList<MailboxAddress> to, IReadOnlyList<MailboxAddress> cc, string subject,
@@ -20,13 +22,15 @@ public static class OutgoingMime
         var japanese = from.Iso2022Jp
             && Iso2022JpText.Fits([subject, from.DisplayName, text ?? "", html ?? "", .. to.Concat(cc).Select(a => a.Name ?? ""), .. attachments.Select(a => a.FileName)]);
         var encoding = japanese ? Iso2022JpText.Encoding : Encoding.UTF8;
+        // In ISO-2022-JP, the Unicode variants of JIS characters (〜 U+301C …) travel as the JIS code point (Iso2022JpText.ToJis).
+        string Jis(string? value) => japanese ? Iso2022JpText.ToJis(value ?? "") : value ?? "";
         var message = new MimeMessage { Date = date, MessageId = messageId };
-        message.From.Add(new MailboxAddress(encoding, from.DisplayName, from.Address));
+        message.From.Add(new MailboxAddress(encoding, Jis(from.DisplayName), from.Address));
         foreach (var a in to)
-            message.To.Add(new MailboxAddress(encoding, a.Name, a.Address));
+            message.To.Add(new MailboxAddress(encoding, a.Name is null ? null : Jis(a.Name), a.Address));
         foreach (var a in cc)
-            message.Cc.Add(new MailboxAddress(encoding, a.Name, a.Address));
-        message.Headers.Replace(HeaderId.Subject, encoding, subject);
+            message.Cc.Add(new MailboxAddress(encoding, a.Name is null ? null : Jis(a.Name), a.Address));
+        message.Headers.Replace(HeaderId.Subject, encoding, Jis(subject));
         if (original is not null)
         {
             message.InReplyTo = original.MessageIdHeader;
@@ -34,19 +38,19 @@ public static class OutgoingMime
                 message.References.Add(id);
         }
         var plain = new TextPart("plain");
-        plain.SetText(encoding, text ?? "");
+        plain.SetText(encoding, Jis(text));
         MimeEntity body = plain;
         if (html is not null)
         {
             var rich = new TextPart("html");
-            rich.SetText(encoding, html);
+            rich.SetText(encoding, Jis(html));
             body = new MultipartAlternative { plain, rich };
         }
         if (attachments.Count > 0)
         {
             var mixed = new Multipart("mixed") { body };
             foreach (var a in attachments)
-                mixed.Add(Attachment(a, encoding, japanese));
+                mixed.Add(Attachment(a with { FileName = Jis(a.FileName) }, encoding, japanese));
             body = mixed;
         }
         message.Body = body;
@@ -85,11 +89,41 @@ public static class OutgoingMime
     }
 }
 
-/// <summary>Whether text can travel as ISO-2022-JP without change: every character is ASCII or in JIS X 0208 (rows 1–8 and
-/// 16–84). Half-width katakana (which the ISO-2022-JP encoder would silently widen) and the vendor extensions of CP932
-/// (NEC row 13 such as ① and ㈱, the IBM rows such as 髙) are outside it, as are emoji and other scripts.</summary>
+/// <summary>Whether text can travel as ISO-2022-JP: every character is ASCII or in JIS X 0208 (rows 1–8 and 16–84), after
+/// <see cref="ToJis"/>. Half-width katakana (which the ISO-2022-JP encoder would silently widen) and the vendor extensions of
+/// CP932 (NEC row 13 such as ① and ㈱, the IBM rows such as 髙) are outside it, as are emoji and other scripts.</summary>
 public static class Iso2022JpText
 {
+    /// <summary>JIS X 0208 characters that have two Unicode code points: the one JIS's own table, Japanese input methods and
+    /// Macs use (〜 WAVE DASH U+301C) and the one Windows (CP932) and .NET's ISO-2022-JP encoder use (～ FULLWIDTH TILDE
+    /// U+FF5E). Both stand for the same JIS code point; the first is mapped to the second so that the encoder writes that code
+    /// point. Readers decode it as the CP932 character (.NET, MimeKit, Windows clients) or the JIS one (iconv, macOS).</summary>
+    private static readonly Dictionary<char, char> Variants = new()
+    {
+        ['\u301C'] = '\uFF5E', // 〜 WAVE DASH → ～ (JIS row 1 cell 33, 0x2141)
+        ['\u2016'] = '\u2225', // ‖ DOUBLE VERTICAL LINE → ∥ (1-34, 0x2142)
+        ['\u2212'] = '\uFF0D', // − MINUS SIGN → － (1-61, 0x215D)
+        ['\u00A2'] = '\uFFE0', // ¢ → ￠ (1-81, 0x2171)
+        ['\u00A3'] = '\uFFE1', // £ → ￡ (1-82, 0x2172)
+        ['\u00AC'] = '\uFFE2', // ¬ → ￢ (2-44, 0x224C)
+        ['\u2014'] = '\u2015', // — EM DASH → ― (1-29, 0x213D)
+    };
+
+    private static readonly System.Buffers.SearchValues<char> VariantChars = System.Buffers.SearchValues.Create([.. Variants.Keys]);
+
+    /// <summary>The text with each Unicode variant of a JIS X 0208 character replaced by the code point the ISO-2022-JP encoder
+    /// writes as that JIS character (<see cref="Variants"/>); everything else unchanged.</summary>
+    public static string ToJis(string value)
+    {
+        if (value.AsSpan().IndexOfAny(VariantChars) < 0)
+            return value;
+        var chars = value.ToCharArray();
+        for (var i = 0; i < chars.Length; i++)
+            if (Variants.TryGetValue(chars[i], out var jis))
+                chars[i] = jis;
+        return new string(chars);
+    }
+
     static Iso2022JpText() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
     public static Encoding Encoding { get; } = CreateEncoding();
@@ -106,6 +140,7 @@ public static class Iso2022JpText
     {
         if (value.All(c => c < 0x80))
             return true;
+        value = ToJis(value);
         byte[] bytes;
         try
         {

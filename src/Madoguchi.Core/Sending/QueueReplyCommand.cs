@@ -147,14 +147,18 @@ public sealed class QueueReplyCommand(MadoguchiDbContext db, SearchIndexWriter s
             : compose.Forward ? Compose.QuotedOriginal.ForwardSubject(original.Subject)
             : original.Subject.StartsWith("Re:", StringComparison.OrdinalIgnoreCase) ? original.Subject : "Re: " + original.Subject;
         var text = input.Text;
+        var html = input.Html;
         if (original is not null && (compose.Forward || compose.QuoteOriginal))
         {
             var zone = Accounts.TimeZones.Find(me.Value.TimeZone
                 ?? await db.Accounts.AsNoTracking().Where(a => a.Id == ticket.AccountId).Select(a => a.TimeZone).SingleAsync(ct));
             text = compose.Forward ? Compose.QuotedOriginal.Forward(text, original, zone) : Compose.QuotedOriginal.Reply(text, original, zone);
+            // A reply written with HTML quotes in its HTML too: that is the part most readers show.
+            if (html is not null)
+                html = compose.Forward ? Compose.QuotedOriginal.ForwardHtml(html, original, zone) : Compose.QuotedOriginal.ReplyHtml(html, original, zone);
         }
         var messageId = $"{Guid.NewGuid():N}@{from.Domain}";
-        var mime = OutgoingMime.Build(from, to, cc, subject, text, input.Html, messageId, original, time.GetUtcNow(), [.. files.Value!.Select(f => f.Part)]);
+        var mime = OutgoingMime.Build(from, to, cc, subject, text, html, messageId, original, time.GetUtcNow(), [.. files.Value!.Select(f => f.Part)]);
         using var buffer = new MemoryStream();
         await mime.WriteToAsync(FormatOptions.Default, buffer, ct);
         if (OutgoingChecks.CheckSize(buffer.Length, options.Value) is { } tooLarge)
@@ -177,7 +181,7 @@ public sealed class QueueReplyCommand(MadoguchiDbContext db, SearchIndexWriter s
             Date = now,
             ReceivedAt = now,
             Text = text,
-            Html = input.Html,
+            Html = html,
             Size = blob.Size,
         };
         var outgoing = new OutgoingMessage

@@ -52,6 +52,8 @@ public sealed class NewMailUiTests(BrowserFixture fixture, PostfixFixture mail) 
         await Expect(compose.GetByLabel("宛先 (To)")).ToHaveValueAsync($"青木 様 <{PostfixFixture.AddressOf(customer)}>, ");
         await compose.GetByLabel("件名").FillAsync("発送のお知らせ");
         await text.FillAsync("本日発送いたしました。" + await text.InputValueAsync());
+        await compose.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = "納品書.pdf", MimeType = "application/pdf", Buffer = [.. "%PDF-1.4\n"u8] });
+        await Expect(compose.GetByTestId("attachment-chip")).ToContainTextAsync("納品書.pdf");
         await page.ScreenshotAsync(new() { Path = Screenshots.PathFor("new-mail-compose-ja"), FullPage = true });
         await compose.GetByTestId("compose-send").ClickAsync();
 
@@ -66,5 +68,6 @@ public sealed class NewMailUiTests(BrowserFixture fixture, PostfixFixture mail) 
         var detail = await (await api.GetAsync($"/api/v1/tickets/{ticketId}")).Content.ReadFromJsonAsync<JsonElement>();
         var sent = Assert.Single(detail.GetProperty("messages").EnumerateArray());
         Assert.Equal("本日発送いたしました。\n\n株式会社例 サポート窓口", sent.GetProperty("text").GetString());
+        Assert.Equal("納品書.pdf", Assert.Single(sent.GetProperty("attachments").EnumerateArray()).GetProperty("fileName").GetString());
     }
 }

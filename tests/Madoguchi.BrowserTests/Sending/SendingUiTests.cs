@@ -118,6 +118,10 @@ public sealed class SendingUiTests(BrowserFixture fixture, PostfixFixture mail) 
         await Expect(box.GetByLabel("宛先 (To)")).ToHaveValueAsync($"お客様 <{PostfixFixture.AddressOf(customer)}>");
         await Expect(box.GetByLabel("差出人 (From)")).ToContainTextAsync($"サポート窓口 <{PostfixFixture.AddressOf(support)}>");
         await Expect(box.GetByLabel("送信後のステータス")).ToHaveValueAsync("Closed");
+        // Cc suggests the inbox's past correspondents, as on the new-mail page.
+        await box.GetByLabel("Cc", new() { Exact = true }).PressSequentiallyAsync("form");
+        await Expect(box.GetByTestId("reply-cc").GetByTestId("address-suggestions")).ToContainTextAsync("form@example.com");
+        await box.GetByLabel("Cc", new() { Exact = true }).FillAsync("");
         await box.GetByLabel("本文").FillAsync("お問い合わせありがとうございます。");
         await box.GetByRole(AriaRole.Button, new() { Name = "送信", Exact = true }).ClickAsync();
 

@@ -238,7 +238,7 @@ public sealed class AttachmentTests(PostfixFixture mail) : IClassFixture<Postfix
         return bytes;
     }
 
-    private static byte[] Decoded(MimePart part)
+    internal static byte[] Decoded(MimePart part)
     {
         using var buffer = new MemoryStream();
         part.Content!.DecodeTo(buffer);

@@ -55,6 +55,50 @@ public sealed class EncodingRoundTripTests(PostfixFixture mail) : IClassFixture<
         Assert.Equal(Lines(text), Lines(read.Madoguchi.Text));
     }
 
+    /// <summary>Characters Japanese users type whose Unicode code point is not the one .NET's ISO-2022-JP (CP932) table uses
+    /// for the JIS character: each is sent as that JIS character (〜 → JIS 0x2141 …), so the message stays ISO-2022-JP, and
+    /// Madoguchi and MimeKit read back the CP932 form of it (～ U+FF5E …), in the subject, names, body and attachment names.</summary>
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Reply_JisVariantCharacters_StayIso2022Jp_ReadBackAsTheJisCharacter(DatabaseProvider provider)
+    {
+        await using var s = await SendingScenario.StartAsync(provider);
+        var customer = await mail.AddUniqueUserAsync("customer");
+        var support = await mail.AddUniqueUserAsync("support");
+        await s.AddSendAddressAsync(SendingScenario.Relay(mail.Postfix, PostfixFixture.AddressOf(support), new { displayName = "窓口〜サポート", iso2022jp = true }));
+        var ticketId = await s.ReceiveCustomerMailAsync($"variants-{provider}-{Guid.NewGuid():N}@example.com", PostfixFixture.AddressOf(customer));
+        const string Typed = "受付時間：9時\u301C18時（\uFF5Eも可）\r\n温度\u22125度、\u2016区切り\u2016\r\n価格\u00A2100・\u00A350、\u00ACA\r\n\u2014ダッシュ\u2015";
+        const string ReadBack = "受付時間：9時\uFF5E18時（\uFF5Eも可）\r\n温度\uFF0D5度、\u2225区切り\u2225\r\n価格\uFFE0100・\uFFE150、\uFFE2A\r\n\u2015ダッシュ\u2015";
+        var upload = await s.Owner.UploadAsync(("見積\u301C第2版.txt", "text/plain", "x"u8.ToArray()));
+
+        var messageId = (await s.ReplyAsync(ticketId, new
+        {
+            to = new[] { $"山田\u2212太郎 <{PostfixFixture.AddressOf(customer)}>" }, subject = "ご案内\u301C12月", text = Typed, attachmentIds = upload,
+        })).GetProperty("id").GetGuid();
+        Assert.Equal(SendState.Sent, (await s.WaitUntilSettledAsync(messageId)).State);
+        await mail.Postfix.WaitUntilQueueEmptyAsync(TimeSpan.FromSeconds(30));
+
+        var raw = await FetchOnlyAsync(customer.Name);
+        AssertEncoding(raw, "iso-2022-jp");
+        var read = await ReadBackAsync(s, raw);
+        Assert.Equal("ご案内\uFF5E12月", read.MimeKit.Subject);
+        Assert.Equal("ご案内\uFF5E12月", read.Madoguchi.Subject);
+        Assert.Equal("窓口\uFF5Eサポート", read.MimeKit.From.Mailboxes.Single().Name);
+        Assert.Equal("窓口\uFF5Eサポート", FirstName(read.Madoguchi.FromJson));
+        Assert.Equal("山田\uFF0D太郎", read.MimeKit.To.Mailboxes.Single().Name);
+        Assert.Equal("山田\uFF0D太郎", FirstName(read.Madoguchi.ToJson));
+        Assert.Equal(Lines(ReadBack), Lines(read.MimeKit.TextBody));
+        Assert.Equal(Lines(ReadBack), Lines(read.Madoguchi.Text));
+        Assert.Equal("見積\uFF5E第2版.txt", Assert.Single(read.MimeKit.Attachments).ContentDisposition?.FileName);
+        Assert.Equal("見積\uFF5E第2版.txt", await s.App.WithDbAsync(db => db.TicketAttachments.AsNoTracking().Where(a => a.TicketMessageId == read.Madoguchi.Id)
+            .Select(a => a.FileName).SingleAsync()));
+        // The JIS code points themselves, as any ISO-2022-JP reader sees them: 〜 is 0x2141, − 0x215D, ‖ 0x2142, ¢ 0x2171, £ 0x2172, ¬ 0x224C, — 0x213D.
+        using var encoded = new MemoryStream();
+        read.MimeKit.BodyParts.OfType<TextPart>().Single(p => !p.IsAttachment).Content!.WriteTo(encoded);
+        var body = Encoding.ASCII.GetString(encoded.ToArray());
+        foreach (var jis in new[] { "!A", "!]", "!B", "!q", "!r", "\"L", "!=" })
+            Assert.Contains(jis, body, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(true, "iso-2022-jp")]
     [InlineData(false, "utf-8")]
@@ -87,6 +131,7 @@ public sealed class EncodingRoundTripTests(PostfixFixture mail) : IClassFixture<
 
     [Theory]
     [InlineData("漢字かなカナ、。「」ＡＢＣ１２３ー～", true)]
+    [InlineData("\u301C\u2016\u2212\u00A2\u00A3\u00AC\u2014\u2015\uFF5E", true)]
     [InlineData("plain ASCII", true)]
     [InlineData("ﾊﾝｶｸ", false)]
     [InlineData("①", false)]

@@ -14,7 +14,8 @@ using MimeKit;
 namespace Madoguchi.Core.Sending.Compose;
 
 /// <summary>A new mail from an inbox as a client sends it (新規メール). <see cref="StatusAfter"/> and
-/// <see cref="PendingReasonId"/> set the new ticket's status as for a reply (default 対応完了).</summary>
+/// <see cref="PendingReasonId"/> set the new ticket's status as for a reply (default 対応完了). <see cref="AttachmentIds"/>: the
+/// writer's uploads (<c>POST /api/v1/uploads</c>), attached with the same checks and limits as a reply's.</summary>
 public sealed record NewMailInput(
     Guid? SendAddressId,
     IReadOnlyList<string>? To,
@@ -25,16 +26,19 @@ public sealed record NewMailInput(
     string? Html,
     string? StatusAfter,
     Guid? PendingReasonId = null,
-    bool ConfirmHardBounced = false);
+    bool ConfirmHardBounced = false,
+    IReadOnlyList<Guid>? AttachmentIds = null);
 
 /// <summary>新規メール: opens a ticket whose first message is the mail we send. The same rules as a reply
 /// (<see cref="QueueReplyCommand"/>): アシスタント or higher; an アシスタント's mail waits for approval (承認待ち) and the
 /// ticket stays 未対応 until a マネージャー approves it; the same recipient, size and hard-bounce checks
 /// (<see cref="OutgoingChecks"/>); the original stored as a blob before the rows; the outbox sends it. The ticket is assigned to
-/// its author and lists the first To recipient as its customer. The customer's answer names our Message-ID in In-Reply-To, so
+/// its author and lists the first To recipient as its customer. Like a reply it writes the ticket's history (and audit log) through
+/// <see cref="TicketEditor"/>: the ticket opens 未対応 and sending sets its status (an アシスタント's mail: when approved) and
+/// its assignee. The customer's answer names our Message-ID in In-Reply-To, so
 /// receiving threads it into this ticket.</summary>
 public sealed class QueueNewMailCommand(MadoguchiDbContext db, SearchIndexWriter search, IBlobStore blobs, PendingStorageUsage usage, SendTrigger trigger, ITicketChangeFeed feed,
-    IsHardBouncedQuery hardBounces, IOptions<SendingOptions> options, TimeProvider time)
+    TicketEditor editor, IsHardBouncedQuery hardBounces, IOptions<SendingOptions> options, TimeProvider time, ReplyAttachments attachments)
 {
     private const int MaxSubject = 1000;
 
@@ -74,10 +78,14 @@ public sealed class QueueNewMailCommand(MadoguchiDbContext db, SearchIndexWriter
         var hardBounced = await hardBounces.HandleAsync(inbox.AccountId, to.Concat(cc).Concat(bcc).Select(a => a.Address), ct);
         if (hardBounced.Count > 0 && !input.ConfirmHardBounced)
             return QueueReplyCommand.HardBounced(hardBounced);
+        var files = await attachments.LoadAsync(inbox.AccountId, me.Value!.Id, input.AttachmentIds, forwarded: null, forwardedAttachmentIds: null, ct);
+        if (!files.Succeeded)
+            return files.Error!;
 
         var now = time.GetUtcNow().UtcDateTime;
         var messageId = $"{Guid.NewGuid():N}@{from.Domain}";
-        var mime = OutgoingMime.Build(from, to, cc, subject, input.Text, input.Html, messageId, original: null, time.GetUtcNow());
+        var mime = OutgoingMime.Build(from, to, cc, subject, input.Text, input.Html, messageId, original: null, time.GetUtcNow(),
+            [.. files.Value!.Select(f => f.Part)]);
         using var buffer = new MemoryStream();
         await mime.WriteToAsync(FormatOptions.Default, buffer, ct);
         if (OutgoingChecks.CheckSize(buffer.Length, options.Value) is { } tooLarge)
@@ -90,16 +98,14 @@ public sealed class QueueNewMailCommand(MadoguchiDbContext db, SearchIndexWriter
             AccountId = inbox.AccountId,
             InboxId = inboxId,
             Subject = Cut(subject, MaxSubject),
-            // An assistant's mail is not sent yet: the ticket waits open; approval gives it the chosen status.
-            Status = needsApproval ? TicketStatus.Open : status,
-            PendingReasonId = needsApproval || status != TicketStatus.Pending ? null : reasonId,
+            // The ticket opens 未対応; sending sets the chosen status below (an assistant's mail: approval does).
+            Status = TicketStatus.Open,
             Place = TicketPlace.Inbox,
             MessageCount = 1,
             CreatedAt = now,
             LastMessageAt = now,
             FromName = Cut(customer.Name ?? "", 300),
             FromAddress = Cut(customer.Address, 320),
-            AssigneeId = me.Value!.Id,
             Version = 1,
         };
         ticket.StampRetention(now);
@@ -140,6 +146,14 @@ public sealed class QueueNewMailCommand(MadoguchiDbContext db, SearchIndexWriter
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
             db.Tickets.Add(ticket);
+            var attached = await attachments.AttachAsync(sent, files.Value!, ct);
+            if (!attached.Succeeded)
+                return attached.Error!;
+            // History and audit as for a reply: the author takes the ticket; the status follows now unless approval is needed.
+            var edit = needsApproval ? new TicketEdit() : ReplyStatus.Edit(status, reasonId);
+            var applied = await editor.ApplyAsync(actor, me.Value, ticket, role, edit with { SetsAssignee = true, AssigneeId = me.Value.Id }, ct);
+            if (!applied.Succeeded)
+                return applied.Error!;
             db.TicketMessages.Add(sent);
             db.OutgoingMessages.Add(outgoing);
             await search.WriteAsync(sent, [], mayExist: false, ct);

@@ -17,7 +17,8 @@ public sealed record NewMailRequest(
     string? Html,
     [property: Description("The new ticket's status after sending: \"closed\" (default), \"pending\", \"open\" or \"noAction\".")] string? StatusAfter,
     [property: Description("保留理由 of the inbox, with statusAfter \"pending\".")] Guid? PendingReasonId,
-    [property: Description("Send even though a recipient hard-bounced before; without it the mail answers 409 recipient_hard_bounced naming them.")] bool? ConfirmHardBounced);
+    [property: Description("Send even though a recipient hard-bounced before; without it the mail answers 409 recipient_hard_bounced naming them.")] bool? ConfirmHardBounced,
+    [property: Description("Ids of the writer's own uploads (POST /api/v1/uploads) to attach; the same limits as a reply's.")] IReadOnlyList<Guid>? AttachmentIds = null);
 
 /// <summary>The body of <c>PUT …/signature</c>.</summary>
 public sealed record SignatureRequest([property: Description("The signature (at most 4,000 characters); empty or null removes it.")] string? Text);
@@ -35,7 +36,7 @@ public static class ComposeEndpoints
                 return problem!;
             var result = await command.HandleAsync(context.GetActor(), id,
                 new NewMailInput(request!.SendAddressId, request.To, request.Cc, request.Bcc, request.Subject, request.Text, request.Html, request.StatusAfter,
-                    request.PendingReasonId, request.ConfirmHardBounced ?? false), ct);
+                    request.PendingReasonId, request.ConfirmHardBounced ?? false, request.AttachmentIds), ct);
             return result.Succeeded ? TypedResults.Accepted($"/api/v1/tickets/{result.Value!.TicketId}", result.Value) : ApiResults.Problem(result.Error!);
         }).Accepts<NewMailRequest>("application/json").Produces<SentMessageView>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("新規メール: a new mail from the inbox. Opens a ticket whose first message is this mail (202, ticketId in the answer, sendState \"queued\"); "

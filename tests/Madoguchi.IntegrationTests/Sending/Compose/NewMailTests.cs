@@ -2,10 +2,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MailKit;
+using Madoguchi.Core.Audit;
 using Madoguchi.Core.Bounces;
 using Madoguchi.Core.Data;
 using Madoguchi.Core.Sending;
 using Madoguchi.Core.Tickets;
+using Madoguchi.Core.Tickets.History;
 using Madoguchi.Testing.App;
 using Madoguchi.Testing.Servers;
 using Microsoft.EntityFrameworkCore;
@@ -68,6 +70,53 @@ public sealed class NewMailTests(PostfixFixture mail) : IClassFixture<PostfixFix
     }
 
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task NewMail_WithUploads_ArrivesInDovecotWithTheFiles_AndWritesTicketHistoryAndAudit(DatabaseProvider provider)
+    {
+        await using var s = await SendingScenario.StartAsync(provider);
+        var customer = await mail.AddUniqueUserAsync("customer");
+        var support = await mail.AddUniqueUserAsync("support");
+        await s.AddSendAddressAsync(SendingScenario.Relay(mail.Postfix, PostfixFixture.AddressOf(support)));
+        const string FileName = "御見積書（第２版）.pdf";
+        var pdf = Enumerable.Range(0, 3000).Select(i => (byte)(i * 7)).ToArray();
+        var notes = System.Text.Encoding.UTF8.GetBytes("補足です。\r\n");
+        var ids = await s.Owner.UploadAsync((FileName, "application/pdf", pdf), ("notes.txt", "text/plain", notes));
+
+        var queued = await NewMailAsync(s.Owner, s.InboxId, new
+        {
+            to = new[] { PostfixFixture.AddressOf(customer) }, subject = "お見積りの送付", text = "お見積りを添付いたします。", attachmentIds = ids,
+        });
+
+        var messageId = queued.GetProperty("id").GetGuid();
+        var ticketId = queued.GetProperty("ticketId").GetGuid();
+        Assert.Equal(SendState.Sent, (await s.WaitUntilSettledAsync(messageId)).State);
+        await mail.Postfix.WaitUntilQueueEmptyAsync(TimeSpan.FromSeconds(30));
+        using (var imap = await mail.Dovecot.ConnectImapAsync(customer.Name))
+        {
+            await imap.Inbox.OpenAsync(FolderAccess.ReadOnly);
+            var delivered = await imap.Inbox.GetMessageAsync(0);
+            var parts = delivered.Attachments.OfType<MimeKit.MimePart>().ToList();
+            Assert.Equal([FileName, "notes.txt"], parts.Select(p => p.FileName!).ToArray());
+            Assert.Equal(pdf, AttachmentTests.Decoded(parts[0]));
+            Assert.Equal(notes, AttachmentTests.Decoded(parts[1]));
+            Assert.Contains("お見積りを添付いたします。", delivered.TextBody, StringComparison.Ordinal);
+        }
+        var shown = await s.MessageAsync(ticketId, messageId);
+        Assert.Equal([FileName, "notes.txt"], shown.GetProperty("attachments").EnumerateArray().Select(a => a.GetProperty("fileName").GetString()!).ToArray());
+        Assert.Equal(0, await s.App.WithDbAsync(db => db.Uploads.CountAsync()));
+
+        // Like a reply: the ticket's history says who took it and which status sending set; the audit log has the status change.
+        var history = await (await s.Owner.GetAsync($"/api/v1/tickets/{ticketId}/history")).ReadAsync<JsonElement>();
+        var lines = history.GetProperty("items").EnumerateArray()
+            .Select(e => $"{e.GetProperty("field").GetString()}:{e.GetProperty("from").GetString()}→{e.GetProperty("to").GetString()}").ToList();
+        Assert.Contains("status:Open→Closed", lines);
+        Assert.Contains(lines, l => l.StartsWith("assignee:→", StringComparison.Ordinal));
+        Assert.All(history.GetProperty("items").EnumerateArray(), e => Assert.Equal(s.Account.Owner.Id, e.GetProperty("actorUserId").GetGuid()));
+        var audit = await s.App.WithDbAsync(db => db.AuditEntries.AsNoTracking().Where(e => e.AccountId == s.Account.Id && e.Action == AuditAction.TicketStatusChanged)
+            .Select(e => e.Detail).ToListAsync());
+        Assert.Contains(audit, d => d != null && d.Contains(ticketId.ToString(), StringComparison.Ordinal));
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task NewMail_ByAssistant_AwaitsApproval_TicketOpenUntilManagerApproves_ThenSentOnce(DatabaseProvider provider)
     {
         await using var sink = await SmtpSinkServer.StartNewAsync(dump: true);
@@ -92,6 +141,10 @@ public sealed class NewMailTests(PostfixFixture mail) : IClassFixture<PostfixFix
         Assert.Equal(SendState.Sent, (await s.WaitUntilSettledAsync(messageId)).State);
         Assert.Equal(1, sink.CountDumpedMessages());
         Assert.Equal(TicketStatus.Closed, await StatusAsync(s, ticketId));
+        var history = await s.App.WithDbAsync(db => db.TicketHistory.AsNoTracking().Where(h => h.TicketId == ticketId).OrderBy(h => h.Id)
+            .Select(h => new { h.Field, h.To, h.ActorUserId }).ToListAsync());
+        Assert.Equal([TicketChangeField.Assignee, TicketChangeField.Status], history.Select(h => h.Field).ToArray());
+        Assert.Equal("Closed", history[1].To);
     }
 
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
@@ -118,6 +171,11 @@ public sealed class NewMailTests(PostfixFixture mail) : IClassFixture<PostfixFix
             .AssertProblemAsync(HttpStatusCode.BadRequest, "too_many_recipients");
         await (await s.Owner.PostAsJsonAsync(url, new { to = new[] { "c@example.com" }, bcc = new[] { "gone@example.com" }, subject = "件名", text = "本文" }))
             .AssertProblemAsync(HttpStatusCode.Conflict, QueueReplyCommand.HardBouncedCode);
+        var (_, member) = await s.MemberAsync("operator");
+        var theirs = await member.UploadAsync(("private.txt", "text/plain", "secret"u8.ToArray()));
+        await (await s.Owner.PostAsJsonAsync(url, new { to = new[] { "c@example.com" }, subject = "件名", text = "本文", attachmentIds = theirs }))
+            .AssertProblemAsync(HttpStatusCode.NotFound, "upload_not_found");
+        Assert.Equal(1, await s.App.WithDbAsync(db => db.Uploads.CountAsync(u => u.Id == theirs[0])));
 
         Assert.Equal(0, await s.App.WithDbAsync(db => db.Tickets.CountAsync(t => t.InboxId == s.InboxId)));
         Assert.Equal(0, await s.App.WithDbAsync(db => db.OutgoingMessages.CountAsync(o => o.InboxId == s.InboxId)));
