@@ -153,50 +153,13 @@ public sealed class QueueReplyCommand(MadoguchiDbContext db, SearchIndexWriter s
                 ?? await db.Accounts.AsNoTracking().Where(a => a.Id == ticket.AccountId).Select(a => a.TimeZone).SingleAsync(ct));
             text = compose.Forward ? Compose.QuotedOriginal.Forward(text, original, zone) : Compose.QuotedOriginal.Reply(text, original, zone);
         }
-        var messageId = $"{Guid.NewGuid():N}@{from.Domain}";
-        var mime = OutgoingMime.Build(from, to, cc, subject, text, input.Html, messageId, original, time.GetUtcNow(), [.. files.Value!.Select(f => f.Part)]);
-        using var buffer = new MemoryStream();
-        await mime.WriteToAsync(FormatOptions.Default, buffer, ct);
-        if (OutgoingChecks.CheckSize(buffer.Length, options.Value) is { } tooLarge)
-            return tooLarge;
-        var blob = await blobs.PutAsync(buffer.ToArray(), ct);
-
-        var sent = new TicketMessage
-        {
-            AccountId = ticket.AccountId,
-            TicketId = ticket.Id,
-            InboxId = ticket.InboxId,
-            Direction = MessageDirection.Sent,
-            MessageIdHeader = messageId,
-            InReplyTo = original?.MessageIdHeader,
-            References = OutgoingMime.References(original) is { Count: > 0 } refs ? string.Join(' ', refs) : null,
-            Subject = subject.Length <= 1000 ? subject : subject[..1000],
-            FromJson = OutgoingChecks.Json([new MailboxAddress(from.DisplayName, from.Address)]),
-            ToJson = OutgoingChecks.Json(to),
-            CcJson = OutgoingChecks.Json(cc),
-            Date = now,
-            ReceivedAt = now,
-            Text = text,
-            Html = input.Html,
-            Size = blob.Size,
-        };
-        var outgoing = new OutgoingMessage
-        {
-            TicketMessageId = sent.Id,
-            AccountId = ticket.AccountId,
-            InboxId = ticket.InboxId,
-            SendAddressId = from.Id,
-            State = needsApproval ? SendState.AwaitingApproval : SendState.Queued,
-            EnvelopeFrom = from.Address,
-            Recipients = string.Join('\n', to.Concat(cc).Concat(bcc).Select(a => a.Address)),
-            BlobHash = blob.Hash,
-            Size = blob.Size,
-            QueuedAt = now,
-            NextAttemptAt = now,
-            AuthorUserId = me.Value!.Id,
-            StatusAfter = needsApproval ? status : null,
-            PendingReasonIdAfter = needsApproval ? reasonId : null,
-        };
+        var mail = new OutgoingRows(from, to, cc, bcc, subject, text, input.Html, OutgoingRows.NewMessageId(from), original);
+        var stored = await mail.StoreAsync(blobs, options.Value, time.GetUtcNow(), [.. files.Value!.Select(f => f.Part)], ct);
+        if (!stored.Succeeded)
+            return stored.Error!;
+        var blob = stored.Value!;
+        var sent = mail.Message(ticket, blob, now);
+        var outgoing = mail.Outbox(sent, blob, now, me.Value.Id, needsApproval, status, reasonId);
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
             // Claim the ticket (version up in SQL, row held) and read it again: a change made since it was loaded stays.

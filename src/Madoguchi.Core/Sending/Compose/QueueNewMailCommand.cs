@@ -76,13 +76,11 @@ public sealed class QueueNewMailCommand(MadoguchiDbContext db, SearchIndexWriter
             return QueueReplyCommand.HardBounced(hardBounced);
 
         var now = time.GetUtcNow().UtcDateTime;
-        var messageId = $"{Guid.NewGuid():N}@{from.Domain}";
-        var mime = OutgoingMime.Build(from, to, cc, subject, input.Text, input.Html, messageId, original: null, time.GetUtcNow());
-        using var buffer = new MemoryStream();
-        await mime.WriteToAsync(FormatOptions.Default, buffer, ct);
-        if (OutgoingChecks.CheckSize(buffer.Length, options.Value) is { } tooLarge)
-            return tooLarge;
-        var blob = await blobs.PutAsync(buffer.ToArray(), ct);
+        var mail = new OutgoingRows(from, to, cc, bcc, subject, input.Text, input.Html, OutgoingRows.NewMessageId(from), Original: null);
+        var stored = await mail.StoreAsync(blobs, options.Value, time.GetUtcNow(), attachments: null, ct);
+        if (!stored.Succeeded)
+            return stored.Error!;
+        var blob = stored.Value!;
 
         var customer = to[0];
         var ticket = new Ticket
@@ -103,40 +101,8 @@ public sealed class QueueNewMailCommand(MadoguchiDbContext db, SearchIndexWriter
             Version = 1,
         };
         ticket.StampRetention(now);
-        var sent = new TicketMessage
-        {
-            AccountId = inbox.AccountId,
-            TicketId = ticket.Id,
-            InboxId = inboxId,
-            Direction = MessageDirection.Sent,
-            MessageIdHeader = messageId,
-            Subject = ticket.Subject,
-            FromJson = OutgoingChecks.Json([new MailboxAddress(from.DisplayName, from.Address)]),
-            ToJson = OutgoingChecks.Json(to),
-            CcJson = OutgoingChecks.Json(cc),
-            Date = now,
-            ReceivedAt = now,
-            Text = input.Text,
-            Html = input.Html,
-            Size = blob.Size,
-        };
-        var outgoing = new OutgoingMessage
-        {
-            TicketMessageId = sent.Id,
-            AccountId = inbox.AccountId,
-            InboxId = inboxId,
-            SendAddressId = from.Id,
-            State = needsApproval ? SendState.AwaitingApproval : SendState.Queued,
-            EnvelopeFrom = from.Address,
-            Recipients = string.Join('\n', to.Concat(cc).Concat(bcc).Select(a => a.Address)),
-            BlobHash = blob.Hash,
-            Size = blob.Size,
-            QueuedAt = now,
-            NextAttemptAt = now,
-            AuthorUserId = me.Value.Id,
-            StatusAfter = needsApproval ? status : null,
-            PendingReasonIdAfter = needsApproval ? reasonId : null,
-        };
+        var sent = mail.Message(ticket, blob, now);
+        var outgoing = mail.Outbox(sent, blob, now, me.Value.Id, needsApproval, status, reasonId);
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
             db.Tickets.Add(ticket);
