@@ -111,11 +111,10 @@ public sealed class QueueReplyCommand(MadoguchiDbContext db, SearchIndexWriter s
         if (compose.MessageId is { } repliedTo && (original = messages.SingleOrDefault(m => m.Id == repliedTo)) is null)
             return Error.NotFound("The message");
 
-        var to = OutgoingChecks.Parse(input.To, out var badTo);
-        var cc = OutgoingChecks.Parse(input.Cc, out var badCc);
-        var bcc = OutgoingChecks.Parse(input.Bcc, out var badBcc);
-        if ((badTo ?? badCc ?? badBcc) is { } bad)
-            return OutgoingChecks.InvalidAddress(bad);
+        var parsed = OutgoingChecks.ParseAll(input.To, input.Cc, input.Bcc);
+        if (!parsed.Succeeded)
+            return parsed.Error!;
+        var (to, cc, bcc) = parsed.Value;
         if (to.Count == 0 && original is not null && !compose.Forward)
         {
             var replyTo = AddressView.FromJson(original.ReplyToJson);
@@ -129,13 +128,10 @@ public sealed class QueueReplyCommand(MadoguchiDbContext db, SearchIndexWriter s
                 if (!ours.Contains(a.Address) && already.Add(a.Address))
                     cc.Add(new MailboxAddress(a.Name, a.Address));
         }
-        if (to.Count == 0)
-            return OutgoingChecks.ToRequired();
-        if (OutgoingChecks.CheckRecipients(to.Count + cc.Count + bcc.Count, options.Value) is { } tooMany)
-            return tooMany;
-        var hardBounced = await hardBounces.HandleAsync(ticket.AccountId, to.Concat(cc).Concat(bcc).Select(a => a.Address), ct);
-        if (hardBounced.Count > 0 && !input.ConfirmHardBounced)
-            return HardBounced(hardBounced);
+        var checkedRecipients = await OutgoingChecks.CheckRecipientsAsync(hardBounces, ticket.AccountId, to, cc, bcc, options.Value, input.ConfirmHardBounced, ct);
+        if (!checkedRecipients.Succeeded)
+            return checkedRecipients.Error!;
+        var hardBounced = checkedRecipients.Value!;
 
         var files = await attachments.LoadAsync(ticket.AccountId, me.Value!.Id, compose.AttachmentIds, compose.Forward ? original : null, compose.ForwardAttachmentIds, ct);
         if (!files.Succeeded)

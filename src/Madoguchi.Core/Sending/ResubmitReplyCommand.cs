@@ -75,18 +75,14 @@ public sealed class ResubmitReplyCommand(MadoguchiDbContext db, AuditTrail audit
         var oldCc = AddressView.FromJson(sent.CcJson);
         var shown = oldTo.Concat(oldCc).Select(a => a.Address).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var oldBcc = outgoing.Recipients.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(a => !shown.Contains(a)).ToList();
-        var to = OutgoingChecks.Parse(input.To ?? [.. oldTo.Select(Format)], out var badTo);
-        var cc = OutgoingChecks.Parse(input.Cc ?? [.. oldCc.Select(Format)], out var badCc);
-        var bcc = OutgoingChecks.Parse(input.Bcc ?? oldBcc, out var badBcc);
-        if ((badTo ?? badCc ?? badBcc) is { } bad)
-            return OutgoingChecks.InvalidAddress(bad);
-        if (to.Count == 0)
-            return OutgoingChecks.ToRequired();
-        if (OutgoingChecks.CheckRecipients(to.Count + cc.Count + bcc.Count, options.Value) is { } tooMany)
-            return tooMany;
-        var hardBounced = await hardBounces.HandleAsync(ticket.AccountId, to.Concat(cc).Concat(bcc).Select(a => a.Address), ct);
-        if (hardBounced.Count > 0 && !input.ConfirmHardBounced)
-            return QueueReplyCommand.HardBounced(hardBounced);
+        var parsed = OutgoingChecks.ParseAll(input.To ?? [.. oldTo.Select(Format)], input.Cc ?? [.. oldCc.Select(Format)], input.Bcc ?? oldBcc);
+        if (!parsed.Succeeded)
+            return parsed.Error!;
+        var (to, cc, bcc) = parsed.Value;
+        var checkedRecipients = await OutgoingChecks.CheckRecipientsAsync(hardBounces, ticket.AccountId, to, cc, bcc, options.Value, input.ConfirmHardBounced, ct);
+        if (!checkedRecipients.Succeeded)
+            return checkedRecipients.Error!;
+        var hardBounced = checkedRecipients.Value!;
 
         var subject = input.Subject is { Length: > 0 } s ? s.Trim() : sent.Subject;
         var original = sent.InReplyTo is { } inReplyTo

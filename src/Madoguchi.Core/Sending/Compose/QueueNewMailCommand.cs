@@ -62,18 +62,14 @@ public sealed class QueueNewMailCommand(MadoguchiDbContext db, SearchIndexWriter
         if (string.IsNullOrWhiteSpace(input.Text) && string.IsNullOrWhiteSpace(input.Html))
             return new Error(ErrorKind.Invalid, "text_required", "Write the mail's text.");
 
-        var to = OutgoingChecks.Parse(input.To, out var badTo);
-        var cc = OutgoingChecks.Parse(input.Cc, out var badCc);
-        var bcc = OutgoingChecks.Parse(input.Bcc, out var badBcc);
-        if ((badTo ?? badCc ?? badBcc) is { } bad)
-            return OutgoingChecks.InvalidAddress(bad);
-        if (to.Count == 0)
-            return OutgoingChecks.ToRequired();
-        if (OutgoingChecks.CheckRecipients(to.Count + cc.Count + bcc.Count, options.Value) is { } tooMany)
-            return tooMany;
-        var hardBounced = await hardBounces.HandleAsync(inbox.AccountId, to.Concat(cc).Concat(bcc).Select(a => a.Address), ct);
-        if (hardBounced.Count > 0 && !input.ConfirmHardBounced)
-            return QueueReplyCommand.HardBounced(hardBounced);
+        var parsed = OutgoingChecks.ParseAll(input.To, input.Cc, input.Bcc);
+        if (!parsed.Succeeded)
+            return parsed.Error!;
+        var (to, cc, bcc) = parsed.Value;
+        var checkedRecipients = await OutgoingChecks.CheckRecipientsAsync(hardBounces, inbox.AccountId, to, cc, bcc, options.Value, input.ConfirmHardBounced, ct);
+        if (!checkedRecipients.Succeeded)
+            return checkedRecipients.Error!;
+        var hardBounced = checkedRecipients.Value!;
 
         var now = time.GetUtcNow().UtcDateTime;
         var mail = new OutgoingRows(from, to, cc, bcc, subject, input.Text, input.Html, OutgoingRows.NewMessageId(from), Original: null);
