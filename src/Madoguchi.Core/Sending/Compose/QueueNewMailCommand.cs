@@ -9,7 +9,6 @@ using Madoguchi.Core.Tickets;
 using Madoguchi.Core.Tickets.Live;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using MimeKit;
 
 namespace Madoguchi.Core.Sending.Compose;
 
