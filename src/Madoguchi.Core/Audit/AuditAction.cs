@@ -72,4 +72,5 @@ public enum AuditAction
     SendAddressRemoved,
     ReplyApproved,
     ReplyRejected,
+    ReplyResubmitted,
 }

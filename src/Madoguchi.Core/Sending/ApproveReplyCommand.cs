@@ -6,6 +6,7 @@ using Madoguchi.Core.Common;
 using Madoguchi.Core.Data;
 using Madoguchi.Core.Inboxes;
 using Madoguchi.Core.Tickets;
+using Madoguchi.Core.Tickets.History;
 using Madoguchi.Core.Tickets.Live;
 using Microsoft.EntityFrameworkCore;
 
@@ -52,6 +53,7 @@ public sealed class ApproveReplyCommand(MadoguchiDbContext db, TicketEditor edit
             if (!applied.Succeeded)
                 return applied.Error!;
             audit.Record(AuditAction.ReplyApproved, ticket.AccountId, actor, detail: ReplyReview.Detail(ticket, message));
+            ReplyReview.History(db, ticket, me, now, SendState.AwaitingApproval, SendState.Queued);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
             trigger.SendSoon();
@@ -82,4 +84,12 @@ internal static class ReplyReview
 
     public static string Detail(Ticket ticket, TicketMessage message) =>
         $"{(ticket.Subject.Length <= 200 ? ticket.Subject : ticket.Subject[..200])} ({message.Id})";
+
+    /// <summary>The ticket's history line for a reply's step through approval: who moved it from which send state to which.</summary>
+    public static void History(MadoguchiDbContext db, Ticket ticket, User me, DateTime now, SendState from, SendState to) =>
+        db.TicketHistory.Add(new TicketHistoryEntry
+        {
+            AccountId = ticket.AccountId, TicketId = ticket.Id, At = now, ActorUserId = me.Id, ActorName = me.DisplayName,
+            Field = TicketChangeField.Reply, From = from.ToString(), To = to.ToString(),
+        });
 }

@@ -12,23 +12,9 @@ using MimeKit;
 namespace Madoguchi.Core.Sending;
 
 /// <summary>Wakes the outbox worker at once (a reply was queued or resent) instead of at its next poll.</summary>
-public sealed class SendTrigger
+public sealed class SendTrigger : WakeSignal
 {
-    private readonly SemaphoreSlim _signal = new(0, 1);
-
-    public void SendSoon()
-    {
-        try
-        {
-            if (_signal.CurrentCount == 0)
-                _signal.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-        }
-    }
-
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
+    public void SendSoon() => Wake();
 }
 
 internal static class OutboxViews

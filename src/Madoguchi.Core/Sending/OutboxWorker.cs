@@ -16,33 +16,7 @@ public sealed class OutboxWorker(IServiceScopeFactory scopes, SendTrigger trigge
         if (!options.Value.WorkerEnabled)
             return;
         SendingLog.WorkerStarted(logger, options.Value.InstanceId);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var worked = false;
-            try
-            {
-                worked = await PassAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                SendingLog.PassFailed(logger, e);
-            }
-            if (!worked)
-            {
-                try
-                {
-                    await trigger.WaitAsync(options.Value.PollInterval, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-        }
+        await WorkerLoop.RunAsync(PassAsync, trigger, options.Value.PollInterval, e => SendingLog.PassFailed(logger, e), stoppingToken);
     }
 
     /// <summary>One pass over due messages; true when any was sent or tried. Due messages are grouped by send address and

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Madoguchi.Core.Bounces;
 using Madoguchi.Core.Common;
 using Madoguchi.Core.Receiving.Parsing;
 using MimeKit;
@@ -40,6 +41,34 @@ internal static class OutgoingChecks
             list.Add(address);
         }
         return list;
+    }
+
+    /// <summary>To, Cc and Bcc as typed, or 400 <c>address_invalid</c> naming the first that is not an address.</summary>
+    public static Result<(List<MailboxAddress> To, List<MailboxAddress> Cc, List<MailboxAddress> Bcc)> ParseAll(IReadOnlyList<string>? to,
+        IReadOnlyList<string>? cc, IReadOnlyList<string>? bcc)
+    {
+        var toList = Parse(to, out var badTo);
+        var ccList = Parse(cc, out var badCc);
+        var bccList = Parse(bcc, out var badBcc);
+        if ((badTo ?? badCc ?? badBcc) is { } bad)
+            return InvalidAddress(bad);
+        return (toList, ccList, bccList);
+    }
+
+    /// <summary>The checks on the final recipients: at least one To, the recipient limit, and (unless confirmed) none that
+    /// hard-bounced before (409 <c>recipient_hard_bounced</c>). Returns the hard-bounced ones the sender confirmed.</summary>
+    public static async Task<Result<IReadOnlyList<HardBounceFlag>>> CheckRecipientsAsync(IsHardBouncedQuery hardBounces, Guid accountId,
+        IReadOnlyList<MailboxAddress> to, IReadOnlyList<MailboxAddress> cc, IReadOnlyList<MailboxAddress> bcc, SendingOptions options, bool confirmHardBounced,
+        CancellationToken ct)
+    {
+        if (to.Count == 0)
+            return ToRequired();
+        if (CheckRecipients(to.Count + cc.Count + bcc.Count, options) is { } tooMany)
+            return tooMany;
+        var hardBounced = await hardBounces.HandleAsync(accountId, to.Concat(cc).Concat(bcc).Select(a => a.Address), ct);
+        if (hardBounced.Count > 0 && !confirmHardBounced)
+            return QueueReplyCommand.HardBounced(hardBounced);
+        return Result<IReadOnlyList<HardBounceFlag>>.Ok(hardBounced);
     }
 
     public static Error InvalidAddress(string bad) => new(ErrorKind.Invalid, "address_invalid", $"\"{bad}\" is not an email address.");

@@ -111,11 +111,10 @@ public sealed class QueueReplyCommand(MadoguchiDbContext db, SearchIndexWriter s
         if (compose.MessageId is { } repliedTo && (original = messages.SingleOrDefault(m => m.Id == repliedTo)) is null)
             return Error.NotFound("The message");
 
-        var to = OutgoingChecks.Parse(input.To, out var badTo);
-        var cc = OutgoingChecks.Parse(input.Cc, out var badCc);
-        var bcc = OutgoingChecks.Parse(input.Bcc, out var badBcc);
-        if ((badTo ?? badCc ?? badBcc) is { } bad)
-            return OutgoingChecks.InvalidAddress(bad);
+        var parsed = OutgoingChecks.ParseAll(input.To, input.Cc, input.Bcc);
+        if (!parsed.Succeeded)
+            return parsed.Error!;
+        var (to, cc, bcc) = parsed.Value;
         if (to.Count == 0 && original is not null && !compose.Forward)
         {
             var replyTo = AddressView.FromJson(original.ReplyToJson);
@@ -129,13 +128,10 @@ public sealed class QueueReplyCommand(MadoguchiDbContext db, SearchIndexWriter s
                 if (!ours.Contains(a.Address) && already.Add(a.Address))
                     cc.Add(new MailboxAddress(a.Name, a.Address));
         }
-        if (to.Count == 0)
-            return OutgoingChecks.ToRequired();
-        if (OutgoingChecks.CheckRecipients(to.Count + cc.Count + bcc.Count, options.Value) is { } tooMany)
-            return tooMany;
-        var hardBounced = await hardBounces.HandleAsync(ticket.AccountId, to.Concat(cc).Concat(bcc).Select(a => a.Address), ct);
-        if (hardBounced.Count > 0 && !input.ConfirmHardBounced)
-            return HardBounced(hardBounced);
+        var checkedRecipients = await OutgoingChecks.CheckRecipientsAsync(hardBounces, ticket.AccountId, to, cc, bcc, options.Value, input.ConfirmHardBounced, ct);
+        if (!checkedRecipients.Succeeded)
+            return checkedRecipients.Error!;
+        var hardBounced = checkedRecipients.Value!;
 
         var files = await attachments.LoadAsync(ticket.AccountId, me.Value!.Id, compose.AttachmentIds, compose.Forward ? original : null, compose.ForwardAttachmentIds, ct);
         if (!files.Succeeded)
@@ -157,50 +153,13 @@ public sealed class QueueReplyCommand(MadoguchiDbContext db, SearchIndexWriter s
             if (html is not null)
                 html = compose.Forward ? Compose.QuotedOriginal.ForwardHtml(html, original, zone) : Compose.QuotedOriginal.ReplyHtml(html, original, zone);
         }
-        var messageId = $"{Guid.NewGuid():N}@{from.Domain}";
-        var mime = OutgoingMime.Build(from, to, cc, subject, text, html, messageId, original, time.GetUtcNow(), [.. files.Value!.Select(f => f.Part)]);
-        using var buffer = new MemoryStream();
-        await mime.WriteToAsync(FormatOptions.Default, buffer, ct);
-        if (OutgoingChecks.CheckSize(buffer.Length, options.Value) is { } tooLarge)
-            return tooLarge;
-        var blob = await blobs.PutAsync(buffer.ToArray(), ct);
-
-        var sent = new TicketMessage
-        {
-            AccountId = ticket.AccountId,
-            TicketId = ticket.Id,
-            InboxId = ticket.InboxId,
-            Direction = MessageDirection.Sent,
-            MessageIdHeader = messageId,
-            InReplyTo = original?.MessageIdHeader,
-            References = OutgoingMime.References(original) is { Count: > 0 } refs ? string.Join(' ', refs) : null,
-            Subject = subject.Length <= 1000 ? subject : subject[..1000],
-            FromJson = OutgoingChecks.Json([new MailboxAddress(from.DisplayName, from.Address)]),
-            ToJson = OutgoingChecks.Json(to),
-            CcJson = OutgoingChecks.Json(cc),
-            Date = now,
-            ReceivedAt = now,
-            Text = text,
-            Html = html,
-            Size = blob.Size,
-        };
-        var outgoing = new OutgoingMessage
-        {
-            TicketMessageId = sent.Id,
-            AccountId = ticket.AccountId,
-            InboxId = ticket.InboxId,
-            SendAddressId = from.Id,
-            State = needsApproval ? SendState.AwaitingApproval : SendState.Queued,
-            EnvelopeFrom = from.Address,
-            Recipients = string.Join('\n', to.Concat(cc).Concat(bcc).Select(a => a.Address)),
-            BlobHash = blob.Hash,
-            Size = blob.Size,
-            QueuedAt = now,
-            NextAttemptAt = now,
-            AuthorUserId = me.Value!.Id,
-            StatusAfter = needsApproval ? status : null,
-            PendingReasonIdAfter = needsApproval ? reasonId : null,
-        };
+        var mail = new OutgoingRows(from, to, cc, bcc, subject, text, html, OutgoingRows.NewMessageId(from), original);
+        var stored = await mail.StoreAsync(blobs, options.Value, time.GetUtcNow(), [.. files.Value!.Select(f => f.Part)], ct);
+        if (!stored.Succeeded)
+            return stored.Error!;
+        var blob = stored.Value!;
+        var sent = mail.Message(ticket, blob, now);
+        var outgoing = mail.Outbox(sent, blob, now, me.Value.Id, needsApproval, status, reasonId);
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
             // Claim the ticket (version up in SQL, row held) and read it again: a change made since it was loaded stays.

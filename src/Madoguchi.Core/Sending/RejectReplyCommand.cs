@@ -54,6 +54,7 @@ public sealed class RejectReplyCommand(MadoguchiDbContext db, AuditTrail audit, 
                 notified = authorId;
             }
             audit.Record(AuditAction.ReplyRejected, ticket.AccountId, actor, detail: ReplyReview.Detail(ticket, message));
+            ReplyReview.History(db, ticket, me, now, SendState.AwaitingApproval, SendState.Rejected);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
         }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Madoguchi.Core.Accounts;
+using Madoguchi.Core.Audit;
 using Madoguchi.Core.Bounces;
 using Madoguchi.Core.Common;
 using Madoguchi.Core.Data;
@@ -33,8 +34,9 @@ public sealed record ResubmitInput(
 /// never sent); its MIME is built again and stored as a new blob. An アシスタント's reply is 承認待ち again; an author
 /// whose role has since risen to オペレータ or higher sends it (queued, and the ticket gets the chosen status). Only the
 /// author may do this, and only while the reply is 差し戻し: the state change is one atomic UPDATE.
-/// The limits and the hard-bounce warning of <see cref="QueueReplyCommand"/> apply.</summary>
-public sealed class ResubmitReplyCommand(MadoguchiDbContext db, SearchIndexWriter search, IBlobStore blobs, PendingStorageUsage usage, SendTrigger trigger,
+/// The limits and the hard-bounce warning of <see cref="QueueReplyCommand"/> apply. Like 承認 and 差し戻し it leaves an audit
+/// entry and a line in the ticket's history (差し戻し → 承認待ち or 送信待ち).</summary>
+public sealed class ResubmitReplyCommand(MadoguchiDbContext db, AuditTrail audit, SearchIndexWriter search, IBlobStore blobs, PendingStorageUsage usage, SendTrigger trigger,
     ITicketChangeFeed feed, TicketEditor editor, IsHardBouncedQuery hardBounces, Compose.ReplyAttachments attachments, IOptions<SendingOptions> options,
     TimeProvider time)
 {
@@ -73,18 +75,14 @@ public sealed class ResubmitReplyCommand(MadoguchiDbContext db, SearchIndexWrite
         var oldCc = AddressView.FromJson(sent.CcJson);
         var shown = oldTo.Concat(oldCc).Select(a => a.Address).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var oldBcc = outgoing.Recipients.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(a => !shown.Contains(a)).ToList();
-        var to = OutgoingChecks.Parse(input.To ?? [.. oldTo.Select(Format)], out var badTo);
-        var cc = OutgoingChecks.Parse(input.Cc ?? [.. oldCc.Select(Format)], out var badCc);
-        var bcc = OutgoingChecks.Parse(input.Bcc ?? oldBcc, out var badBcc);
-        if ((badTo ?? badCc ?? badBcc) is { } bad)
-            return OutgoingChecks.InvalidAddress(bad);
-        if (to.Count == 0)
-            return OutgoingChecks.ToRequired();
-        if (OutgoingChecks.CheckRecipients(to.Count + cc.Count + bcc.Count, options.Value) is { } tooMany)
-            return tooMany;
-        var hardBounced = await hardBounces.HandleAsync(ticket.AccountId, to.Concat(cc).Concat(bcc).Select(a => a.Address), ct);
-        if (hardBounced.Count > 0 && !input.ConfirmHardBounced)
-            return QueueReplyCommand.HardBounced(hardBounced);
+        var parsed = OutgoingChecks.ParseAll(input.To ?? [.. oldTo.Select(Format)], input.Cc ?? [.. oldCc.Select(Format)], input.Bcc ?? oldBcc);
+        if (!parsed.Succeeded)
+            return parsed.Error!;
+        var (to, cc, bcc) = parsed.Value;
+        var checkedRecipients = await OutgoingChecks.CheckRecipientsAsync(hardBounces, ticket.AccountId, to, cc, bcc, options.Value, input.ConfirmHardBounced, ct);
+        if (!checkedRecipients.Succeeded)
+            return checkedRecipients.Error!;
+        var hardBounced = checkedRecipients.Value!;
 
         var subject = input.Subject is { Length: > 0 } s ? s.Trim() : sent.Subject;
         var original = sent.InReplyTo is { } inReplyTo
@@ -97,17 +95,16 @@ public sealed class ResubmitReplyCommand(MadoguchiDbContext db, SearchIndexWrite
         if (!files.Succeeded)
             return files.Error!;
         // Same Message-ID: the reply was never sent. The MIME (date, body, recipients) is written again.
-        var mime = OutgoingMime.Build(from, to, cc, subject, text, html, sent.MessageIdHeader, original, time.GetUtcNow(), [.. files.Value!.Select(f => f.Part)]);
-        using var buffer = new MemoryStream();
-        await mime.WriteToAsync(FormatOptions.Default, buffer, ct);
-        if (OutgoingChecks.CheckSize(buffer.Length, options.Value) is { } tooLarge)
-            return tooLarge;
-        var blob = await blobs.PutAsync(buffer.ToArray(), ct);
+        var mail = new OutgoingRows(from, to, cc, bcc, subject, text, html, sent.MessageIdHeader, original);
+        var stored = await mail.StoreAsync(blobs, options.Value, time.GetUtcNow(), [.. files.Value!.Select(f => f.Part)], ct);
+        if (!stored.Succeeded)
+            return stored.Error!;
+        var blob = stored.Value!;
 
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
             var state = needsApproval ? SendState.AwaitingApproval : SendState.Queued;
-            var recipients = string.Join('\n', to.Concat(cc).Concat(bcc).Select(a => a.Address));
+            var recipients = mail.Recipients;
             var changed = await db.OutgoingMessages.Where(o => o.TicketMessageId == messageId && o.State == SendState.Rejected && o.AuthorUserId == me.Value.Id)
                 .ExecuteUpdateAsync(u => u.SetProperty(o => o.State, state).SetProperty(o => o.Recipients, recipients)
                     .SetProperty(o => o.BlobHash, blob.Hash).SetProperty(o => o.Size, blob.Size)
@@ -134,6 +131,8 @@ public sealed class ResubmitReplyCommand(MadoguchiDbContext db, SearchIndexWrite
                 if (!applied.Succeeded)
                     return applied.Error!;
             }
+            audit.Record(AuditAction.ReplyResubmitted, ticket.AccountId, actor, detail: ReplyReview.Detail(ticket, sent));
+            ReplyReview.History(db, ticket, me.Value, now, SendState.Rejected, state);
             if (blob.Hash != outgoing.BlobHash)
             {
                 usage.Release(ticket.AccountId, outgoing.BlobHash, outgoing.Size);

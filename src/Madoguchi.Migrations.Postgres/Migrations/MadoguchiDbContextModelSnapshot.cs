@@ -1435,6 +1435,9 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid?>("DraftId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("FileName")
                         .IsRequired()
                         .HasMaxLength(255)
@@ -1451,6 +1454,8 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.HasIndex("BlobHash");
 
                     b.HasIndex("CreatedAt");
+
+                    b.HasIndex("DraftId");
 
                     b.HasIndex("UserId");
 
@@ -2575,6 +2580,11 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                         .HasForeignKey("AccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.HasOne("Madoguchi.Core.Sending.Drafts.ReplyDraft", null)
+                        .WithMany()
+                        .HasForeignKey("DraftId")
+                        .OnDelete(DeleteBehavior.SetNull);
 
                     b.HasOne("Madoguchi.Core.Accounts.Users.User", null)
                         .WithMany()

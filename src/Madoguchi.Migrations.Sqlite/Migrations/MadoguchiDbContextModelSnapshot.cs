@@ -1428,6 +1428,9 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("DraftId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("FileName")
                         .IsRequired()
                         .HasMaxLength(255)
@@ -1444,6 +1447,8 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.HasIndex("BlobHash");
 
                     b.HasIndex("CreatedAt");
+
+                    b.HasIndex("DraftId");
 
                     b.HasIndex("UserId");
 
@@ -2564,6 +2569,11 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                         .HasForeignKey("AccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.HasOne("Madoguchi.Core.Sending.Drafts.ReplyDraft", null)
+                        .WithMany()
+                        .HasForeignKey("DraftId")
+                        .OnDelete(DeleteBehavior.SetNull);
 
                     b.HasOne("Madoguchi.Core.Accounts.Users.User", null)
                         .WithMany()

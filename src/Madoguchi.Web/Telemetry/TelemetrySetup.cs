@@ -1,4 +1,5 @@
 using Madoguchi.Core.Telemetry;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -17,7 +18,7 @@ public static class TelemetrySetup
     /// pushed by OTLP, together with the fetch-pass and pipeline-batch traces.</summary>
     public static WebApplicationBuilder AddTelemetry(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddMetricsOptions();
         builder.Services.AddSingleton<MetricsAccess>();
         builder.Services.AddMadoguchiMetrics();
         var options = builder.Configuration.GetSection(MetricsOptions.SectionName).Get<MetricsOptions>() ?? new MetricsOptions();
@@ -37,6 +38,14 @@ public static class TelemetrySetup
         if (options.ExportsOtlp)
             telemetry.WithTracing(tracing => tracing.AddSource(MadoguchiTracing.SourceName).AddOtlpExporter(o => ConfigureOtlp(o, options, "/v1/traces")));
         return builder;
+    }
+
+    /// <summary><c>Madoguchi:Metrics</c>, bound from the configuration in the services and validated when the host starts
+    /// (<see cref="IStartupValidator"/>): an invalid setting stops the start naming it.</summary>
+    public static IServiceCollection AddMetricsOptions(this IServiceCollection services)
+    {
+        services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        return services;
     }
 
     private static void ConfigureOtlp(OtlpExporterOptions o, MetricsOptions options, string signalPath)

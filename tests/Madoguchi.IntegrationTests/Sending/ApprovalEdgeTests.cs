@@ -1,10 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Madoguchi.Core.Audit;
 using Madoguchi.Core.Bounces;
 using Madoguchi.Core.Data;
 using Madoguchi.Core.Sending;
 using Madoguchi.Core.Storage;
+using Madoguchi.Core.Tickets.History;
 using Madoguchi.Testing.App;
 using Madoguchi.Testing.Servers;
 using Microsoft.EntityFrameworkCore;
@@ -25,9 +27,9 @@ public sealed class ApprovalEdgeTests
         await using var s = await SendingScenario.StartAsync(provider);
         await s.AddSendAddressAsync(new { address = "support@example.test", host = "127.0.0.1", port = sink.Port, security = "none", authentication = "none" });
         var ticketId = await s.ReceiveCustomerMailAsync($"resubmit-{provider}@example.com");
-        var (_, assistant) = await s.MemberAsync("assistant");
+        var (assistantId, assistant) = await s.MemberAsync("assistant");
         var (_, otherAssistant) = await s.MemberAsync("assistant");
-        var (_, manager) = await s.MemberAsync("manager");
+        var (managerId, manager) = await s.MemberAsync("manager");
         // With an attachment: the resubmitted reply still carries it.
         var upload = (await UploadClient.UploadAsync(assistant, ("返金規定.txt", "text/plain", System.Text.Encoding.UTF8.GetBytes("返金規定"))))[0];
         var messageId = (await s.ReplyAsAsync(assistant, ticketId, new { text = "返金します。", attachmentIds = new[] { upload } })).GetProperty("id").GetGuid();
@@ -49,6 +51,15 @@ public sealed class ApprovalEdgeTests
         var shown = await s.MessageAsync(ticketId, messageId);
         Assert.Equal("awaitingApproval", shown.GetProperty("sendState").GetString());
         Assert.Equal("返金の条件をご案内します。", shown.GetProperty("text").GetString());
+        // Like 承認 and 差し戻し, the resubmission is in the audit log and in the ticket's history, under its author.
+        var resubmittedEntry = Assert.Single(await s.App.WithDbAsync(db => db.AuditEntries.AsNoTracking()
+            .Where(e => e.Action == AuditAction.ReplyResubmitted && e.AccountId == s.Account.Id).ToListAsync()));
+        Assert.Contains(messageId.ToString(), resubmittedEntry.Detail, StringComparison.Ordinal);
+        Assert.Equal(assistantId, resubmittedEntry.ActorUserId);
+        var replyLines = await s.App.WithDbAsync(db => db.TicketHistory.AsNoTracking().Where(h => h.TicketId == ticketId && h.Field == TicketChangeField.Reply)
+            .OrderBy(h => h.Id).Select(h => new { h.ActorUserId, h.From, h.To }).ToListAsync());
+        Assert.Equal([(managerId, "AwaitingApproval", "Rejected"), (assistantId, "Rejected", "AwaitingApproval")],
+            replyLines.Select(l => (l.ActorUserId, l.From, l.To)));
         // Submitted once: a second PATCH finds it waiting, not sent back.
         await (await assistant.PatchAsJsonAsync($"/api/v1/messages/{messageId}", edit)).AssertProblemAsync(HttpStatusCode.Conflict, "not_rejected");
         Assert.Equal(0, sink.CountDumpedMessages());

@@ -2,10 +2,14 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Madoguchi.Core.Data;
+using Madoguchi.Core.Sending;
+using Madoguchi.Core.Sending.Uploads;
+using Madoguchi.Core.Storage;
 using Madoguchi.Core.Tickets.Live;
 using Madoguchi.Testing.App;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -112,6 +116,54 @@ public sealed class DraftTests(AppFixture apps) : IClassFixture<AppFixture>
         Assert.Equal(0, await s.App.WithDbAsync(db => db.ReplyDrafts.CountAsync(d => d.TicketId == ticketId)));
         Assert.Equal(4, await s.App.WithDbAsync(db => db.TicketMessages.CountAsync(m => m.TicketId == ticketId)));
     }
+
+    /// <summary>A draft keeps the uploads it attaches: they outlive the day uploads are kept, come back with the draft (the
+    /// reply box restores them from <c>attachments</c>) and are deleted, files included, when the draft is thrown away. An
+    /// upload taken out of the draft, or someone else's, follows the normal retention.</summary>
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task DraftAttachments_KeptPastUploadRetention_ListedWithTheDraft_DeletedWithIt(DatabaseProvider provider)
+    {
+        var app = await apps.GetAsync(provider);
+        var s = await SendingScenario.OnAsync(app);
+        var ticketId = await s.ReceiveCustomerMailAsync($"draft-files-{provider}-{Guid.NewGuid():N}@example.com");
+        var (_, member) = await s.MemberAsync("operator");
+        var (_, colleague) = await s.MemberAsync("operator");
+        var ids = await member.UploadAsync(("見積書.pdf", "application/pdf", Unique("見積書")), ("dropped.bin", "application/octet-stream", Unique("dropped")));
+        var foreign = (await colleague.UploadAsync(("other.bin", "application/octet-stream", Unique("other"))))[0];
+        var drafts = $"/api/v1/tickets/{ticketId}/drafts";
+
+        await (await member.PostAsJsonAsync(drafts, new { text = "x", attachmentIds = new[] { foreign } })).AssertProblemAsync(HttpStatusCode.NotFound, "upload_not_found");
+        var created = await (await member.PostAsJsonAsync(drafts, new { text = "見積書を添付します。", attachmentIds = ids })).ReadAsync<JsonElement>(HttpStatusCode.Created);
+        var draftId = created.GetProperty("id").GetGuid();
+        // The second file taken out again: no longer the draft's.
+        var updated = await (await member.PatchAsJsonAsync($"{drafts}/{draftId}", new { attachmentIds = new[] { ids[0] }, version = 1 })).ReadAsync<JsonElement>();
+        var hashes = await app.WithDbAsync(db => db.Uploads.AsNoTracking().Where(u => ids.Contains(u.Id) || u.Id == foreign).ToDictionaryAsync(u => u.Id, u => u.BlobHash));
+        // The retention round, more than a day later.
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var options = scope.ServiceProvider.GetRequiredService<IOptions<SendingOptions>>();
+            var later = new FakeTimeProvider(DateTimeOffset.UtcNow + options.Value.UploadRetention + TimeSpan.FromHours(1));
+            await new PruneUploadsCommand(scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>(), scope.ServiceProvider.GetRequiredService<IBlobStore>(),
+                options, later, NullLogger<PruneUploadsCommand>.Instance).HandleAsync(default);
+        }
+        var listed = Assert.Single((await (await colleague.GetAsync(drafts)).ReadAsync<JsonElement>()).GetProperty("items").EnumerateArray());
+        var blobs = app.Services.GetRequiredService<IBlobStore>();
+        var keptAfterRound = blobs.Exists(hashes[ids[0]]);
+        var droppedAfterRound = blobs.Exists(hashes[ids[1]]) || blobs.Exists(hashes[foreign]);
+        await (await member.DeleteAsync($"{drafts}/{draftId}")).AssertStatusAsync(HttpStatusCode.NoContent);
+
+        Assert.Equal(["見積書.pdf", "dropped.bin"], created.GetProperty("attachments").EnumerateArray().Select(a => a.GetProperty("fileName").GetString()));
+        Assert.Equal([ids[0]], updated.GetProperty("attachments").EnumerateArray().Select(a => a.GetProperty("id").GetGuid()));
+        var attachment = Assert.Single(listed.GetProperty("attachments").EnumerateArray());
+        Assert.Equal(ids[0], attachment.GetProperty("id").GetGuid());
+        Assert.Equal("見積書.pdf", attachment.GetProperty("fileName").GetString());
+        Assert.True(keptAfterRound);
+        Assert.False(droppedAfterRound);
+        Assert.False(await app.WithDbAsync(db => db.Uploads.AnyAsync(u => ids.Contains(u.Id) || u.Id == foreign)));
+        Assert.False(blobs.Exists(hashes[ids[0]]));
+    }
+
+    private static byte[] Unique(string name) => System.Text.Encoding.UTF8.GetBytes($"{name} {Guid.NewGuid()}");
 
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task WritingPresence_ShownLiveInTheApi_BusiestActivityPerUser_ExpiresLikeViewing(DatabaseProvider provider)

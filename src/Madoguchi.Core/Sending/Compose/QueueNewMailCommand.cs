@@ -9,7 +9,6 @@ using Madoguchi.Core.Tickets;
 using Madoguchi.Core.Tickets.Live;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using MimeKit;
 
 namespace Madoguchi.Core.Sending.Compose;
 
@@ -66,31 +65,24 @@ public sealed class QueueNewMailCommand(MadoguchiDbContext db, SearchIndexWriter
         if (string.IsNullOrWhiteSpace(input.Text) && string.IsNullOrWhiteSpace(input.Html))
             return new Error(ErrorKind.Invalid, "text_required", "Write the mail's text.");
 
-        var to = OutgoingChecks.Parse(input.To, out var badTo);
-        var cc = OutgoingChecks.Parse(input.Cc, out var badCc);
-        var bcc = OutgoingChecks.Parse(input.Bcc, out var badBcc);
-        if ((badTo ?? badCc ?? badBcc) is { } bad)
-            return OutgoingChecks.InvalidAddress(bad);
-        if (to.Count == 0)
-            return OutgoingChecks.ToRequired();
-        if (OutgoingChecks.CheckRecipients(to.Count + cc.Count + bcc.Count, options.Value) is { } tooMany)
-            return tooMany;
-        var hardBounced = await hardBounces.HandleAsync(inbox.AccountId, to.Concat(cc).Concat(bcc).Select(a => a.Address), ct);
-        if (hardBounced.Count > 0 && !input.ConfirmHardBounced)
-            return QueueReplyCommand.HardBounced(hardBounced);
+        var parsed = OutgoingChecks.ParseAll(input.To, input.Cc, input.Bcc);
+        if (!parsed.Succeeded)
+            return parsed.Error!;
+        var (to, cc, bcc) = parsed.Value;
+        var checkedRecipients = await OutgoingChecks.CheckRecipientsAsync(hardBounces, inbox.AccountId, to, cc, bcc, options.Value, input.ConfirmHardBounced, ct);
+        if (!checkedRecipients.Succeeded)
+            return checkedRecipients.Error!;
+        var hardBounced = checkedRecipients.Value!;
         var files = await attachments.LoadAsync(inbox.AccountId, me.Value!.Id, input.AttachmentIds, forwarded: null, forwardedAttachmentIds: null, ct);
         if (!files.Succeeded)
             return files.Error!;
 
         var now = time.GetUtcNow().UtcDateTime;
-        var messageId = $"{Guid.NewGuid():N}@{from.Domain}";
-        var mime = OutgoingMime.Build(from, to, cc, subject, input.Text, input.Html, messageId, original: null, time.GetUtcNow(),
-            [.. files.Value!.Select(f => f.Part)]);
-        using var buffer = new MemoryStream();
-        await mime.WriteToAsync(FormatOptions.Default, buffer, ct);
-        if (OutgoingChecks.CheckSize(buffer.Length, options.Value) is { } tooLarge)
-            return tooLarge;
-        var blob = await blobs.PutAsync(buffer.ToArray(), ct);
+        var mail = new OutgoingRows(from, to, cc, bcc, subject, input.Text, input.Html, OutgoingRows.NewMessageId(from), Original: null);
+        var stored = await mail.StoreAsync(blobs, options.Value, time.GetUtcNow(), [.. files.Value!.Select(f => f.Part)], ct);
+        if (!stored.Succeeded)
+            return stored.Error!;
+        var blob = stored.Value!;
 
         var customer = to[0];
         var ticket = new Ticket
@@ -109,40 +101,8 @@ public sealed class QueueNewMailCommand(MadoguchiDbContext db, SearchIndexWriter
             Version = 1,
         };
         ticket.StampRetention(now);
-        var sent = new TicketMessage
-        {
-            AccountId = inbox.AccountId,
-            TicketId = ticket.Id,
-            InboxId = inboxId,
-            Direction = MessageDirection.Sent,
-            MessageIdHeader = messageId,
-            Subject = ticket.Subject,
-            FromJson = OutgoingChecks.Json([new MailboxAddress(from.DisplayName, from.Address)]),
-            ToJson = OutgoingChecks.Json(to),
-            CcJson = OutgoingChecks.Json(cc),
-            Date = now,
-            ReceivedAt = now,
-            Text = input.Text,
-            Html = input.Html,
-            Size = blob.Size,
-        };
-        var outgoing = new OutgoingMessage
-        {
-            TicketMessageId = sent.Id,
-            AccountId = inbox.AccountId,
-            InboxId = inboxId,
-            SendAddressId = from.Id,
-            State = needsApproval ? SendState.AwaitingApproval : SendState.Queued,
-            EnvelopeFrom = from.Address,
-            Recipients = string.Join('\n', to.Concat(cc).Concat(bcc).Select(a => a.Address)),
-            BlobHash = blob.Hash,
-            Size = blob.Size,
-            QueuedAt = now,
-            NextAttemptAt = now,
-            AuthorUserId = me.Value.Id,
-            StatusAfter = needsApproval ? status : null,
-            PendingReasonIdAfter = needsApproval ? reasonId : null,
-        };
+        var sent = mail.Message(ticket, blob, now);
+        var outgoing = mail.Outbox(sent, blob, now, me.Value.Id, needsApproval, status, reasonId);
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
             db.Tickets.Add(ticket);

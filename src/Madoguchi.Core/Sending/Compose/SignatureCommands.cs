@@ -1,7 +1,9 @@
+using System.Linq.Expressions;
 using Madoguchi.Core.Accounts;
 using Madoguchi.Core.Common;
 using Madoguchi.Core.Data;
 using Madoguchi.Core.Inboxes;
+using Madoguchi.Core.Receiving.Fetching;
 using Microsoft.EntityFrameworkCore;
 
 namespace Madoguchi.Core.Sending.Compose;
@@ -68,8 +70,7 @@ public sealed class SetSharedSignatureCommand(MadoguchiDbContext db, TimeProvide
         var value = SignatureChoice.Read(text);
         if (!value.Succeeded)
             return value.Error!;
-        var row = await db.Set<Signature>().SingleOrDefaultAsync(s => s.SendAddressId == addressId, ct);
-        var saved = await SignatureRows.WriteAsync(db, row, value.Value!, () => new Signature
+        var saved = await SignatureRows.WriteAsync(db, s => s.SendAddressId == addressId, value.Value!, () => new Signature
         {
             AccountId = address.AccountId,
             SendAddressId = addressId,
@@ -103,8 +104,7 @@ public sealed class SetPersonalSignatureCommand(MadoguchiDbContext db, TimeProvi
         var value = SignatureChoice.Read(text);
         if (!value.Succeeded)
             return value.Error!;
-        var row = await db.Set<Signature>().SingleOrDefaultAsync(s => s.UserId == actor.Id, ct);
-        var saved = await SignatureRows.WriteAsync(db, row, value.Value!, () => new Signature
+        var saved = await SignatureRows.WriteAsync(db, s => s.UserId == actor.Id, value.Value!, () => new Signature
         {
             AccountId = me.Value!.AccountId,
             UserId = actor.Id,
@@ -114,29 +114,45 @@ public sealed class SetPersonalSignatureCommand(MadoguchiDbContext db, TimeProvi
     }
 }
 
+/// <summary>Saving a signature under parallel saves (two tabs, two managers, a double click): the last write wins and every
+/// save answers 200. Update and delete are single statements; an insert that loses the race to another insert of the same
+/// row (the unique index on <see cref="Signature.SendAddressId"/> or <see cref="Signature.UserId"/>) updates the winner's
+/// row instead, as <see cref="Accounts.Lockout.UnknownAddressLockout"/> does.</summary>
 internal static class SignatureRows
 {
-    /// <summary>Updates, adds or removes the row; returns the text now saved (null when none).</summary>
-    public static async Task<string?> WriteAsync(MadoguchiDbContext db, Signature? row, string text, Func<Signature> create, TimeProvider time, CancellationToken ct)
+    /// <summary>Each lost insert means another save's row now exists, so the next attempt updates it; a few always suffice
+    /// unless the row is deleted again each time in between.</summary>
+    public const int MaxAttempts = 10;
+
+    /// <summary>Updates, adds or (with empty text) removes the row <paramref name="which"/> selects; returns the text now saved
+    /// (null when none).</summary>
+    public static async Task<string?> WriteAsync(MadoguchiDbContext db, Expression<Func<Signature, bool>> which, string text, Func<Signature> create,
+        TimeProvider time, CancellationToken ct)
     {
-        var now = time.GetUtcNow().UtcDateTime;
         if (text.Length == 0)
         {
-            if (row is not null)
-                db.Set<Signature>().Remove(row);
+            await db.Set<Signature>().Where(which).ExecuteDeleteAsync(ct);
+            return null;
         }
-        else if (row is null)
+        var now = time.GetUtcNow().UtcDateTime;
+        for (var attempt = 1; ; attempt++)
         {
+            var updated = await db.Set<Signature>().Where(which).ExecuteUpdateAsync(u => u.SetProperty(s => s.Text, text).SetProperty(s => s.UpdatedAt, now), ct);
+            if (updated > 0)
+                return text;
             var added = create();
             added.UpdatedAt = now;
             db.Set<Signature>().Add(added);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return text;
+            }
+            catch (DbUpdateException e) when (UniqueViolation.Is(e) && attempt < MaxAttempts)
+            {
+                // Another save inserted the row first: write over it (last write wins).
+                db.ChangeTracker.Clear();
+            }
         }
-        else
-        {
-            row.Text = text;
-            row.UpdatedAt = now;
-        }
-        await db.SaveChangesAsync(ct);
-        return text.Length == 0 ? null : text;
     }
 }

@@ -4,12 +4,13 @@ using Madoguchi.Core.Data;
 using Madoguchi.Core.Inboxes;
 using Madoguchi.Core.Tickets;
 using Madoguchi.Core.Tickets.Live;
+using Microsoft.Extensions.Options;
 
 namespace Madoguchi.Core.Sending.Drafts;
 
 /// <summary>Starts a draft on a ticket (anyone who may write a reply: アシスタント and up); its author is the caller and it
 /// begins now.</summary>
-public sealed class CreateDraftCommand(MadoguchiDbContext db, ITicketChangeFeed feed, TimeProvider time)
+public sealed class CreateDraftCommand(MadoguchiDbContext db, ITicketChangeFeed feed, IOptions<SendingOptions> options, TimeProvider time)
 {
     public async Task<Result<DraftView>> HandleAsync(Actor actor, Guid ticketId, DraftInput input, CancellationToken ct)
     {
@@ -31,6 +32,6 @@ public sealed class CreateDraftCommand(MadoguchiDbContext db, ITicketChangeFeed 
         db.ReplyDrafts.Add(draft);
         await db.SaveChangesAsync(ct);
         await DraftRules.PublishAsync(feed, draft, ct);
-        return DraftRules.View(draft, me.Value.DisplayName);
+        return await DraftRules.ViewAsync(db, options.Value, draft, me.Value.DisplayName, ct);
     }
 }

@@ -4,12 +4,15 @@ using Madoguchi.Core.Data;
 using Madoguchi.Core.Inboxes;
 using Madoguchi.Core.Tickets;
 using Madoguchi.Core.Tickets.Live;
+using Madoguchi.Core.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace Madoguchi.Core.Sending.Drafts;
 
-/// <summary>Throws a draft away: its author, or a マネージャー and up of the inbox (clearing a colleague's abandoned draft).</summary>
-public sealed class DeleteDraftCommand(MadoguchiDbContext db, ITicketChangeFeed feed)
+/// <summary>Throws a draft away: its author, or a マネージャー and up of the inbox (clearing a colleague's abandoned draft). The
+/// uploads it attaches go with it, files included (unless something else uses the same file).</summary>
+public sealed class DeleteDraftCommand(MadoguchiDbContext db, IBlobStore blobs, ITicketChangeFeed feed, ILogger<DeleteDraftCommand> logger)
 {
     public async Task<Result> HandleAsync(Actor actor, Guid ticketId, Guid draftId, CancellationToken ct)
     {
@@ -24,7 +27,15 @@ public sealed class DeleteDraftCommand(MadoguchiDbContext db, ITicketChangeFeed 
             return DraftRules.NotFound();
         if (draft.AuthorUserId != me.Value!.Id && access.Value.Role < InboxRole.Manager)
             return DraftRules.NotYours();
-        await db.ReplyDrafts.Where(d => d.Id == draftId).ExecuteDeleteAsync(ct);
+        List<string> hashes;
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            hashes = await db.Uploads.AsNoTracking().Where(u => u.DraftId == draftId).Select(u => u.BlobHash).ToListAsync(ct);
+            await db.Uploads.Where(u => u.DraftId == draftId).ExecuteDeleteAsync(ct);
+            await db.ReplyDrafts.Where(d => d.Id == draftId).ExecuteDeleteAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+        await UnreferencedBlobs.DeleteAsync(db, blobs, logger, hashes, ct);
         await DraftRules.PublishAsync(feed, draft, ct);
         return Result.Ok();
     }

@@ -1,5 +1,6 @@
 using Madoguchi.Core.Common;
 using Madoguchi.Core.Data;
+using Madoguchi.Core.Sending.Uploads;
 using Madoguchi.Core.Tickets;
 using Madoguchi.Core.Tickets.Live;
 using Microsoft.EntityFrameworkCore;
@@ -7,7 +8,9 @@ using Microsoft.EntityFrameworkCore;
 namespace Madoguchi.Core.Sending.Drafts;
 
 /// <summary>What a client sends to save a draft. On update, a field left out (null) stays as it is; <see cref="StatusAfter"/>
-/// and <see cref="PendingReasonId"/> go together (a status without a reason clears the reason).</summary>
+/// and <see cref="PendingReasonId"/> go together (a status without a reason clears the reason). <see cref="AttachmentIds"/>:
+/// the author's uploads the draft attaches (all of them: an upload left out is no longer the draft's); an attached upload
+/// is kept as long as the draft and deleted with it.</summary>
 public sealed record DraftInput(
     Guid? SendAddressId = null,
     IReadOnlyList<string>? To = null,
@@ -16,12 +19,17 @@ public sealed record DraftInput(
     string? Subject = null,
     string? Text = null,
     string? StatusAfter = null,
-    Guid? PendingReasonId = null);
+    Guid? PendingReasonId = null,
+    IReadOnlyList<Guid>? AttachmentIds = null);
 
 /// <summary>A draft as the team sees it: who writes it, since when, last saved when, and what it says so far.</summary>
 public sealed record DraftView(Guid Id, Guid TicketId, Guid AuthorId, string AuthorName, Guid? SendAddressId, IReadOnlyList<string> To,
     IReadOnlyList<string> Cc, IReadOnlyList<string> Bcc, string? Subject, string Text, string Preview, TicketStatus? StatusAfter, Guid? PendingReasonId,
-    int Version, DateTime StartedAt, DateTime UpdatedAt);
+    int Version, DateTime StartedAt, DateTime UpdatedAt)
+{
+    /// <summary>The uploads the draft attaches, oldest first (send their ids as the reply's <c>attachmentIds</c>).</summary>
+    public IReadOnlyList<UploadView> Attachments { get; init; } = [];
+}
 
 /// <summary>The rules every draft writer shares: checking and copying fields, the view, the change event.</summary>
 internal static class DraftRules
@@ -53,6 +61,16 @@ internal static class DraftRules
                 return status.Error!;
             (draft.StatusAfter, draft.PendingReasonId) = status.Value;
         }
+        if (input.AttachmentIds is { } attachmentIds)
+        {
+            var ids = attachmentIds.Distinct().ToList();
+            var uploads = await db.Uploads.Where(u => u.AccountId == draft.AccountId && u.UserId == draft.AuthorUserId && (ids.Contains(u.Id) || u.DraftId == draft.Id))
+                .ToListAsync(ct);
+            if (ids.Any(id => uploads.All(u => u.Id != id)))
+                return new Error(ErrorKind.NotFound, "upload_not_found", "An attachment was not found: it was deleted or belongs to someone else. Attach it again.");
+            foreach (var upload in uploads)
+                upload.DraftId = ids.Contains(upload.Id) ? draft.Id : null;
+        }
         if (input.SendAddressId is not null)
             draft.SendAddressId = input.SendAddressId;
         draft.To = to ?? draft.To;
@@ -70,8 +88,21 @@ internal static class DraftRules
         return joined is null || joined.Length <= ReplyDraft.MaxAddresses;
     }
 
-    public static DraftView View(ReplyDraft d, string authorName) => new(d.Id, d.TicketId, d.AuthorUserId, authorName, d.SendAddressId, Split(d.To), Split(d.Cc),
-        Split(d.Bcc), d.Subject, d.Text, Preview(d.Text), d.StatusAfter, d.PendingReasonId, d.Version, d.StartedAt, d.UpdatedAt);
+    public static DraftView View(ReplyDraft d, string authorName, IReadOnlyList<UploadView> attachments) => new(d.Id, d.TicketId, d.AuthorUserId, authorName,
+        d.SendAddressId, Split(d.To), Split(d.Cc), Split(d.Bcc), d.Subject, d.Text, Preview(d.Text), d.StatusAfter, d.PendingReasonId, d.Version, d.StartedAt,
+        d.UpdatedAt) { Attachments = attachments };
+
+    /// <summary>The uploads each of the drafts attaches, oldest first.</summary>
+    public static async Task<ILookup<Guid, UploadView>> AttachmentsAsync(MadoguchiDbContext db, SendingOptions options, IReadOnlyCollection<Guid> draftIds,
+        CancellationToken ct)
+    {
+        var uploads = await db.Uploads.AsNoTracking().Where(u => u.DraftId != null && draftIds.Contains(u.DraftId.Value)).ToListAsync(ct);
+        return uploads.OrderBy(u => u.CreatedAt).ThenBy(u => u.Id).ToLookup(u => u.DraftId!.Value, u => StoreUploadsCommand.View(u, options));
+    }
+
+    /// <summary>The view of one draft with its attachments as saved.</summary>
+    public static async Task<DraftView> ViewAsync(MadoguchiDbContext db, SendingOptions options, ReplyDraft d, string authorName, CancellationToken ct) =>
+        View(d, authorName, [.. (await AttachmentsAsync(db, options, [d.Id], ct))[d.Id]]);
 
     /// <summary>The first words of the text on one line.</summary>
     public static string Preview(string text)

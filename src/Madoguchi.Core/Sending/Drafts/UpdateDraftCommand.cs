@@ -5,12 +5,13 @@ using Madoguchi.Core.Inboxes;
 using Madoguchi.Core.Tickets;
 using Madoguchi.Core.Tickets.Live;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Madoguchi.Core.Sending.Drafts;
 
 /// <summary>Saves a draft again (its author only), on the version the author last saw: a save based on an older version
 /// (another tab or client saved meanwhile) is refused with 409 <c>draft_changed</c> and the current draft.</summary>
-public sealed class UpdateDraftCommand(MadoguchiDbContext db, ITicketChangeFeed feed, TimeProvider time)
+public sealed class UpdateDraftCommand(MadoguchiDbContext db, ITicketChangeFeed feed, IOptions<SendingOptions> options, TimeProvider time)
 {
     public const string ChangedCode = DraftRules.ChangedCode;
 
@@ -30,7 +31,7 @@ public sealed class UpdateDraftCommand(MadoguchiDbContext db, ITicketChangeFeed 
         if (version is null)
             return new Error(ErrorKind.Invalid, "version_required", "Send the draft's version (the one you last read), so that a newer save is not overwritten.");
         if (version != draft.Version)
-            return Changed(draft, me.Value.DisplayName);
+            return await ChangedAsync(draft, me.Value.DisplayName, ct);
         var applied = await DraftRules.ApplyAsync(db, draft, input, ct);
         if (!applied.Succeeded)
             return applied.Error!;
@@ -45,15 +46,15 @@ public sealed class UpdateDraftCommand(MadoguchiDbContext db, ITicketChangeFeed 
         {
             db.ChangeTracker.Clear();
             var current = await db.ReplyDrafts.AsNoTracking().SingleOrDefaultAsync(d => d.Id == draftId, ct);
-            return current is null ? DraftRules.NotFound() : Changed(current, me.Value.DisplayName);
+            return current is null ? DraftRules.NotFound() : await ChangedAsync(current, me.Value.DisplayName, ct);
         }
         await DraftRules.PublishAsync(feed, draft, ct);
-        return DraftRules.View(draft, me.Value.DisplayName);
+        return await DraftRules.ViewAsync(db, options.Value, draft, me.Value.DisplayName, ct);
     }
 
-    private static Error Changed(ReplyDraft current, string authorName) =>
+    private async Task<Error> ChangedAsync(ReplyDraft current, string authorName, CancellationToken ct) =>
         new(ErrorKind.Conflict, ChangedCode, $"The draft was saved meanwhile (now version {current.Version}). Read it again and save on that version.")
         {
-            Extensions = new Dictionary<string, object?> { ["current"] = DraftRules.View(current, authorName) },
+            Extensions = new Dictionary<string, object?> { ["current"] = await DraftRules.ViewAsync(db, options.Value, current, authorName, ct) },
         };
 }

@@ -5,23 +5,9 @@ using Microsoft.Extensions.Logging;
 namespace Madoguchi.Core.Sending.SentCopies;
 
 /// <summary>Wakes the Sent folder copy worker at once (a message was just accepted by the SMTP server).</summary>
-public sealed class SentCopyTrigger
+public sealed class SentCopyTrigger : WakeSignal
 {
-    private readonly SemaphoreSlim _signal = new(0, 1);
-
-    public void Soon()
-    {
-        try
-        {
-            if (_signal.CurrentCount == 0)
-                _signal.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-        }
-    }
-
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
+    public void Soon() => Wake();
 }
 
 /// <summary>Writes the durable marker of a copy to the Sent folder when the SMTP server has accepted a message sent from an

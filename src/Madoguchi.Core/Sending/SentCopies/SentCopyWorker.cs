@@ -16,33 +16,7 @@ public sealed class SentCopyWorker(IServiceScopeFactory scopes, SentCopyTrigger 
     {
         if (!options.Value.WorkerEnabled)
             return;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var worked = false;
-            try
-            {
-                worked = await PassAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                SentCopyLog.PassFailed(logger, e);
-            }
-            if (!worked)
-            {
-                try
-                {
-                    await trigger.WaitAsync(options.Value.PollInterval, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-        }
+        await WorkerLoop.RunAsync(PassAsync, trigger, options.Value.PollInterval, e => SentCopyLog.PassFailed(logger, e), stoppingToken);
     }
 
     /// <summary>One pass over due copies; true when any was tried.</summary>

@@ -135,7 +135,7 @@ public sealed class DeleteUploadCommand(MadoguchiDbContext db, IBlobStore blobs,
 }
 
 /// <summary>Part of the retention round: uploads older than <see cref="SendingOptions.UploadRetention"/> (no sent message used
-/// them: sending removes the row) are deleted with their files.</summary>
+/// them: sending removes the row) that no saved draft attaches are deleted with their files.</summary>
 public sealed class PruneUploadsCommand(MadoguchiDbContext db, IBlobStore blobs, IOptions<SendingOptions> options, TimeProvider time, ILogger<PruneUploadsCommand> logger)
 {
     public async Task<int> HandleAsync(CancellationToken ct)
@@ -144,12 +144,13 @@ public sealed class PruneUploadsCommand(MadoguchiDbContext db, IBlobStore blobs,
         var total = 0;
         while (true)
         {
-            var expired = await db.Uploads.AsNoTracking().Where(u => u.CreatedAt <= cutoff).OrderBy(u => u.CreatedAt)
+            var expired = await db.Uploads.AsNoTracking().Where(u => u.CreatedAt <= cutoff && u.DraftId == null).OrderBy(u => u.CreatedAt)
                 .Select(u => new { u.Id, u.BlobHash }).Take(500).ToListAsync(ct);
             if (expired.Count == 0)
                 return total;
             var ids = expired.Select(e => e.Id).ToList();
-            total += await db.Uploads.Where(u => ids.Contains(u.Id)).ExecuteDeleteAsync(ct);
+            // Checked again in the delete: a draft saved meanwhile keeps its attachment.
+            total += await db.Uploads.Where(u => ids.Contains(u.Id) && u.DraftId == null).ExecuteDeleteAsync(ct);
             await UnreferencedBlobs.DeleteAsync(db, blobs, logger, expired.Select(e => e.BlobHash).ToList(), ct);
             if (expired.Count < 500)
                 return total;

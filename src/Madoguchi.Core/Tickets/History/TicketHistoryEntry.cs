@@ -13,6 +13,9 @@ public enum TicketChangeField
     Place,
     Inbox,
     Comment,
+
+    /// <summary>A reply's way through approval (承認待ち, 差し戻し, 書き直して再提出): its send state from and to.</summary>
+    Reply,
 }
 
 /// <summary>One line of a ticket's history: who changed what from which value to which, when. Values are copied as the

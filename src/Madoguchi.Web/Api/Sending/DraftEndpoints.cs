@@ -17,9 +17,10 @@ public sealed record DraftRequest(
     [property: Description("The reply's text so far (up to 200,000 characters).")] string? Text,
     [property: Description("Ticket status after sending: \"closed\", \"pending\", \"open\" or \"noAction\".")] string? StatusAfter,
     [property: Description("保留理由 of the ticket's inbox, with statusAfter \"pending\".")] Guid? PendingReasonId,
-    [property: Description("PATCH only: the draft's version as last read; an older one answers 409 draft_changed with the current draft.")] int? Version)
+    [property: Description("PATCH only: the draft's version as last read; an older one answers 409 draft_changed with the current draft.")] int? Version,
+    [property: Description("Your uploads (POST /uploads) the draft attaches, all of them; kept as long as the draft and deleted with it.")] IReadOnlyList<Guid>? AttachmentIds)
 {
-    public DraftInput ToInput() => new(SendAddressId, To, Cc, Bcc, Subject, Text, StatusAfter, PendingReasonId);
+    public DraftInput ToInput() => new(SendAddressId, To, Cc, Bcc, Subject, Text, StatusAfter, PendingReasonId, AttachmentIds);
 }
 
 /// <summary>Reply drafts (下書き) on a ticket: saved as their author writes, visible to everyone who sees the ticket, removed

@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Madoguchi.Core.Data;
+using Madoguchi.Core.Sending.Compose;
 using Madoguchi.Testing.App;
+using Microsoft.EntityFrameworkCore;
 
 namespace Madoguchi.IntegrationTests.Sending.Compose;
 
@@ -72,5 +74,34 @@ public sealed class SignatureTests(AppFixture apps) : IClassFixture<AppFixture>
         await (await alice.PutAsJsonAsync("/api/v1/me/signature", new { text = " " })).AssertStatusAsync(HttpStatusCode.OK);
         forAlice = await (await alice.GetAsync($"/api/v1/inboxes/{s.InboxId}/signatures")).ReadAsync<JsonElement>();
         Assert.All(forAlice.GetProperty("items").EnumerateArray(), i => Assert.Equal("shared", i.GetProperty("default").GetString()));
+    }
+
+    /// <summary>Parallel saves of one signature (two tabs, two managers, a double click) all answer 200 and leave one row with
+    /// one of the texts sent (last write wins); before, the loser of the insert race got a 500 from the unique index.</summary>
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Signatures_SavedInParallel_LastWriteWins_NeverAServerError(DatabaseProvider provider)
+    {
+        await using var s = await SendingScenario.OnAsync(await apps.GetAsync(provider));
+        var addressId = await s.AddSendAddressAsync(new { address = "support@example.test", host = "127.0.0.1", port = 25, security = "none", authentication = "none" });
+        var sharedUrl = $"/api/v1/inboxes/{s.InboxId}/send-addresses/{addressId}/signature";
+        var (_, manager) = await s.MemberAsync("manager");
+        const int Parallel = 6;
+        for (var round = 0; round < 4; round++)
+        {
+            // Each round starts with no row, so every save races to insert it.
+            await (await s.Owner.PutAsJsonAsync(sharedUrl, new { text = "" })).AssertStatusAsync(HttpStatusCode.OK);
+            await (await manager.PutAsJsonAsync("/api/v1/me/signature", new { text = "" })).AssertStatusAsync(HttpStatusCode.OK);
+            var sharedTexts = Enumerable.Range(0, Parallel).Select(i => $"共有 {round}-{i}").ToList();
+            var personalTexts = Enumerable.Range(0, Parallel).Select(i => $"個人 {round}-{i}").ToList();
+            var answers = await Task.WhenAll(
+                sharedTexts.Select((t, i) => (i % 2 == 0 ? s.Owner : manager).PutAsJsonAsync(sharedUrl, new { text = t }))
+                    .Concat(personalTexts.Select(t => manager.PutAsJsonAsync("/api/v1/me/signature", new { text = t }))));
+            Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+
+            var seen = await (await manager.GetAsync($"/api/v1/inboxes/{s.InboxId}/signatures")).ReadAsync<JsonElement>();
+            Assert.Contains(Assert.Single(seen.GetProperty("items").EnumerateArray()).GetProperty("text").GetString(), sharedTexts);
+            Assert.Contains(seen.GetProperty("personal").GetString(), personalTexts);
+            Assert.Equal(1, await s.App.WithDbAsync(db => db.Set<Signature>().CountAsync(x => x.SendAddressId == addressId)));
+        }
     }
 }
