@@ -100,7 +100,7 @@ public sealed class TicketPresence(ITicketChangeFeed feed, IServiceScopeFactory 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
         var alive = time.GetUtcNow().UtcDateTime - options.Value.Timeout;
-        var gone = await db.TicketViewers.AsNoTracking().Where(v => v.SeenAt < alive).Take(1000).ToListAsync(ct);
+        var gone = await db.TicketViewers.AsNoTracking().Where(v => v.SeenAt < alive).OrderBy(v => v.SeenAt).Take(1000).ToListAsync(ct);
         if (gone.Count == 0)
             return 0;
         var removed = 0;
