@@ -46,7 +46,6 @@ public sealed class FetchContext(
     /// <summary>The mailbox this pass fetches from; every commit checks it is still the server's.</summary>
     public int Generation { get; private set; } = server.MailboxGeneration;
 
-    private readonly CommitInFlight _commit = new();
     private long _progressTotal;
     private long _progressDone;
 
@@ -84,11 +83,8 @@ public sealed class FetchContext(
         }
     }
 
-    private async Task<bool> IsStillThisMailboxAsync(CancellationToken ct)
-    {
-        await SettleCommitsAsync();
-        return await db.ReceiveServers.AnyAsync(s => s.Id == Server.Id && s.MailboxGeneration == Generation, ct);
-    }
+    private Task<bool> IsStillThisMailboxAsync(CancellationToken ct) =>
+        db.ReceiveServers.AnyAsync(s => s.Id == Server.Id && s.MailboxGeneration == Generation, ct);
 
     private static readonly byte[] StoreProbe = "Madoguchi blob store probe\n"u8.ToArray();
 
@@ -113,60 +109,39 @@ public sealed class FetchContext(
         await WriteProgressAsync(ct);
     }
 
-    public async Task<ImapFolderState?> GetImapStateAsync(string folder, CancellationToken ct)
-    {
-        await SettleCommitsAsync();
-        return await db.ImapFolderStates.AsNoTracking().SingleOrDefaultAsync(s => s.ReceiveServerId == Server.Id && s.Folder == folder, ct);
-    }
+    public async Task<ImapFolderState?> GetImapStateAsync(string folder, CancellationToken ct) =>
+        await db.ImapFolderStates.AsNoTracking().SingleOrDefaultAsync(s => s.ReceiveServerId == Server.Id && s.Folder == folder, ct);
 
-    public async Task<HashSet<string>> LoadSeenUidlsAsync(CancellationToken ct)
-    {
-        await SettleCommitsAsync();
-        return (await db.Pop3SeenMessages.AsNoTracking().Where(s => s.ReceiveServerId == Server.Id).Select(s => s.Uidl).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
-    }
+    public async Task<HashSet<string>> LoadSeenUidlsAsync(CancellationToken ct) =>
+        (await db.Pop3SeenMessages.AsNoTracking().Where(s => s.ReceiveServerId == Server.Id).Select(s => s.Uidl).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Records a batch of IMAP originals and advances the folder's position to <paramref name="lastUid"/>, atomically,
-    /// with the messages the server refused (kept as <see cref="ReceiveRetry"/> rows) and the retries now over. The commit
-    /// runs beside the next batch's fetch (<see cref="CommitInFlight"/>); <see cref="SettleCommitsAsync"/> waits for it.</summary>
+    /// with the messages the server refused (kept as <see cref="ReceiveRetry"/> rows) and the retries now over.</summary>
     public Task CommitImapAsync(string folder, long uidValidity, long lastUid, IReadOnlyList<FetchedOriginal> items, IReadOnlyList<FetchIssue> issues,
         CancellationToken ct, IReadOnlyList<RefusalDraft>? refusals = null, IReadOnlyList<string>? gone = null) =>
-        _commit.StartAsync(() => CommitAsync(items, issues, new RetryChanges(refusals ?? [], gone ?? []), ct, imap: (folder, uidValidity, lastUid)), ct);
+        CommitAsync(items, issues, new RetryChanges(refusals ?? [], gone ?? []), ct, imap: (folder, uidValidity, lastUid));
 
     /// <summary>Records a batch of POP3 originals; their UIDLs (stored or duplicate) become the position.</summary>
     public Task CommitPop3Async(IReadOnlyList<FetchedOriginal> items, IReadOnlyList<FetchIssue> issues, CancellationToken ct,
         IReadOnlyList<RefusalDraft>? refusals = null, IReadOnlyList<string>? gone = null) =>
-        _commit.StartAsync(() => CommitAsync(items, issues, new RetryChanges(refusals ?? [], gone ?? []), ct, imap: null), ct);
-
-    /// <summary>Waits until every commit started is done (a failed one throws). The pass calls it before it reads
-    /// <see cref="Counts"/> or uses the database context again.</summary>
-    public Task SettleCommitsAsync() => _commit.WaitAsync();
-
-    /// <summary>As <see cref="SettleCommitsAsync"/> after the fetch itself failed: the fetch's error is the one reported.</summary>
-    public Task SettleCommitsQuietlyAsync() => _commit.WaitQuietlyAsync();
+        CommitAsync(items, issues, new RetryChanges(refusals ?? [], gone ?? []), ct, imap: null);
 
     /// <summary>Waiting retries of this server (of one IMAP folder, or the POP3 maildrop when <paramref name="folder"/> is null).</summary>
-    public async Task<List<ReceiveRetry>> OpenRetriesAsync(string? folder, CancellationToken ct)
-    {
-        await SettleCommitsAsync();
-        return await db.ReceiveRetries.AsNoTracking()
+    public async Task<List<ReceiveRetry>> OpenRetriesAsync(string? folder, CancellationToken ct) =>
+        await db.ReceiveRetries.AsNoTracking()
             .Where(r => r.ReceiveServerId == Server.Id && r.ResolvedAt == null && r.Folder == folder)
             .OrderBy(r => r.Uid).ThenBy(r => r.Uidl).ToListAsync(ct);
-    }
 
     public DateTime Now => Time.GetUtcNow().UtcDateTime;
 
     /// <summary>The UIDLs the last failed pass of this POP3 server was interrupted on (see <see cref="RecordInterruptionAsync"/>).</summary>
-    public async Task<List<string>> InterruptionNotesAsync(CancellationToken ct)
-    {
-        await SettleCommitsAsync();
-        return await db.ReceiveRetries.AsNoTracking().Where(r => r.ReceiveServerId == Server.Id && r.Resolution == ReceiveRetry.StalledOnce && r.Uidl != null)
+    public async Task<List<string>> InterruptionNotesAsync(CancellationToken ct) =>
+        await db.ReceiveRetries.AsNoTracking().Where(r => r.ReceiveServerId == Server.Id && r.Resolution == ReceiveRetry.StalledOnce && r.Uidl != null)
             .Select(r => r.Uidl!).ToListAsync(ct);
-    }
 
     /// <summary>The blob of the original stored under each of these POP3 UIDLs (those that have one).</summary>
     public async Task<Dictionary<string, string>> StoredBlobsAsync(IReadOnlyCollection<string> uidls, CancellationToken ct)
     {
-        await SettleCommitsAsync();
         var found = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var chunk in uidls.Chunk(500))
         {
@@ -187,7 +162,6 @@ public sealed class FetchContext(
     /// new mailbox and nothing of the old one is deleted; a <see cref="ReceiveErrorCode.MailboxReplaced"/> issue says so.</summary>
     public async Task StartNewGenerationAsync(string detail, CancellationToken ct)
     {
-        await SettleCommitsAsync();
         db.ChangeTracker.Clear();
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
@@ -236,7 +210,6 @@ public sealed class FetchContext(
 
     public async Task MarkDeletedAsync(IReadOnlyList<string> uidls, CancellationToken ct)
     {
-        await SettleCommitsAsync();
         var now = Time.GetUtcNow().UtcDateTime;
         foreach (var chunk in uidls.Chunk(500))
             await db.Pop3SeenMessages.Where(s => s.ReceiveServerId == Server.Id && chunk.Contains(s.Uidl))
@@ -458,7 +431,6 @@ public sealed class FetchContext(
     /// <returns>Whether the message is now set aside.</returns>
     public async Task<bool> RecordInterruptionAsync(RefusalDraft stall, CancellationToken ct)
     {
-        await SettleCommitsQuietlyAsync();
         var now = Time.GetUtcNow().UtcDateTime;
         db.ChangeTracker.Clear();
         if (!await IsStillThisMailboxAsync(ct))
@@ -496,7 +468,6 @@ public sealed class FetchContext(
 
     private async Task WriteProgressAsync(CancellationToken ct)
     {
-        await SettleCommitsAsync();
         var now = Time.GetUtcNow().UtcDateTime;
         await db.ReceiveServers.Where(s => s.Id == Server.Id).ExecuteUpdateAsync(u => u
             .SetProperty(s => s.ProgressStored, _progressDone).SetProperty(s => s.ProgressTotal, _progressTotal).SetProperty(s => s.ProgressAt, now), ct);

@@ -81,7 +81,7 @@ public sealed class FetchServerCommand(
             var connection = new ServerConnection(server.Id, server.Host, server.Port, server.Security, server.ValidateCertificate, server.Username, passwords.Unprotect(server.ProtectedPassword));
             context = new FetchContext(server, connection, options.Value, db, blobs, signal, time, logger, metrics);
             var fetcher = fetchers.Single(f => f.Protocol == server.Protocol);
-            await FetchAsync(fetcher, context, pass.Token);
+            await fetcher.FetchAsync(context, pass.Token);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -158,22 +158,6 @@ public sealed class FetchServerCommand(
             ReceivingLog.PassFailed(logger, serverId, failure.Code, failure.Detail, counts.Stored);
         }
         return new FetchPassResult(serverId, counts.Stored, counts.Duplicates, counts.Issues, counts.DeletedOnServer, failure);
-    }
-
-    /// <summary>The fetch, then its last commit (which runs beside the fetch): a failed commit fails the pass. When the
-    /// fetch fails, its error is the pass's and the commit still running is waited for before the context is used again.</summary>
-    private static async Task FetchAsync(IMailFetcher fetcher, FetchContext context, CancellationToken ct)
-    {
-        try
-        {
-            await fetcher.FetchAsync(context, ct);
-        }
-        catch (Exception)
-        {
-            await context.SettleCommitsQuietlyAsync();
-            throw;
-        }
-        await context.SettleCommitsAsync();
     }
 
     private async Task RenewWhileFetchingAsync(Guid serverId, Action lost, CancellationToken stop)
