@@ -84,9 +84,17 @@ foreach (var provider in providers)
         http.Add(token);
     }
     var samples = lists.Select(l => l.Kind).Append(CountsKind).ToDictionary(k => k, _ => new List<double>());
+    // CPU spent per call, which the other work on a shared machine disturbs far less than the wall-clock times: this process
+    // (clients and app) and, on PostgreSQL, the server's processes.
+    var postgresPort = provider == DatabaseProvider.Postgres
+        ? new Npgsql.NpgsqlConnectionStringBuilder(await app.WithDbAsync(db => Task.FromResult(db.Database.GetConnectionString()))).Port
+        : 0;
+    TimeSpan appCpu = TimeSpan.Zero, dbCpu = TimeSpan.Zero;
     // One warm-up round (JIT, plan caches, pages in memory), then the measured rounds.
     for (var round = -1; round < rounds; round++)
     {
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var dbBefore = Cpu.PostgresSeconds(postgresPort);
         var results = await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
         {
             var client = http[c % http.Count];
@@ -119,6 +127,8 @@ foreach (var provider in providers)
         })));
         if (round < 0)
             continue;
+        appCpu += Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        dbCpu += TimeSpan.FromSeconds(Cpu.PostgresSeconds(postgresPort) - dbBefore);
         foreach (var (kind, ms) in results.SelectMany(r => r))
             samples[kind].Add(ms);
         Console.WriteLine(Inv($"{provider}: round {round + 1} done, load {Load()}"));
@@ -131,6 +141,9 @@ foreach (var provider in providers)
     }
     var all = samples.Values.SelectMany(v => v).ToList();
     table.Add(Inv($"| {provider} | **every call** | {all.Count} | {Percentile(all, 0.50):0.0} | {Percentile(all, 0.99):0.0} | {all.Max():0.0} |"));
+    var cpuLine = Inv($"{provider}: CPU per call {appCpu.TotalMilliseconds / all.Count:0.0} ms in the app (and clients){(provider == DatabaseProvider.Postgres ? Inv($" + {dbCpu.TotalMilliseconds / all.Count:0.0} ms in PostgreSQL") : "")}, over {all.Count} calls; load {Load()}");
+    Console.WriteLine(cpuLine);
+    table.Add($"| {provider} | CPU per call | | {cpuLine} | | |");
     foreach (var c in http)
         c.Dispose();
 }
@@ -186,6 +199,51 @@ static string Inv(FormattableString text) => text.ToString(CultureInfo.Invariant
 int Arg(string name, int fallback) => Array.IndexOf(args, name) is var i and >= 0 ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
 
 string ArgText(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 ? args[i + 1] : fallback;
+
+/// <summary>CPU seconds of the PostgreSQL server listening on a port: its postmaster and every child (backends).</summary>
+internal static class Cpu
+{
+    public static double PostgresSeconds(int port)
+    {
+        if (port == 0)
+            return 0;
+        var processes = Directory.GetDirectories("/proc").Select(Path.GetFileName).Where(d => d!.All(char.IsAsciiDigit)).Select(d => int.Parse(d!, CultureInfo.InvariantCulture)).ToList();
+        var master = processes.FirstOrDefault(pid => Read($"/proc/{pid}/cmdline").Replace('\0', ' ').Contains($"postgres -D", StringComparison.Ordinal)
+            && Read($"/proc/{pid}/cmdline").Replace('\0', ' ').Contains($" -p {port} ", StringComparison.Ordinal));
+        if (master == 0)
+            return 0;
+        double ticks = 0;
+        foreach (var pid in processes)
+        {
+            var stat = Read($"/proc/{pid}/stat");
+            if (stat.Length == 0)
+                continue;
+            // Fields after the command (which is in parentheses): state ppid … utime(14) stime(15), counted from 1.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            if (pid == master || fields[1] == master.ToString(CultureInfo.InvariantCulture))
+                ticks += double.Parse(fields[11], CultureInfo.InvariantCulture) + double.Parse(fields[12], CultureInfo.InvariantCulture)
+                    // The postmaster's reaped children (backends that ended) too.
+                    + (pid == master ? double.Parse(fields[13], CultureInfo.InvariantCulture) + double.Parse(fields[14], CultureInfo.InvariantCulture) : 0);
+        }
+        return ticks / 100.0;
+    }
+
+    private static string Read(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+}
 
 internal sealed record PageBody(List<System.Text.Json.JsonElement> Items, int Total);
 
