@@ -144,5 +144,35 @@ public sealed class TicketApiTests
         Assert.True(logo["inline"]!.GetValue<bool>());
     }
 
+    /// <summary>The list counts the tab only for a full page; a short page, an empty tab and a page past the end still
+    /// report the exact total.</summary>
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task ListTickets_ShortPageEmptyTabOrPastTheEnd_TotalStaysExact(DatabaseProvider provider)
+    {
+        await using var app = await MadoguchiApp.StartAsync(provider);
+        var account = await app.CreateAccountAsync();
+        var inbox = await account.CreateInboxAsync();
+        var client = await account.SignInOwnerAsync();
+        var start = new DateTime(2025, 4, 1, 0, 0, 0, DateTimeKind.Utc);
+        for (var i = 0; i < 5; i++)
+            await app.ReceiveAsync(inbox.Id, Eml(Id(), subject: $"件名 {i}"), start.AddMinutes(i));
+
+        async Task<(int Items, int Total)> List(string query)
+        {
+            var page = (await client.GetFromJsonAsync<JsonObject>($"/api/v1/tickets?inbox={inbox.Id}&{query}"))!;
+            return (page["items"]!.AsArray().Count, page["total"]!.GetValue<int>());
+        }
+
+        Assert.Equal((2, 5), await List("limit=2"));
+        Assert.Equal((2, 5), await List("limit=2&offset=2"));
+        Assert.Equal((1, 5), await List("limit=2&offset=4"));
+        Assert.Equal((5, 5), await List("limit=50"));
+        Assert.Equal((5, 5), await List("limit=5"));
+        Assert.Equal((0, 5), await List("limit=2&offset=5"));
+        Assert.Equal((0, 5), await List("limit=2&offset=40"));
+        Assert.Equal((0, 0), await List("status=closed"));
+        Assert.Equal((0, 0), await List("status=closed&offset=10"));
+    }
+
     private static List<Guid> Ids(JsonObject page) => page["items"]!.AsArray().Select(i => i!["id"]!.GetValue<Guid>()).ToList();
 }

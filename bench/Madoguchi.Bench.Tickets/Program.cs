@@ -1,0 +1,341 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using Madoguchi.Core.Common;
+using Madoguchi.Core.Data;
+using Madoguchi.Core.Tickets;
+using Madoguchi.Core.Tickets.Labels;
+using Madoguchi.Core.Tickets.Reads;
+using Madoguchi.Testing.App;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+// The ticket list's server time under concurrent clients, on an inbox of N tickets, on each database.
+// Usage: dotnet run -c Release --project bench/Madoguchi.Bench.Tickets -- [-n 100000] [--clients 20] [--rounds 5]
+//        [--provider sqlite|postgres|both] [--explain]
+var count = Arg("-n", 100_000);
+var clients = Arg("--clients", 20);
+var rounds = Arg("--rounds", 5);
+var explain = args.Contains("--explain");
+DatabaseProvider[] providers = ArgText("--provider", "both") switch
+{
+    "sqlite" => [DatabaseProvider.Sqlite],
+    "postgres" => [DatabaseProvider.Postgres],
+    _ => [DatabaseProvider.Sqlite, DatabaseProvider.Postgres],
+};
+Console.WriteLine(Inv($"{count} tickets in one inbox, {clients} concurrent clients, {rounds} rounds, {Environment.ProcessorCount} cores, load {Load()}"));
+
+var table = new List<string> { "| database | call | calls | p50 ms | p99 ms | max ms |", "| --- | --- | --- | --- | --- | --- |" };
+foreach (var provider in providers)
+{
+    await using var app = await MadoguchiApp.StartAsync(provider, new Dictionary<string, string?>
+    {
+        ["Madoguchi:InboundPipeline:RunWorker"] = "false",
+        ["Madoguchi:Receiving:WorkerEnabled"] = "false",
+    });
+    var account = await app.CreateAccountAsync();
+    var inbox = await account.CreateInboxAsync();
+    var ownerClient = await account.SignInOwnerAsync();
+    // Ten agents (owners, so every one sees the inbox); two clients each.
+    var users = new List<Madoguchi.Core.Accounts.Users.UserView> { account.Owner };
+    for (var i = 1; i < 10; i++)
+        users.Add(await account.AddActiveUserAsync(ownerClient, "担当", $"{i}", owner: true));
+
+    var clock = Stopwatch.StartNew();
+    var seeded = await Seed.StoreAsync(app, account.Id, inbox.Id, users.Select(u => u.Id).ToList(), count);
+    Console.WriteLine(Inv($"{provider}: stored {count} tickets, {seeded.Messages} messages, {seeded.TicketLabels} labels on tickets, {seeded.Reads} reads in {clock.Elapsed.TotalSeconds:0.0} s"));
+    clock.Restart();
+    // A running installation's statistics: PostgreSQL's autovacuum (also triggered by inserts) and SQLite's ANALYZE.
+    await app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(provider == DatabaseProvider.Postgres ? "VACUUM ANALYZE" : "ANALYZE"));
+    Console.WriteLine(Inv($"{provider}: {(provider == DatabaseProvider.Postgres ? "VACUUM ANALYZE" : "ANALYZE")} {clock.Elapsed.TotalSeconds:0.0} s"));
+
+    var label = seeded.Labels[0];
+    var rareLabel = seeded.Labels[^1];
+    var someone = users[3].Id;
+    var i0 = inbox.Id;
+    (string Kind, Func<int, string> Url)[] lists =
+    [
+        ("未対応, newest, page 1", _ => $"inbox={i0}&status=open"),
+        ("保留, newest, page 1", _ => $"inbox={i0}&status=pending"),
+        ("対応完了, newest, page 1", _ => $"inbox={i0}&status=closed"),
+        ("対応完了, page 201 (offset 10,000)", _ => $"inbox={i0}&status=closed&offset=10000"),
+        ("対応完了, last page", _ => $"inbox={i0}&status=closed&offset={seeded.Closed - 50}"),
+        ("未対応, oldest first", _ => $"inbox={i0}&status=open&sort=oldest"),
+        ("対応完了, by created", _ => $"inbox={i0}&status=closed&sort=created"),
+        ("未対応, assignee=me", _ => $"inbox={i0}&status=open&assignee=me"),
+        ("対応完了, one assignee", _ => $"inbox={i0}&status=closed&assignee={someone}"),
+        ("未対応, unassigned", _ => $"inbox={i0}&status=open&assignee=none"),
+        ("対応完了, common label", _ => $"inbox={i0}&status=closed&label={label}"),
+        ("未対応, rare label", _ => $"inbox={i0}&status=open&label={rareLabel}"),
+        ("保留, 保留理由なし", _ => $"inbox={i0}&status=pending&pendingReason=none"),
+        ("ゴミ箱", _ => $"inbox={i0}&place=trash"),
+        ("迷惑メール", _ => $"inbox={i0}&place=spam"),
+        ("every inbox, 未対応", _ => "status=open"),
+    ];
+    const string CountsKind = "bucket counts (left navigation)";
+
+    if (explain)
+        await ExplainAsync(app, provider, account.Id, i0, seeded);
+
+    var http = new List<HttpClient>();
+    foreach (var user in users)
+    {
+        var token = await app.TokenClientAsync(user);
+        http.Add(token);
+    }
+    var samples = lists.Select(l => l.Kind).Append(CountsKind).ToDictionary(k => k, _ => new List<double>());
+    // CPU spent per call, which the other work on a shared machine disturbs far less than the wall-clock times: this process
+    // (clients and app) and, on PostgreSQL, the server's processes.
+    var postgresPort = provider == DatabaseProvider.Postgres
+        ? new Npgsql.NpgsqlConnectionStringBuilder(await app.WithDbAsync(db => Task.FromResult(db.Database.GetConnectionString()))).Port
+        : 0;
+    TimeSpan appCpu = TimeSpan.Zero, dbCpu = TimeSpan.Zero;
+    // One warm-up round (JIT, plan caches, pages in memory), then the measured rounds.
+    for (var round = -1; round < rounds; round++)
+    {
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var dbBefore = Cpu.PostgresSeconds(postgresPort);
+        var results = await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
+        {
+            var client = http[c % http.Count];
+            var user = users[c % users.Count];
+            var actor = new Actor(ActorKind.User, user.Id, account.Id, user.Email, null);
+            var mine = new List<(string, double)>();
+            // Each client walks the calls from its own starting point, so different calls run at the same time.
+            for (var k = 0; k <= lists.Length; k++)
+            {
+                var at = (k + c) % (lists.Length + 1);
+                var t = Stopwatch.StartNew();
+                if (at == lists.Length)
+                {
+                    await using var scope = app.Services.CreateAsyncScope();
+                    var counts = await scope.ServiceProvider.GetRequiredService<CountTicketBucketsQuery>().HandleAsync(actor, CancellationToken.None);
+                    if (!counts.Succeeded)
+                        throw new InvalidOperationException(counts.Error!.Message);
+                    mine.Add((CountsKind, t.Elapsed.TotalMilliseconds));
+                }
+                else
+                {
+                    var response = await client.GetAsync(new Uri($"/api/v1/tickets?{lists[at].Url(c)}&limit=50", UriKind.Relative));
+                    var body = await response.Content.ReadFromJsonAsync<PageBody>(MadoguchiJson.Options);
+                    mine.Add((lists[at].Kind, t.Elapsed.TotalMilliseconds));
+                    if (!response.IsSuccessStatusCode || body is null || (body.Total > 0 && body.Items.Count == 0))
+                        throw new InvalidOperationException($"{lists[at].Kind}: {(int)response.StatusCode}, {body?.Total} total, {body?.Items.Count} items");
+                }
+            }
+            return mine;
+        })));
+        if (round < 0)
+            continue;
+        appCpu += Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        dbCpu += TimeSpan.FromSeconds(Cpu.PostgresSeconds(postgresPort) - dbBefore);
+        foreach (var (kind, ms) in results.SelectMany(r => r))
+            samples[kind].Add(ms);
+        Console.WriteLine(Inv($"{provider}: round {round + 1} done, load {Load()}"));
+    }
+    foreach (var (kind, values) in samples)
+    {
+        var line = Inv($"| {provider} | {kind} | {values.Count} | {Percentile(values, 0.50):0.0} | {Percentile(values, 0.99):0.0} | {values.Max():0.0} |");
+        Console.WriteLine(line);
+        table.Add(line);
+    }
+    var all = samples.Values.SelectMany(v => v).ToList();
+    table.Add(Inv($"| {provider} | **every call** | {all.Count} | {Percentile(all, 0.50):0.0} | {Percentile(all, 0.99):0.0} | {all.Max():0.0} |"));
+    var cpuLine = Inv($"{provider}: CPU per call {appCpu.TotalMilliseconds / all.Count:0.0} ms in the app (and clients){(provider == DatabaseProvider.Postgres ? Inv($" + {dbCpu.TotalMilliseconds / all.Count:0.0} ms in PostgreSQL") : "")}, over {all.Count} calls; load {Load()}");
+    Console.WriteLine(cpuLine);
+    table.Add($"| {provider} | CPU per call | | {cpuLine} | | |");
+    foreach (var c in http)
+        c.Dispose();
+}
+Console.WriteLine();
+Console.WriteLine(Inv($"load {Load()}"));
+foreach (var line in table)
+    Console.WriteLine(line);
+
+static async Task ExplainAsync(MadoguchiApp app, DatabaseProvider provider, Guid accountId, Guid inboxId, Seeded seeded)
+{
+    var page = new PageRequest(0, 50);
+    var requests = new Dictionary<string, TicketListRequest>
+    {
+        ["closed"] = new(inboxId, TicketStatus.Closed, TicketPlace.Inbox, page),
+        ["closed, offset 10,000"] = new(inboxId, TicketStatus.Closed, TicketPlace.Inbox, new PageRequest(10_000, 50)),
+        ["closed, label"] = new(inboxId, TicketStatus.Closed, TicketPlace.Inbox, page) { LabelId = seeded.Labels[0] },
+        ["open, rare label"] = new(inboxId, TicketStatus.Open, TicketPlace.Inbox, page) { LabelId = seeded.Labels[^1] },
+        ["closed, created"] = new(inboxId, TicketStatus.Closed, TicketPlace.Inbox, page) { Sort = TicketSort.Created },
+        ["trash"] = new(inboxId, null, TicketPlace.Trash, page),
+    };
+    var prefix = provider == DatabaseProvider.Postgres ? "EXPLAIN (ANALYZE, BUFFERS) " : "EXPLAIN QUERY PLAN ";
+    await app.WithDbAsync(async db =>
+    {
+        await db.Database.OpenConnectionAsync();
+        foreach (var (name, request) in requests)
+        {
+            var filter = ListTicketsQuery.Filter(db, accountId, [inboxId], request);
+            var pageQuery = ListTicketsQuery.Order(filter, request.Sort).Select(t => t.Id).Skip(request.Page.Offset).Take(request.Page.Limit);
+            foreach (var (what, command) in new[] { ("count", filter.Select(t => t.Id).Take(int.MaxValue).CreateDbCommand()), ("page", pageQuery.CreateDbCommand()) })
+            {
+                await using var cmd = command;
+                cmd.CommandText = prefix + (what == "count" ? $"SELECT COUNT(*) FROM ({cmd.CommandText}) AS c" : cmd.CommandText);
+                Console.WriteLine($"--- {provider} {name} ({what})");
+                await using var reader = await cmd.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                    Console.WriteLine("    " + (provider == DatabaseProvider.Postgres ? reader.GetString(0) : reader.GetString(3)));
+            }
+        }
+        return 0;
+    });
+}
+
+static double Percentile(List<double> values, double p)
+{
+    var sorted = values.Order().ToList();
+    return sorted[(int)Math.Min(sorted.Count - 1, Math.Max(0, Math.Ceiling(p * sorted.Count) - 1))];
+}
+
+static string Load() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
+
+static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+int Arg(string name, int fallback) => Array.IndexOf(args, name) is var i and >= 0 ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+
+string ArgText(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 ? args[i + 1] : fallback;
+
+/// <summary>CPU seconds of the PostgreSQL server listening on a port: its postmaster and every child (backends).</summary>
+internal static class Cpu
+{
+    public static double PostgresSeconds(int port)
+    {
+        if (port == 0)
+            return 0;
+        var processes = Directory.GetDirectories("/proc").Select(Path.GetFileName).Where(d => d!.All(char.IsAsciiDigit)).Select(d => int.Parse(d!, CultureInfo.InvariantCulture)).ToList();
+        var master = processes.FirstOrDefault(pid => Read($"/proc/{pid}/cmdline").Replace('\0', ' ').Contains($"postgres -D", StringComparison.Ordinal)
+            && Read($"/proc/{pid}/cmdline").Replace('\0', ' ').Contains($" -p {port} ", StringComparison.Ordinal));
+        if (master == 0)
+            return 0;
+        double ticks = 0;
+        foreach (var pid in processes)
+        {
+            var stat = Read($"/proc/{pid}/stat");
+            if (stat.Length == 0)
+                continue;
+            // Fields after the command (which is in parentheses): state ppid … utime(14) stime(15), counted from 1.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            if (pid == master || fields[1] == master.ToString(CultureInfo.InvariantCulture))
+                ticks += double.Parse(fields[11], CultureInfo.InvariantCulture) + double.Parse(fields[12], CultureInfo.InvariantCulture)
+                    // The postmaster's reaped children (backends that ended) too.
+                    + (pid == master ? double.Parse(fields[13], CultureInfo.InvariantCulture) + double.Parse(fields[14], CultureInfo.InvariantCulture) : 0);
+        }
+        return ticks / 100.0;
+    }
+
+    private static string Read(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+}
+
+internal sealed record PageBody(List<System.Text.Json.JsonElement> Items, int Total);
+
+internal sealed record Seeded(int Messages, int TicketLabels, int Reads, int Closed, List<Guid> Labels);
+
+/// <summary>An inbox's worth of tickets in a realistic mix, stored directly (bulk inserts), from a fixed seed.</summary>
+internal static class Seed
+{
+    public static async Task<Seeded> StoreAsync(MadoguchiApp app, Guid accountId, Guid inboxId, List<Guid> users, int count)
+    {
+        var random = new Random(20261205);
+        var labels = Enumerable.Range(1, 20).Select(i => new Label { AccountId = accountId, InboxId = inboxId, Name = $"ラベル{i}", Color = "#1e88e5" }).ToList();
+        var reasons = Enumerable.Range(1, 3).Select(i => new PendingReason { AccountId = accountId, InboxId = inboxId, Name = $"保留理由{i}", Position = i }).ToList();
+        await InsertAsync(app, [.. labels, .. reasons]);
+        var start = DateTime.UtcNow.AddMinutes(-30 * count);
+        int messages = 0, onTickets = 0, reads = 0, closed = 0;
+        const int Chunk = 5_000;
+        for (var from = 0; from < count; from += Chunk)
+        {
+            var tickets = new List<Ticket>();
+            var rows = new List<TicketMessage>();
+            var attachments = new List<TicketAttachment>();
+            var ticketLabels = new List<TicketLabel>();
+            var ticketReads = new List<TicketRead>();
+            for (var i = from; i < Math.Min(count, from + Chunk); i++)
+            {
+                // Older tickets are mostly done; the newest 5,000 carry most of the open work.
+                var recent = i > count - 5_000;
+                var roll = random.Next(100);
+                var status = recent
+                    ? roll switch { < 40 => TicketStatus.Open, < 60 => TicketStatus.Pending, < 90 => TicketStatus.Closed, _ => TicketStatus.NoAction }
+                    : roll switch { < 3 => TicketStatus.Open, < 8 => TicketStatus.Pending, < 88 => TicketStatus.Closed, _ => TicketStatus.NoAction };
+                var placeRoll = random.Next(100);
+                var place = placeRoll < 4 ? TicketPlace.Trash : placeRoll < 7 ? TicketPlace.Spam : TicketPlace.Inbox;
+                var messageCount = 1 + (int)Math.Min(11, -Math.Log(1 - random.NextDouble()) * 1.5);
+                var created = start.AddMinutes(30 * i + random.Next(30));
+                var last = created.AddMinutes(messageCount == 1 ? 0 : random.Next(10, 60 * 24 * 3));
+                var ticket = new Ticket
+                {
+                    AccountId = accountId, InboxId = inboxId, Subject = $"お問い合わせ {i}: 請求書の再発行について", Status = status, Place = place,
+                    MessageCount = messageCount, CreatedAt = created, LastMessageAt = last, FromName = $"顧客 {i % 5000}", FromAddress = $"customer{i % 5000}@example.com",
+                    AssigneeId = random.Next(100) < 75 ? users[random.Next(users.Count)] : null,
+                    PendingReasonId = status == TicketStatus.Pending && random.Next(100) < 60 ? reasons[random.Next(reasons.Count)].Id : null,
+                };
+                ticket.StampRetention(last);
+                tickets.Add(ticket);
+                if (place == TicketPlace.Inbox && status == TicketStatus.Closed)
+                    closed++;
+                // Labels: skewed, the first few common, the last rare.
+                var labelCount = random.Next(100) switch { < 50 => 0, < 85 => 1, _ => 2 };
+                foreach (var l in Enumerable.Range(0, labelCount).Select(_ => (int)(labels.Count * Math.Pow(random.NextDouble(), 2.5))).Distinct())
+                    ticketLabels.Add(new TicketLabel { TicketId = ticket.Id, LabelId = labels[l].Id });
+                // The messages themselves (up to three per ticket; the list reads only their attachment flags).
+                for (var m = 0; m < Math.Min(messageCount, 3); m++)
+                {
+                    var date = m == 0 ? created : last.AddMinutes(-m);
+                    var message = new TicketMessage
+                    {
+                        AccountId = accountId, TicketId = ticket.Id, InboxId = inboxId, MessageIdHeader = $"{Guid.NewGuid():N}@bench.example",
+                        Direction = m % 2 == 0 ? MessageDirection.Received : MessageDirection.Sent, Subject = ticket.Subject,
+                        Text = "お世話になっております。請求書の再発行をお願いできますでしょうか。ご確認のほどよろしくお願いいたします。", Date = date, ReceivedAt = date,
+                        FromJson = $"[{{\"Name\":\"顧客\",\"Address\":\"{ticket.FromAddress}\"}}]", Size = 4_000,
+                    };
+                    rows.Add(message);
+                    var a = random.Next(100);
+                    if (a < 10)
+                        attachments.Add(new TicketAttachment { TicketMessageId = message.Id, FileName = a < 3 ? "image001.png" : "請求書.pdf", ContentType = a < 3 ? "image/png" : "application/pdf", IsInline = a < 3, Size = 50_000, BlobHash = $"{i:x64}"[..64] });
+                }
+                // Each agent has opened about a tenth of the tickets.
+                foreach (var user in users.Where(_ => random.Next(10) == 0))
+                    ticketReads.Add(new TicketRead { TicketId = ticket.Id, UserId = user, ReadAt = random.Next(4) == 0 ? created : last });
+            }
+            await InsertAsync(app, [.. tickets, .. rows, .. attachments, .. ticketLabels, .. ticketReads]);
+            messages += rows.Count;
+            onTickets += ticketLabels.Count;
+            reads += ticketReads.Count;
+        }
+        return new Seeded(messages, onTickets, reads, closed, labels.Select(l => l.Id).ToList());
+    }
+
+    /// <summary>The rows in one transaction with the product's own bulk insert (multi-row INSERTs on PostgreSQL, one
+    /// compiled statement on SQLite), in the order given (principals first).</summary>
+    private static async Task InsertAsync(MadoguchiApp app, List<object> entities)
+    {
+        await app.WithDbAsync(async db =>
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            db.AddRange(entities);
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await BulkInsert.InsertAddedAsync(db, entities.Select(e => e.GetType()).Distinct().ToList(), CancellationToken.None);
+            await transaction.CommitAsync();
+            return 0;
+        });
+    }
+}
