@@ -52,6 +52,17 @@ public sealed class SendingScenario : IAsyncDisposable
         return new SendingScenario(app, account, owner, inbox.Id, ownsApp);
     }
 
+    /// <summary>A scenario whose inbox sends through Postfix's relay as a fresh support mailbox, with a fresh customer
+    /// mailbox to write to.</summary>
+    public static async Task<(SendingScenario Scenario, MailboxUser Customer, MailboxUser Support)> StartRelayingAsync(DatabaseProvider provider, PostfixFixture mail)
+    {
+        var s = await StartAsync(provider);
+        var customer = await mail.AddUniqueUserAsync("customer");
+        var support = await mail.AddUniqueUserAsync("support");
+        await s.AddSendAddressAsync(Relay(mail.Postfix, PostfixFixture.AddressOf(support)));
+        return (s, customer, support);
+    }
+
     public string Base => $"/api/v1/inboxes/{InboxId}/send-addresses";
 
     /// <summary>A send address through Postfix's relay port: no TLS, no authentication.</summary>

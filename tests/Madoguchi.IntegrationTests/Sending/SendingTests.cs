@@ -17,10 +17,8 @@ public sealed class SendingTests(PostfixFixture mail) : IClassFixture<PostfixFix
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task Reply_ThroughPostfix_ReachesReplyToMailbox_AndCustomerAnswerThreadsBack(DatabaseProvider provider)
     {
-        await using var s = await SendingScenario.StartAsync(provider);
-        var customer = await mail.AddUniqueUserAsync("customer");
-        var support = await mail.AddUniqueUserAsync("support");
-        await s.AddSendAddressAsync(SendingScenario.Relay(mail.Postfix, PostfixFixture.AddressOf(support)));
+        var (scenario, customer, _) = await SendingScenario.StartRelayingAsync(provider, mail);
+        await using var s = scenario;
         var ticketId = await s.ReceiveCustomerMailAsync($"question-{provider}@example.com", "form@example.com",
             $"Reply-To: お客様 <{PostfixFixture.AddressOf(customer)}>");
 

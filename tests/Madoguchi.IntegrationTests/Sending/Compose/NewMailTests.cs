@@ -22,10 +22,8 @@ public sealed class NewMailTests(PostfixFixture mail) : IClassFixture<PostfixFix
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task NewMail_ThroughPostfix_ArrivesAsFirstMessageOfNewTicket_AndCustomerAnswerThreadsIntoIt(DatabaseProvider provider)
     {
-        await using var s = await SendingScenario.StartAsync(provider);
-        var customer = await mail.AddUniqueUserAsync("customer");
-        var support = await mail.AddUniqueUserAsync("support");
-        await s.AddSendAddressAsync(SendingScenario.Relay(mail.Postfix, PostfixFixture.AddressOf(support)));
+        var (scenario, customer, _) = await SendingScenario.StartRelayingAsync(provider, mail);
+        await using var s = scenario;
 
         var queued = await NewMailAsync(s.Owner, s.InboxId, new
         {
@@ -72,10 +70,8 @@ public sealed class NewMailTests(PostfixFixture mail) : IClassFixture<PostfixFix
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task NewMail_WithUploads_ArrivesInDovecotWithTheFiles_AndWritesTicketHistoryAndAudit(DatabaseProvider provider)
     {
-        await using var s = await SendingScenario.StartAsync(provider);
-        var customer = await mail.AddUniqueUserAsync("customer");
-        var support = await mail.AddUniqueUserAsync("support");
-        await s.AddSendAddressAsync(SendingScenario.Relay(mail.Postfix, PostfixFixture.AddressOf(support)));
+        var (scenario, customer, _) = await SendingScenario.StartRelayingAsync(provider, mail);
+        await using var s = scenario;
         const string FileName = "御見積書（第２版）.pdf";
         var pdf = Enumerable.Range(0, 3000).Select(i => (byte)(i * 7)).ToArray();
         var notes = System.Text.Encoding.UTF8.GetBytes("補足です。\r\n");

@@ -18,10 +18,8 @@ public sealed class QuoteTests(PostfixFixture mail) : IClassFixture<PostfixFixtu
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task QuoteOriginal_OfHtmlOnlyMail_QuotesItsText_InTextAndAsBlockquoteInHtml(DatabaseProvider provider)
     {
-        await using var s = await SendingScenario.StartAsync(provider);
-        var customer = await mail.AddUniqueUserAsync("customer");
-        var support = await mail.AddUniqueUserAsync("support");
-        await s.AddSendAddressAsync(SendingScenario.Relay(mail.Postfix, PostfixFixture.AddressOf(support)));
+        var (scenario, customer, support) = await SendingScenario.StartRelayingAsync(provider, mail);
+        await using var s = scenario;
         var original = new MimeMessage { MessageId = $"html-only-{provider}-{Guid.NewGuid():N}@example.com", Subject = "請求書について", Date = DateTimeOffset.UtcNow };
         original.From.Add(new MailboxAddress("山田 花子", PostfixFixture.AddressOf(customer)));
         original.To.Add(new MailboxAddress("", "support@example.jp"));
