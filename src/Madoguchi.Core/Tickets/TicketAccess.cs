@@ -37,6 +37,20 @@ internal static class TicketAccess
         return (ticket, access.Value.Role);
     }
 
+    /// <summary>The active user and the ticket, at the role everyday ticket work needs (アシスタント and above): the one
+    /// guard of comments and drafts.</summary>
+    public static async Task<Result<(Accounts.Users.User Me, Ticket Ticket, InboxRole Role)>> RequireWorkOnTicketAsync(
+        this MadoguchiDbContext db, Actor actor, Guid ticketId, CancellationToken ct)
+    {
+        var me = await db.RequireActiveUserAsync(actor, ct);
+        if (!me.Succeeded)
+            return me.Error!;
+        var access = await db.RequireTicketAsync(actor, ticketId, InboxRole.Assistant, track: false, ct);
+        if (!access.Succeeded)
+            return access.Error!;
+        return (me.Value!, access.Value.Ticket, access.Value.Role);
+    }
+
     /// <summary>A message with its ticket, under the same rule.</summary>
     public static async Task<Result<TicketMessage>> RequireMessageAsync(this MadoguchiDbContext db, Actor actor, Guid messageId, CancellationToken ct)
     {

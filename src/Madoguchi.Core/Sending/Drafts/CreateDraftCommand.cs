@@ -14,17 +14,14 @@ public sealed class CreateDraftCommand(MadoguchiDbContext db, ITicketChangeFeed 
 {
     public async Task<Result<DraftView>> HandleAsync(Actor actor, Guid ticketId, DraftInput input, CancellationToken ct)
     {
-        var me = await db.RequireActiveUserAsync(actor, ct);
-        if (!me.Succeeded)
-            return me.Error!;
-        var access = await db.RequireTicketAsync(actor, ticketId, InboxRole.Assistant, track: false, ct);
-        if (!access.Succeeded)
-            return access.Error!;
-        var ticket = access.Value.Ticket;
+        var work = await db.RequireWorkOnTicketAsync(actor, ticketId, ct);
+        if (!work.Succeeded)
+            return work.Error!;
+        var (me, ticket, _) = work.Value;
         var now = time.GetUtcNow().UtcDateTime;
         var draft = new ReplyDraft
         {
-            AccountId = ticket.AccountId, InboxId = ticket.InboxId, TicketId = ticket.Id, AuthorUserId = me.Value!.Id, StartedAt = now, UpdatedAt = now,
+            AccountId = ticket.AccountId, InboxId = ticket.InboxId, TicketId = ticket.Id, AuthorUserId = me.Id, StartedAt = now, UpdatedAt = now,
         };
         var applied = await DraftRules.ApplyAsync(db, draft, input, ct);
         if (!applied.Succeeded)
@@ -32,6 +29,6 @@ public sealed class CreateDraftCommand(MadoguchiDbContext db, ITicketChangeFeed 
         db.ReplyDrafts.Add(draft);
         await db.SaveChangesAsync(ct);
         await DraftRules.PublishAsync(feed, draft, ct);
-        return await DraftRules.ViewAsync(db, options.Value, draft, me.Value.DisplayName, ct);
+        return await DraftRules.ViewAsync(db, options.Value, draft, me.DisplayName, ct);
     }
 }

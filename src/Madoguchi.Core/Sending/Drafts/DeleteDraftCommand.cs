@@ -16,16 +16,14 @@ public sealed class DeleteDraftCommand(MadoguchiDbContext db, IBlobStore blobs, 
 {
     public async Task<Result> HandleAsync(Actor actor, Guid ticketId, Guid draftId, CancellationToken ct)
     {
-        var me = await db.RequireActiveUserAsync(actor, ct);
-        if (!me.Succeeded)
-            return me.Error!;
-        var access = await db.RequireTicketAsync(actor, ticketId, InboxRole.Assistant, track: false, ct);
-        if (!access.Succeeded)
-            return access.Error!;
+        var work = await db.RequireWorkOnTicketAsync(actor, ticketId, ct);
+        if (!work.Succeeded)
+            return work.Error!;
+        var (me, _, role) = work.Value;
         var draft = await db.ReplyDrafts.AsNoTracking().SingleOrDefaultAsync(d => d.Id == draftId && d.TicketId == ticketId, ct);
         if (draft is null)
             return DraftRules.NotFound();
-        if (draft.AuthorUserId != me.Value!.Id && access.Value.Role < InboxRole.Manager)
+        if (draft.AuthorUserId != me.Id && role < InboxRole.Manager)
             return DraftRules.NotYours();
         List<string> hashes;
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))

@@ -17,21 +17,19 @@ public sealed class UpdateDraftCommand(MadoguchiDbContext db, ITicketChangeFeed 
 
     public async Task<Result<DraftView>> HandleAsync(Actor actor, Guid ticketId, Guid draftId, int? version, DraftInput input, CancellationToken ct)
     {
-        var me = await db.RequireActiveUserAsync(actor, ct);
-        if (!me.Succeeded)
-            return me.Error!;
-        var access = await db.RequireTicketAsync(actor, ticketId, InboxRole.Assistant, track: false, ct);
-        if (!access.Succeeded)
-            return access.Error!;
+        var work = await db.RequireWorkOnTicketAsync(actor, ticketId, ct);
+        if (!work.Succeeded)
+            return work.Error!;
+        var (me, _, _) = work.Value;
         var draft = await db.ReplyDrafts.SingleOrDefaultAsync(d => d.Id == draftId && d.TicketId == ticketId, ct);
         if (draft is null)
             return DraftRules.NotFound();
-        if (draft.AuthorUserId != me.Value!.Id)
+        if (draft.AuthorUserId != me.Id)
             return DraftRules.NotYours();
         if (version is null)
             return new Error(ErrorKind.Invalid, "version_required", "Send the draft's version (the one you last read), so that a newer save is not overwritten.");
         if (version != draft.Version)
-            return await ChangedAsync(draft, me.Value.DisplayName, ct);
+            return await ChangedAsync(draft, me.DisplayName, ct);
         var applied = await DraftRules.ApplyAsync(db, draft, input, ct);
         if (!applied.Succeeded)
             return applied.Error!;
@@ -46,10 +44,10 @@ public sealed class UpdateDraftCommand(MadoguchiDbContext db, ITicketChangeFeed 
         {
             db.ChangeTracker.Clear();
             var current = await db.ReplyDrafts.AsNoTracking().SingleOrDefaultAsync(d => d.Id == draftId, ct);
-            return current is null ? DraftRules.NotFound() : await ChangedAsync(current, me.Value.DisplayName, ct);
+            return current is null ? DraftRules.NotFound() : await ChangedAsync(current, me.DisplayName, ct);
         }
         await DraftRules.PublishAsync(feed, draft, ct);
-        return await DraftRules.ViewAsync(db, options.Value, draft, me.Value.DisplayName, ct);
+        return await DraftRules.ViewAsync(db, options.Value, draft, me.DisplayName, ct);
     }
 
     private async Task<Error> ChangedAsync(ReplyDraft current, string authorName, CancellationToken ct) =>

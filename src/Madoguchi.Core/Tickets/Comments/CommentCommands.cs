@@ -38,15 +38,12 @@ public sealed partial class AddCommentCommand(MadoguchiDbContext db, ITicketChan
         var text = body?.Trim() ?? "";
         if (text.Length == 0 || text.Length > TicketComment.MaxLength)
             return new Error(ErrorKind.Invalid, "invalid_comment", $"A comment has 1 to {TicketComment.MaxLength} characters.");
-        var me = await db.RequireActiveUserAsync(actor, ct);
-        if (!me.Succeeded)
-            return me.Error!;
-        var access = await db.RequireTicketAsync(actor, ticketId, InboxRole.Assistant, track: false, ct);
-        if (!access.Succeeded)
-            return access.Error!;
-        var ticket = access.Value.Ticket;
+        var work = await db.RequireWorkOnTicketAsync(actor, ticketId, ct);
+        if (!work.Succeeded)
+            return work.Error!;
+        var (me, ticket, _) = work.Value;
         var now = time.GetUtcNow().UtcDateTime;
-        var comment = new TicketComment { AccountId = ticket.AccountId, TicketId = ticketId, AuthorUserId = me.Value!.Id, AuthorName = me.Value.DisplayName, Body = text, CreatedAt = now };
+        var comment = new TicketComment { AccountId = ticket.AccountId, TicketId = ticketId, AuthorUserId = me.Id, AuthorName = me.DisplayName, Body = text, CreatedAt = now };
         db.TicketComments.Add(comment);
 
         var names = MentionPattern().Matches(text).Select(m => m.Groups[1].Value.TrimEnd('.', '-')).ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -56,13 +53,13 @@ public sealed partial class AddCommentCommand(MadoguchiDbContext db, ITicketChan
             var members = await InboxMembers.Of(db, ticket.AccountId, ticket.InboxId).AsNoTracking()
                 .Select(u => new { u.Id, u.MentionName }).ToListAsync(ct);
             var everyone = names.Contains("all");
-            mentioned = members.Where(u => u.Id != me.Value.Id && (everyone || (u.MentionName is { Length: > 0 } n && names.Contains(n))))
+            mentioned = members.Where(u => u.Id != me.Id && (everyone || (u.MentionName is { Length: > 0 } n && names.Contains(n))))
                 .Select(u => u.Id).ToList();
             var snippet = text.Length <= 300 ? text : text[..300];
             db.Notifications.AddRange(mentioned.Select(userId => new Notification
             {
                 AccountId = ticket.AccountId, UserId = userId, TicketId = ticketId, Kind = NotificationKind.Mention,
-                ActorName = me.Value.DisplayName, Text = snippet, CreatedAt = now,
+                ActorName = me.DisplayName, Text = snippet, CreatedAt = now,
             }));
         }
         await db.SaveChangesAsync(ct);
