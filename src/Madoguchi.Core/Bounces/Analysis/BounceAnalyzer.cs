@@ -66,6 +66,10 @@ public static partial class BounceAnalyzer
                 // text (about another recipient, or the reporting server's summary) does not replace them.
                 var recipient = Recipient(address, fieldStatus, diagnostic, near, bounceText, subject, recipientGroups.Count, returned?.Addresses,
                     ownReport: rawDiagnostic.Length > 0 && fieldStatus.Length > 0);
+                // Nothing beside the only failed address: the report's reply line is the remote server's words (shown,
+                // not read for the status: the report's own fields and words decided that).
+                if (recipient.Diagnostic.Length == 0 && recipientGroups.Count == 1)
+                    recipient = recipient with { Diagnostic = Cut(FirstReplyLine(bounceText)) };
                 // Diagnostic type X-Unix: a local program (a pipe) failed; its exit code alone says no more than that.
                 if (recipient.Reason == BounceReasons.OnHold && rawDiagnostic.StartsWith("x-unix", StringComparison.OrdinalIgnoreCase))
                     recipient = recipient with { Reason = BounceReasons.MailerError };
@@ -590,7 +594,12 @@ public static partial class BounceAnalyzer
         foreach (var address in addresses)
         {
             var near = NearAddress(bounceText, address);
-            list.Add(Recipient(address, "", near, near, bounceText, subject, addresses.Count, returned?.Addresses));
+            var recipient = Recipient(address, "", near, near, bounceText, subject, addresses.Count, returned?.Addresses);
+            // Nothing beside the only failed address: the report's reply line is the remote server's words (shown, not
+            // read for the status, which the whole report's words already gave).
+            if (near.Length == 0 && addresses.Count == 1)
+                recipient = recipient with { Diagnostic = Cut(FirstReplyLine(bounceText)) };
+            list.Add(recipient);
         }
         return list;
     }
@@ -639,7 +648,9 @@ public static partial class BounceAnalyzer
     [GeneratedRegex(@"(recipient|address|delivered to|deliver to|mailbox|user|for|to)\W{0,3}$", RegexOptions.IgnoreCase)]
     private static partial Regex RecipientWords();
 
-    /// <summary>The lines that follow the address in the report, up to a blank line: most servers write the reason there.</summary>
+    /// <summary>The lines that follow the address in the report, up to a blank line: most servers write the reason there.
+    /// A recipient's words end where a session transcript moves on (the next command, the next server, a new reply that
+    /// does not continue this one); lines describing the original message (From:, CC:, Size …) are not its words.</summary>
     private static string NearAddress(string text, string address)
     {
         // An address holds no line break: a text without it has no line with it.
@@ -656,9 +667,14 @@ public static partial class BounceAnalyzer
             var line = lines[i];
             var before = line[..at].TrimEnd('<', ' ', '\t', '"');
             var rest = line[(at + address.Length)..].TrimStart('>', ':', ' ', '\t', '.', ',', ')', '"');
-            if (ReplyCodePattern().IsMatch(before) || StatusPattern().IsMatch(before))
-                sb.Append(before.Trim()).Append(' ');
+            // The reporting server's code in front of the address gives way to the remote server's own reply after it
+            // ("554 <a@b>... 550 Host unknown").
+            if ((ReplyCodePattern().IsMatch(before) || StatusPattern().IsMatch(before))
+                && !(LeadingReplyPattern().IsMatch(rest) && !StatusPattern().IsMatch(before)))
+                sb.Append(before.Trim().TrimStart('<').TrimStart()).Append(' ');
             sb.Append(rest);
+            var reply = new ReplyTracker(sb.ToString());
+            var inDetails = false;
             for (var j = i + 1; j < lines.Count && j < i + 8; j++)
             {
                 var next = lines[j].Trim();
@@ -666,13 +682,26 @@ public static partial class BounceAnalyzer
                     break;
                 if (next.Length == 0)
                 {
-                    if (sb.ToString().Trim().Length < 8)
+                    // A blank line after the address line alone may precede its words; one after a block of details ends it.
+                    if (sb.ToString().Trim().Length < 8 && !inDetails)
                         continue;
                     break;
                 }
-                if (AddressPattern().IsMatch(next) && (next.StartsWith('<') || AddressPattern().Match(next).Index == 0))
+                // "<<< 550 …": the server's reply in a transcript, without the arrows.
+                var words = next.StartsWith("<<<", StringComparison.Ordinal) ? next[3..].TrimStart() : next;
+                if (AddressPattern().IsMatch(words) && (words.StartsWith('<') || AddressPattern().Match(words).Index == 0))
                     break;
-                sb.Append(' ').Append(next);
+                if (TranscriptStep().IsMatch(next))
+                    break;
+                // A detail line naming the address is the recipient's own ("From: <postmaster@…> RCPT: <a@b> … does not like recipient").
+                if (OriginalDetailLine().IsMatch(next) && !next.Contains(address, StringComparison.OrdinalIgnoreCase))
+                {
+                    inDetails = true;
+                    continue;
+                }
+                if (!reply.Continues(words))
+                    break;
+                sb.Append(' ').Append(words);
             }
             var diagnostic = OneLine(sb.ToString());
             if (diagnostic.Length == 0)
@@ -684,6 +713,79 @@ public static partial class BounceAnalyzer
             first ??= diagnostic;
         }
         return first ?? "";
+    }
+
+    /// <summary>Follows the SMTP replies in a recipient's words: a line opening with a reply code belongs to them only
+    /// while no reply was seen yet or it continues the last one ("550-5.1.1 …" then "550 5.1.1 …"); any other opens a new
+    /// reply, about another recipient or another step of the session.</summary>
+    private sealed class ReplyTracker
+    {
+        private string? _code;
+        private bool _open;
+
+        public ReplyTracker(string start) => Note(start);
+
+        public bool Continues(string line)
+        {
+            var leading = LeadingReplyPattern().Match(line);
+            if (leading.Success && _code is not null && !(_open && leading.Groups[1].Value == _code))
+                return false;
+            Note(line);
+            return true;
+        }
+
+        private void Note(string text)
+        {
+            foreach (Match m in ReplyMarkPattern().Matches(text))
+            {
+                _code = m.Groups[1].Value;
+                _open = m.Groups[2].Value == "-";
+            }
+        }
+    }
+
+    /// <summary>A line opening with an SMTP reply code ("550 …", "550-…", "550 - …").</summary>
+    [GeneratedRegex(@"^([245]\d\d)(?:[ \-]|$)")]
+    private static partial Regex LeadingReplyPattern();
+
+    /// <summary>A reply code and the character after it: '-' means the reply goes on on the next line.</summary>
+    [GeneratedRegex(@"(?<![\d.\-#:/])([245]\d\d)([ \-]|$)(?!\d)")]
+    private static partial Regex ReplyMarkPattern();
+
+    /// <summary>A session transcript's next step: a command sent (">>> RCPT TO") or the next server ("While talking to").</summary>
+    [GeneratedRegex(@"^(>>>|while talking to\b)", RegexOptions.IgnoreCase)]
+    private static partial Regex TranscriptStep();
+
+    /// <summary>A line describing the original message, as reports list it under the failure ("From: …", "CC: …",
+    /// "Size (in bytes): 39"): never the remote server's words.</summary>
+    [GeneratedRegex(@"^(from|to|cc|bcc|subject|date|sent|sent date|reply-to|message-id|size(\s*\([^)]*\))?|number of lines)\s*:", RegexOptions.IgnoreCase)]
+    private static partial Regex OriginalDetailLine();
+
+    /// <summary>The report's first line that carries a refusal's reply code (4xx or 5xx), with its continuation lines:
+    /// the remote server's words when nothing stands beside the only failed address.</summary>
+    private static string FirstReplyLine(string text)
+    {
+        var lines = new TextLines(text);
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var line = lines[i].Trim();
+            if (line.StartsWith("<<<", StringComparison.Ordinal))
+                line = line[3..].TrimStart();
+            var m = LeadingReplyPattern().Match(line);
+            if (!m.Success || line[0] == '2')
+                continue;
+            var sb = new StringBuilder(line);
+            var reply = new ReplyTracker(line);
+            for (var j = i + 1; j < lines.Count && j < i + 8; j++)
+            {
+                var next = lines[j].Trim();
+                if (!LeadingReplyPattern().IsMatch(next) || !reply.Continues(next))
+                    break;
+                sb.Append(' ').Append(next);
+            }
+            return OneLine(sb.ToString());
+        }
+        return "";
     }
 
     /// <summary>The lines of a text (split at '\n', as <c>Split('\n')</c> gives them) as offsets: a line becomes a string
@@ -789,9 +891,10 @@ public static partial class BounceAnalyzer
                 || diagnostic.Contains("in reply to mail from", StringComparison.OrdinalIgnoreCase);
             status = BounceReasons.PseudoStatus(atMailFrom ? BounceReasons.OnHold : reason, temporary);
         }
-        var text = diagnostic.Length > MaxDiagnostic ? diagnostic[..MaxDiagnostic] : diagnostic;
-        return new BouncedRecipient(address, status, replyCode, reason, BounceReasons.IsHard(reason, status), text);
+        return new BouncedRecipient(address, status, replyCode, reason, BounceReasons.IsHard(reason, status), Cut(diagnostic));
     }
+
+    private static string Cut(string diagnostic) => diagnostic.Length > MaxDiagnostic ? diagnostic[..MaxDiagnostic] : diagnostic;
 
     /// <summary>(<paramref name="subject"/> + "\n" + <paramref name="text"/>).ToLowerInvariant(), written at once into the
     /// result (invariant lower-casing maps each character on its own, so the parts can be lowered apart).</summary>
