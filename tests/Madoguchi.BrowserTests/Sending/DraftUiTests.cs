@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using Madoguchi.BrowserTests.Infrastructure;
+using Madoguchi.Core.Tickets;
 using Madoguchi.Testing.App;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -63,6 +65,54 @@ public sealed class DraftUiTests(BrowserFixture fixture)
         await Expect(a.Page.GetByTestId("reply-queued")).ToBeVisibleAsync();
         await Expect(b.Page.GetByTestId("presence-writing")).ToHaveCountAsync(0);
         await Expect(b.Page.GetByTestId("team-draft")).ToHaveCountAsync(0);
-        Assert.Equal(0, await fixture.App.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.ReplyDrafts, d => d.TicketId == ticket)));
+        Assert.Equal(0, await fixture.App.WithDbAsync(db => db.ReplyDrafts.CountAsync(d => d.TicketId == ticket)));
+    }
+
+    /// <summary>A draft keeps its attachments: a file attached in the reply box is saved with the draft, its chip (name and
+    /// size) is back after a reload, and the reply sent from the restored box carries the file.</summary>
+    [Fact]
+    public async Task ReplyBox_AttachmentSavedWithTheDraft_ChipBackAfterReload_ReplySendsWithIt()
+    {
+        var account = await fixture.App.CreateAccountAsync();
+        var api = await account.SignInOwnerAsync();
+        var inbox = (await account.CreateInboxAsync("添付下書き窓口")).Id;
+        // Nobody listens on port 9: the reply stays queued, nothing leaves; what it carries is read from the database.
+        (await api.PostAsJsonAsync($"/api/v1/inboxes/{inbox}/send-addresses", new
+        {
+            address = "support@draft-files.test", displayName = "サポート", isDefault = true, host = "127.0.0.1", port = 9, security = "none", authentication = "none",
+        })).EnsureSuccessStatusCode();
+        var ticket = (await fixture.App.ReceiveAsync(inbox, InboundMail.Eml($"{Guid.NewGuid():N}@example.com", subject: "見積書の件", from: "customer@example.com"))).TicketId!.Value;
+
+        await using var session = await fixture.NewSessionAsync();
+        var page = session.Page;
+        await session.SignInAsync(account.Owner.Email, MadoguchiApp.DefaultPassword);
+        await page.GotoAsync($"/tickets/{ticket}");
+        await session.WaitLiveAsync();
+        var box = page.GetByTestId("reply-box");
+        await box.Locator("input[type=file]").SetInputFilesAsync(new FilePayload
+        {
+            Name = "見積書.pdf", MimeType = "application/pdf", Buffer = [.. "%PDF-1.4\n"u8, .. new byte[1536 - 9]],
+        });
+        await Expect(box.GetByTestId("attachment-chip")).ToHaveCountAsync(1);
+        // The attachment alone is worth a draft.
+        await Expect(page.GetByTestId("draft-saved")).ToBeVisibleAsync();
+
+        await page.ReloadAsync();
+        await session.WaitLiveAsync();
+        var chip = page.GetByTestId("reply-box").GetByTestId("attachment-chip");
+        await Expect(chip).ToHaveCountAsync(1);
+        await Expect(chip).ToContainTextAsync("見積書.pdf");
+        await Expect(chip).ToContainTextAsync("1.5 KB");
+
+        await page.GetByTestId("reply-box").GetByLabel("本文").FillAsync("見積書をお送りします。");
+        await page.GetByTestId("reply-box").GetByRole(AriaRole.Button, new() { Name = "送信", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("reply-queued")).ToBeVisibleAsync();
+        var sent = await fixture.App.WithDbAsync(db => db.TicketAttachments
+            .Where(a => db.TicketMessages.Any(m => m.Id == a.TicketMessageId && m.TicketId == ticket && m.Direction == MessageDirection.Sent))
+            .Select(a => new { a.FileName, a.Size }).ToListAsync());
+        var file = Assert.Single(sent);
+        Assert.Equal("見積書.pdf", file.FileName);
+        Assert.Equal(1536, file.Size);
+        Assert.Equal(0, await fixture.App.WithDbAsync(db => db.ReplyDrafts.CountAsync(d => d.TicketId == ticket)));
     }
 }
