@@ -76,6 +76,8 @@ public sealed class OutboxSender(MadoguchiDbContext db, IBlobStore blobs, SendPa
         using var held = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var renewing = lease.KeepAsync(owner, () => Volatile.Read(ref pending), held);
         var session = new SmtpSession(connector, options.Value.Timeout);
+        var outcomes = new List<(OutgoingMessage Outgoing, SendFailure? Failure, DateTime At)>();
+        var oldest = 0L;
         try
         {
             foreach (var outgoing in batch)
@@ -92,16 +94,50 @@ public sealed class OutboxSender(MadoguchiDbContext db, IBlobStore blobs, SendPa
                     return true;
                 }
                 Interlocked.Decrement(ref pending);
-                await RecordAsync(outgoing, failure, owner, ct);
+                if (outcomes.Count == 0)
+                    oldest = time.GetTimestamp();
+                outcomes.Add((outgoing, failure, time.GetUtcNow().UtcDateTime));
+                if (failure is not null || outcomes.Count >= options.Value.OutcomesPerCommit || time.GetElapsedTime(oldest) >= options.Value.MaxOutcomeDelay)
+                    await RecordAsync(outcomes, owner);
             }
         }
         finally
         {
-            await session.DisposeAsync();
-            await held.CancelAsync();
-            await renewing;
+            try
+            {
+                // Also after an error or a lost lease: what the server accepted is written (only where this claim still owns it).
+                await RecordAsync(outcomes, owner);
+            }
+            finally
+            {
+                await session.DisposeAsync();
+                await held.CancelAsync();
+                await renewing;
+            }
         }
         return true;
+    }
+
+    /// <summary>Writes the known outcomes in one transaction: one disk flush for several messages. Until then they show
+    /// 送信中, and a crash before it leaves them to the crash rule (sent again with the same Message-ID).</summary>
+    private async Task RecordAsync(List<(OutgoingMessage Outgoing, SendFailure? Failure, DateTime At)> outcomes, string owner)
+    {
+        if (outcomes.Count == 0)
+            return;
+        await using (var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None))
+        {
+            foreach (var (outgoing, failure, at) in outcomes)
+                await RecordAsync(outgoing, failure, at, owner);
+            await transaction.CommitAsync(CancellationToken.None);
+        }
+        // Sent: the copy to the Sent folder is made later, by its own worker, outside this lease (and outside the
+        // transaction: a marker already there is a unique-key error, which would end a PostgreSQL transaction).
+        foreach (var (outgoing, failure, _) in outcomes)
+        {
+            if (failure is null && _addresses.GetValueOrDefault(outgoing.SendAddressId) is { } address)
+                await sentCopies.ScheduleAsync(outgoing, address);
+        }
+        outcomes.Clear();
     }
 
     private async Task<SendFailure?> DeliverAsync(SmtpSession session, OutgoingMessage outgoing, CancellationToken ct)
@@ -138,14 +174,12 @@ public sealed class OutboxSender(MadoguchiDbContext db, IBlobStore blobs, SendPa
             SendingLog.AttemptFailed(logger, outgoing.TicketMessageId, failure.Code, failure.Temporary, e);
             return failure;
         }
-        // Accepted: the copy to the Sent folder is made later, by its own worker, outside this lease.
-        await sentCopies.ScheduleAsync(outgoing, address);
         return null;
     }
 
-    private async Task RecordAsync(OutgoingMessage outgoing, SendFailure? failure, string owner, CancellationToken ct)
+    /// <summary>One message's outcome, known at <paramref name="now"/>.</summary>
+    private async Task RecordAsync(OutgoingMessage outgoing, SendFailure? failure, DateTime now, string owner)
     {
-        var now = time.GetUtcNow().UtcDateTime;
         var mine = db.OutgoingMessages.Where(o => o.TicketMessageId == outgoing.TicketMessageId && o.LeaseOwner == owner && o.State == SendState.Sending);
         if (failure is null)
         {

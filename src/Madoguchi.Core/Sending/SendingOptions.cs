@@ -49,6 +49,14 @@ public sealed class SendingOptions : IValidatableObject
     /// <summary>Messages one SMTP connection sends before it is closed (one claim, one lease, one sign-in for all of them).</summary>
     public int MessagesPerConnection { get; set; } = 20;
 
+    /// <summary>Outcomes of one connection written in one transaction (one disk flush for several messages). A failure, the
+    /// end of the connection's messages and <see cref="MaxOutcomeDelay"/> write them at once; 1 writes each on its own.</summary>
+    public int OutcomesPerCommit { get; set; } = 10;
+
+    /// <summary>The longest a known outcome waits for the others of its commit (a slow server never leaves a message
+    /// 送信中 for long after it was accepted).</summary>
+    public TimeSpan MaxOutcomeDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
     public string InstanceId { get; set; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}"[..^24];
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -71,6 +79,10 @@ public sealed class SendingOptions : IValidatableObject
             yield return new ValidationResult("Madoguchi:Sending:MaxConnectionsPerAddress must be between 1 and 64.", [nameof(MaxConnectionsPerAddress)]);
         if (MessagesPerConnection is < 1 or > 1000)
             yield return new ValidationResult("Madoguchi:Sending:MessagesPerConnection must be between 1 and 1000.", [nameof(MessagesPerConnection)]);
+        if (OutcomesPerCommit is < 1 or > 1000)
+            yield return new ValidationResult("Madoguchi:Sending:OutcomesPerCommit must be between 1 and 1000.", [nameof(OutcomesPerCommit)]);
+        if (MaxOutcomeDelay < TimeSpan.Zero || MaxOutcomeDelay > LeaseDuration / 3)
+            yield return new ValidationResult("Madoguchi:Sending:MaxOutcomeDelay must be between 0 and a third of LeaseDuration.", [nameof(MaxOutcomeDelay)]);
         if (string.IsNullOrWhiteSpace(InstanceId) || InstanceId.Length > 200)
             yield return new ValidationResult("Madoguchi:Sending:InstanceId must be 1–200 characters.", [nameof(InstanceId)]);
     }
