@@ -41,8 +41,9 @@ internal static class OutboxViews
 /// every instance. Claiming is one atomic UPDATE over the batch (queued and due, or sending with an expired lease → sending,
 /// owned by this claim: the instance id and a claim number), so two instances on one PostgreSQL never both send a message.
 /// While the SMTP conversation goes on, <see cref="OutboxLease"/> renews the claim's lease (a slow server never lets another
-/// instance take the messages); when the lease is lost anyway, the conversation is broken off before the end of DATA. Each
-/// message's outcome is written as soon as it is known, and only while this claim still owns it. After a failure that may
+/// instance take the messages); when the lease is lost anyway, the conversation is broken off before the end of DATA. The
+/// outcomes are written several to a transaction (<see cref="SendingOptions.OutcomesPerCommit"/>), each with its own time,
+/// and only where this claim still owns the message. After a failure that may
 /// have left the session in any state the connection is closed and the next message opens a new one.
 /// <para>Rule after a crash: a message left in 送信中 (its instance died, its lease ran out) is sent again with the same
 /// Message-ID; the receiver may get it twice and can drop the copy by its Message-ID.</para></summary>
