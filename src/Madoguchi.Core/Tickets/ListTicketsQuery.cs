@@ -58,21 +58,20 @@ public sealed class ListTicketsQuery(MadoguchiDbContext db)
             : IsWholeBucket(request)
                 ? await Buckets(db, visible.Value!, request).SumAsync(d => d.Delta, ct)
                 : await query.CountAsync(ct);
-        var rows = await db.Tickets.AsNoTracking().Where(t => ids.Contains(t.Id)).ToDictionaryAsync(t => t.Id, ct);
-        var labels = (await db.TicketLabels.AsNoTracking().Where(x => ids.Contains(x.TicketId)).ToListAsync(ct))
-            .ToLookup(x => x.TicketId, x => x.LabelId);
-        // The list's paper-clip: tickets of this page with an attachment that is not an inline image of the HTML body.
-        var withFiles = (await db.TicketMessages.AsNoTracking().Where(m => ids.Contains(m.TicketId))
-            .Where(m => db.TicketAttachments.Any(a => a.TicketMessageId == m.Id && !a.IsInline))
-            .Select(m => m.TicketId).Distinct().ToListAsync(ct)).ToHashSet();
-        // The unread mark is the actor's own: opened since the newest message, or not.
-        var reads = await db.TicketReads.AsNoTracking().Where(r => r.UserId == actor.Id && ids.Contains(r.TicketId))
-            .ToDictionaryAsync(r => r.TicketId, r => r.ReadAt, ct);
+        // The page's rows with their labels, paper-clip (an attachment that is not an inline image of the HTML body) and
+        // the actor's own unread mark (opened since the newest message, or not), in one query.
+        var rows = (await db.Tickets.AsNoTracking().Where(t => ids.Contains(t.Id)).Select(t => new
+        {
+            Ticket = t,
+            Labels = db.TicketLabels.Where(x => x.TicketId == t.Id).Select(x => x.LabelId).ToList(),
+            HasFiles = db.TicketMessages.Any(m => m.TicketId == t.Id && db.TicketAttachments.Any(a => a.TicketMessageId == m.Id && !a.IsInline)),
+            ReadAt = db.TicketReads.Where(r => r.UserId == actor.Id && r.TicketId == t.Id).Select(r => (DateTime?)r.ReadAt).FirstOrDefault(),
+        }).ToListAsync(ct)).ToDictionary(r => r.Ticket.Id);
         var items = ids.Where(rows.ContainsKey)
-            .Select(id => TicketListItem.Of(rows[id], labels[id].Order().ToList()) with
+            .Select(id => TicketListItem.Of(rows[id].Ticket, rows[id].Labels.Order().ToList()) with
             {
-                HasAttachments = withFiles.Contains(id),
-                Unread = Reads.TicketRead.IsUnread(reads.TryGetValue(id, out var read) ? read : null, rows[id].LastMessageAt),
+                HasAttachments = rows[id].HasFiles,
+                Unread = Reads.TicketRead.IsUnread(rows[id].ReadAt, rows[id].Ticket.LastMessageAt),
             }).ToList();
         return new Page<TicketListItem>(items, total);
     }
