@@ -8,6 +8,7 @@ using Madoguchi.Core.Tickets;
 using Madoguchi.Core.Tickets.Counts;
 using Madoguchi.Testing.App;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using static Madoguchi.IntegrationTests.Tickets.TicketTestData;
 using static Madoguchi.Testing.App.InboundMail;
@@ -171,6 +172,35 @@ public sealed class BucketCountTests(AppFixture apps) : IClassFixture<AppFixture
         Assert.Equal(1, spam!["total"]!.GetValue<int>());
         Assert.Equal(28, everyInbox!["total"]!.GetValue<int>());
         Assert.Equal(28, nobody!["total"]!.GetValue<int>());
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Migration_FillsTheCountsFromTheTicketsAlreadyThere(DatabaseProvider provider)
+    {
+        await using var app = await MadoguchiApp.StartAsync(provider);
+        var account = await app.CreateAccountAsync();
+        var inbox = (await account.CreateInboxAsync()).Id;
+        var other = (await account.CreateInboxAsync()).Id;
+        var actor = Actor.User(account.Owner.Id, account.Id, account.Owner.Email, null);
+        var tickets = await StoreTicketsAsync(app, account.Id, inbox, 12);
+        await StoreTicketsAsync(app, account.Id, other, 3);
+
+        await app.WithDbAsync(async db =>
+        {
+            var migrations = db.Database.GetMigrations().ToList();
+            var counts = migrations.FindIndex(m => m.EndsWith("_H6CountsBuckets", StringComparison.Ordinal));
+            var migrator = db.GetInfrastructure().GetRequiredService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>();
+            await migrator.MigrateAsync(migrations[counts - 1]);
+            // Tickets written before the counts existed: other statuses and places.
+            await db.Tickets.Where(x => tickets.Take(4).Contains(x.Id)).ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, TicketStatus.Closed));
+            await db.Tickets.Where(x => x.Id == tickets[5]).ExecuteUpdateAsync(s => s.SetProperty(x => x.Place, TicketPlace.Trash));
+            await db.Tickets.Where(x => x.Id == tickets[6]).ExecuteDeleteAsync();
+            await migrator.MigrateAsync();
+            return 0;
+        });
+
+        await AssertExactAsync(app, actor, inbox, other);
+        Assert.Equal(14, await app.WithDbAsync(db => db.TicketBucketCounts.SumAsync(d => d.Delta)));
     }
 
     private sealed record Bucket(Guid InboxId, TicketPlace Place, TicketStatus Status, Guid? PendingReasonId, int Count)
