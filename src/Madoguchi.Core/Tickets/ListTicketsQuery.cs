@@ -36,7 +36,8 @@ public sealed record TicketListRequest(Guid? InboxId, TicketStatus? Status, Tick
 
 /// <summary>Tickets of a tab. Pages are cut on the (inbox, place, status, …) indexes over ids only, then the rows of that
 /// page and their labels are read, so a page of an inbox with 100,000 tickets costs an index walk, not a table scan. The
-/// total is counted only when the page is full (see bench/README.md, "Ticket list").</summary>
+/// total of a full page comes from the kept bucket counts, or is counted for a filtered tab (see bench/README.md,
+/// "Ticket list").</summary>
 public sealed class ListTicketsQuery(MadoguchiDbContext db)
 {
     public async Task<Result<Page<TicketListItem>>> HandleAsync(Actor actor, TicketListRequest request, CancellationToken ct)
@@ -49,26 +50,28 @@ public sealed class ListTicketsQuery(MadoguchiDbContext db)
         var query = Filter(db, actor.AccountId!.Value, visible.Value!, request);
 
         var ids = await Order(query, request.Sort).Select(t => t.Id).Skip(request.Page.Offset).Take(request.Page.Limit).ToListAsync(ct);
-        // Counting walks every ticket of the tab (tens of thousands in 対応完了 of a large inbox); a page that is not full
-        // already says how many there are, so only a full page (or one past the end) pays for the count.
+        // A page that is not full already says how many there are. A full page of a whole bucket (inbox, place, status,
+        // 保留理由: what the tabs show unfiltered) reads the counts the database keeps; only a filtered tab (assignee, label)
+        // counts its tickets.
         var total = ids.Count < request.Page.Limit && (ids.Count > 0 || request.Page.Offset == 0)
             ? request.Page.Offset + ids.Count
-            : await query.CountAsync(ct);
-        var rows = await db.Tickets.AsNoTracking().Where(t => ids.Contains(t.Id)).ToDictionaryAsync(t => t.Id, ct);
-        var labels = (await db.TicketLabels.AsNoTracking().Where(x => ids.Contains(x.TicketId)).ToListAsync(ct))
-            .ToLookup(x => x.TicketId, x => x.LabelId);
-        // The list's paper-clip: tickets of this page with an attachment that is not an inline image of the HTML body.
-        var withFiles = (await db.TicketMessages.AsNoTracking().Where(m => ids.Contains(m.TicketId))
-            .Where(m => db.TicketAttachments.Any(a => a.TicketMessageId == m.Id && !a.IsInline))
-            .Select(m => m.TicketId).Distinct().ToListAsync(ct)).ToHashSet();
-        // The unread mark is the actor's own: opened since the newest message, or not.
-        var reads = await db.TicketReads.AsNoTracking().Where(r => r.UserId == actor.Id && ids.Contains(r.TicketId))
-            .ToDictionaryAsync(r => r.TicketId, r => r.ReadAt, ct);
+            : IsWholeBucket(request)
+                ? await Buckets(db, visible.Value!, request).SumAsync(d => d.Delta, ct)
+                : await query.CountAsync(ct);
+        // The page's rows with their labels, paper-clip (an attachment that is not an inline image of the HTML body) and
+        // the actor's own unread mark (opened since the newest message, or not), in one query.
+        var rows = (await db.Tickets.AsNoTracking().Where(t => ids.Contains(t.Id)).Select(t => new
+        {
+            Ticket = t,
+            Labels = db.TicketLabels.Where(x => x.TicketId == t.Id).Select(x => x.LabelId).ToList(),
+            HasFiles = db.TicketMessages.Any(m => m.TicketId == t.Id && db.TicketAttachments.Any(a => a.TicketMessageId == m.Id && !a.IsInline)),
+            ReadAt = db.TicketReads.Where(r => r.UserId == actor.Id && r.TicketId == t.Id).Select(r => (DateTime?)r.ReadAt).FirstOrDefault(),
+        }).ToListAsync(ct)).ToDictionary(r => r.Ticket.Id);
         var items = ids.Where(rows.ContainsKey)
-            .Select(id => TicketListItem.Of(rows[id], labels[id].Order().ToList()) with
+            .Select(id => TicketListItem.Of(rows[id].Ticket, rows[id].Labels.Order().ToList()) with
             {
-                HasAttachments = withFiles.Contains(id),
-                Unread = Reads.TicketRead.IsUnread(reads.TryGetValue(id, out var read) ? read : null, rows[id].LastMessageAt),
+                HasAttachments = rows[id].HasFiles,
+                Unread = Reads.TicketRead.IsUnread(rows[id].ReadAt, rows[id].Ticket.LastMessageAt),
             }).ToList();
         return new Page<TicketListItem>(items, total);
     }
@@ -93,6 +96,24 @@ public sealed class ListTicketsQuery(MadoguchiDbContext db)
             query = query.Where(t => t.PendingReasonId == reason);
         if (request.LabelId is { } label)
             query = query.Where(t => db.TicketLabels.Any(x => x.LabelId == label && x.TicketId == t.Id));
+        return query;
+    }
+
+    /// <summary>The request names only bucket columns, so its total is the sum of the kept counts.</summary>
+    public static bool IsWholeBucket(TicketListRequest request) =>
+        request is { Unassigned: false, AssigneeId: null, LabelId: null };
+
+    /// <summary>The kept counts of the buckets a whole-bucket request covers (the same predicates as <see cref="Filter"/>).</summary>
+    public static IQueryable<Counts.TicketBucketDelta> Buckets(MadoguchiDbContext db, List<Guid> visibleInboxes, TicketListRequest request)
+    {
+        var query = db.TicketBucketCounts.AsNoTracking().Where(d => d.Place == request.Place);
+        query = request.InboxId is { } inboxId ? query.Where(d => d.InboxId == inboxId) : query.Where(d => visibleInboxes.Contains(d.InboxId));
+        if (request.Status is { } status)
+            query = query.Where(d => d.Status == status);
+        if (request.WithoutPendingReason)
+            query = query.Where(d => d.Status == TicketStatus.Pending && d.PendingReasonId == null);
+        else if (request.PendingReasonId is { } reason)
+            query = query.Where(d => d.PendingReasonId == reason);
         return query;
     }
 

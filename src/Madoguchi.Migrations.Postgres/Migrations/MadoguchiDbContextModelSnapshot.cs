@@ -1865,6 +1865,36 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.ToTable("TicketComments");
                 });
 
+            modelBuilder.Entity("Madoguchi.Core.Tickets.Counts.TicketBucketDelta", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Delta")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("InboxId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("PendingReasonId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Place")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InboxId", "Place", "Status", "PendingReasonId", "Delta");
+
+                    b.ToTable("TicketBucketCounts", (string)null);
+                });
+
             modelBuilder.Entity("Madoguchi.Core.Tickets.History.TicketHistoryEntry", b =>
                 {
                     b.Property<long>("Id")

@@ -1858,6 +1858,34 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.ToTable("TicketComments");
                 });
 
+            modelBuilder.Entity("Madoguchi.Core.Tickets.Counts.TicketBucketDelta", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Delta")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("InboxId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("PendingReasonId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Place")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InboxId", "Place", "Status", "PendingReasonId", "Delta");
+
+                    b.ToTable("TicketBucketCounts", (string)null);
+                });
+
             modelBuilder.Entity("Madoguchi.Core.Tickets.History.TicketHistoryEntry", b =>
                 {
                     b.Property<long>("Id")

@@ -80,10 +80,10 @@ public sealed class AuthenticateApiTokenQuery(MadoguchiDbContext db, TimeProvide
         var hash = Secrets.Hash(secret);
         var found = await db.ApiTokens.Where(t => t.TokenHash == hash)
             .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new { Token = t, User = u })
+            .Select(x => new { x.Token, x.User, Suspended = db.Accounts.Any(a => a.Id == x.User.AccountId && a.SuspendedAt != null) })
             .SingleOrDefaultAsync(ct);
-        if (found is null || found.User.State != Users.UserState.Active)
-            return null;
-        if (await db.Accounts.AnyAsync(a => a.Id == found.User.AccountId && a.SuspendedAt != null, ct))
+        // One query per request: the token, its user and whether the account is suspended.
+        if (found is null || found.User.State != Users.UserState.Active || found.Suspended)
             return null;
         var now = time.GetUtcNow().UtcDateTime;
         // Recording every use would write on every request; a minute's precision is enough to see a token in use.

@@ -1,0 +1,260 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Madoguchi.Core.Common;
+using Madoguchi.Core.Data;
+using Madoguchi.Core.Retention;
+using Madoguchi.Core.Tickets;
+using Madoguchi.Core.Tickets.Counts;
+using Madoguchi.Testing.App;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using static Madoguchi.IntegrationTests.Tickets.TicketTestData;
+using static Madoguchi.Testing.App.InboundMail;
+
+namespace Madoguchi.IntegrationTests.Tickets;
+
+/// <summary>The bucket counts the database keeps beside the tickets (triggers on <c>Tickets</c> writing +1/−1 rows,
+/// <see cref="CompactTicketBucketCountsCommand"/> folding them) always equal a GROUP BY over the tickets: after every kind
+/// of writer, under concurrent moves in opposite directions, and across compactions. One app per database for the class;
+/// every test makes its own account.</summary>
+public sealed class BucketCountTests(AppFixture apps) : IClassFixture<AppFixture>
+{
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task EveryWriter_KeptCountsEqualAGroupByOverTickets(DatabaseProvider provider)
+    {
+        var app = await apps.GetAsync(provider);
+        var account = await app.CreateAccountAsync();
+        var inbox = (await account.CreateInboxAsync()).Id;
+        var other = (await account.CreateInboxAsync()).Id;
+        var owner = await account.SignInOwnerAsync();
+        var actor = Actor.User(account.Owner.Id, account.Id, account.Owner.Email, null);
+        var t = new List<Guid>();
+        for (var i = 0; i < 9; i++)
+            t.Add((await app.ReceiveAsync(i < 8 ? inbox : other, Eml(Id(), subject: $"件名 {i}"))).TicketId!.Value);
+        await AssertExactAsync(app, actor, inbox, other);
+
+        // A reply reopens a closed ticket (the pipeline's update).
+        await Patch(owner, t[0], new { status = "closed" });
+        var first = await app.WithDbAsync(db => db.TicketMessages.Where(m => m.TicketId == t[0]).Select(m => m.MessageIdHeader).FirstAsync());
+        await app.ReceiveAsync(inbox, Eml(Id(), subject: "Re: 件名 0", inReplyTo: first));
+        await AssertExactAsync(app, actor, inbox, other);
+        var reason = (await (await owner.PostAsJsonAsync($"/api/v1/inboxes/{inbox}/pending-reasons", new { name = "返事待ち" })).ReadAsync<JsonObject>())["id"]!.GetValue<Guid>();
+        await Patch(owner, t[1], new { pendingReasonId = reason });
+        await Patch(owner, t[2], new { status = "pending" });
+        await Patch(owner, t[3], new { assigneeId = account.Owner.Id });
+        await AssertExactAsync(app, actor, inbox, other);
+        await Bulk(owner, new { ticketIds = new[] { t[3], t[4] }, status = "noAction" });
+        await Bulk(owner, new { ticketIds = new[] { t[4], t[5] }, place = "trash" });
+        await Bulk(owner, new { ticketIds = new[] { t[6] }, place = "spam" });
+        await AssertExactAsync(app, actor, inbox, other);
+        await Bulk(owner, new { ticketIds = new[] { t[6] }, place = "inbox" });
+        await Bulk(owner, new { ticketIds = new[] { t[1], t[7] }, inboxId = other });
+        await Patch(owner, t[8], new { inboxId = inbox });
+        await AssertExactAsync(app, actor, inbox, other);
+        // Deleting a 保留理由 sets the tickets' reason to null (a foreign key's SET NULL).
+        await Patch(owner, t[8], new { pendingReasonId = reason });
+        await (await owner.DeleteAsync($"/api/v1/inboxes/{inbox}/pending-reasons/{reason}")).AssertStatusAsync(HttpStatusCode.NoContent);
+        await AssertExactAsync(app, actor, inbox, other);
+        (await owner.DeleteAsync($"/api/v1/tickets/{t[2]}")).EnsureSuccessStatusCode();
+        (await owner.PostAsync($"/api/v1/inboxes/{inbox}/empty-trash", null)).EnsureSuccessStatusCode();
+        await AssertExactAsync(app, actor, inbox, other);
+        // Retention: closed tickets of an inbox with auto-delete, long ago.
+        await Patch(owner, t[7], new { status = "closed" });
+        (await owner.PutAsJsonAsync($"/api/v1/inboxes/{other}/retention", new { autoDeleteClosedAfterDays = 90 })).EnsureSuccessStatusCode();
+        await app.WithDbAsync(db => db.Tickets.Where(x => x.Id == t[7]).ExecuteUpdateAsync(s => s.SetProperty(x => x.ClosedAt, DateTime.UtcNow.AddDays(-200))));
+        await using (var scope = app.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<RunRetentionCommand>().HandleAsync(CancellationToken.None);
+        Assert.False(await app.WithDbAsync(db => db.Tickets.AnyAsync(x => x.Id == t[7])));
+        await AssertExactAsync(app, actor, inbox, other);
+        // Deleting an inbox cascades to its tickets (stored directly: no originals); their counts go with them.
+        var gone = (await account.CreateInboxAsync()).Id;
+        await StoreTicketsAsync(app, account.Id, gone, 3);
+        await AssertExactAsync(app, actor, inbox, other, gone);
+        await (await owner.DeleteAsync($"/api/v1/inboxes/{gone}")).AssertStatusAsync(HttpStatusCode.NoContent);
+        await AssertExactAsync(app, actor, inbox, other, gone);
+        Assert.Equal(0, await app.WithDbAsync(db => db.TicketBucketCounts.Where(d => d.InboxId == gone).SumAsync(d => d.Delta)));
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task ConcurrentMovesInOppositeDirections_WithCompactions_EndExact_NoDeadlock(DatabaseProvider provider)
+    {
+        var app = await apps.GetAsync(provider);
+        var account = await app.CreateAccountAsync();
+        var a = (await account.CreateInboxAsync()).Id;
+        var b = (await account.CreateInboxAsync()).Id;
+        var owner = await account.SignInOwnerAsync();
+        var actor = Actor.User(account.Owner.Id, account.Id, account.Owner.Email, null);
+        var inA = await StoreTicketsAsync(app, account.Id, a, 40);
+        var inB = await StoreTicketsAsync(app, account.Id, b, 40);
+
+        // Each writer moves its own tickets back and forth in multi-ticket transactions (every transaction touches the
+        // counts of both inboxes, in the opposite order of its peer); two API clients move others in bulk; a compaction
+        // runs in a loop beside them.
+        Task Mover(List<Guid> tickets, Guid from, Guid to) => Task.Run(async () =>
+        {
+            for (var round = 0; round < 6; round++)
+            {
+                var (source, target) = round % 2 == 0 ? (from, to) : (to, from);
+                await app.WithDbAsync(async db =>
+                {
+                    await using var transaction = await db.Database.BeginTransactionAsync();
+                    foreach (var id in tickets)
+                        await db.Tickets.Where(x => x.Id == id && x.InboxId == source)
+                            .ExecuteUpdateAsync(s => s.SetProperty(x => x.InboxId, target).SetProperty(x => x.Status, (TicketStatus)(round % 4)));
+                    await transaction.CommitAsync();
+                    return 0;
+                });
+            }
+        });
+        using var stop = new CancellationTokenSource();
+        var compactions = 0;
+        var compactor = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await using var scope = app.Services.CreateAsyncScope();
+                if (await scope.ServiceProvider.GetRequiredService<CompactTicketBucketCountsCommand>().HandleAsync([a, b], CancellationToken.None))
+                    Interlocked.Increment(ref compactions);
+            }
+        });
+        var writers = new List<Task>
+        {
+            Mover(inA[..10], a, b), Mover(inB[..10], b, a), Mover(inA[10..20], a, b), Mover(inB[10..20], b, a),
+            Bulk(owner, new { ticketIds = inA[20..40], inboxId = b }),
+            Bulk(await account.SignInOwnerAsync(), new { ticketIds = inB[20..40], inboxId = a }),
+        };
+        await Task.WhenAll(writers);
+        await stop.CancelAsync();
+        await compactor;
+
+        Assert.True(compactions > 0);
+        await AssertExactAsync(app, actor, a, b);
+        Assert.Equal(80, await app.WithDbAsync(db => db.TicketBucketCounts.Where(d => d.InboxId == a || d.InboxId == b).SumAsync(d => d.Delta)));
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Compaction_FoldsToOneRowPerBucket_CountsUnchanged_ReadFoldsWhenCrowded_ListTotalFromCounts(DatabaseProvider provider)
+    {
+        var app = await apps.GetAsync(provider);
+        var account = await app.CreateAccountAsync();
+        var inbox = (await account.CreateInboxAsync()).Id;
+        var owner = await account.SignInOwnerAsync();
+        var actor = Actor.User(account.Owner.Id, account.Id, account.Owner.Email, null);
+        var tickets = await StoreTicketsAsync(app, account.Id, inbox, 30);
+        // Status changes back and forth: many rows, few buckets.
+        for (var round = 0; round < 8; round++)
+            await app.WithDbAsync(db => db.Tickets.Where(x => tickets.Contains(x.Id))
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, x => x.Status == TicketStatus.Open ? TicketStatus.Closed : TicketStatus.Open)));
+        await app.WithDbAsync(db => db.Tickets.Where(x => x.Id == tickets[0]).ExecuteUpdateAsync(s => s.SetProperty(x => x.Place, TicketPlace.Spam)));
+        var rowsBefore = await RowsAsync(app, inbox);
+
+        // Reading the navigation folds them (more than CompactAfterExtraRows rows beyond one per bucket).
+        await AssertExactAsync(app, actor, inbox);
+        Assert.True(rowsBefore > CountTicketBucketsQuery.CompactAfterExtraRows);
+        Assert.Equal(2, await RowsAsync(app, inbox));
+        await AssertExactAsync(app, actor, inbox);
+
+        await app.WithDbAsync(db => db.Tickets.Where(x => x.Id == tickets[1]).ExecuteUpdateAsync(s => s.SetProperty(x => x.Place, TicketPlace.Trash)));
+        await app.WithDbAsync(db => db.Tickets.Where(x => x.Id == tickets[1]).ExecuteDeleteAsync());
+        await using (var scope = app.Services.CreateAsyncScope())
+            Assert.True(await scope.ServiceProvider.GetRequiredService<CompactTicketBucketCountsCommand>().HandleAsync([inbox], CancellationToken.None));
+        Assert.Equal(2, await RowsAsync(app, inbox));
+        await AssertExactAsync(app, actor, inbox);
+
+        // A full page of a whole bucket answers its total from the kept counts; a filtered tab still counts.
+        var open = await owner.GetFromJsonAsync<JsonObject>($"/api/v1/tickets?inbox={inbox}&status=open&limit=5");
+        var spam = await owner.GetFromJsonAsync<JsonObject>($"/api/v1/tickets?inbox={inbox}&place=spam&limit=1");
+        var everyInbox = await owner.GetFromJsonAsync<JsonObject>("/api/v1/tickets?status=open&limit=5");
+        var nobody = await owner.GetFromJsonAsync<JsonObject>($"/api/v1/tickets?inbox={inbox}&status=open&assignee=none&limit=5");
+        Assert.Equal(28, open!["total"]!.GetValue<int>());
+        Assert.Equal(1, spam!["total"]!.GetValue<int>());
+        Assert.Equal(28, everyInbox!["total"]!.GetValue<int>());
+        Assert.Equal(28, nobody!["total"]!.GetValue<int>());
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Migration_FillsTheCountsFromTheTicketsAlreadyThere(DatabaseProvider provider)
+    {
+        await using var app = await MadoguchiApp.StartAsync(provider);
+        var account = await app.CreateAccountAsync();
+        var inbox = (await account.CreateInboxAsync()).Id;
+        var other = (await account.CreateInboxAsync()).Id;
+        var actor = Actor.User(account.Owner.Id, account.Id, account.Owner.Email, null);
+        var tickets = await StoreTicketsAsync(app, account.Id, inbox, 12);
+        await StoreTicketsAsync(app, account.Id, other, 3);
+
+        await app.WithDbAsync(async db =>
+        {
+            var migrations = db.Database.GetMigrations().ToList();
+            var counts = migrations.FindIndex(m => m.EndsWith("_H6CountsBuckets", StringComparison.Ordinal));
+            var migrator = db.GetInfrastructure().GetRequiredService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>();
+            await migrator.MigrateAsync(migrations[counts - 1]);
+            // Tickets written before the counts existed: other statuses and places.
+            await db.Tickets.Where(x => tickets.Take(4).Contains(x.Id)).ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, TicketStatus.Closed));
+            await db.Tickets.Where(x => x.Id == tickets[5]).ExecuteUpdateAsync(s => s.SetProperty(x => x.Place, TicketPlace.Trash));
+            await db.Tickets.Where(x => x.Id == tickets[6]).ExecuteDeleteAsync();
+            await migrator.MigrateAsync();
+            return 0;
+        });
+
+        await AssertExactAsync(app, actor, inbox, other);
+        Assert.Equal(14, await app.WithDbAsync(db => db.TicketBucketCounts.SumAsync(d => d.Delta)));
+    }
+
+    private sealed record Bucket(Guid InboxId, TicketPlace Place, TicketStatus Status, Guid? PendingReasonId, int Count)
+    {
+        public string Key => $"{InboxId}/{Place}/{Status}/{PendingReasonId}";
+    }
+
+    /// <summary>The kept counts equal a GROUP BY over the tickets, and the navigation's counts agree.</summary>
+    private static async Task AssertExactAsync(MadoguchiApp app, Actor actor, params Guid[] inboxes)
+    {
+        var (kept, counted) = await app.WithDbAsync(async db => (
+            await db.TicketBucketCounts.Where(d => inboxes.Contains(d.InboxId))
+                .GroupBy(d => new { d.InboxId, d.Place, d.Status, d.PendingReasonId })
+                .Select(g => new Bucket(g.Key.InboxId, g.Key.Place, g.Key.Status, g.Key.PendingReasonId, g.Sum(d => d.Delta))).ToListAsync(),
+            await db.Tickets.Where(x => inboxes.Contains(x.InboxId))
+                .GroupBy(x => new { x.InboxId, x.Place, x.Status, x.PendingReasonId })
+                .Select(g => new Bucket(g.Key.InboxId, g.Key.Place, g.Key.Status, g.Key.PendingReasonId, g.Count())).ToListAsync()));
+        Assert.Equal(counted.OrderBy(x => x.Key), kept.Where(x => x.Count != 0).OrderBy(x => x.Key));
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var nav = (await scope.ServiceProvider.GetRequiredService<CountTicketBucketsQuery>().HandleAsync(actor, CancellationToken.None)).Value!;
+        foreach (var inbox in inboxes.Where(i => nav.Any(n => n.InboxId == i)))
+        {
+            var shown = nav.Single(n => n.InboxId == inbox);
+            var mine = counted.Where(x => x.InboxId == inbox).ToList();
+            foreach (var status in Enum.GetValues<TicketStatus>())
+                Assert.Equal(mine.Where(x => x.Place == TicketPlace.Inbox && x.Status == status).Sum(x => x.Count), shown.Status(status));
+            Assert.Equal(mine.Where(x => x.Place == TicketPlace.Trash).Sum(x => x.Count), shown.Trash);
+            Assert.Equal(mine.Where(x => x.Place == TicketPlace.Spam).Sum(x => x.Count), shown.Spam);
+            Assert.Equal(mine.Where(x => x is { Place: TicketPlace.Inbox, Status: TicketStatus.Pending, PendingReasonId: null }).Sum(x => x.Count), shown.PendingWithoutReason);
+        }
+    }
+
+    private static Task<int> RowsAsync(MadoguchiApp app, Guid inbox) => app.WithDbAsync(db => db.TicketBucketCounts.CountAsync(d => d.InboxId == inbox));
+
+    private static Task<List<Guid>> StoreTicketsAsync(MadoguchiApp app, Guid account, Guid inbox, int count) => app.WithDbAsync(async db =>
+    {
+        var now = DateTime.UtcNow;
+        var tickets = Enumerable.Range(0, count).Select(i => new Ticket
+        {
+            AccountId = account, InboxId = inbox, Subject = $"チケット {i}", Status = TicketStatus.Open, Place = TicketPlace.Inbox,
+            MessageCount = 1, LastMessageAt = now.AddMinutes(-i), CreatedAt = now.AddMinutes(-i), Version = 1,
+        }).ToList();
+        db.Tickets.AddRange(tickets);
+        await db.SaveChangesAsync();
+        return tickets.Select(x => x.Id).ToList();
+    });
+
+    private static async Task Patch(HttpClient client, Guid ticket, object body) =>
+        await (await client.PatchAsJsonAsync($"/api/v1/tickets/{ticket}", body)).AssertStatusAsync(HttpStatusCode.OK);
+
+    private static async Task Bulk(HttpClient client, object body)
+    {
+        var result = await (await client.PostAsJsonAsync("/api/v1/tickets/bulk", body)).ReadAsync<JsonObject>();
+        Assert.All(result["items"]!.AsArray(), item => Assert.True(item!["succeeded"]!.GetValue<bool>(), item.ToJsonString()));
+    }
+}
