@@ -44,6 +44,7 @@ Console.WriteLine(Inv($"{count} messages, {rawBytes / 1024.0 / 1024.0:0.0} MB of
     ("Japanese, longer", "再発行"),
     ("English word", "invoice"),
     ("mixed (AND)", "請求 invoice"),
+    ("rare (one message)", "REF-0004242"),
 ];
 
 var table = new List<string> { "| database | query | toggle | p50 ms | p95 ms | grep -rl median ms | grep / p95 |", "| --- | --- | --- | --- | --- | --- | --- |" };
