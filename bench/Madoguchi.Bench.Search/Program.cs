@@ -6,11 +6,14 @@ using Madoguchi.Core.Data;
 using Madoguchi.Core.Search;
 using Madoguchi.Core.Tickets;
 using Madoguchi.Testing.App;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 // Search latency against grep -rl over the same messages as files, on each database.
-// Usage: dotnet run -c Release --project bench/Madoguchi.Bench.Search -- [-n 20000] [--rounds 5] [--provider sqlite|postgres|both] [--dir FOLDER]
+// Usage: dotnet run -c Release --project bench/Madoguchi.Bench.Search -- [-n 20000] [--rounds 5] [--provider sqlite|postgres|both] [--dir FOLDER] [--explain]
+// --explain: prints each query's SQL and its plan (PostgreSQL EXPLAIN ANALYZE, SQLite EXPLAIN QUERY PLAN) once, before timing.
 var count = Arg("-n", 20_000);
 var rounds = Arg("--rounds", 5);
 var perRound = 20;
@@ -23,6 +26,7 @@ DatabaseProvider[] providers = providerArg switch
     _ => [DatabaseProvider.Sqlite, DatabaseProvider.Postgres],
 };
 
+var explain = args.Contains("--explain");
 var corpus = Corpus.Make(count);
 var files = Path.Combine(folder, "files");
 if (!Directory.Exists(files) || Directory.GetFiles(files).Length != count)
@@ -40,6 +44,7 @@ Console.WriteLine(Inv($"{count} messages, {rawBytes / 1024.0 / 1024.0:0.0} MB of
     ("Japanese, longer", "再発行"),
     ("English word", "invoice"),
     ("mixed (AND)", "請求 invoice"),
+    ("rare (one message)", "REF-0004242"),
 ];
 
 var table = new List<string> { "| database | query | toggle | p50 ms | p95 ms | grep -rl median ms | grep / p95 |", "| --- | --- | --- | --- | --- | --- | --- |" };
@@ -49,7 +54,7 @@ foreach (var provider in providers)
     {
         ["Madoguchi:InboundPipeline:RunWorker"] = "false",
         ["Madoguchi:Receiving:WorkerEnabled"] = "false",
-    });
+    }, services: s => s.ConfigureDbContext<MadoguchiDbContext>(o => o.AddInterceptors(CommandRecorder.Instance)));
     var account = await app.CreateAccountAsync();
     var inbox = await account.CreateInboxAsync();
     var actor = new Actor(ActorKind.User, account.Owner.Id, account.Id, "bench", null);
@@ -69,6 +74,8 @@ foreach (var provider in providers)
 
     foreach (var (kind, q) in queries)
     {
+        if (explain)
+            await ExplainAsync(app, provider, actor, q);
         foreach (var toggle in new[] { false, true })
         {
             var ours = new List<double>();
@@ -136,6 +143,37 @@ static async Task StoreAsync(MadoguchiApp app, Guid accountId, Guid inboxId, IRe
     }
 }
 
+static async Task ExplainAsync(MadoguchiApp app, DatabaseProvider provider, Actor actor, string q)
+{
+    CommandRecorder.Instance.Commands.Clear();
+    CommandRecorder.Instance.Recording = true;
+    await using (var scope = app.Services.CreateAsyncScope())
+        await scope.ServiceProvider.GetRequiredService<SearchMessagesQuery>().HandleAsync(actor, new SearchRequest(q, Page: new PageRequest(0, 50)), CancellationToken.None);
+    CommandRecorder.Instance.Recording = false;
+    foreach (var (sql, parameters) in CommandRecorder.Instance.Commands.ToList())
+    {
+        Console.WriteLine($"--- {provider} \"{q}\":\n{sql}");
+        await app.WithDbAsync(async db =>
+        {
+            var connection = db.Database.GetDbConnection();
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = (provider == DatabaseProvider.Postgres ? "EXPLAIN (ANALYZE, BUFFERS) " : "EXPLAIN QUERY PLAN ") + sql;
+            foreach (var (name, value) in parameters)
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name;
+                parameter.Value = value;
+                command.Parameters.Add(parameter);
+            }
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+                Console.WriteLine("  " + string.Join(" | ", Enumerable.Range(0, reader.FieldCount).Select(i => Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture))));
+            return 0;
+        });
+    }
+}
+
 static async Task<long> SizeAsync(MadoguchiApp app, DatabaseProvider provider) => await app.WithDbAsync(async db =>
 {
     var connection = db.Database.GetDbConnection();
@@ -171,6 +209,36 @@ static string Inv(FormattableString text) => text.ToString(CultureInfo.Invariant
 int Arg(string name, int fallback) => Array.IndexOf(args, name) is var i and >= 0 ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
 
 string ArgText(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 ? args[i + 1] : fallback;
+
+/// <summary>Records the SELECTs one search runs (for --explain).</summary>
+internal sealed class CommandRecorder : DbCommandInterceptor
+{
+    public static readonly CommandRecorder Instance = new();
+
+    public bool Recording { get; set; }
+
+    public List<(string Sql, (string Name, object? Value)[] Parameters)> Commands { get; } = [];
+
+    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        Record(command);
+        return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
+    }
+
+    public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
+    {
+        Record(command);
+        return base.ScalarExecutingAsync(command, eventData, result, cancellationToken);
+    }
+
+    private void Record(DbCommand command)
+    {
+        if (Recording && command.CommandText.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase))
+            Commands.Add((command.CommandText, [.. command.Parameters.Cast<DbParameter>().Select(p => (p.ParameterName, (object?)p.Value))]));
+    }
+}
 
 /// <summary>Support mail of realistic length, Japanese and English mixed, from a fixed seed.</summary>
 internal static class Corpus

@@ -11,7 +11,7 @@ public readonly record struct ReindexProgress(int Done, int Total);
 /// instances may keep receiving. A rebuild of everything also drops postings no document owns any more.</summary>
 public sealed class ReindexCommand(MadoguchiDbContext db, SearchIndexWriter writer)
 {
-    public const int BatchSize = 200;
+    public const int BatchSize = 1000;
 
     public async Task<int> HandleAsync(Guid? inboxId, IProgress<ReindexProgress>? progress, CancellationToken ct)
     {
@@ -21,24 +21,32 @@ public sealed class ReindexCommand(MadoguchiDbContext db, SearchIndexWriter writ
         var ids = await scope.OrderBy(m => m.Id).Select(m => m.Id).ToListAsync(ct);
         var done = 0;
         progress?.Report(new ReindexProgress(0, ids.Count));
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
         foreach (var chunk in ids.Chunk(BatchSize))
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var messages = await db.TicketMessages.AsNoTracking().Include(m => m.Attachments).Where(m => chunk.Contains(m.Id)).ToListAsync(ct);
-            var existing = await db.SearchDocuments.Where(d => chunk.Contains(d.MessageId)).ToDictionaryAsync(d => d.MessageId, ct);
+            var messages = await db.TicketMessages.AsNoTracking().AsSplitQuery().Include(m => m.Attachments).Where(m => chunk.Contains(m.Id)).ToListAsync(ct);
+            var existing = await writer.LoadForUpdateAsync(chunk, ct);
+            await writer.ReserveKeysAsync(messages.Where(m => !existing.ContainsKey(m.Id)).Select(m => m.Id).ToList(), ct);
             var documents = new List<SearchDocument>(messages.Count);
             foreach (var message in messages)
             {
                 var names = message.Attachments.OrderBy(a => a.PartIndex).Select(a => a.FileName);
                 documents.Add(await writer.WriteAsync(message, names, mayExist: false, ct, existing.GetValueOrDefault(message.Id), force: true));
             }
+            // Saved as indexed: their postings are written in this same transaction.
+            foreach (var document in documents)
+                document.PostingsPendingSince = null;
+            db.ChangeTracker.DetectChanges();
+            await BulkInsert.InsertAddedAsync(db, [typeof(SearchDocument)], ct);
             await db.SaveChangesAsync(ct);
-            await writer.WritePostingsAsync(documents, ct);
+            await writer.WritePostingsAsync(documents, ct, markIndexed: false);
             await transaction.CommitAsync(ct);
             db.ChangeTracker.Clear();
             done += chunk.Length;
             progress?.Report(new ReindexProgress(done, ids.Count));
         }
+        db.ChangeTracker.AutoDetectChangesEnabled = true;
         if (inboxId is null)
             await db.SearchPostings.Where(p => !db.SearchDocuments.Any(d => d.Key == p.DocumentKey)).ExecuteDeleteAsync(ct);
         return done;

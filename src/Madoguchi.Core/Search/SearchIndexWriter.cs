@@ -20,6 +20,7 @@ public sealed record FoldedBody(string Text, string? Html);
 public sealed class SearchIndexWriter(MadoguchiDbContext db, TimeProvider time)
 {
     private readonly HashSet<long> _handedOut = [];
+    private readonly Dictionary<Guid, long> _reserved = [];
 
     /// <summary>Postings written by one statement: the statement's parameters stay a few megabytes.</summary>
     private const int PostingsPerStatement = 100_000;
@@ -33,7 +34,7 @@ public sealed class SearchIndexWriter(MadoguchiDbContext db, TimeProvider time)
     {
         var (subject, text) = Fold(message, attachmentNames, body);
         if (existing is null && mayExist)
-            existing = await db.SearchDocuments.SingleOrDefaultAsync(d => d.MessageId == message.Id, ct);
+            existing = (await LoadForUpdateAsync([message.Id], ct)).GetValueOrDefault(message.Id);
         var now = time.GetUtcNow().UtcDateTime;
         if (existing is null)
         {
@@ -48,16 +49,49 @@ public sealed class SearchIndexWriter(MadoguchiDbContext db, TimeProvider time)
         existing.Subject = subject;
         if (existing.Text == text && !force)
             return existing;
-        if (existing.PostingsPendingSince is null)
-            await DeletePostingsAsync(existing.Key, SearchText.Grams(existing.Text), ct);
+        if (existing.PostingsPendingSince is null && existing.Text != text)
+        {
+            // The grams the new text no longer has (the others stay: the new postings' insert skips them). A rebuild of
+            // an unchanged text deletes nothing and writes its postings again, which restores any that were lost.
+            var stale = SearchText.Grams(existing.Text);
+            stale.ExceptWith(SearchText.Grams(text));
+            await DeletePostingsAsync(existing.Key, stale, ct);
+        }
         existing.Text = text;
         existing.PostingsPendingSince = now;
         return existing;
     }
 
-    /// <summary>Writes the postings of these documents (sorted, in a few statements) and marks them indexed. The caller
-    /// holds the documents (a row lock on PostgreSQL; SQLite's single writer) so that nobody changes their text meanwhile.</summary>
-    public async Task WritePostingsAsync(IReadOnlyCollection<SearchDocument> documents, CancellationToken ct)
+    /// <summary>The documents of these messages, tracked, and on PostgreSQL locked for this transaction (SQLite: the
+    /// transaction is the only writer): the background indexer, which locks what it indexes, can neither be writing their
+    /// postings meanwhile nor write postings of a text being replaced. So a document's postings are always those of its
+    /// text, which lets a two-character term be answered by the postings alone.</summary>
+    public async Task<Dictionary<Guid, SearchDocument>> LoadForUpdateAsync(IReadOnlyCollection<Guid> messageIds, CancellationToken ct)
+    {
+        var query = db.Database.IsNpgsql()
+            ? db.SearchDocuments.FromSqlRaw("SELECT * FROM \"SearchDocuments\" WHERE \"MessageId\" = ANY({0}) FOR UPDATE", messageIds.ToArray())
+            : db.SearchDocuments.Where(d => messageIds.Contains(d.MessageId));
+        return await query.ToDictionaryAsync(d => d.MessageId, ct);
+    }
+
+    /// <summary>Finds free keys for these new documents in one look-up (instead of one per document), for the
+    /// <see cref="WriteAsync"/> calls that follow in this scope.</summary>
+    public async Task ReserveKeysAsync(IReadOnlyCollection<Guid> messageIds, CancellationToken ct)
+    {
+        var wanted = messageIds.ToDictionary(id => id, PreferredKey);
+        var values = wanted.Values.ToList();
+        var taken = (await db.SearchDocuments.Where(d => values.Contains(d.Key)).Select(d => d.Key).ToListAsync(ct)).ToHashSet();
+        foreach (var (id, key) in wanted)
+        {
+            if (!taken.Contains(key) && _handedOut.Add(key))
+                _reserved[id] = key;
+        }
+    }
+
+    /// <summary>Writes the postings of these documents (sorted, in a few statements) and marks them indexed (unless
+    /// <paramref name="markIndexed"/> is false: the caller saves them as indexed itself). The caller holds the documents
+    /// (a row lock on PostgreSQL; SQLite's single writer) so that nobody changes their text meanwhile.</summary>
+    public async Task WritePostingsAsync(IReadOnlyCollection<SearchDocument> documents, CancellationToken ct, bool markIndexed = true)
     {
         if (documents.Count == 0)
             return;
@@ -68,6 +102,8 @@ public sealed class SearchIndexWriter(MadoguchiDbContext db, TimeProvider time)
         postings.Sort();
         foreach (var chunk in postings.Chunk(PostingsPerStatement))
             await InsertPostingsAsync(chunk, ct);
+        if (!markIndexed)
+            return;
         var keys = documents.Select(d => d.Key).ToList();
         await db.SearchDocuments.Where(d => keys.Contains(d.Key))
             .ExecuteUpdateAsync(u => u.SetProperty(d => d.PostingsPendingSince, (DateTime?)null), ct);
@@ -122,15 +158,22 @@ public sealed class SearchIndexWriter(MadoguchiDbContext db, TimeProvider time)
     /// <summary>The message id's last 8 bytes (random in a version-7 id), or the next number not yet taken.</summary>
     private async Task<long> FreeKeyAsync(Guid messageId, CancellationToken ct)
     {
-        Span<byte> bytes = stackalloc byte[16];
-        messageId.TryWriteBytes(bytes);
-        var key = BitConverter.ToInt64(bytes[8..]) & long.MaxValue;
+        if (_reserved.Remove(messageId, out var reserved))
+            return reserved;
+        var key = PreferredKey(messageId);
         // Keys handed out in this scope are remembered here, not looked up in DbSet.Local: that runs DetectChanges over
         // every entity the pipeline's batch tracks, once per message, which made a large import quadratic.
         while (_handedOut.Contains(key) || await db.SearchDocuments.AnyAsync(d => d.Key == key, ct))
             key = key == long.MaxValue ? 1 : key + 1;
         _handedOut.Add(key);
         return key;
+    }
+
+    private static long PreferredKey(Guid messageId)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        messageId.TryWriteBytes(bytes);
+        return BitConverter.ToInt64(bytes[8..]) & long.MaxValue;
     }
 
     private Task InsertPostingsAsync((int Gram, long Key)[] postings, CancellationToken ct)

@@ -138,6 +138,11 @@ public static class SearchText
         return [.. picked];
     }
 
+    /// <summary>True when the postings alone decide the term: a two-unit term is its own one gram, and a document's folded
+    /// text holds the term exactly when the document has that gram (grams are taken at every pair of adjacent characters
+    /// without a space, and terms hold no space). Longer terms need the text check (their grams may sit apart).</summary>
+    public static bool PostingsAreExact(string term) => term.Length == 2;
+
     private static int Gram(char first, char second) => unchecked((first << 16) | second);
 
     /// <summary>Hiragana, katakana (with ー) and CJK ideographs (Extension A and the unified block): no compatibility
