@@ -83,6 +83,8 @@ public sealed class PostgresServer : IAsyncDisposable
             Port = Port,
             Username = OsUser,
             Database = database,
+            // Opening a connection is a wait, not a limit under test: on a busy 2-core machine the default 15 s ran out.
+            Timeout = 60,
         }.ConnectionString;
 
     /// <summary>The shared cluster ignores Dispose; it lives until the test process exits.</summary>
