@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Madoguchi.Core.Data;
 using Madoguchi.Testing.App;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static Madoguchi.IntegrationTests.Tickets.TicketTestData;
 using static Madoguchi.Testing.App.InboundMail;
 
@@ -205,6 +207,34 @@ public sealed class TicketApiTests
                 }
             }
         }
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task ListAndCounts_NoRoleSeesNothing_LockedUserOrOtherAccountEndsTheSession(DatabaseProvider provider)
+    {
+        await using var app = await MadoguchiApp.StartAsync(provider);
+        var account = await app.CreateAccountAsync();
+        var inbox = await account.CreateInboxAsync();
+        var stranger = await app.CreateAccountAsync();
+        var member = await account.AddActiveUserAsync("権限", "なし");
+        await app.ReceiveAsync(inbox.Id, Eml(Id()));
+
+        async Task<(string? Error, int Total, int Inboxes)> ReadAsync(Guid userId, Guid accountId)
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            var actor = Core.Common.Actor.User(userId, accountId, "someone@example.com", null);
+            var list = await scope.ServiceProvider.GetRequiredService<Core.Tickets.ListTicketsQuery>()
+                .HandleAsync(actor, new Core.Tickets.TicketListRequest(null, null, Core.Tickets.TicketPlace.Inbox, new Core.Common.PageRequest(0, 50)), CancellationToken.None);
+            var counts = await scope.ServiceProvider.GetRequiredService<Core.Tickets.CountTicketBucketsQuery>().HandleAsync(actor, CancellationToken.None);
+            Assert.Equal(list.Error?.Code, counts.Error?.Code);
+            return (list.Error?.Code, list.Value?.Total ?? -1, counts.Value?.Count ?? -1);
+        }
+
+        Assert.Equal((null, 1, 1), await ReadAsync(account.Owner.Id, account.Id));
+        Assert.Equal((null, 0, 0), await ReadAsync(member.Id, account.Id));
+        Assert.Equal(("session_ended", -1, -1), await ReadAsync(account.Owner.Id, stranger.Id));
+        await app.WithDbAsync(db => db.Users.Where(u => u.Id == account.Owner.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.State, Core.Accounts.Users.UserState.Locked)));
+        Assert.Equal(("session_ended", -1, -1), await ReadAsync(account.Owner.Id, account.Id));
     }
 
     private static List<Guid> Ids(JsonObject page) => page["items"]!.AsArray().Select(i => i!["id"]!.GetValue<Guid>()).ToList();
