@@ -17,13 +17,15 @@ var count = Arg("-n", 100_000);
 var clients = Arg("--clients", 20);
 var rounds = Arg("--rounds", 5);
 var explain = args.Contains("--explain");
+// PostgreSQL only: a Max Auto Prepare for the app's connections other than the product's default (0 turns it off), for A/B runs.
+var maxAutoPrepare = ArgText("--max-auto-prepare", "");
 DatabaseProvider[] providers = ArgText("--provider", "both") switch
 {
     "sqlite" => [DatabaseProvider.Sqlite],
     "postgres" => [DatabaseProvider.Postgres],
     _ => [DatabaseProvider.Sqlite, DatabaseProvider.Postgres],
 };
-Console.WriteLine(Inv($"{count} tickets in one inbox, {clients} concurrent clients, {rounds} rounds, {Environment.ProcessorCount} cores, load {Load()}"));
+Console.WriteLine(Inv($"{count} tickets in one inbox, {clients} concurrent clients, {rounds} rounds, {Environment.ProcessorCount} cores, load {Load()}{(maxAutoPrepare.Length > 0 ? $", Max Auto Prepare={maxAutoPrepare}" : "")}"));
 
 var table = new List<string> { "| database | call | calls | p50 ms | p99 ms | max ms |", "| --- | --- | --- | --- | --- | --- |" };
 foreach (var provider in providers)
@@ -32,7 +34,11 @@ foreach (var provider in providers)
     {
         ["Madoguchi:InboundPipeline:RunWorker"] = "false",
         ["Madoguchi:Receiving:WorkerEnabled"] = "false",
-    });
+    }, services: maxAutoPrepare.Length == 0 ? null : s => s.PostConfigure<DatabaseOptions>(o =>
+    {
+        if (o.Provider == DatabaseProvider.Postgres)
+            o.ConnectionString += $";Max Auto Prepare={maxAutoPrepare}";
+    }));
     var account = await app.CreateAccountAsync();
     var inbox = await account.CreateInboxAsync();
     var ownerClient = await account.SignInOwnerAsync();
@@ -171,7 +177,7 @@ static async Task ExplainAsync(MadoguchiApp app, DatabaseProvider provider, Guid
         foreach (var (name, request) in requests)
         {
             var filter = ListTicketsQuery.Filter(db, accountId, [inboxId], request);
-            var pageQuery = ListTicketsQuery.Order(filter, request.Sort).Select(t => t.Id).Skip(request.Page.Offset).Take(request.Page.Limit);
+            var pageQuery = ListTicketsQuery.Rows(db, ListTicketsQuery.Order(filter, request.Sort).Select(t => t.Id).Skip(request.Page.Offset).Take(request.Page.Limit), request.Sort, Guid.NewGuid());
             foreach (var (what, command) in new[] { ("count", filter.Select(t => t.Id).Take(int.MaxValue).CreateDbCommand()), ("page", pageQuery.CreateDbCommand()) })
             {
                 await using var cmd = command;

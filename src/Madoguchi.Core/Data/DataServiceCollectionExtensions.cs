@@ -27,7 +27,7 @@ public static class DataServiceCollectionExtensions
             var location = sp.GetRequiredService<IOptions<StorageLocationOptions>>().Value;
             Configure(options, database, location);
             ExpectedRaceLogging.Configure(options, sp.GetRequiredService<ILoggerFactory>());
-        });
+        }, optionsLifetime: ServiceLifetime.Singleton); // built once, not per request: it reads only singletons
         services.AddSingleton(TimeProvider.System);
         services.AddOptions<DataProtectionKeyOptions>().Bind(configuration.GetSection(DataProtectionKeyOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<KeyEncryptionKey>();

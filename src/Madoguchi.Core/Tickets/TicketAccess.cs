@@ -10,17 +10,21 @@ namespace Madoguchi.Core.Tickets;
 /// 権限なし). A ticket of another account or of an invisible inbox is reported as not found, never as forbidden.</summary>
 internal static class TicketAccess
 {
+    /// <summary>The ids of the inboxes the actor sees, in one query (the user's state and owner flag are read inside it);
+    /// only when it finds none is the user read again, to tell a user who sees no inbox from one who may not act at all.</summary>
     public static async Task<Result<List<Guid>>> VisibleInboxIdsAsync(this MadoguchiDbContext db, Actor actor, CancellationToken ct)
     {
-        var me = await db.RequireActiveUserAsync(actor, ct);
-        if (!me.Succeeded)
-            return me.Error!;
-        var accountInboxes = db.Inboxes.AsNoTracking().Where(i => i.AccountId == actor.AccountId);
-        if (me.Value!.IsOwner)
-            return await accountInboxes.Select(i => i.Id).ToListAsync(ct);
-        return await accountInboxes
-            .Where(i => db.InboxRoles.Any(r => r.InboxId == i.Id && r.UserId == actor.Id && r.Role != InboxRole.None))
+        if (!actor.IsUser)
+            return (await db.RequireActiveUserAsync(actor, ct)).Error!;
+        var users = db.Users.Where(u => u.Id == actor.Id && u.AccountId == actor.AccountId && u.State == Accounts.Users.UserState.Active);
+        var visible = await db.Inboxes.AsNoTracking()
+            .Where(i => i.AccountId == actor.AccountId && users.Any(u => u.IsOwner
+                || db.InboxRoles.Any(r => r.InboxId == i.Id && r.UserId == u.Id && r.Role != InboxRole.None)))
             .Select(i => i.Id).ToListAsync(ct);
+        if (visible.Count > 0)
+            return visible;
+        var me = await db.RequireActiveUserAsync(actor, ct);
+        return me.Succeeded ? visible : me.Error!;
     }
 
     /// <summary>The ticket, when the actor's role on its inbox is at least <paramref name="minimum"/>.</summary>

@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Madoguchi.Core.Data;
 using Madoguchi.Testing.App;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static Madoguchi.IntegrationTests.Tickets.TicketTestData;
 using static Madoguchi.Testing.App.InboundMail;
 
@@ -172,6 +174,67 @@ public sealed class TicketApiTests
         Assert.Equal((0, 5), await List("limit=2&offset=40"));
         Assert.Equal((0, 0), await List("status=closed"));
         Assert.Equal((0, 0), await List("status=closed&offset=10"));
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task ListTickets_EveryPageOfEverySort_MatchesTheWholeList_WhicheverEndItIsWalkedFrom(DatabaseProvider provider)
+    {
+        await using var app = await MadoguchiApp.StartAsync(provider);
+        var account = await app.CreateAccountAsync();
+        var inbox = await account.CreateInboxAsync();
+        var other = await account.CreateInboxAsync();
+        var client = await account.SignInOwnerAsync();
+        var start = new DateTime(2025, 4, 1, 0, 0, 0, DateTimeKind.Utc);
+        // Pairs share a receive time, so the order's tie-break (the id) decides too, forwards and backwards.
+        for (var i = 0; i < 9; i++)
+            await app.ReceiveAsync(inbox.Id, Eml(Id(), subject: $"件名 {i}"), start.AddMinutes(i / 2));
+        for (var i = 0; i < 3; i++)
+            await app.ReceiveAsync(other.Id, Eml(Id(), subject: $"別 {i}"), start.AddMinutes(i));
+
+        foreach (var tab in new[] { $"inbox={inbox.Id}&status=open", $"inbox={inbox.Id}", "status=open", $"inbox={inbox.Id}&assignee=none" })
+        {
+            foreach (var sort in new[] { "lastMessage", "oldest", "created" })
+            {
+                var whole = (await client.GetFromJsonAsync<JsonObject>($"/api/v1/tickets?{tab}&sort={sort}&limit=50"))!;
+                var expected = Ids(whole);
+                Assert.Equal(expected.Count, whole["total"]!.GetValue<int>());
+                Assert.Equal(tab.StartsWith("status", StringComparison.Ordinal) ? 12 : 9, expected.Count);
+                for (var offset = 0; offset <= expected.Count + 1; offset++)
+                {
+                    var page = (await client.GetFromJsonAsync<JsonObject>($"/api/v1/tickets?{tab}&sort={sort}&limit=4&offset={offset}"))!;
+                    Assert.True(expected.Skip(offset).Take(4).SequenceEqual(Ids(page)), $"{tab}, {sort}, offset {offset}");
+                    Assert.Equal(expected.Count, page["total"]!.GetValue<int>());
+                }
+            }
+        }
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task ListAndCounts_NoRoleSeesNothing_LockedUserOrOtherAccountEndsTheSession(DatabaseProvider provider)
+    {
+        await using var app = await MadoguchiApp.StartAsync(provider);
+        var account = await app.CreateAccountAsync();
+        var inbox = await account.CreateInboxAsync();
+        var stranger = await app.CreateAccountAsync();
+        var member = await account.AddActiveUserAsync("権限", "なし");
+        await app.ReceiveAsync(inbox.Id, Eml(Id()));
+
+        async Task<(string? Error, int Total, int Inboxes)> ReadAsync(Guid userId, Guid accountId)
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            var actor = Core.Common.Actor.User(userId, accountId, "someone@example.com", null);
+            var list = await scope.ServiceProvider.GetRequiredService<Core.Tickets.ListTicketsQuery>()
+                .HandleAsync(actor, new Core.Tickets.TicketListRequest(null, null, Core.Tickets.TicketPlace.Inbox, new Core.Common.PageRequest(0, 50)), CancellationToken.None);
+            var counts = await scope.ServiceProvider.GetRequiredService<Core.Tickets.CountTicketBucketsQuery>().HandleAsync(actor, CancellationToken.None);
+            Assert.Equal(list.Error?.Code, counts.Error?.Code);
+            return (list.Error?.Code, list.Value?.Total ?? -1, counts.Value?.Count ?? -1);
+        }
+
+        Assert.Equal((null, 1, 1), await ReadAsync(account.Owner.Id, account.Id));
+        Assert.Equal((null, 0, 0), await ReadAsync(member.Id, account.Id));
+        Assert.Equal(("session_ended", -1, -1), await ReadAsync(account.Owner.Id, stranger.Id));
+        await app.WithDbAsync(db => db.Users.Where(u => u.Id == account.Owner.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.State, Core.Accounts.Users.UserState.Locked)));
+        Assert.Equal(("session_ended", -1, -1), await ReadAsync(account.Owner.Id, account.Id));
     }
 
     private static List<Guid> Ids(JsonObject page) => page["items"]!.AsArray().Select(i => i!["id"]!.GetValue<Guid>()).ToList();

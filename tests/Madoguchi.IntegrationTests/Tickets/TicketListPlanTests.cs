@@ -39,14 +39,21 @@ public sealed class TicketListPlanTests(AppFixture apps) : IClassFixture<AppFixt
                 await db.Database.ExecuteSqlRawAsync("SET enable_seqscan = off");
             foreach (var (name, request) in requests)
             {
-                var query = ListTicketsQuery.Order(ListTicketsQuery.Filter(db, Guid.NewGuid(), [inbox, Guid.NewGuid()], request), request.Sort)
-                    .Select(t => t.Id).Skip(request.Page.Offset).Take(request.Page.Limit);
-                var plan = await PlanAsync(db, query, provider);
-                var scans = plan.Where(line => provider == DatabaseProvider.Postgres
-                    ? line.Contains("Seq Scan", StringComparison.Ordinal)
-                    : line.TrimStart().StartsWith("SCAN ", StringComparison.Ordinal)).ToList();
-                if (scans.Count > 0)
-                    found.Add($"{name}: {string.Join(" / ", plan)}");
+                foreach (var backwards in new[] { false, true })
+                {
+                    var ids = ListTicketsQuery.Order(ListTicketsQuery.Filter(db, Guid.NewGuid(), [inbox, Guid.NewGuid()], request), request.Sort, backwards)
+                        .Select(t => t.Id).Skip(request.Page.Offset).Take(request.Page.Limit);
+                    // The page's ids alone, and the query that reads the page's rows, labels, paper-clip and unread mark around them.
+                    foreach (var (what, command) in new[] { ("ids", ids.CreateDbCommand()), ("rows", ListTicketsQuery.Rows(db, ids, request.Sort, Guid.NewGuid()).CreateDbCommand()) })
+                    {
+                        var plan = await PlanAsync(command, provider);
+                        var scans = plan.Where(line => provider == DatabaseProvider.Postgres
+                            ? line.Contains("Seq Scan", StringComparison.Ordinal)
+                            : line.TrimStart().StartsWith("SCAN ", StringComparison.Ordinal)).ToList();
+                        if (scans.Count > 0)
+                            found.Add($"{name}{(backwards ? ", backwards" : "")} ({what}): {string.Join(" / ", plan)}");
+                    }
+                }
             }
             return found;
         });
@@ -54,9 +61,9 @@ public sealed class TicketListPlanTests(AppFixture apps) : IClassFixture<AppFixt
         Assert.Empty(failures);
     }
 
-    private static async Task<List<string>> PlanAsync(MadoguchiDbContext db, IQueryable<Guid> query, DatabaseProvider provider)
+    private static async Task<List<string>> PlanAsync(System.Data.Common.DbCommand query, DatabaseProvider provider)
     {
-        await using var command = query.CreateDbCommand();
+        await using var command = query;
         command.CommandText = (provider == DatabaseProvider.Postgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + command.CommandText;
         await using var reader = await command.ExecuteReaderAsync();
         var lines = new List<string>();
