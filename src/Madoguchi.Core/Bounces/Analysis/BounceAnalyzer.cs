@@ -25,7 +25,8 @@ public static partial class BounceAnalyzer
         var subject = message.Subject ?? "";
         // HTML is turned into text only when the report has no plain text part.
         var text = parts.Text.Length > 0 ? parts.Text.ToString() : HtmlToText(parts.Html.ToString());
-        if (FromAmazon(message) && SesNotification(parts.Text.ToString()) is { } ses)
+        // The text's own test first: it is cheaper than the sender's, and almost every report fails it.
+        if (HasSesFields(parts.Text.ToString()) && FromAmazon(message) && SesNotification(parts.Text.ToString()) is { } ses)
             return ses;
         var (bounceText, inline, inlineStart) = SplitInlineOriginal(text);
         var report = new ReportText(subject, bounceText);
@@ -38,7 +39,6 @@ public static partial class BounceAnalyzer
         if (parts.Feedback || reportType.Equals("feedback-report", StringComparison.OrdinalIgnoreCase))
             return new BounceReport(BounceClass.Feedback, FeedbackRecipients(parts, message), originalId, originalInReplyTo);
 
-        var excluded = ExcludedAddresses(message, returned);
         var groups = parts.DeliveryStatus.Count > 0 ? parts.DeliveryStatus : TextFieldGroups(bounceText);
         var recipientGroups = groups.Where(g => g.ContainsKey("Final-Recipient") || g.ContainsKey("Original-Recipient")).ToList();
         if (recipientGroups.Count > 0)
@@ -103,7 +103,7 @@ public static partial class BounceAnalyzer
                     return innerPasted;
             }
         }
-        var recipients = FreeTextRecipients(message, report, excluded, returned);
+        var recipients = FreeTextRecipients(message, report, returned);
         if (recipients.Count == 0)
             return BounceReport.NotBounce;
         return new BounceReport(BounceClass.Bounce, recipients, originalId, originalInReplyTo);
@@ -414,10 +414,13 @@ public static partial class BounceAnalyzer
         return from.Contains("amazonaws.com", StringComparison.Ordinal) || from.Contains("amazonses.com", StringComparison.Ordinal);
     }
 
+    private static bool HasSesFields(string text) =>
+        text.Contains("\"notificationType\"", StringComparison.Ordinal) || text.Contains("\"eventType\"", StringComparison.Ordinal)
+        || text.Contains("\\\"notificationType\\\"", StringComparison.Ordinal);
+
     private static BounceReport? SesNotification(string text)
     {
-        if (!text.Contains("\"notificationType\"", StringComparison.Ordinal) && !text.Contains("\"eventType\"", StringComparison.Ordinal)
-            && !text.Contains("\\\"notificationType\\\"", StringComparison.Ordinal))
+        if (!HasSesFields(text))
             return null;
         var start = text.IndexOf('{');
         var end = text.LastIndexOf('}');
@@ -575,8 +578,11 @@ public static partial class BounceAnalyzer
         "vacation", "away from", "abwesenheit", "réponse automatique", "respuesta automática", "自動応答", "自動返信", "不在",
     ];
 
-    private static List<BouncedRecipient> FreeTextRecipients(MimeMessage message, ReportText report, HashSet<string> excluded, ReturnedHeaders? returned)
+    private static List<BouncedRecipient> FreeTextRecipients(MimeMessage message, ReportText report, ReturnedHeaders? returned)
     {
+        // The report's own and the original's addresses, which are not the failed ones; made only for reports without
+        // recipient fields.
+        var excluded = ExcludedAddresses(message, returned);
         var addresses = new List<string>();
         var failedHeader = message.Headers["X-Failed-Recipients"];
         if (failedHeader is not null)
