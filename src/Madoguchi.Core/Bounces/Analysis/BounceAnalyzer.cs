@@ -24,7 +24,7 @@ public static partial class BounceAnalyzer
         Collect(message.Body, parts, depth: 0);
         var subject = message.Subject ?? "";
         // HTML is turned into text only when the report has no plain text part.
-        var text = parts.Text.Length > 0 ? parts.Text.ToString() : HtmlToText(parts.Html.ToString());
+        var text = parts.Text.Length > 0 ? parts.Text.ToString() : HtmlToText(parts.Html);
         // The text's own test first: it is cheaper than the sender's, and almost every report fails it.
         if (HasSesFields(parts.Text.ToString()) && FromAmazon(message) && SesNotification(parts.Text.ToString()) is { } ses)
             return ses;
@@ -162,6 +162,16 @@ public static partial class BounceAnalyzer
         }
 
         public TextPieces Append(char c) => Append(c == '\n' ? "\n" : c.ToString());
+
+        /// <summary>The pieces, one after the other, into <paramref name="destination"/> (at least <see cref="Length"/> long).</summary>
+        public void CopyTo(Span<char> destination)
+        {
+            foreach (var piece in _pieces)
+            {
+                piece.AsSpan().CopyTo(destination);
+                destination = destination[piece.Length..];
+            }
+        }
 
         public override string ToString() => _joined ??= _pieces.Count == 1 ? _pieces[0] : string.Create(Length, _pieces, static (span, pieces) =>
         {
@@ -1039,42 +1049,57 @@ public static partial class BounceAnalyzer
     /// <summary>HTML as text: line-breaking tags (br, /p, /div, /tr, /li) become line breaks, the other tags go, entities
     /// are decoded. A tag runs from '<' to the next '>'; a '<' with no '>' after it stays as text. Written out as two
     /// passes, the way the regular expressions <c>&lt;(br|/p|/div|/tr|/li)[^&gt;]*&gt;</c> (ignoring case) then
-    /// <c>&lt;[^&gt;]*&gt;</c> read it, without their cost.</summary>
-    private static string HtmlToText(string html) => System.Net.WebUtility.HtmlDecode(WithoutTags(BreakTagsAsLines(html), _ => ""));
-
-    private static string BreakTagsAsLines(string html) => WithoutTags(html, tag => IsBreakTag(tag) ? "\n" : null);
-
-    /// <summary>Each tag replaced by what <paramref name="replacement"/> gives for the text after its '<' (null: the '<'
-    /// is kept as text and the search goes on from the next character).</summary>
-    private static string WithoutTags(string html, Func<ReadOnlySpan<char>, string?> replacement)
+    /// <c>&lt;[^&gt;]*&gt;</c> read it, without their cost; both passes work in rented buffers, so a large HTML report
+    /// (a 60 KB notice) makes one string instead of four.</summary>
+    private static string HtmlToText(TextPieces html)
     {
-        char[]? output = null;
+        var length = html.Length;
+        var first = ArrayPool<char>.Shared.Rent(Math.Max(length, 1));
+        var second = ArrayPool<char>.Shared.Rent(Math.Max(length, 1));
+        try
+        {
+            html.CopyTo(first);
+            var withLines = WithoutTags(first.AsSpan(0, length), second, tag => IsBreakTag(tag) ? "\n" : null);
+            var text = WithoutTags(second.AsSpan(0, withLines), first, _ => "");
+            return System.Net.WebUtility.HtmlDecode(new string(first, 0, text));
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(first);
+            ArrayPool<char>.Shared.Return(second);
+        }
+    }
+
+    /// <summary>Writes <paramref name="html"/> into <paramref name="output"/> (at least as long) with each tag replaced by
+    /// what <paramref name="replacement"/> gives for the text after its '<' (null: the '<' is kept as text and the search
+    /// goes on from the next character), and returns the length written. A replacement is never longer than its tag.</summary>
+    private static int WithoutTags(ReadOnlySpan<char> html, Span<char> output, Func<ReadOnlySpan<char>, string?> replacement)
+    {
         var length = 0;
         var copied = 0;
-        for (var at = html.IndexOf('<'); at >= 0; at = html.IndexOf('<', at + 1))
+        var at = html.IndexOf('<');
+        while (at >= 0)
         {
-            var end = html.IndexOf('>', at + 1);
+            var close = html[(at + 1)..].IndexOf('>');
             // No '>' after this '<' means none after any later one either.
-            if (end < 0)
+            if (close < 0)
                 break;
-            if (replacement(html.AsSpan(at + 1)) is not { } with)
-                continue;
-            // A replacement is never longer than the tag it replaces, so the text only shrinks.
-            output ??= ArrayPool<char>.Shared.Rent(html.Length);
-            html.AsSpan(copied, at - copied).CopyTo(output.AsSpan(length));
-            length += at - copied;
-            with.AsSpan().CopyTo(output.AsSpan(length));
-            length += with.Length;
-            copied = end + 1;
-            at = end;
+            var end = at + 1 + close;
+            var next = at + 1;
+            if (replacement(html[(at + 1)..]) is { } with)
+            {
+                html[copied..at].CopyTo(output[length..]);
+                length += at - copied;
+                with.AsSpan().CopyTo(output[length..]);
+                length += with.Length;
+                copied = end + 1;
+                next = end + 1;
+            }
+            var found = html[next..].IndexOf('<');
+            at = found < 0 ? -1 : next + found;
         }
-        if (output is null)
-            return html;
-        html.AsSpan(copied).CopyTo(output.AsSpan(length));
-        length += html.Length - copied;
-        var result = new string(output, 0, length);
-        ArrayPool<char>.Shared.Return(output);
-        return result;
+        html[copied..].CopyTo(output[length..]);
+        return length + html.Length - copied;
     }
 
     /// <summary>"br", "/p", "/div", "/tr" or "/li" (ASCII letters in either case) right after the '<'.</summary>
