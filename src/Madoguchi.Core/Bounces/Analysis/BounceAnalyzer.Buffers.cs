@@ -71,27 +71,40 @@ public static partial class BounceAnalyzer
     /// <summary>Reads and analyses one mail file: the file is read once, into a rented buffer, and parsed in place.</summary>
     public static BounceReport AnalyzeFile(string path)
     {
-        using var handle = File.OpenHandle(path);
-        var length = RandomAccess.GetLength(handle);
-        if (length > Array.MaxLength)
-            throw new IOException($"file too large: {path}");
-        var buffer = ArrayPool<byte>.Shared.Rent((int)length);
+        var buffer = ArrayPool<byte>.Shared.Rent(FileReader.FirstRead);
         try
         {
-            var read = 0;
-            while (read < length)
-            {
-                var n = RandomAccess.Read(handle, buffer.AsSpan(read, (int)length - read), read);
-                if (n == 0)
-                    break;
-                read += n;
-            }
-            return AnalyzeInPlace(buffer, read);
+            var length = FileReader.TryReadAll(path, ref buffer) ?? ReadWithDotNet(path, ref buffer);
+            return AnalyzeInPlace(buffer, length);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>The portable way (and the one that reports errors): .NET's file handle, which also takes an advisory lock
+    /// and asks the file's size.</summary>
+    private static int ReadWithDotNet(string path, ref byte[] buffer)
+    {
+        using var handle = File.OpenHandle(path);
+        var length = RandomAccess.GetLength(handle);
+        if (length > Array.MaxLength)
+            throw new IOException($"file too large: {path}");
+        if (buffer.Length < length)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            buffer = ArrayPool<byte>.Shared.Rent((int)length);
+        }
+        var read = 0;
+        while (read < length)
+        {
+            var n = RandomAccess.Read(handle, buffer.AsSpan(read, (int)length - read), read);
+            if (n == 0)
+                break;
+            read += n;
+        }
+        return read;
     }
 
     public static BounceReport Analyze(ReadOnlySpan<byte> original)

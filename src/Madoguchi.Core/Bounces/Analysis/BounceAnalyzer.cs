@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -23,10 +24,12 @@ public static partial class BounceAnalyzer
         Collect(message.Body, parts, depth: 0);
         var subject = message.Subject ?? "";
         // HTML is turned into text only when the report has no plain text part.
-        var text = parts.Text.Length > 0 ? parts.Text.ToString() : HtmlToText(parts.Html.ToString());
-        if (FromAmazon(message) && SesNotification(parts.Text.ToString()) is { } ses)
+        var text = parts.Text.Length > 0 ? parts.Text.ToString() : HtmlToText(parts.Html);
+        // The text's own test first: it is cheaper than the sender's, and almost every report fails it.
+        if (HasSesFields(parts.Text.ToString()) && FromAmazon(message) && SesNotification(parts.Text.ToString()) is { } ses)
             return ses;
         var (bounceText, inline, inlineStart) = SplitInlineOriginal(text);
+        var report = new ReportText(subject, bounceText);
         var returned = parts.Returned ?? inline;
         var originalId = Clean(returned?.MessageId);
         var originalInReplyTo = Clean(returned?.InReplyTo);
@@ -36,7 +39,6 @@ public static partial class BounceAnalyzer
         if (parts.Feedback || reportType.Equals("feedback-report", StringComparison.OrdinalIgnoreCase))
             return new BounceReport(BounceClass.Feedback, FeedbackRecipients(parts, message), originalId, originalInReplyTo);
 
-        var excluded = ExcludedAddresses(message, returned);
         var groups = parts.DeliveryStatus.Count > 0 ? parts.DeliveryStatus : TextFieldGroups(bounceText);
         var recipientGroups = groups.Where(g => g.ContainsKey("Final-Recipient") || g.ContainsKey("Original-Recipient")).ToList();
         if (recipientGroups.Count > 0)
@@ -58,18 +60,18 @@ public static partial class BounceAnalyzer
                     continue;
                 var rawDiagnostic = group.GetValueOrDefault("Diagnostic-Code", "").Trim();
                 var diagnostic = OneLine(ReportFields.AfterType(rawDiagnostic));
-                var near = NearAddress(bounceText, address);
+                var near = NearAddress(report, address);
                 if (diagnostic.Length == 0)
                     diagnostic = near;
                 var fieldStatus = StatusOf(group.GetValueOrDefault("Status", ""));
                 // The recipient's own Status and Diagnostic-Code fields are its report: a code written elsewhere in the
                 // text (about another recipient, or the reporting server's summary) does not replace them.
-                var recipient = Recipient(address, fieldStatus, diagnostic, near, bounceText, subject, recipientGroups.Count, returned?.Addresses,
+                var recipient = Recipient(address, fieldStatus, diagnostic, near, report, recipientGroups.Count, returned?.Addresses,
                     ownReport: rawDiagnostic.Length > 0 && fieldStatus.Length > 0);
                 // Nothing beside the only failed address: the report's reply line is the remote server's words (shown,
                 // not read for the status: the report's own fields and words decided that).
                 if (recipient.Diagnostic.Length == 0 && recipientGroups.Count == 1)
-                    recipient = recipient with { Diagnostic = Cut(FirstReplyLine(bounceText)) };
+                    recipient = recipient with { Diagnostic = Cut(FirstReplyLine(report)) };
                 // Diagnostic type X-Unix: a local program (a pipe) failed; its exit code alone says no more than that.
                 if (recipient.Reason == BounceReasons.OnHold && rawDiagnostic.StartsWith("x-unix", StringComparison.OrdinalIgnoreCase))
                     recipient = recipient with { Reason = BounceReasons.MailerError };
@@ -83,7 +85,7 @@ public static partial class BounceAnalyzer
 
         if (IsUnsubscribeRequest(message, subject))
             return new BounceReport(BounceClass.Feedback, FromAddresses(message), originalId, originalInReplyTo);
-        var bounceLike = LooksLikeBounce(message, subject, bounceText, returned is not null);
+        var bounceLike = LooksLikeBounce(message, report, returned is not null);
         if (!bounceLike && IsAutoReply(message, subject))
             return new BounceReport(BounceClass.Vacation, [], originalId, originalInReplyTo);
         if (!bounceLike)
@@ -101,7 +103,7 @@ public static partial class BounceAnalyzer
                     return innerPasted;
             }
         }
-        var recipients = FreeTextRecipients(message, bounceText, excluded, returned, subject);
+        var recipients = FreeTextRecipients(message, report, returned);
         if (recipients.Count == 0)
             return BounceReport.NotBounce;
         return new BounceReport(BounceClass.Bounce, recipients, originalId, originalInReplyTo);
@@ -160,6 +162,16 @@ public static partial class BounceAnalyzer
         }
 
         public TextPieces Append(char c) => Append(c == '\n' ? "\n" : c.ToString());
+
+        /// <summary>The pieces, one after the other, into <paramref name="destination"/> (at least <see cref="Length"/> long).</summary>
+        public void CopyTo(Span<char> destination)
+        {
+            foreach (var piece in _pieces)
+            {
+                piece.AsSpan().CopyTo(destination);
+                destination = destination[piece.Length..];
+            }
+        }
 
         public override string ToString() => _joined ??= _pieces.Count == 1 ? _pieces[0] : string.Create(Length, _pieces, static (span, pieces) =>
         {
@@ -306,7 +318,8 @@ public static partial class BounceAnalyzer
         ReadOnlySpan<char> Line(int k) => text.AsSpan(starts[k], starts[k + 1] - 1 - starts[k]);
         for (var i = 0; i < count; i++)
         {
-            if (!OriginalHeaderStart().IsMatch(Line(i)))
+            // A header line has a colon: the others need no regex.
+            if (!Line(i).Contains(':') || !OriginalHeaderStart().IsMatch(Line(i)))
                 continue;
             var seen = 0;
             var identifying = false;
@@ -411,10 +424,13 @@ public static partial class BounceAnalyzer
         return from.Contains("amazonaws.com", StringComparison.Ordinal) || from.Contains("amazonses.com", StringComparison.Ordinal);
     }
 
+    private static bool HasSesFields(string text) =>
+        text.Contains("\"notificationType\"", StringComparison.Ordinal) || text.Contains("\"eventType\"", StringComparison.Ordinal)
+        || text.Contains("\\\"notificationType\\\"", StringComparison.Ordinal);
+
     private static BounceReport? SesNotification(string text)
     {
-        if (!text.Contains("\"notificationType\"", StringComparison.Ordinal) && !text.Contains("\"eventType\"", StringComparison.Ordinal)
-            && !text.Contains("\\\"notificationType\\\"", StringComparison.Ordinal))
+        if (!HasSesFields(text))
             return null;
         var start = text.IndexOf('{');
         var end = text.LastIndexOf('}');
@@ -458,7 +474,7 @@ public static partial class BounceAnalyzer
                         if (address is null)
                             continue;
                         var diagnostic = OneLine(ReportFields.AfterType(Str(r, "diagnosticCode") ?? ""));
-                        var recipient = Recipient(address, StatusOf(Str(r, "status") ?? ""), diagnostic, diagnostic, diagnostic, "", 1);
+                        var recipient = Recipient(address, StatusOf(Str(r, "status") ?? ""), diagnostic, diagnostic, new ReportText("", diagnostic), 1);
                         if (temporary && recipient.Status.StartsWith('5') && recipient.Status.Contains(".0.9", StringComparison.Ordinal))
                             recipient = recipient with { Status = "4" + recipient.Status[1..], HardBounce = false };
                         list.Add(recipient);
@@ -509,8 +525,9 @@ public static partial class BounceAnalyzer
             || local.StartsWith("bounce", StringComparison.Ordinal) || local.StartsWith("mailer-daemon", StringComparison.Ordinal);
     }
 
-    private static bool LooksLikeBounce(MimeMessage message, string subject, string bounceText, bool hasReturned)
+    private static bool LooksLikeBounce(MimeMessage message, ReportText report, bool hasReturned)
     {
+        var (subject, bounceText) = (report.Subject, report.Text);
         if (message.Headers.Contains("X-Failed-Recipients"))
             return true;
         var from = (message.Headers["From"] ?? "").ToLowerInvariant();
@@ -529,8 +546,7 @@ public static partial class BounceAnalyzer
             return failureSubject && !lowerSubject.StartsWith("re:", StringComparison.Ordinal)
                 && (hasReturned || StatusPattern().IsMatch(bounceText));
         }
-        var lowerText = bounceText.ToLowerInvariant();
-        return hasReturned || failureSubject || FailureTextWords.Any(w => lowerText.Contains(w, StringComparison.Ordinal)) || StatusPattern().IsMatch(bounceText);
+        return hasReturned || failureSubject || report.LowerText.IndexOfAny(FailureTextWords) >= 0 || StatusPattern().IsMatch(bounceText);
     }
 
     private static readonly string[] FailureSubjectWords =
@@ -543,13 +559,14 @@ public static partial class BounceAnalyzer
         "配信不能", "送信失敗", "配送エラー", "エラー", "届きません", "未配達", "返送",
     ];
 
-    private static readonly string[] FailureTextWords =
+    /// <summary>Words of a failure in the report's own text, looked for together in one pass.</summary>
+    private static readonly SearchValues<string> FailureTextWords = SearchValues.Create(
     [
         "could not be delivered", "couldn't be delivered", "was not delivered", "wasn't delivered", "delivery failed", "delivery to the following",
         "permanent error", "permanent fatal", "undeliverable", "unable to deliver", "failed recipient", "following address", "following recipient",
         "delivery has failed", "not be delivered", "returned mail", "delivery problem", "message could not", "user unknown", "transcript of session",
         "giving up", "rejected", "no such user", "invalid user", "requested action not taken", "not yet been delivered", "delivery attempts will continue", "does not exist", "mailbox", "配信", "送信できません", "届けることができません",
-    ];
+    ], StringComparison.Ordinal);
 
     private static bool IsAutoReply(MimeMessage message, string subject)
     {
@@ -571,8 +588,11 @@ public static partial class BounceAnalyzer
         "vacation", "away from", "abwesenheit", "réponse automatique", "respuesta automática", "自動応答", "自動返信", "不在",
     ];
 
-    private static List<BouncedRecipient> FreeTextRecipients(MimeMessage message, string bounceText, HashSet<string> excluded, ReturnedHeaders? returned, string subject)
+    private static List<BouncedRecipient> FreeTextRecipients(MimeMessage message, ReportText report, ReturnedHeaders? returned)
     {
+        // The report's own and the original's addresses, which are not the failed ones; made only for reports without
+        // recipient fields.
+        var excluded = ExcludedAddresses(message, returned);
         var addresses = new List<string>();
         var failedHeader = message.Headers["X-Failed-Recipients"];
         if (failedHeader is not null)
@@ -581,7 +601,7 @@ public static partial class BounceAnalyzer
                 Add(addresses, m.Value);
         }
         if (addresses.Count == 0)
-            addresses = CandidateAddresses(bounceText, excluded);
+            addresses = CandidateAddresses(report.Lines, excluded);
         if (addresses.Count == 0 && returned?.To is { } to)
         {
             foreach (Match m in AddressPattern().Matches(to))
@@ -593,12 +613,12 @@ public static partial class BounceAnalyzer
         var list = new List<BouncedRecipient>();
         foreach (var address in addresses)
         {
-            var near = NearAddress(bounceText, address);
-            var recipient = Recipient(address, "", near, near, bounceText, subject, addresses.Count, returned?.Addresses);
+            var near = NearAddress(report, address);
+            var recipient = Recipient(address, "", near, near, report, addresses.Count, returned?.Addresses);
             // Nothing beside the only failed address: the report's reply line is the remote server's words (shown, not
             // read for the status, which the whole report's words already gave).
             if (near.Length == 0 && addresses.Count == 1)
-                recipient = recipient with { Diagnostic = Cut(FirstReplyLine(bounceText)) };
+                recipient = recipient with { Diagnostic = Cut(FirstReplyLine(report)) };
             list.Add(recipient);
         }
         return list;
@@ -613,12 +633,11 @@ public static partial class BounceAnalyzer
 
     /// <summary>Addresses the report sets apart as the failed ones: best those that open a line (alone, in angle
     /// brackets, or after a label), then those in angle brackets, then any.</summary>
-    private static List<string> CandidateAddresses(string text, HashSet<string> excluded)
+    private static List<string> CandidateAddresses(TextLines lines, HashSet<string> excluded)
     {
         var strong = new List<string>();
         var medium = new List<string>();
         var weak = new List<string>();
-        var lines = new TextLines(text);
         for (var k = 0; k < lines.Count; k++)
         {
             if (!lines.Span(k).Contains('@'))
@@ -651,13 +670,13 @@ public static partial class BounceAnalyzer
     /// <summary>The lines that follow the address in the report, up to a blank line: most servers write the reason there.
     /// A recipient's words end where a session transcript moves on (the next command, the next server, a new reply that
     /// does not continue this one); lines describing the original message (From:, CC:, Size …) are not its words.</summary>
-    private static string NearAddress(string text, string address)
+    private static string NearAddress(ReportText report, string address)
     {
         // An address holds no line break: a text without it has no line with it.
-        if (!text.Contains(address, StringComparison.OrdinalIgnoreCase))
+        if (!report.Text.Contains(address, StringComparison.OrdinalIgnoreCase))
             return "";
         string? first = null;
-        var lines = new TextLines(text);
+        var lines = report.Lines;
         for (var i = 0; i < lines.Count; i++)
         {
             var at = lines.Span(i).IndexOf(address, StringComparison.OrdinalIgnoreCase);
@@ -763,17 +782,18 @@ public static partial class BounceAnalyzer
 
     /// <summary>The report's first line that carries a refusal's reply code (4xx or 5xx), with its continuation lines:
     /// the remote server's words when nothing stands beside the only failed address.</summary>
-    private static string FirstReplyLine(string text)
+    private static string FirstReplyLine(ReportText report)
     {
-        var lines = new TextLines(text);
+        var lines = report.Lines;
         for (var i = 0; i < lines.Count; i++)
         {
-            var line = lines[i].Trim();
-            if (line.StartsWith("<<<", StringComparison.Ordinal))
-                line = line[3..].TrimStart();
-            var m = LeadingReplyPattern().Match(line);
-            if (!m.Success || line[0] == '2')
+            // Read as a span: a string is made only for the line found.
+            var span = lines.Span(i).Trim();
+            if (span.StartsWith("<<<", StringComparison.Ordinal))
+                span = span[3..].TrimStart();
+            if (!LeadingReplyPattern().IsMatch(span) || span[0] == '2')
                 continue;
+            var line = span.ToString();
             var sb = new StringBuilder(line);
             var reply = new ReplyTracker(line);
             for (var j = i + 1; j < lines.Count && j < i + 8; j++)
@@ -844,7 +864,7 @@ public static partial class BounceAnalyzer
     }
 
     /// <param name="ownReport">The recipient has its own Status and Diagnostic-Code fields: only they give its status.</param>
-    private static BouncedRecipient Recipient(string address, string status, string diagnostic, string near, string bounceText, string subject, int count,
+    private static BouncedRecipient Recipient(string address, string status, string diagnostic, string near, ReportText report, int count,
         IReadOnlyList<string>? senders = null, bool ownReport = false)
     {
         var replyCode = ReplyCode(diagnostic);
@@ -863,28 +883,27 @@ public static partial class BounceAnalyzer
             if (found.Length == 0 && near != diagnostic && !ownReport)
                 found = StatusOf(near);
             if (found.Length == 0 && status.Length == 0 && count == 1)
-                found = StatusOf(bounceText);
+                found = StatusOf(report.Text);
             if (found.Length > 0)
                 status = found;
         }
-        var lowerWhole = LowerJoined(subject, bounceText);
         var reason = BounceReasons.FromDecisiveStatus(status)
             ?? BounceReasons.FromWords(diagnostic.ToLowerInvariant())
             ?? (near != diagnostic ? BounceReasons.FromWords(near.ToLowerInvariant()) : null)
             ?? BounceReasons.FromStatus(status)
-            ?? BounceReasons.FromWords(lowerWhole)
+            ?? report.WordsReason
             ?? BounceReasons.FromReplyCode(replyCode)
             // Postfix says so when it kept no report: nothing is known, which is not the same as "not yet classified".
-            ?? (diagnostic.Length == 0 && status.Length == 0 && lowerWhole.Contains("delivery report unavailable", StringComparison.Ordinal)
+            ?? (diagnostic.Length == 0 && status.Length == 0 && report.Lower.Contains("delivery report unavailable", StringComparison.Ordinal)
                 ? BounceReasons.Undefined : BounceReasons.OnHold);
-        reason = ByCommandStage(reason, diagnostic + " " + near, lowerWhole);
+        reason = ByCommandStage(reason, diagnostic + " " + near, report);
         if (reason is BounceReasons.Filtered or BounceReasons.UserUnknown or BounceReasons.HostUnknown or BounceReasons.OnHold
             && NamesSenderOnly(diagnostic, address, senders))
             reason = BounceReasons.Rejected;
         if (status.Length == 0)
         {
             // Without a status code the reply code tells a temporary refusal (4xx) from a permanent one.
-            var temporary = replyCode.StartsWith('4') || lowerWhole.Contains("details of temporary failure", StringComparison.Ordinal);
+            var temporary = replyCode.StartsWith('4') || report.Lower.Contains("details of temporary failure", StringComparison.Ordinal);
             // A refusal of MAIL FROM is about the sender and the connection, and gives no recipient status: the reason
             // comes from the words, the code stays "not yet classified".
             var atMailFrom = diagnostic.Contains("after mail from", StringComparison.OrdinalIgnoreCase)
@@ -908,7 +927,7 @@ public static partial class BounceAnalyzer
 
     /// <summary>The SMTP command a refusal answered says more than its words: a refusal of MAIL FROM is about the sender
     /// (rejected), and "unknown user" only after the whole message was sent (DATA) is a content filter speaking.</summary>
-    private static string ByCommandStage(string reason, string diagnostic, string lowerWhole)
+    private static string ByCommandStage(string reason, string diagnostic, ReportText report)
     {
         var lower = diagnostic.ToLowerInvariant();
         var afterMailFrom = lower.Contains("after mail from", StringComparison.Ordinal) || lower.Contains("reply to mail from", StringComparison.Ordinal);
@@ -919,11 +938,11 @@ public static partial class BounceAnalyzer
         if (atConnection && reason is BounceReasons.SystemError or BounceReasons.OnHold or BounceReasons.Rejected or BounceReasons.Expired
             or BounceReasons.Suspend or BounceReasons.UserUnknown or BounceReasons.HostUnknown or BounceReasons.SyntaxError or BounceReasons.Filtered)
             return BounceReasons.Blocked;
+        if (reason != BounceReasons.UserUnknown)
+            return reason;
         var afterData = lower.Contains("end of data", StringComparison.Ordinal) || lower.Contains("final data", StringComparison.Ordinal)
-            || (!lower.Contains("rcpt", StringComparison.Ordinal) && !lowerWhole.Contains("503", StringComparison.Ordinal) && LastCommand(lowerWhole) is "data" or ".");
-        if (afterData && reason == BounceReasons.UserUnknown)
-            return BounceReasons.Filtered;
-        return reason;
+            || (!lower.Contains("rcpt", StringComparison.Ordinal) && !report.Lower.Contains("503", StringComparison.Ordinal) && LastCommand(report.Lower) is "data" or ".");
+        return afterData ? BounceReasons.Filtered : reason;
     }
 
     /// <summary>True when the refusal names the original's sender and not the recipient: it is the sender that was refused.</summary>
@@ -996,16 +1015,102 @@ public static partial class BounceAnalyzer
         return at <= 0 ? null : address[..at] + "@" + address[(at + 1)..].ToLowerInvariant();
     }
 
-    private static string OneLine(string text) => WhiteSpace().Replace(text, " ").Trim();
+    /// <summary>Every run of white space (regex \s, which is <see cref="char.IsWhiteSpace(char)"/>) as one space, none at
+    /// either end: <c>Regex.Replace(text, @"\s+", " ").Trim()</c> without the regex.</summary>
+    private static string OneLine(string text)
+    {
+        var source = text.AsSpan().Trim();
+        if (source.Length == 0)
+            return "";
+        char[]? rented = null;
+        var buffer = source.Length <= 512 ? stackalloc char[512] : (rented = ArrayPool<char>.Shared.Rent(source.Length));
+        var length = 0;
+        var space = false;
+        foreach (var c in source)
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                space = true;
+                continue;
+            }
+            if (space)
+            {
+                buffer[length++] = ' ';
+                space = false;
+            }
+            buffer[length++] = c;
+        }
+        var result = buffer[..length].SequenceEqual(text) ? text : buffer[..length].ToString();
+        if (rented is not null)
+            ArrayPool<char>.Shared.Return(rented);
+        return result;
+    }
 
-    [GeneratedRegex(@"\s+")]
-    private static partial Regex WhiteSpace();
+    /// <summary>HTML as text: line-breaking tags (br, /p, /div, /tr, /li) become line breaks, the other tags go, entities
+    /// are decoded. A tag runs from '<' to the next '>'; a '<' with no '>' after it stays as text. Written out as two
+    /// passes, the way the regular expressions <c>&lt;(br|/p|/div|/tr|/li)[^&gt;]*&gt;</c> (ignoring case) then
+    /// <c>&lt;[^&gt;]*&gt;</c> read it, without their cost; both passes work in rented buffers, so a large HTML report
+    /// (a 60 KB notice) makes one string instead of four.</summary>
+    private static string HtmlToText(TextPieces html)
+    {
+        var length = html.Length;
+        var first = ArrayPool<char>.Shared.Rent(Math.Max(length, 1));
+        var second = ArrayPool<char>.Shared.Rent(Math.Max(length, 1));
+        try
+        {
+            html.CopyTo(first);
+            var withLines = WithoutTags(first.AsSpan(0, length), second, tag => IsBreakTag(tag) ? "\n" : null);
+            var text = WithoutTags(second.AsSpan(0, withLines), first, _ => "");
+            return System.Net.WebUtility.HtmlDecode(new string(first, 0, text));
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(first);
+            ArrayPool<char>.Shared.Return(second);
+        }
+    }
 
-    private static string HtmlToText(string html) => System.Net.WebUtility.HtmlDecode(Tags().Replace(BreakTags().Replace(html, "\n"), ""));
+    /// <summary>Writes <paramref name="html"/> into <paramref name="output"/> (at least as long) with each tag replaced by
+    /// what <paramref name="replacement"/> gives for the text after its '<' (null: the '<' is kept as text and the search
+    /// goes on from the next character), and returns the length written. A replacement is never longer than its tag.</summary>
+    private static int WithoutTags(ReadOnlySpan<char> html, Span<char> output, Func<ReadOnlySpan<char>, string?> replacement)
+    {
+        var length = 0;
+        var copied = 0;
+        var at = html.IndexOf('<');
+        while (at >= 0)
+        {
+            var close = html[(at + 1)..].IndexOf('>');
+            // No '>' after this '<' means none after any later one either.
+            if (close < 0)
+                break;
+            var end = at + 1 + close;
+            var next = at + 1;
+            if (replacement(html[(at + 1)..]) is { } with)
+            {
+                html[copied..at].CopyTo(output[length..]);
+                length += at - copied;
+                with.AsSpan().CopyTo(output[length..]);
+                length += with.Length;
+                copied = end + 1;
+                next = end + 1;
+            }
+            var found = html[next..].IndexOf('<');
+            at = found < 0 ? -1 : next + found;
+        }
+        html[copied..].CopyTo(output[length..]);
+        return length + html.Length - copied;
+    }
 
-    [GeneratedRegex(@"<[^>]*>")]
-    private static partial Regex Tags();
-
-    [GeneratedRegex(@"<(br|/p|/div|/tr|/li)[^>]*>", RegexOptions.IgnoreCase)]
-    private static partial Regex BreakTags();
+    /// <summary>"br", "/p", "/div", "/tr" or "/li" (ASCII letters in either case) right after the '<'.</summary>
+    private static bool IsBreakTag(ReadOnlySpan<char> tag)
+    {
+        static bool Letter(ReadOnlySpan<char> s, int i, char lower) => s.Length > i && (s[i] | 0x20) == lower;
+        if (Letter(tag, 0, 'b'))
+            return Letter(tag, 1, 'r');
+        if (tag.Length < 2 || tag[0] != '/')
+            return false;
+        return Letter(tag, 1, 'p') || (Letter(tag, 1, 'd') && Letter(tag, 2, 'i') && Letter(tag, 3, 'v'))
+            || (Letter(tag, 1, 't') && Letter(tag, 2, 'r')) || (Letter(tag, 1, 'l') && Letter(tag, 2, 'i'));
+    }
 }

@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace Madoguchi.Core.Bounces.Analysis;
 
 /// <summary>Reason categories and the general rules that give them: phrases servers use in their diagnostics, then the
@@ -194,37 +192,61 @@ public static class BounceReasons
         }
         : null;
 
-    /// <summary>All phrases together, as one multi-string searcher.</summary>
-    private static readonly SearchValues<string> AnyPhrase =
-        SearchValues.Create(PhraseClasses.SelectMany(c => c.Phrases).Distinct().ToArray(), StringComparison.Ordinal);
+    /// <summary>The shortest phrase's length: a place in a text where fewer characters are left starts no phrase.</summary>
+    private static readonly int ShortestPhrase = PhraseClasses.SelectMany(c => c.Phrases).Min(p => p.Length);
 
-    /// <summary>Every phrase with the index of its class, grouped by the phrase's first character.</summary>
-    private static readonly Dictionary<char, (string Phrase, int Class)[]> PhrasesByFirstChar = PhraseClasses
+    /// <summary>Characters that make up a phrase's key (its first ones): no phrase is shorter.</summary>
+    private static readonly int KeyLength = Math.Min(3, ShortestPhrase);
+
+    /// <summary>Every phrase with the index of its class, by its first <see cref="KeyLength"/> characters, lowest class
+    /// first.</summary>
+    private static readonly Dictionary<ulong, (string Phrase, int Class)[]> PhrasesByKey = PhraseClasses
         .SelectMany((c, index) => c.Phrases.Select(p => (Phrase: p, Class: index)))
-        .GroupBy(p => p.Phrase[0])
+        .GroupBy(p => Key(p.Phrase))
         .ToDictionary(g => g.Key, g => g.OrderBy(p => p.Class).ToArray());
 
+    /// <summary>One bit per hash of a key that some phrase has: a clear bit means no phrase begins here, without a
+    /// look-up.</summary>
+    private static readonly ulong[] KeyBits = PhrasesByKey.Keys.Aggregate(new ulong[(1 << KeyHashBits) / 64], (bits, key) =>
+    {
+        var hash = KeyHash(key);
+        bits[hash >> 6] |= 1UL << (int)(hash & 63);
+        return bits;
+    });
+
+    private const int KeyHashBits = 16;
+
+    private static ulong Key(ReadOnlySpan<char> text)
+    {
+        var key = 0UL;
+        for (var i = 0; i < KeyLength; i++)
+            key |= (ulong)text[i] << (16 * i);
+        return key;
+    }
+
+    private static uint KeyHash(ulong key) => (uint)((key * 0x9E3779B97F4A7C15UL) >> (64 - KeyHashBits));
+
     /// <summary>The reason of the first phrase class (in <see cref="PhraseClasses"/>' order) with a phrase anywhere in the
-    /// text, found in one pass: every place where some phrase begins is visited once, and the lowest class seen wins.</summary>
+    /// text, found in one pass: each place in the text is checked against the phrases that begin with its next
+    /// characters (most places against none, by one bit), and the lowest class seen wins.</summary>
     public static string? FromWords(string lowerText)
     {
         var text = lowerText.AsSpan();
         var best = int.MaxValue;
-        var offset = 0;
-        while (best > 0 && offset < text.Length)
+        for (var at = 0; at <= text.Length - ShortestPhrase && best > 0; at++)
         {
-            var found = text[offset..].IndexOfAny(AnyPhrase);
-            if (found < 0)
-                break;
-            var rest = text[(offset + found)..];
-            foreach (var (phrase, index) in PhrasesByFirstChar[rest[0]])
+            var key = Key(text[at..]);
+            var hash = KeyHash(key);
+            if ((KeyBits[hash >> 6] & (1UL << (int)(hash & 63))) == 0 || !PhrasesByKey.TryGetValue(key, out var phrases))
+                continue;
+            var rest = text[at..];
+            foreach (var (phrase, index) in phrases)
             {
                 if (index >= best)
                     break;
                 if (rest.StartsWith(phrase, StringComparison.Ordinal))
                     best = index;
             }
-            offset += found + 1;
         }
         return best == int.MaxValue ? null : PhraseClasses[best].Reason;
     }

@@ -9,38 +9,46 @@ internal static class ReportFields
         var groups = new List<Dictionary<string, string>>();
         Dictionary<string, string>? current = null;
         string? lastName = null;
-        foreach (var rawLine in text.Split('\n'))
+        // Lines read as spans (as Split('\n') would cut them): strings only for the names and values kept.
+        var rest = text.AsSpan();
+        while (true)
         {
-            var line = rawLine.TrimEnd('\r');
-            if (line.Trim().Length == 0)
+            var newLine = rest.IndexOf('\n');
+            var line = (newLine < 0 ? rest : rest[..newLine]).TrimEnd('\r');
+            rest = newLine < 0 ? [] : rest[(newLine + 1)..];
+            if (line.IsWhiteSpace())
             {
                 current = null;
                 lastName = null;
-                continue;
             }
-            if ((line[0] == ' ' || line[0] == '\t') && current is not null && lastName is not null)
+            else if ((line[0] == ' ' || line[0] == '\t') && current is not null && lastName is not null)
             {
-                current[lastName] = current[lastName] + " " + line.Trim();
-                continue;
+                current[lastName] = string.Concat(current[lastName], " ", line.Trim());
             }
-            var colon = line.IndexOf(':');
-            if (colon <= 0 || !IsFieldName(line.AsSpan(0, colon)))
-            {
-                lastName = null;
-                continue;
-            }
-            if (current is null)
-            {
-                current = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-                groups.Add(current);
-            }
-            lastName = line[..colon].Trim();
-            if (!current.ContainsKey(lastName))
-                current[lastName] = line[(colon + 1)..].Trim();
             else
-                lastName = null;
+            {
+                var colon = line.IndexOf(':');
+                if (colon <= 0 || !IsFieldName(line[..colon]))
+                {
+                    lastName = null;
+                }
+                else
+                {
+                    if (current is null)
+                    {
+                        current = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+                        groups.Add(current);
+                    }
+                    lastName = line[..colon].Trim().ToString();
+                    if (!current.ContainsKey(lastName))
+                        current[lastName] = line[(colon + 1)..].Trim().ToString();
+                    else
+                        lastName = null;
+                }
+            }
+            if (newLine < 0)
+                return groups;
         }
-        return groups;
     }
 
     /// <summary>The part after "type;" (rfc822; a@b, smtp; 550 …), without angle brackets for addresses.</summary>

@@ -71,10 +71,27 @@ internal static class Charsets
     }
 
     /// <summary>The encoding for a label, or null when the label is missing or unknown.</summary>
+    /// <summary>Labels already resolved (unknown ones as null): resolving asks the encoding providers, and an unknown
+    /// label costs an exception, for every part that carries it.</summary>
+    private static readonly ConcurrentDictionary<string, Encoding?> Resolved = new(StringComparer.Ordinal);
+
+    /// <summary>Real mail uses a few dozen labels; a flood of made-up ones is resolved each time rather than kept.</summary>
+    private const int MaxResolved = 256;
+
     public static Encoding? Resolve(string? label)
     {
         if (string.IsNullOrWhiteSpace(label))
             return null;
+        if (Resolved.TryGetValue(label, out var known))
+            return known;
+        var encoding = ResolveUncached(label);
+        if (Resolved.Count < MaxResolved)
+            Resolved.TryAdd(label, encoding);
+        return encoding;
+    }
+
+    private static Encoding? ResolveUncached(string label)
+    {
 
         var name = label.Trim().Trim('"', '\'');
         // RFC 2231 allows a language after '*' (e.g. "iso-2022-jp*ja").
