@@ -4,10 +4,11 @@ using Microsoft.Extensions.Options;
 
 namespace Madoguchi.Core.Data;
 
-/// <summary>Brings the database to the current schema at start-up: creates the data folder, turns on WAL for SQLite, applies migrations.</summary>
+/// <summary>Brings the database to the current schema at start-up: creates the data folder, turns on WAL for SQLite, applies
+/// migrations. Answers whether any migration was applied.</summary>
 public sealed class DatabaseMigrator(MadoguchiDbContext db, IOptions<DatabaseOptions> database, IOptions<StorageLocationOptions> location)
 {
-    public async Task MigrateAsync(CancellationToken cancellationToken)
+    public async Task<bool> MigrateAsync(CancellationToken cancellationToken)
     {
         if (database.Value.Provider == DatabaseProvider.Sqlite)
         {
@@ -22,11 +23,13 @@ public sealed class DatabaseMigrator(MadoguchiDbContext db, IOptions<DatabaseOpt
         // A database already at the current schema (every start but the first after an upgrade) skips Migrate: besides
         // reading the history it takes the migrations lock and checks the model against the last migration's snapshot,
         // ~0.7 CPU s before any worker starts (bench/README.md). ModelTests guards that check in the build instead.
-        if ((await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
+        var migrate = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any();
+        if (migrate)
             await db.Database.MigrateAsync(cancellationToken);
 
         if (database.Value.Provider == DatabaseProvider.Sqlite)
             // WAL lets readers work while the fetcher writes; the setting is kept in the file.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;", cancellationToken);
+        return migrate;
     }
 }

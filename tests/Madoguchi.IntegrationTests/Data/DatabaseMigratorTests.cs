@@ -30,11 +30,11 @@ public sealed class DatabaseMigratorTests
             }
             Assert.Equal([all[^1]], await PendingAsync(databaseOptions, location));
 
-            await MigrateAsync(databaseOptions, location);
+            Assert.True(await MigrateAsync(databaseOptions, location));
             Assert.Empty(await PendingAsync(databaseOptions, location));
 
-            // Current already: nothing to do, and the app's tables still answer.
-            await MigrateAsync(databaseOptions, location);
+            // Current already: the migration step is skipped, and the app's tables still answer.
+            Assert.False(await MigrateAsync(databaseOptions, location));
             Assert.Empty(await PendingAsync(databaseOptions, location));
             await using var check = NewContext(databaseOptions, location);
             Assert.Equal(0, await check.Accounts.CountAsync());
@@ -45,10 +45,10 @@ public sealed class DatabaseMigratorTests
         }
     }
 
-    private static async Task MigrateAsync(DatabaseOptions databaseOptions, StorageLocationOptions location)
+    private static async Task<bool> MigrateAsync(DatabaseOptions databaseOptions, StorageLocationOptions location)
     {
         await using var context = NewContext(databaseOptions, location);
-        await new DatabaseMigrator(context, Options.Create(databaseOptions), Options.Create(location)).MigrateAsync(CancellationToken.None);
+        return await new DatabaseMigrator(context, Options.Create(databaseOptions), Options.Create(location)).MigrateAsync(CancellationToken.None);
     }
 
     private static async Task<List<string>> PendingAsync(DatabaseOptions databaseOptions, StorageLocationOptions location)
