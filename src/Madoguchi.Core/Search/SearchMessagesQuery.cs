@@ -26,18 +26,27 @@ public sealed record SearchHit(
     Guid Id, Guid TicketId, Guid InboxId, string MessageId, string Subject, AddressView From, DateTime Date, TicketPlace Place,
     TicketStatus Status, string Snippet);
 
+/// <summary>A page of search hits. <see cref="Total"/> is exact unless <see cref="TotalIsLowerBound"/>: counting stops
+/// <see cref="SearchMessagesQuery.CountPastPage"/> matches past the end of the page, so a term in a third of 100,000
+/// messages answers 「1,050件以上」 instead of counting all 30,000.</summary>
+public sealed record SearchResultPage(IReadOnlyList<SearchHit> Items, int Total, bool TotalIsLowerBound);
+
 /// <summary>Finds every message of the inboxes the actor sees that contains all terms of the query (after folding, see
 /// <see cref="SearchText"/>). Candidates come from the gram postings (every gram of a term, or eight spread over it, must
 /// be there) plus the documents still waiting for their postings, and each candidate is then checked against its folded text, so the answer is exact: no miss (a message that
 /// contains the term has all its grams) and no false hit (the text check). A two-character term is its own one gram, so
 /// for it the postings alone are exact and only documents still waiting for their postings are checked against their
-/// text. The page is read first; <c>total</c> is counted only when the page is full (else the page ends the matches). ゴミ箱 and 迷惑メール are left out unless asked for.</summary>
+/// text. The page is read first; <c>total</c> is counted only when the page is full (else the page ends the matches), and then
+/// only up to <see cref="CountPastPage"/> matches past the page. ゴミ箱 and 迷惑メール are left out unless asked for.</summary>
 public sealed class SearchMessagesQuery(MadoguchiDbContext db)
 {
     public const int MaxTerms = 10;
     public const int MaxQueryLength = 500;
 
-    public async Task<Result<Page<SearchHit>>> HandleAsync(Actor actor, SearchRequest request, CancellationToken ct)
+    /// <summary>How many matches past the page are counted before the total is given as "at least".</summary>
+    public const int CountPastPage = 1000;
+
+    public async Task<Result<SearchResultPage>> HandleAsync(Actor actor, SearchRequest request, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Query) || request.Query.Length > MaxQueryLength)
             return new Error(ErrorKind.Invalid, "invalid_query", $"q must hold 1 to {MaxQueryLength} characters.");
@@ -76,7 +85,7 @@ public sealed class SearchMessagesQuery(MadoguchiDbContext db)
             inboxes = [inboxId];
         }
         if (inboxes.Count == 0)
-            return new Page<SearchHit>([], 0);
+            return new SearchResultPage([], 0, false);
 
         var accountId = actor.AccountId;
         // The account is already fixed by the visible inboxes (joined below). Filtering documents by account as well made
@@ -161,7 +170,16 @@ public sealed class SearchMessagesQuery(MadoguchiDbContext db)
                 .Select(x => x.Id).Skip(page.Offset).Take(page.Limit).ToListAsync(ct);
         }
         // A page that is not full (and not past the end) ends the matches: it tells the total without counting again.
-        var total = ids.Count < page.Limit && (ids.Count > 0 || page.Offset == 0) ? page.Offset + ids.Count : await matches.CountAsync(ct);
+        // Otherwise the count stops a fixed number of matches past the page: a very common term would otherwise cost a
+        // walk over every match (the page's own query needs only the newest ones).
+        var total = ids.Count < page.Limit && (ids.Count > 0 || page.Offset == 0) ? page.Offset + ids.Count : -1;
+        var capped = false;
+        if (total < 0)
+        {
+            var cap = (int)Math.Min((long)page.Offset + page.Limit + CountPastPage, int.MaxValue);
+            total = await matches.Select(x => x.Id).Take(cap).CountAsync(ct);
+            capped = total == cap;
+        }
 
         var rows = await (
             from m in db.TicketMessages.AsNoTracking()
@@ -172,6 +190,6 @@ public sealed class SearchMessagesQuery(MadoguchiDbContext db)
         var items = ids.Where(rows.ContainsKey).Select(id => rows[id]).Select(r => new SearchHit(
             r.Id, r.TicketId, r.InboxId, r.MessageIdHeader, r.Subject, AddressView.FromJson(r.FromJson).FirstOrDefault() ?? new AddressView("", ""),
             r.Date, r.Place, r.Status, SearchSnippet.Html(SearchIndexWriter.Body(r.Text, r.Html), terms))).ToList();
-        return new Page<SearchHit>(items, total);
+        return new SearchResultPage(items, total, capped);
     }
 }

@@ -1,5 +1,6 @@
 using Madoguchi.Core.Data;
 using Madoguchi.Core.Search;
+using Madoguchi.Core.Tickets;
 using Madoguchi.Testing.App;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,7 +9,8 @@ namespace Madoguchi.IntegrationTests.Search;
 
 /// <summary>The fast paths of search stay exact on both databases: a two-character term is answered by its posting alone
 /// (a pending document by its text), a rewritten text takes its old grams out, the total is right whether the page tells it
-/// or it is counted, and a rebuild from nothing writes every document and posting.</summary>
+/// or it is counted (up to a thousand past the page, then said to be a lower bound), and a rebuild from nothing writes every
+/// document and posting.</summary>
 public sealed class SearchPostingsTests
 {
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
@@ -80,6 +82,51 @@ public sealed class SearchPostingsTests
         Assert.Equal(counts, await CountsAsync(app));
         Assert.Equal(0, await app.WithDbAsync(db => db.SearchDocuments.CountAsync(d => d.PostingsPendingSince != null)));
         Assert.Equal(3, Total(await SearchAsync(owner, "再発", "&limit=2")));
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Total_OfAVeryCommonTerm_StopsAThousandPastThePage_AndSaysSo_WhileDeepPagesStayExact(DatabaseProvider provider)
+    {
+        await using var app = await MadoguchiApp.StartAsync(provider, new Dictionary<string, string?> { ["Madoguchi:Search:RunIndexer"] = "false" });
+        var account = await app.CreateAccountAsync();
+        var inbox = await account.CreateInboxAsync();
+        var owner = await account.SignInOwnerAsync();
+        // 1,100 messages with 請求, 40 of them with 領収書 too, stored the way the search benchmark stores them.
+        const int count = 1100;
+        Assert.Equal(count, await app.WithDbAsync(async db =>
+        {
+            var start = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+            for (var i = 0; i < count; i++)
+            {
+                var date = start.AddMinutes(i);
+                var ticket = new Ticket { AccountId = account.Id, InboxId = inbox.Id, Subject = $"件名 {i}", MessageCount = 1, CreatedAt = date, LastMessageAt = date };
+                db.Add(ticket);
+                db.Add(new TicketMessage
+                {
+                    AccountId = account.Id, TicketId = ticket.Id, InboxId = inbox.Id, MessageIdHeader = $"m{i}@total.example", Subject = $"件名 {i}",
+                    Text = i % 27 == 0 ? $"請求書と領収書 {i}" : $"請求書の件 {i}", Date = date, ReceivedAt = date, FromJson = "[]",
+                });
+            }
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await BulkInsert.InsertAddedAsync(db, [typeof(Ticket), typeof(TicketMessage)], CancellationToken.None);
+            await transaction.CommitAsync();
+            return await db.TicketMessages.CountAsync();
+        }));
+        await using (var scope = app.Services.CreateAsyncScope())
+            Assert.Equal(count, await scope.ServiceProvider.GetRequiredService<ReindexCommand>().HandleAsync(inbox.Id, null, CancellationToken.None));
+
+        var first = await SearchAsync(owner, "請求", "&limit=50");
+        Assert.Equal(50, SearchTests.Ids(first).Count);
+        Assert.Equal(50 + SearchMessagesQuery.CountPastPage, Total(first));
+        Assert.True(first["totalIsLowerBound"]!.GetValue<bool>());
+        // Past the first thousand the count reaches the end: exact again, as is a page that ends the matches.
+        var deep = await SearchAsync(owner, "請求", "&offset=1000&limit=50");
+        Assert.Equal((count, false), (Total(deep), deep["totalIsLowerBound"]!.GetValue<bool>()));
+        var last = await SearchAsync(owner, "請求", "&offset=1080&limit=50");
+        Assert.Equal((20, count, false), (SearchTests.Ids(last).Count, Total(last), last["totalIsLowerBound"]!.GetValue<bool>()));
+        // A term with fewer matches than the cap is counted exactly.
+        var rarer = await SearchAsync(owner, "領収書", "&limit=10");
+        Assert.Equal((41, false), (Total(rarer), rarer["totalIsLowerBound"]!.GetValue<bool>()));
     }
 
     private static async Task<Guid> ReceiveAsync(MadoguchiApp app, Guid inboxId, string messageId, string body) =>

@@ -27,7 +27,9 @@ public static class SearchEndpoints
         }).WithSummary("Messages containing every word of q (Japanese substrings of two or more characters, English case-insensitive "
             + "by word prefix, full-/half-width folded), in the inboxes you can see. Trash and spam are left out unless "
             + "includeTrashAndSpam=true or place names them. from/to bound the message date (a date alone means the whole day). "
-            + "snippet is HTML: escaped text with each match in <mark>. assignee and label are accepted but not applied yet.");
+            + "snippet is HTML: escaped text with each match in <mark>. assignee (me, none or a user id) and label filter by the "
+            + "message's ticket. total is exact unless totalIsLowerBound is true: counting stops 1,000 matches past the page.")
+            .Produces<SearchResultPage>();
     }
 
     private static DateTime Utc(DateTime value) => value.Kind switch
