@@ -902,8 +902,13 @@ public static partial class BounceAnalyzer
             reason = BounceReasons.Rejected;
         if (status.Length == 0)
         {
-            // Without a status code the reply code tells a temporary refusal (4xx) from a permanent one.
-            var temporary = replyCode.StartsWith('4') || report.Lower.Contains("details of temporary failure", StringComparison.Ordinal);
+            // Without a status code the reply code tells a temporary refusal (4xx) from a permanent one. Exim's "retry
+            // timeout exceeded" says the same without a code: the address kept failing temporarily until Exim gave up
+            // (read in the recipient's words, or in the report when none stand beside the address).
+            var temporary = replyCode.StartsWith('4') || report.Lower.Contains("details of temporary failure", StringComparison.Ordinal)
+                || (diagnostic.Length > 0
+                    ? diagnostic.Contains(RetryTimeoutExceeded, StringComparison.OrdinalIgnoreCase)
+                    : report.Lower.Contains(RetryTimeoutExceeded, StringComparison.Ordinal));
             // A refusal of MAIL FROM is about the sender and the connection, and gives no recipient status: the reason
             // comes from the words, the code stays "not yet classified".
             var atMailFrom = diagnostic.Contains("after mail from", StringComparison.OrdinalIgnoreCase)
@@ -912,6 +917,8 @@ public static partial class BounceAnalyzer
         }
         return new BouncedRecipient(address, status, replyCode, reason, BounceReasons.IsHard(reason, status), Cut(diagnostic));
     }
+
+    private const string RetryTimeoutExceeded = "retry timeout exceeded";
 
     private static string Cut(string diagnostic) => diagnostic.Length > MaxDiagnostic ? diagnostic[..MaxDiagnostic] : diagnostic;
 
