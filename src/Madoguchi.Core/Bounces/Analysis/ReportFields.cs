@@ -16,38 +16,42 @@ internal static class ReportFields
             var newLine = rest.IndexOf('\n');
             var line = (newLine < 0 ? rest : rest[..newLine]).TrimEnd('\r');
             rest = newLine < 0 ? [] : rest[(newLine + 1)..];
-            if (line.IsWhiteSpace())
-            {
-                current = null;
-                lastName = null;
-            }
-            else if ((line[0] == ' ' || line[0] == '\t') && current is not null && lastName is not null)
-            {
-                current[lastName] = string.Concat(current[lastName], " ", line.Trim());
-            }
-            else
-            {
-                var colon = line.IndexOf(':');
-                if (colon <= 0 || !IsFieldName(line[..colon]))
-                {
-                    lastName = null;
-                }
-                else
-                {
-                    if (current is null)
-                    {
-                        current = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-                        groups.Add(current);
-                    }
-                    lastName = line[..colon].Trim().ToString();
-                    if (!current.ContainsKey(lastName))
-                        current[lastName] = line[(colon + 1)..].Trim().ToString();
-                    else
-                        lastName = null;
-                }
-            }
+            ReadLine(line, groups, ref current, ref lastName);
             if (newLine < 0)
                 return groups;
+        }
+    }
+
+    /// <summary>One line of a report's fields: a blank line ends the group, an indented line continues the last field,
+    /// and "Name: value" starts a field (the first of a name in a group is kept; a repeated one and its continuation are
+    /// dropped). Any other line ends the field before it.</summary>
+    private static void ReadLine(ReadOnlySpan<char> line, List<Dictionary<string, string>> groups, ref Dictionary<string, string>? current, ref string? lastName)
+    {
+        if (line.IsWhiteSpace())
+        {
+            current = null;
+            lastName = null;
+            return;
+        }
+        if ((line[0] == ' ' || line[0] == '\t') && current is not null && lastName is not null)
+        {
+            current[lastName] = string.Concat(current[lastName], " ", line.Trim());
+            return;
+        }
+        lastName = null;
+        var colon = line.IndexOf(':');
+        if (colon <= 0 || !IsFieldName(line[..colon]))
+            return;
+        if (current is null)
+        {
+            current = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            groups.Add(current);
+        }
+        var name = line[..colon].Trim().ToString();
+        if (!current.ContainsKey(name))
+        {
+            current[name] = line[(colon + 1)..].Trim().ToString();
+            lastName = name;
         }
     }
 
