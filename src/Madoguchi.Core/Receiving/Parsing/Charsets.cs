@@ -70,7 +70,6 @@ internal static class Charsets
         // The static constructor does the work; this method only forces it to run.
     }
 
-    /// <summary>The encoding for a label, or null when the label is missing or unknown.</summary>
     /// <summary>Labels already resolved (unknown ones as null): resolving asks the encoding providers, and an unknown
     /// label costs an exception, for every part that carries it.</summary>
     private static readonly ConcurrentDictionary<string, Encoding?> Resolved = new(StringComparer.Ordinal);
@@ -78,6 +77,7 @@ internal static class Charsets
     /// <summary>Real mail uses a few dozen labels; a flood of made-up ones is resolved each time rather than kept.</summary>
     private const int MaxResolved = 256;
 
+    /// <summary>The encoding for a label, or null when the label is missing or unknown.</summary>
     public static Encoding? Resolve(string? label)
     {
         if (string.IsNullOrWhiteSpace(label))
@@ -92,7 +92,6 @@ internal static class Charsets
 
     private static Encoding? ResolveUncached(string label)
     {
-
         var name = label.Trim().Trim('"', '\'');
         // RFC 2231 allows a language after '*' (e.g. "iso-2022-jp*ja").
         var star = name.IndexOf('*', StringComparison.Ordinal);
