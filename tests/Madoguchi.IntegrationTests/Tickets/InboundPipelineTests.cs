@@ -206,6 +206,41 @@ public sealed class InboundPipelineTests
         Assert.Equal(3, usage.MessageCount);
     }
 
+    /// <summary>The search keys of a transaction's new messages are reserved with one query before its first message; a key
+    /// already taken by another document is not reserved, and the message's document gets the next free key.</summary>
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task SearchKeysReservedPerTransaction_KeyAlreadyTaken_DocumentGetsAFreeOne(DatabaseProvider provider)
+    {
+        await using var app = await MadoguchiApp.StartAsync(provider, new Dictionary<string, string?> { ["Madoguchi:InboundPipeline:RunWorker"] = "false" });
+        var account = await app.CreateAccountAsync();
+        var inbox = await account.CreateInboxAsync();
+        var runner = app.Services.GetRequiredService<Core.Receiving.Pipeline.InboundBatchRunner>();
+        var first = await app.StoreOriginalAsync(inbox.Id, System.Text.Encoding.UTF8.GetBytes(Eml(Id(), subject: "最初の問い合わせ")));
+        Assert.Equal(1, (await runner.RunAsync([first], CancellationToken.None)).Created);
+        var taken = await app.WithDbAsync(db => db.SearchDocuments.AsNoTracking().Join(db.TicketMessages, d => d.MessageId, m => m.Id, (d, m) => new { d.Key, m.RawMessageId })
+            .Where(x => x.RawMessageId == first).Select(x => x.Key).SingleAsync());
+
+        // A message id whose last 8 bytes (the search key's source) give the key the first document already holds.
+        var bytes = Guid.NewGuid().ToByteArray();
+        BitConverter.TryWriteBytes(bytes.AsSpan(8), taken);
+        var colliding = new Guid(bytes);
+        var second = await app.StoreOriginalAsync(inbox.Id, System.Text.Encoding.UTF8.GetBytes(Eml(Id(), subject: "二通目の問い合わせ")));
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var pipeline = scope.ServiceProvider.GetRequiredService<Core.Receiving.Pipeline.InboundPipeline>();
+            var raw = await scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>().RawMessages.AsNoTracking().SingleAsync(r => r.Id == second);
+            var prepared = await pipeline.PrepareAsync([(raw, false)], CancellationToken.None);
+            prepared[0].NewMessageId = colliding;
+            await pipeline.StoreAsync(prepared, CancellationToken.None);
+        }
+
+        var documents = await app.WithDbAsync(db => db.SearchDocuments.AsNoTracking().Where(d => d.AccountId == account.Id).ToDictionaryAsync(d => d.MessageId, d => d.Key));
+        Assert.Equal(2, documents.Count);
+        Assert.True(documents.TryGetValue(colliding, out var secondKey), "The store step gave the new message the id chosen before the transaction's first message.");
+        Assert.NotEqual(taken, secondKey);
+        Assert.Contains(taken, documents.Values);
+    }
+
     private static Task<string> Snapshot(MadoguchiApp app, Guid accountId) => app.WithDbAsync(async db =>
     {
         var tickets = await db.Tickets.AsNoTracking().Where(t => t.AccountId == accountId).OrderBy(t => t.Id)

@@ -52,6 +52,11 @@ public sealed class InboundMessage(RawMessage raw, ReadOnlyMemory<byte> bytes)
 
     public TicketMessage? Stored { get; set; }
 
+    /// <summary>The id the store step gives the ticket message it creates (null: it makes one). Chosen for the whole
+    /// transaction before its first message, so the search keys derived from these ids are checked in one query
+    /// (<see cref="Search.SearchIndexStep"/>) instead of one query per message while the transaction holds the writer.</summary>
+    public Guid? NewMessageId { get; set; }
+
     /// <summary>The body folded for search before the transaction (SearchFoldStep).</summary>
     public Search.FoldedBody? SearchBody { get; set; }
 }

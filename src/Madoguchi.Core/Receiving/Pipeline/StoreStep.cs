@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Madoguchi.Core.Common;
 using Madoguchi.Core.Data;
 using Madoguchi.Core.Receiving.Parsing;
 using Madoguchi.Core.Tickets;
@@ -45,6 +46,7 @@ internal sealed class StoreStep(MadoguchiDbContext db, ThreadIndex threads) : II
 
         var stored = message.Previous ?? new TicketMessage
         {
+            Id = message.NewMessageId ?? Ids.New(),
             AccountId = raw.AccountId,
             RawMessageId = raw.Id,
             Direction = MessageDirection.Received,
