@@ -12,7 +12,7 @@ public sealed class SetupTests(BrowserFixture fixture)
     [Fact]
     public async Task Setup_FreshInstallation_CreatesOwnerAndSignsIn()
     {
-        await using var app = await MadoguchiApp.StartAsync(DatabaseProvider.Sqlite, kestrel: true, setUp: false);
+        await using var app = await MadoguchiApp.StartAsync(DatabaseProvider.Sqlite, kestrel: true, setUp: false, emptyDatabase: true);
         await using var session = await fixture.NewSessionAsync(app);
         var page = session.Page;
 

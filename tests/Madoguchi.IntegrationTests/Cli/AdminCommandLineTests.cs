@@ -30,7 +30,7 @@ public sealed class AdminCommandLineTests(AppFixture apps) : IClassFixture<AppFi
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task Setup_WithFlags_CreatesOperatorAndAccountWhoseOwnerCanSignIn(DatabaseProvider provider)
     {
-        await using var app = await MadoguchiApp.StartAsync(provider, setUp: false);
+        await using var app = await MadoguchiApp.StartAsync(provider, setUp: false, emptyDatabase: true);
 
         var run = await RunAsync(app, "", "setup", "--operator-email", "ops@example.com", "--operator-password", "ops-password-1",
             "--account-name", "株式会社テスト", "--owner-email", "owner@example.com", "--owner-password", "owner-password-1",
@@ -49,7 +49,7 @@ public sealed class AdminCommandLineTests(AppFixture apps) : IClassFixture<AppFi
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task Setup_SameValueForTwoOptions_KeepsBothAndShiftsNothing(DatabaseProvider provider)
     {
-        await using var app = await MadoguchiApp.StartAsync(provider, setUp: false);
+        await using var app = await MadoguchiApp.StartAsync(provider, setUp: false, emptyDatabase: true);
 
         // One address for operator and owner, one password for both, the same word as account and names.
         var run = await RunAsync(app, "", "setup", "--operator-email", "same@example.com", "--operator-password", "same-password-1",
@@ -69,7 +69,7 @@ public sealed class AdminCommandLineTests(AppFixture apps) : IClassFixture<AppFi
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task Setup_PasswordsOnStandardInput_AreReadOperatorFirstThenOwner(DatabaseProvider provider)
     {
-        await using var app = await MadoguchiApp.StartAsync(provider, setUp: false);
+        await using var app = await MadoguchiApp.StartAsync(provider, setUp: false, emptyDatabase: true);
 
         var run = await RunAsync(app, "ops-from-stdin-1\nowner-from-stdin-1\n",
             "setup", "--operator-email", "ops@example.com", "--account-name", "Example", "--owner-email", "owner@example.com");
@@ -90,7 +90,7 @@ public sealed class AdminCommandLineTests(AppFixture apps) : IClassFixture<AppFi
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task Setup_MissingFlagOrPasswordOrBadValue_FailsAndCreatesNothing(DatabaseProvider provider)
     {
-        await using var app = await MadoguchiApp.StartAsync(provider, setUp: false);
+        await using var app = await MadoguchiApp.StartAsync(provider, setUp: false, emptyDatabase: true);
 
         var noAccount = await RunAsync(app, "a-password-1\nb-password-1\n", "setup", "--operator-email", "ops@example.com", "--owner-email", "owner@example.com");
         var noStdin = await RunAsync(app, "", "setup", "--operator-email", "ops@example.com", "--account-name", "X", "--owner-email", "owner@example.com");

@@ -6,6 +6,7 @@ using Madoguchi.Testing.Servers;
 namespace Madoguchi.IntegrationTests.Receiving;
 
 /// <summary>The built Madoguchi.Web as a real separate process, killed with SIGKILL at random moments of an import.</summary>
+[LongRunning]
 public sealed class CrashTests(DovecotFixture dovecot) : IClassFixture<DovecotFixture>
 {
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]

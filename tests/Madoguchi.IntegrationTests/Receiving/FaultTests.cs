@@ -8,6 +8,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Madoguchi.IntegrationTests.Receiving;
 
+[LongRunning]
 public sealed class FaultTests(DovecotFixture dovecot) : IClassFixture<DovecotFixture>
 {
     private async Task<(ReceivingScenario Scenario, MailboxUser User, TestMailbox Mailbox)> ArrangeAsync(DatabaseProvider provider, int count, Action<IServiceCollection>? services = null)

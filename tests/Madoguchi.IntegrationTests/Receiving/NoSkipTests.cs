@@ -15,6 +15,7 @@ namespace Madoguchi.IntegrationTests.Receiving;
 /// <summary>No mail skipped silently: a message the server withholds is kept as a retry (shown with the server's words,
 /// asked again with backoff, fetched once the fault clears); a message too large still comes with the rest; a server
 /// pointed at another mailbox starts its positions afresh.</summary>
+[LongRunning]
 public sealed class NoSkipTests(DovecotFixture dovecot) : IClassFixture<DovecotFixture>
 {
     private static Dictionary<string, string?> Settings(string? timeout = null, long? maxMessageSize = null)

@@ -13,6 +13,7 @@ namespace Madoguchi.IntegrationTests.Receiving;
 /// <summary>A first import threads exactly as receiving the same messages one by one in server order would: a message
 /// joins a ticket only through In-Reply-To/References naming a Message-ID received before it (earlier in server order),
 /// whatever the transaction size or the parsing parallelism, on every run.</summary>
+[LongRunning]
 public sealed class ThreadingImportTests(DovecotFixture dovecot, ITestOutputHelper output) : IClassFixture<DovecotFixture>
 {
     private const int Count = 2000;

@@ -17,6 +17,7 @@ namespace Madoguchi.IntegrationTests.Search;
 /// HTML-only, attachments) imported through the real pipeline; for several hundred terms (the generator's keywords with
 /// their manifest counts, every two-character piece of them, each message's REF token, random two- and three-character
 /// pieces of the messages, English prefixes, mixed AND queries) the result set equals a brute-force scan of every message.</summary>
+[LongRunning]
 public sealed class SearchRecallTests(ITestOutputHelper output)
 {
     private const int Count = 2000;

@@ -11,6 +11,7 @@ namespace Madoguchi.IntegrationTests.Sending;
 
 /// <summary>The outbox against slow servers and sudden death: a lease renewed while a slow SMTP server takes its time, and
 /// the built Madoguchi.Web as a real process killed with SIGKILL mid-send, then restarted.</summary>
+[LongRunning]
 public sealed partial class OutboxCrashTests
 {
     [Fact]

@@ -17,6 +17,7 @@ namespace Madoguchi.IntegrationTests.Tickets;
 
 /// <summary>Volume checks: the pipeline keeps up with 10,000 originals and lists stay instant at 100,000 tickets. They assert
 /// correctness only and print their timings (benchmarks never gate on time).</summary>
+[LongRunning]
 public sealed class PipelineThroughputTests(ITestOutputHelper output)
 {
     private const int Originals = 10_000;

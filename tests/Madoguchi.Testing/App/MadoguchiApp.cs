@@ -16,7 +16,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Madoguchi.Testing.App;
 
-/// <summary>The whole product in-process on a fresh database of one provider, with intent methods for tests:
+/// <summary>The whole product in-process on a database of its own of one provider, with intent methods for tests:
 /// open an account, sign in, add users. Tests talk to it through HTTP like any client.</summary>
 public sealed class MadoguchiApp : WebApplicationFactory<Program>
 {
@@ -70,11 +70,14 @@ public sealed class MadoguchiApp : WebApplicationFactory<Program>
     /// <summary>The base address of the real Kestrel server (browser tests), or of the in-memory server.</summary>
     public Uri BaseAddress => _kestrel ? new Uri(ClientOptions.BaseAddress.ToString()) : Server.BaseAddress;
 
-    /// <summary>Starts the app on a fresh database, set up with an operator (as the first-run setup does).</summary>
+    /// <summary>Starts the app on a database of its own, set up with an operator (as the first-run setup does).</summary>
+    /// <param name="emptyDatabase">Start on an empty database that the app's start-up migrates (for tests of migrations and
+    /// of a first start) instead of a copy of one already at the current schema (<see cref="TestDatabase.CreateMigratedAsync"/>).</param>
     public static async Task<MadoguchiApp> StartAsync(DatabaseProvider provider, IDictionary<string, string?>? settings = null, bool kestrel = false, bool setUp = true,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null, bool emptyDatabase = false)
     {
-        var app = new MadoguchiApp(await TestDatabase.CreateAsync(provider), settings, kestrel, services);
+        var database = emptyDatabase ? await TestDatabase.CreateAsync(provider) : await TestDatabase.CreateMigratedAsync(provider);
+        var app = new MadoguchiApp(database, settings, kestrel, services);
         return await app.StartCoreAsync(kestrel, setUp);
     }
 

@@ -59,14 +59,22 @@ public sealed class PostgresServer : IAsyncDisposable
     }
 
     /// <summary>Creates an empty database and returns its Npgsql connection string.</summary>
-    public async Task<string> CreateDatabaseAsync(string? prefix = null, CancellationToken cancellationToken = default)
+    public Task<string> CreateDatabaseAsync(string? prefix = null, CancellationToken cancellationToken = default) =>
+        CreateDatabaseCoreAsync(DatabaseName(prefix), template: null, cancellationToken);
+
+    /// <summary>Creates a copy of the database <paramref name="template"/> (which nobody may be connected to) and returns
+    /// its Npgsql connection string.</summary>
+    public Task<string> CopyDatabaseAsync(string template, string? prefix = null, CancellationToken cancellationToken = default) =>
+        CreateDatabaseCoreAsync(DatabaseName(prefix), template, cancellationToken);
+
+    private async Task<string> CreateDatabaseCoreAsync(string name, string? template, CancellationToken cancellationToken)
     {
-        var name = DatabaseName(prefix);
+        var copyOf = template is null ? "" : $" TEMPLATE \"{template}\"";
         var connection = new NpgsqlConnection(AdminConnectionString);
         await using (connection.ConfigureAwait(false))
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"{copyOf}", connection);
             await using (command.ConfigureAwait(false))
             {
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
