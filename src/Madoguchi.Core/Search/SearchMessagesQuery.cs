@@ -172,14 +172,10 @@ public sealed class SearchMessagesQuery(MadoguchiDbContext db)
         // A page that is not full (and not past the end) ends the matches: it tells the total without counting again.
         // Otherwise the count stops a fixed number of matches past the page: a very common term would otherwise cost a
         // walk over every match (the page's own query needs only the newest ones).
-        var total = ids.Count < page.Limit && (ids.Count > 0 || page.Offset == 0) ? page.Offset + ids.Count : -1;
-        var capped = false;
-        if (total < 0)
-        {
-            var cap = (int)Math.Min((long)page.Offset + page.Limit + CountPastPage, int.MaxValue);
-            total = await matches.Select(x => x.Id).Take(cap).CountAsync(ct);
-            capped = total == cap;
-        }
+        var pageEndsTheMatches = ids.Count < page.Limit && (ids.Count > 0 || page.Offset == 0);
+        var cap = (int)Math.Min((long)page.Offset + page.Limit + CountPastPage, int.MaxValue);
+        var total = pageEndsTheMatches ? page.Offset + ids.Count : await matches.Select(x => x.Id).Take(cap).CountAsync(ct);
+        var capped = !pageEndsTheMatches && total == cap;
 
         var rows = await (
             from m in db.TicketMessages.AsNoTracking()
