@@ -12,7 +12,7 @@ public sealed class DesignTimeFactory : IDesignTimeDbContextFactory<MadoguchiDbC
         var options = new DbContextOptionsBuilder<MadoguchiDbContext>();
         DataServiceCollectionExtensions.Configure(options,
             new DatabaseOptions { Provider = DatabaseProvider.Postgres, ConnectionString = "Host=127.0.0.1;Database=madoguchi_design" },
-            new StorageLocationOptions());
+            new StorageLocationOptions(), compiledModel: false);
         return new MadoguchiDbContext(options.Options);
     }
 }

@@ -12,7 +12,7 @@ public sealed class DesignTimeFactory : IDesignTimeDbContextFactory<MadoguchiDbC
         var options = new DbContextOptionsBuilder<MadoguchiDbContext>();
         DataServiceCollectionExtensions.Configure(options,
             new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = "Data Source=design.db" },
-            new StorageLocationOptions());
+            new StorageLocationOptions(), compiledModel: false);
         return new MadoguchiDbContext(options.Options);
     }
 }

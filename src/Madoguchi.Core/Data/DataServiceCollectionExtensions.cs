@@ -39,8 +39,12 @@ public static class DataServiceCollectionExtensions
         return services;
     }
 
-    public static void Configure(DbContextOptionsBuilder options, DatabaseOptions database, StorageLocationOptions location)
+    /// <param name="compiledModel">false where the model must come from the code: the design-time factories (migrations
+    /// and the compiled models are generated from it) and the tests that compare against it.</param>
+    public static void Configure(DbContextOptionsBuilder options, DatabaseOptions database, StorageLocationOptions location, bool compiledModel = true)
     {
+        if (compiledModel && CompiledModels.For(database.Provider) is { } model)
+            options.UseModel(model);
         if (database.Provider == DatabaseProvider.Postgres)
         {
             options.UseNpgsql(database.ConnectionString, o => o.MigrationsAssembly(PostgresMigrationsAssembly));

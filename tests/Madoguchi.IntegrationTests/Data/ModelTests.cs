@@ -1,6 +1,9 @@
+using System.Globalization;
 using Madoguchi.Core.Data;
 using Madoguchi.Testing.App;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Madoguchi.IntegrationTests.Data;
 
@@ -16,7 +19,7 @@ public sealed class ModelTests
             var options = new DbContextOptionsBuilder<MadoguchiDbContext>();
             DataServiceCollectionExtensions.Configure(options,
                 new DatabaseOptions { Provider = provider, ConnectionString = database.ConnectionString },
-                new StorageLocationOptions { DataDirectory = database.DataDirectory });
+                new StorageLocationOptions { DataDirectory = database.DataDirectory }, compiledModel: false);
             await using var context = new MadoguchiDbContext(options.Options);
 
             Assert.NotEmpty(context.Database.GetMigrations());
@@ -27,5 +30,51 @@ public sealed class ModelTests
         {
             Directory.Delete(database.DataDirectory, recursive: true);
         }
+    }
+
+    /// <summary>The model precompiled for each database (<see cref="CompiledModels"/>) is the one the code describes:
+    /// same tables, columns, types, keys, indexes and relations, and the same entity types, properties and conversions.</summary>
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public void CompiledModel_MatchesTheModelBuiltFromTheCode(DatabaseProvider provider)
+    {
+        var compiled = CompiledModels.For(provider);
+        Assert.NotNull(compiled);
+        using var built = Context(provider, compiledModel: false);
+        using var usingCompiled = Context(provider, compiledModel: true);
+        Assert.Same(compiled, usingCompiled.Model);
+
+        var regenerate = $"The compiled {provider} model is behind the code: generate it again (src/Madoguchi.Core/Data/README.md, \"Compiled models\").";
+        Assert.True(built.Model.ToDebugString(MetadataDebugStringOptions.LongDefault) == compiled.ToDebugString(MetadataDebugStringOptions.LongDefault), regenerate);
+        Assert.True(Tables(built.Model) == Tables(compiled), regenerate);
+    }
+
+    /// <summary>The tables as the queries see them: columns with store types and nullability, keys, indexes, relations.</summary>
+    private static string Tables(Microsoft.EntityFrameworkCore.Metadata.IModel model)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var table in model.GetRelationalModel().Tables.OrderBy(t => t.Name, StringComparer.Ordinal))
+        {
+            text.AppendLine(table.Name);
+            foreach (var column in table.Columns.OrderBy(c => c.Name, StringComparer.Ordinal))
+                text.AppendLine(CultureInfo.InvariantCulture, $"  {column.Name} {column.StoreType} {(column.IsNullable ? "null" : "not null")}");
+            foreach (var key in table.UniqueConstraints.OrderBy(k => k.Name, StringComparer.Ordinal))
+                text.AppendLine(CultureInfo.InvariantCulture, $"  key {key.Name} ({string.Join(", ", key.Columns.Select(c => c.Name))})");
+            foreach (var index in table.Indexes.OrderBy(i => i.Name, StringComparer.Ordinal))
+                text.AppendLine(CultureInfo.InvariantCulture, $"  index {index.Name} ({string.Join(", ", index.Columns.Select(c => c.Name))}) {(index.IsUnique ? "unique" : "")} {index.Filter}");
+            foreach (var relation in table.ForeignKeyConstraints.OrderBy(f => f.Name, StringComparer.Ordinal))
+                text.AppendLine(CultureInfo.InvariantCulture, $"  references {relation.Name} {relation.PrincipalTable.Name} {relation.OnDeleteAction}");
+        }
+        return text.ToString();
+    }
+
+    private static MadoguchiDbContext Context(DatabaseProvider provider, bool compiledModel)
+    {
+        var options = new DbContextOptionsBuilder<MadoguchiDbContext>();
+        // No connection is opened: the model alone is compared.
+        DataServiceCollectionExtensions.Configure(options,
+            new DatabaseOptions { Provider = provider, ConnectionString = provider == DatabaseProvider.Postgres ? "Host=127.0.0.1;Database=unused" : "Data Source=:memory:" },
+            new StorageLocationOptions(), compiledModel);
+        return new MadoguchiDbContext(options.Options);
     }
 }
