@@ -1,9 +1,10 @@
 using System.Globalization;
+using System.Text;
 using Madoguchi.Core.Data;
 using Madoguchi.Testing.App;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace Madoguchi.IntegrationTests.Data;
 
@@ -44,15 +45,15 @@ public sealed class ModelTests
         using var usingCompiled = Context(provider, compiledModel: true);
         Assert.Same(compiled, usingCompiled.Model);
 
-        var regenerate = $"The compiled {provider} model is behind the code: generate it again (src/Madoguchi.Core/Data/README.md, \"Compiled models\").";
+        var regenerate = $"The compiled {provider} model is behind the code: generate it again (README.md, \"Changing the data model\").";
         Assert.True(built.Model.ToDebugString(MetadataDebugStringOptions.LongDefault) == compiled.ToDebugString(MetadataDebugStringOptions.LongDefault), regenerate);
         Assert.True(Tables(built.Model) == Tables(compiled), regenerate);
     }
 
     /// <summary>The tables as the queries see them: columns with store types and nullability, keys, indexes, relations.</summary>
-    private static string Tables(Microsoft.EntityFrameworkCore.Metadata.IModel model)
+    private static string Tables(IModel model)
     {
-        var text = new System.Text.StringBuilder();
+        var text = new StringBuilder();
         foreach (var table in model.GetRelationalModel().Tables.OrderBy(t => t.Name, StringComparer.Ordinal))
         {
             text.AppendLine(table.Name);
