@@ -3,7 +3,6 @@ using Madoguchi.Testing.App;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Microsoft.Extensions.Options;
 
 namespace Madoguchi.IntegrationTests.Data;
 
@@ -18,25 +17,23 @@ public sealed class DatabaseMigratorTests
         var database = await TestDatabase.CreateAsync(provider);
         try
         {
-            var databaseOptions = new DatabaseOptions { Provider = provider, ConnectionString = database.ConnectionString };
-            var location = new StorageLocationOptions { DataDirectory = database.DataDirectory };
-            var all = await PendingAsync(databaseOptions, location);
+            var all = await PendingAsync(database);
             Assert.True(all.Count > 1);
 
             // An installation one release behind: every migration but the last applied.
-            await using (var context = NewContext(databaseOptions, location))
+            await using (var context = database.NewContext())
             {
                 await context.GetService<IMigrator>().MigrateAsync(all[^2]);
             }
-            Assert.Equal([all[^1]], await PendingAsync(databaseOptions, location));
+            Assert.Equal([all[^1]], await PendingAsync(database));
 
-            Assert.True(await MigrateAsync(databaseOptions, location));
-            Assert.Empty(await PendingAsync(databaseOptions, location));
+            Assert.True(await database.MigrateAsync());
+            Assert.Empty(await PendingAsync(database));
 
             // Current already: the migration step is skipped, and the app's tables still answer.
-            Assert.False(await MigrateAsync(databaseOptions, location));
-            Assert.Empty(await PendingAsync(databaseOptions, location));
-            await using var check = NewContext(databaseOptions, location);
+            Assert.False(await database.MigrateAsync());
+            Assert.Empty(await PendingAsync(database));
+            await using var check = database.NewContext();
             Assert.Equal(0, await check.Accounts.CountAsync());
         }
         finally
@@ -45,22 +42,9 @@ public sealed class DatabaseMigratorTests
         }
     }
 
-    private static async Task<bool> MigrateAsync(DatabaseOptions databaseOptions, StorageLocationOptions location)
+    private static async Task<List<string>> PendingAsync(TestDatabase database)
     {
-        await using var context = NewContext(databaseOptions, location);
-        return await new DatabaseMigrator(context, Options.Create(databaseOptions), Options.Create(location)).MigrateAsync(CancellationToken.None);
-    }
-
-    private static async Task<List<string>> PendingAsync(DatabaseOptions databaseOptions, StorageLocationOptions location)
-    {
-        await using var context = NewContext(databaseOptions, location);
+        await using var context = database.NewContext();
         return [.. await context.Database.GetPendingMigrationsAsync()];
-    }
-
-    private static MadoguchiDbContext NewContext(DatabaseOptions databaseOptions, StorageLocationOptions location)
-    {
-        var options = new DbContextOptionsBuilder<MadoguchiDbContext>();
-        DataServiceCollectionExtensions.Configure(options, databaseOptions, location);
-        return new MadoguchiDbContext(options.Options);
     }
 }

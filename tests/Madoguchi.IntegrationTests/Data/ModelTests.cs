@@ -17,11 +17,7 @@ public sealed class ModelTests
         var database = await TestDatabase.CreateAsync(provider);
         try
         {
-            var options = new DbContextOptionsBuilder<MadoguchiDbContext>();
-            DataServiceCollectionExtensions.Configure(options,
-                new DatabaseOptions { Provider = provider, ConnectionString = database.ConnectionString },
-                new StorageLocationOptions { DataDirectory = database.DataDirectory }, compiledModel: false);
-            await using var context = new MadoguchiDbContext(options.Options);
+            await using var context = database.NewContext(compiledModel: false);
 
             Assert.NotEmpty(context.Database.GetMigrations());
             Assert.False(context.Database.HasPendingModelChanges(),
@@ -69,13 +65,7 @@ public sealed class ModelTests
         return text.ToString();
     }
 
-    private static MadoguchiDbContext Context(DatabaseProvider provider, bool compiledModel)
-    {
-        var options = new DbContextOptionsBuilder<MadoguchiDbContext>();
-        // No connection is opened: the model alone is compared.
-        DataServiceCollectionExtensions.Configure(options,
-            new DatabaseOptions { Provider = provider, ConnectionString = provider == DatabaseProvider.Postgres ? "Host=127.0.0.1;Database=unused" : "Data Source=:memory:" },
-            new StorageLocationOptions(), compiledModel);
-        return new MadoguchiDbContext(options.Options);
-    }
+    // No connection is opened: the model alone is compared.
+    private static MadoguchiDbContext Context(DatabaseProvider provider, bool compiledModel) =>
+        new TestDatabase(provider, provider == DatabaseProvider.Postgres ? "Host=127.0.0.1;Database=unused" : "Data Source=:memory:", "").NewContext(compiledModel);
 }

@@ -16,7 +16,7 @@ public sealed class TestDatabaseTests
         {
             foreach (var copy in copies)
             {
-                await using var db = NewContext(copy);
+                await using var db = copy.NewContext();
                 Assert.Empty(await db.Database.GetPendingMigrationsAsync());
                 Assert.Equal(0, await db.Accounts.CountAsync());
                 Assert.Equal(0, await db.Operators.CountAsync());
@@ -24,7 +24,7 @@ public sealed class TestDatabaseTests
             }
 
             // Forgetting the history in one copy leaves the others, and copies made afterwards, current.
-            await using (var first = NewContext(copies[0]))
+            await using (var first = copies[0].NewContext())
             {
                 await first.Database.ExecuteSqlRawAsync("DELETE FROM \"__EFMigrationsHistory\"");
                 Assert.Equal(first.Database.GetMigrations(), await first.Database.GetPendingMigrationsAsync());
@@ -33,7 +33,7 @@ public sealed class TestDatabaseTests
             copies = [.. copies, later];
             foreach (var copy in copies[1..])
             {
-                await using var db = NewContext(copy);
+                await using var db = copy.NewContext();
                 Assert.Empty(await db.Database.GetPendingMigrationsAsync());
             }
         }
@@ -50,7 +50,7 @@ public sealed class TestDatabaseTests
         var database = await TestDatabase.CreateAsync(provider);
         try
         {
-            await using var db = NewContext(database);
+            await using var db = database.NewContext();
             Assert.Empty(await db.Database.GetAppliedMigrationsAsync());
             Assert.Equal(db.Database.GetMigrations(), await db.Database.GetPendingMigrationsAsync());
         }
@@ -58,14 +58,5 @@ public sealed class TestDatabaseTests
         {
             Directory.Delete(database.DataDirectory, recursive: true);
         }
-    }
-
-    private static MadoguchiDbContext NewContext(TestDatabase database)
-    {
-        var options = new DbContextOptionsBuilder<MadoguchiDbContext>();
-        DataServiceCollectionExtensions.Configure(options,
-            new DatabaseOptions { Provider = database.Provider, ConnectionString = database.ConnectionString },
-            new StorageLocationOptions { DataDirectory = database.DataDirectory });
-        return new MadoguchiDbContext(options.Options);
     }
 }

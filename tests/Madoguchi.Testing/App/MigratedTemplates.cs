@@ -1,8 +1,6 @@
 using Madoguchi.Core.Data;
 using Madoguchi.Testing.Servers;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Madoguchi.Testing.App;
@@ -34,7 +32,7 @@ internal static class MigratedTemplates
         var file = Path.Combine(folder, "madoguchi.db");
         // No pooling: the last connection closes with the migration, and closing it checkpoints the WAL into the file
         // and deletes the -wal and -shm files, so the one file holds the whole database.
-        await MigrateAsync(DatabaseProvider.Sqlite, $"Data Source={file};Pooling=False", folder);
+        await new TestDatabase(DatabaseProvider.Sqlite, $"Data Source={file};Pooling=False", folder).MigrateAsync();
         var leftOver = Directory.GetFiles(folder).Where(f => f != file).ToList();
         if (leftOver.Count > 0)
             throw new InvalidOperationException($"The SQLite template is not closed; copying it alone would lose data in {string.Join(", ", leftOver)}.");
@@ -49,7 +47,7 @@ internal static class MigratedTemplates
         var folder = Directory.CreateTempSubdirectory("madoguchi-template-").FullName;
         try
         {
-            await MigrateAsync(DatabaseProvider.Postgres, new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString, folder);
+            await new TestDatabase(DatabaseProvider.Postgres, new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString, folder).MigrateAsync();
         }
         finally
         {
@@ -61,15 +59,5 @@ internal static class MigratedTemplates
         await using var seal = new NpgsqlCommand($"ALTER DATABASE \"{name}\" WITH IS_TEMPLATE true ALLOW_CONNECTIONS false", admin);
         await seal.ExecuteNonQueryAsync();
         return name;
-    }
-
-    private static async Task MigrateAsync(DatabaseProvider provider, string connectionString, string dataDirectory)
-    {
-        var database = new DatabaseOptions { Provider = provider, ConnectionString = connectionString };
-        var location = new StorageLocationOptions { DataDirectory = dataDirectory };
-        var options = new DbContextOptionsBuilder<MadoguchiDbContext>();
-        DataServiceCollectionExtensions.Configure(options, database, location);
-        await using var context = new MadoguchiDbContext(options.Options);
-        await new DatabaseMigrator(context, Options.Create(database), Options.Create(location)).MigrateAsync(CancellationToken.None);
     }
 }

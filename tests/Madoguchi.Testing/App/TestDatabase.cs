@@ -1,4 +1,6 @@
 using Madoguchi.Core.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Xunit;
 
 namespace Madoguchi.Testing.App;
@@ -33,6 +35,26 @@ public sealed record TestDatabase(DatabaseProvider Provider, string ConnectionSt
         var connectionString = await postgres.CopyDatabaseAsync(template, "madoguchi");
         return new TestDatabase(provider, connectionString, folder);
     }
+
+    /// <summary>A context on this database outside any app; <paramref name="compiledModel"/> false builds the model from
+    /// the code (as the design-time factories do) instead of reading the compiled one.</summary>
+    public MadoguchiDbContext NewContext(bool compiledModel = true)
+    {
+        var options = new DbContextOptionsBuilder<MadoguchiDbContext>();
+        DataServiceCollectionExtensions.Configure(options, DatabaseOptions, Location, compiledModel);
+        return new MadoguchiDbContext(options.Options);
+    }
+
+    /// <summary>Runs the product's start-up migration (<see cref="DatabaseMigrator"/>) on this database; true when it applied any.</summary>
+    public async Task<bool> MigrateAsync()
+    {
+        await using var context = NewContext();
+        return await new DatabaseMigrator(context, Options.Create(DatabaseOptions), Options.Create(Location)).MigrateAsync(CancellationToken.None);
+    }
+
+    private DatabaseOptions DatabaseOptions => new() { Provider = Provider, ConnectionString = ConnectionString };
+
+    private StorageLocationOptions Location => new() { DataDirectory = DataDirectory };
 
     private const string DatabaseFile = "madoguchi.db";
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Madoguchi.Core.Search;
 using Madoguchi.Core.Tickets;
 using Madoguchi.Web.Authentication;
@@ -28,7 +29,8 @@ public static class SearchEndpoints
             + "by word prefix, full-/half-width folded), in the inboxes you can see. Trash and spam are left out unless "
             + "includeTrashAndSpam=true or place names them. from/to bound the message date (a date alone means the whole day). "
             + "snippet is HTML: escaped text with each match in <mark>. assignee (me, none or a user id) and label filter by the "
-            + "message's ticket. total is exact unless totalIsLowerBound is true: counting stops 1,000 matches past the page.")
+            + "message's ticket. total is exact unless totalIsLowerBound is true: counting stops "
+            + SearchMessagesQuery.CountPastPage.ToString("N0", CultureInfo.InvariantCulture) + " matches past the page.")
             .Produces<SearchResultPage>();
     }
 
