@@ -26,7 +26,9 @@ public static class BulkInsert
     {
         if (db.Database.CurrentTransaction is null)
             throw new InvalidOperationException("Bulk inserts run inside the caller's transaction.");
-        db.ChangeTracker.DetectChanges();
+        // A caller that turned automatic detection off has the states as it wants them (as SaveChanges does).
+        if (db.ChangeTracker.AutoDetectChangesEnabled)
+            db.ChangeTracker.DetectChanges();
         var byType = db.ChangeTracker.Entries().GroupBy(e => e.Metadata.ClrType).ToDictionary(g => g.Key, g => g.ToList());
         var written = new List<EntityEntry>();
         foreach (var type in types)

@@ -11,6 +11,8 @@ namespace Madoguchi.Core.Storage;
 /// collide on the counted row's key, and the pipeline's retry counts it as a second holder.</summary>
 public sealed class PendingStorageUsage(MadoguchiDbContext db, TimeProvider time)
 {
+    private static readonly Type[] CountedRows = [typeof(CountedOriginal)];
+
     private readonly Dictionary<(Guid Account, string Hash), (long Size, int Holders)> _pending = [];
 
     /// <summary>A message now holds this original.</summary>
@@ -52,7 +54,8 @@ public sealed class PendingStorageUsage(MadoguchiDbContext db, TimeProvider time
                 bytes -= gone.Sum(h => counted[h].Size);
                 originals -= gone.Count;
             }
-            foreach (var (hash, (size, holders)) in changes.Where(c => !counted.ContainsKey(c.Key) && c.Value.Holders > 0))
+            // In hash order: two instances adding the same rows take their key locks in the same order (PostgreSQL).
+            foreach (var (hash, (size, holders)) in changes.Where(c => !counted.ContainsKey(c.Key) && c.Value.Holders > 0).OrderBy(c => c.Key, StringComparer.Ordinal))
             {
                 db.CountedOriginals.Add(new CountedOriginal { AccountId = account.Key, BlobHash = hash, Size = size, Holders = holders });
                 bytes += size;
@@ -68,6 +71,10 @@ public sealed class PendingStorageUsage(MadoguchiDbContext db, TimeProvider time
                 db.AccountStorageUsages.Add(new AccountStorageUsage { AccountId = account.Key, Bytes = bytes, MessageCount = originals, UpdatedAt = now });
         }
         _pending.Clear();
+        // A first import adds a row for nearly every message: as bulk inserts (SaveChanges would prepare one INSERT per row
+        // while the transaction holds SQLite's only writer).
+        if (db.Database.CurrentTransaction is not null)
+            await BulkInsert.InsertAddedAsync(db, CountedRows, ct);
         await db.SaveChangesAsync(ct);
     }
 }

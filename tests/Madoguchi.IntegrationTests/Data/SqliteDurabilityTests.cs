@@ -9,7 +9,7 @@ namespace Madoguchi.IntegrationTests.Data;
 public sealed class SqliteDurabilityTests
 {
     [Fact]
-    public async Task Sqlite_RunningApp_CommitsInWalWithSynchronousFull()
+    public async Task Sqlite_RunningApp_CommitsInWalWithSynchronousFull_TemporaryDataInMemory()
     {
         await using var app = await MadoguchiApp.StartAsync(DatabaseProvider.Sqlite);
 
@@ -17,17 +17,18 @@ public sealed class SqliteDurabilityTests
         var first = await app.WithDbAsync(ReadAsync);
         var second = await app.WithDbAsync(ReadAsync);
 
-        Assert.Equal(("wal", 2L), first);
-        Assert.Equal(("wal", 2L), second);
+        Assert.Equal(("wal", 2L, 2L), first);
+        Assert.Equal(("wal", 2L, 2L), second);
     }
 
-    private static async Task<(string JournalMode, long Synchronous)> ReadAsync(MadoguchiDbContext db)
+    private static async Task<(string JournalMode, long Synchronous, long TempStore)> ReadAsync(MadoguchiDbContext db)
     {
         await db.Database.OpenConnectionAsync();
         try
         {
             var connection = db.Database.GetDbConnection();
-            return ((string)(await ScalarAsync(connection, "PRAGMA journal_mode;"))!, (long)(await ScalarAsync(connection, "PRAGMA synchronous;"))!);
+            return ((string)(await ScalarAsync(connection, "PRAGMA journal_mode;"))!, (long)(await ScalarAsync(connection, "PRAGMA synchronous;"))!,
+                (long)(await ScalarAsync(connection, "PRAGMA temp_store;"))!);
         }
         finally
         {
