@@ -18,7 +18,7 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
     /// <summary>The value <c>PRAGMA synchronous</c> reads back with <see cref="Pragmas"/> applied (0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA).</summary>
     public const long Synchronous = 2;
 
-    private const string Pragmas = "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16384;";
+    private const string Pragmas = "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
