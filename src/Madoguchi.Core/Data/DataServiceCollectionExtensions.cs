@@ -5,6 +5,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -36,6 +37,7 @@ public static class DataServiceCollectionExtensions
         services.AddOptions<KeyManagementOptions>().Configure<KeyEncryptionKey>((o, key) => o.XmlEncryptor = new KeyFileXmlEncryptor(key));
         services.AddScoped<DatabaseMigrator>();
         services.AddSingleton<Storage.IBlobStore, Storage.FileBlobStore>();
+        services.AddHostedService<SqliteWalCheckpointer>();
         return services;
     }
 

@@ -18,6 +18,13 @@ public sealed class DatabaseOptions : IValidatableObject
     /// <summary>Required for PostgreSQL. For SQLite it defaults to <c>madoguchi.db</c> in the data folder.</summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>SQLite: when the write-ahead log (<c>madoguchi.db-wal</c>) passes this size, it is checkpointed and emptied
+    /// (<see cref="SqliteWalCheckpointer"/>). 0 leaves it to SQLite alone.</summary>
+    public long WalTruncateBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>How often the log's size is looked at.</summary>
+    public TimeSpan WalCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Provider == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(ConnectionString))
