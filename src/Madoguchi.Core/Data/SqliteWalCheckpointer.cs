@@ -7,17 +7,18 @@ namespace Madoguchi.Core.Data;
 
 /// <summary>Keeps SQLite's write-ahead log short. Every commit is appended to the <c>-wal</c> file; SQLite's automatic
 /// checkpoint copies it back into the database without waiting for anyone, and starts the log over only at a moment
-/// when no connection is reading from it. The fetcher, the pipeline, the search indexer and the web requests read in
-/// turns that overlap, so during a long import that moment never came: a 100,000-message first import left a 28 GB log
-/// for a 1.5 GB database and slowed to a crawl (every page read searches the log's index). Once the log passes
-/// <see cref="DatabaseOptions.WalTruncateBytes"/>, this runs a <c>TRUNCATE</c> checkpoint: new writers wait while the
-/// readers of older snapshots finish (a short busy timeout, so a long reader only postpones it), then the rest is
-/// copied back and the file emptied. Nothing is lost either way: a checkpoint only moves committed pages.</summary>
+/// when no connection is reading from it. Connections that read in overlapping turns (workers and web requests) can keep
+/// that moment from ever coming, and the log then grows without end, and every page read searches its index (a
+/// 100,000-message import left a 28 GB log). Once the log passes <see cref="DatabaseOptions.WalTruncateBytes"/>, this
+/// runs a <c>TRUNCATE</c> checkpoint: new writers wait while the readers of older snapshots finish, for a short busy
+/// timeout only, so a long reader or writer merely postpones it to the next look. Nothing is lost either way: a
+/// checkpoint only moves committed pages.</summary>
 internal sealed class SqliteWalCheckpointer(IOptions<DatabaseOptions> database, IOptions<StorageLocationOptions> location, TimeProvider time,
     ILogger<SqliteWalCheckpointer> logger) : BackgroundService
 {
-    /// <summary>How long the checkpoint may hold new writers back while waiting for older readers.</summary>
-    private const int BusyTimeoutMilliseconds = 1000;
+    /// <summary>How long the checkpoint may hold new writers back while waiting for older readers (it tries again a
+    /// second later).</summary>
+    private const int BusyTimeoutMilliseconds = 200;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -52,8 +53,13 @@ internal sealed class SqliteWalCheckpointer(IOptions<DatabaseOptions> database, 
     {
         await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(ct);
+        await using (var timeout = connection.CreateCommand())
+        {
+            timeout.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds};";
+            await timeout.ExecuteNonQueryAsync(ct);
+        }
         await using var command = connection.CreateCommand();
-        command.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA wal_checkpoint(TRUNCATE);";
+        command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
         await using var reader = await command.ExecuteReaderAsync(ct);
         // One row: busy (1 when readers or a writer kept it from finishing), frames in the log, frames copied back.
         if (await reader.ReadAsync(ct))
