@@ -8,11 +8,10 @@ namespace Madoguchi.Core.Data;
 /// <summary>Keeps SQLite's write-ahead log short. Every commit is appended to the <c>-wal</c> file; SQLite's automatic
 /// checkpoint copies it back into the database without waiting for anyone, and starts the log over only at a moment
 /// when no connection is reading from it. Connections that read in overlapping turns (workers and web requests) can keep
-/// that moment from ever coming, and the log then grows without end, and every page read searches its index (a
-/// 100,000-message import left a 28 GB log). Once the log passes <see cref="DatabaseOptions.WalTruncateBytes"/>, this
-/// runs a <c>TRUNCATE</c> checkpoint: new writers wait while the readers of older snapshots finish, for a short busy
-/// timeout only, so a long reader or writer merely postpones it to the next look. Nothing is lost either way: a
-/// checkpoint only moves committed pages.</summary>
+/// that moment from ever coming; the log then grows without end, and every page read searches its index. Once the log
+/// passes <see cref="DatabaseOptions.WalTruncateBytes"/>, this runs a <c>TRUNCATE</c> checkpoint: new writers wait while
+/// the readers of older snapshots finish, for a short busy timeout only, so a long reader or writer merely postpones it
+/// to the next look. Nothing is lost either way: a checkpoint only moves committed pages.</summary>
 internal sealed class SqliteWalCheckpointer(IOptions<DatabaseOptions> database, IOptions<StorageLocationOptions> location, TimeProvider time,
     ILogger<SqliteWalCheckpointer> logger) : BackgroundService
 {
