@@ -57,6 +57,13 @@ public static class DataServiceCollectionExtensions
         options.AddInterceptors(new SqlitePragmas());
     }
 
+    /// <summary>The full path of a SQLite connection string's database file, or null for an in-memory database.</summary>
+    public static string? SqliteFilePath(string connectionString)
+    {
+        var source = new SqliteConnectionStringBuilder(connectionString).DataSource;
+        return string.IsNullOrEmpty(source) || source == ":memory:" ? null : Path.GetFullPath(source);
+    }
+
     /// <summary>The database file under the data folder, unless a connection string is configured. Only the migrator
     /// (<paramref name="create"/>) may create the file: every other connection opens it read-write, so a file deleted
     /// under the running app makes its workers fail loudly instead of re-creating it empty.</summary>

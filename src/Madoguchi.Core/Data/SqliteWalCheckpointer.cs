@@ -25,17 +25,17 @@ internal sealed class SqliteWalCheckpointer(IOptions<DatabaseOptions> database, 
         if (options.Provider != DatabaseProvider.Sqlite || options.WalTruncateBytes <= 0)
             return;
         var connectionString = DataServiceCollectionExtensions.SqliteConnectionString(options, location.Value);
-        var file = new SqliteConnectionStringBuilder(connectionString).DataSource;
-        if (string.IsNullOrEmpty(file) || file == ":memory:")
+        if (DataServiceCollectionExtensions.SqliteFilePath(connectionString) is not { } file)
             return;
-        var wal = Path.GetFullPath(file) + "-wal";
+        var wal = file + "-wal";
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await Task.Delay(options.WalCheckInterval, time, stoppingToken);
-                if (File.Exists(wal) && new FileInfo(wal).Length > options.WalTruncateBytes)
-                    await CheckpointAsync(connectionString, new FileInfo(wal).Length, stoppingToken);
+                var log = new FileInfo(wal);
+                if (log.Exists && log.Length > options.WalTruncateBytes)
+                    await CheckpointAsync(connectionString, log.Length, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -52,11 +52,6 @@ public static class HealthEndpoints
     }
 
     /// <summary>The SQLite database's file, or null (PostgreSQL, an in-memory database).</summary>
-    private static string? SqliteFile(MadoguchiDbContext db)
-    {
-        if (!db.Database.IsSqlite())
-            return null;
-        var source = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
-        return string.IsNullOrEmpty(source) || source == ":memory:" ? null : Path.GetFullPath(source);
-    }
+    private static string? SqliteFile(MadoguchiDbContext db) =>
+        db.Database.IsSqlite() ? DataServiceCollectionExtensions.SqliteFilePath(db.Database.GetConnectionString()!) : null;
 }
