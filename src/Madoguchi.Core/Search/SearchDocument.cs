@@ -15,7 +15,7 @@ public sealed class SearchDocument
     public Guid AccountId { get; init; }
 
     /// <summary>The document's number in <see cref="SearchPosting"/>: 8 bytes instead of a 16-byte (SQLite: 36-character)
-    /// id in every posting. Unique; taken from the message id's random bits.</summary>
+    /// id in every posting. Unique; ordered by the message's creation time (<see cref="DocumentKey"/>).</summary>
     public long Key { get; init; }
 
     /// <summary>The folded subject, for relevance (matches in the subject first).</summary>

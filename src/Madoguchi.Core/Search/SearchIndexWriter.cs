@@ -78,7 +78,7 @@ public sealed class SearchIndexWriter(MadoguchiDbContext db, TimeProvider time)
     /// <see cref="WriteAsync"/> calls that follow in this scope.</summary>
     public async Task ReserveKeysAsync(IReadOnlyCollection<Guid> messageIds, CancellationToken ct)
     {
-        var wanted = messageIds.ToDictionary(id => id, PreferredKey);
+        var wanted = messageIds.ToDictionary(id => id, DocumentKey.For);
         var values = wanted.Values.ToList();
         var taken = (await db.SearchDocuments.Where(d => values.Contains(d.Key)).Select(d => d.Key).ToListAsync(ct)).ToHashSet();
         foreach (var (id, key) in wanted)
@@ -155,25 +155,18 @@ public sealed class SearchIndexWriter(MadoguchiDbContext db, TimeProvider time)
     public static string Body(string? text, string? html) =>
         !string.IsNullOrWhiteSpace(text) ? text : html is null ? "" : HtmlText.ToPlainText(html);
 
-    /// <summary>The message id's last 8 bytes (random in a version-7 id), or the next number not yet taken.</summary>
+    /// <summary>The message's <see cref="DocumentKey"/>, or the next number not yet taken.</summary>
     private async Task<long> FreeKeyAsync(Guid messageId, CancellationToken ct)
     {
         if (_reserved.Remove(messageId, out var reserved))
             return reserved;
-        var key = PreferredKey(messageId);
+        var key = DocumentKey.For(messageId);
         // Keys handed out in this scope are remembered here, not looked up in DbSet.Local: that runs DetectChanges over
         // every entity the pipeline's batch tracks, once per message, which made a large import quadratic.
         while (_handedOut.Contains(key) || await db.SearchDocuments.AnyAsync(d => d.Key == key, ct))
             key = key == long.MaxValue ? 1 : key + 1;
         _handedOut.Add(key);
         return key;
-    }
-
-    private static long PreferredKey(Guid messageId)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        messageId.TryWriteBytes(bytes);
-        return BitConverter.ToInt64(bytes[8..]) & long.MaxValue;
     }
 
     private Task InsertPostingsAsync((int Gram, long Key)[] postings, CancellationToken ct)
