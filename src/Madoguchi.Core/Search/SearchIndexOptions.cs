@@ -15,8 +15,9 @@ public sealed class SearchIndexOptions
     [Range(1, 10_000)]
     public int BatchDocuments { get; set; } = 500;
 
-    /// <summary>While the inbound pipeline has originals waiting, the indexer leaves the CPU and the database to receiving
-    /// unless the oldest waiting document has waited this long (0: never wait). Searches stay exact meanwhile.</summary>
+    /// <summary>While a fetch runs or the inbound pipeline has originals waiting, the indexer leaves the CPU and the database
+    /// to receiving until the oldest waiting document has waited this long, then shares them (0: never wait; see
+    /// <see cref="SearchIndexPolicy"/>). Searches stay exact meanwhile.</summary>
     [Range(0, 86_400)]
     public int DeferWhileReceivingSeconds { get; set; } = 60;
 

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using Madoguchi.Core.Data;
+using Madoguchi.Core.Receiving.Servers;
+using Madoguchi.Core.Receiving.Fetching;
 using Madoguchi.Core.Receiving.Pipeline;
 using Madoguchi.Testing.App;
 using Microsoft.EntityFrameworkCore;
@@ -8,7 +10,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Madoguchi.IntegrationTests.Search;
 
 /// <summary>The background indexer in a running app: it writes pending postings by itself, leaves them while the pipeline
-/// has originals waiting (receiving first), and writes them anyway once the oldest has waited past the configured age.</summary>
+/// has originals waiting or a fetch pass runs (receiving first), and writes them anyway once the oldest has waited past the
+/// configured age.</summary>
 public sealed class SearchIndexWorkerTests
 {
     private const int DeferSeconds = 3600;
@@ -53,6 +56,29 @@ public sealed class SearchIndexWorkerTests
         // Once the pipeline has caught up, the second message is indexed too.
         await ProcessPendingAsync(app);
         await WaitUntilAsync(app, async db => await db.SearchDocuments.CountAsync() == 2 && await PendingAsync(db) == 0);
+
+        // A fetch pass under way (its server's lease held) is receiving too, even while the pipeline has caught up: a long
+        // import's pipeline often has nothing waiting between two fetched batches.
+        var serverId = await app.WithDbAsync(async db =>
+        {
+            var server = new ReceiveServer
+            {
+                AccountId = account.Id, InboxId = inbox.Id, Protocol = ReceiveProtocol.Imap, Host = "127.0.0.1", Port = 1, Username = "defer",
+                ProtectedPassword = "-", CreatedAt = DateTime.UtcNow,
+            };
+            db.ReceiveServers.Add(server);
+            db.FetchLeases.Add(new FetchLease { ReceiveServerId = server.Id, Owner = "another instance", ExpiresAt = DateTime.UtcNow.AddHours(1) });
+            await db.SaveChangesAsync();
+            await db.SearchDocuments.ExecuteUpdateAsync(x => x.SetProperty(d => d.PostingsPendingSince, DateTime.UtcNow));
+            return server.Id;
+        });
+        await Task.Delay(1000);
+        Assert.Equal(2, await PendingAsync(app));
+
+        // The pass ends (the lease released): the indexer takes them.
+        await app.WithDbAsync(db => db.FetchLeases.Where(l => l.ReceiveServerId == serverId)
+            .ExecuteUpdateAsync(x => x.SetProperty(l => l.ExpiresAt, DateTime.UtcNow.AddSeconds(-1))));
+        await WaitUntilAsync(app, async db => await PendingAsync(db) == 0);
     }
 
     private static Task<int> PendingAsync(MadoguchiApp app) => app.WithDbAsync(PendingAsync);

@@ -9,17 +9,21 @@ public sealed class SearchIndexPolicyTests
 
     [Fact]
     public void Receiving_YoungBacklog_IndexerWaits() =>
-        Assert.True(SearchIndexPolicy.Defer(receiving: true, TimeSpan.FromSeconds(5), Limit));
+        Assert.Equal(SearchIndexTurn.Wait, SearchIndexPolicy.Turn(receiving: true, TimeSpan.FromSeconds(5), Limit));
 
     [Fact]
-    public void Receiving_OldestWaitedTheLimit_IndexerRunsAnyway() =>
-        Assert.False(SearchIndexPolicy.Defer(receiving: true, Limit, Limit));
+    public void Receiving_NothingWaiting_IndexerWaits() =>
+        Assert.Equal(SearchIndexTurn.Wait, SearchIndexPolicy.Turn(receiving: true, null, Limit));
+
+    [Fact]
+    public void Receiving_OldestWaitedTheLimit_IndexerSharesTheTime() =>
+        Assert.Equal(SearchIndexTurn.Share, SearchIndexPolicy.Turn(receiving: true, Limit, Limit));
 
     [Fact]
     public void NothingToReceive_IndexerRuns() =>
-        Assert.False(SearchIndexPolicy.Defer(receiving: false, TimeSpan.FromSeconds(5), Limit));
+        Assert.Equal(SearchIndexTurn.Run, SearchIndexPolicy.Turn(receiving: false, TimeSpan.FromSeconds(5), Limit));
 
     [Fact]
     public void LimitZero_NeverWaits() =>
-        Assert.False(SearchIndexPolicy.Defer(receiving: true, TimeSpan.FromSeconds(5), TimeSpan.Zero));
+        Assert.Equal(SearchIndexTurn.Run, SearchIndexPolicy.Turn(receiving: true, TimeSpan.FromSeconds(5), TimeSpan.Zero));
 }
