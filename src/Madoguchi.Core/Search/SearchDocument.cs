@@ -57,7 +57,8 @@ internal sealed class SearchPostingConfiguration : IEntityTypeConfiguration<Sear
 {
     public void Configure(EntityTypeBuilder<SearchPosting> builder)
     {
-        // Looked up by gram; deleted by gram and document.
+        // Looked up by gram; deleted by gram and document. On SQLite a WITHOUT ROWID table (its migration
+        // SearchPostingsWithoutRowid; the model cannot say so): a rebuild of this table in a later migration must keep it.
         builder.HasKey(p => new { p.Gram, p.DocumentKey });
     }
 }
