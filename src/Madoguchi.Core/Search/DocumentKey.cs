@@ -15,8 +15,8 @@ public static class DocumentKey
         messageId.TryWriteBytes(bytes, bigEndian: true, out _);
         var millisecond = BinaryPrimitives.ReadUInt64BigEndian(bytes) >> 16;
         var random = BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]) & 0xF_FFFF;
-        // 48 bits of milliseconds keep 43 below the sign bit, until the year 2248; an id that is not version 7 still gets
-        // a valid key, only not an ordered one.
+        // Above the 20 random bits, 43 bits hold the millisecond below the sign bit until the year 2248; an id that is not
+        // version 7 still gets a valid key, only not an ordered one.
         return (long)((millisecond << 20) | random) & long.MaxValue;
     }
 }
