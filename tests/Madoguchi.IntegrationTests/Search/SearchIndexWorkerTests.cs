@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Madoguchi.Core.Data;
-using Madoguchi.Core.Receiving.Servers;
 using Madoguchi.Core.Receiving.Fetching;
 using Madoguchi.Core.Receiving.Pipeline;
+using Madoguchi.Core.Receiving.Servers;
 using Madoguchi.Testing.App;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

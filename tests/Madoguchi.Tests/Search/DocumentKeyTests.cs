@@ -1,5 +1,4 @@
 using Madoguchi.Core.Search;
-
 using Xunit;
 
 namespace Madoguchi.Tests.Search;
