@@ -22,8 +22,14 @@ public sealed class SearchIndexWriter(MadoguchiDbContext db, TimeProvider time)
     private readonly HashSet<long> _handedOut = [];
     private readonly Dictionary<Guid, long> _reserved = [];
 
-    /// <summary>Postings written by one statement: the statement's parameters stay a few megabytes.</summary>
-    private const int PostingsPerStatement = 100_000;
+    /// <summary>Postings one SQLite statement writes. They go as JSON text, which SQLite parses into native memory of its
+    /// own: at 100,000 a statement (~3 MB of text, as much again parsed) grew the process by tens of megabytes that the C
+    /// allocator kept, and each text was a large object for the garbage collector. In sorted order each statement covers
+    /// its own stretch of the index, so many small statements write the same pages as a few large ones.</summary>
+    public const int SqlitePostingsPerStatement = 1_000;
+
+    /// <summary>Postings one PostgreSQL statement writes (two arrays, each under the large object threshold).</summary>
+    public const int NpgsqlPostingsPerStatement = 10_000;
 
     /// <summary>Indexes (or re-indexes) one message; <paramref name="existing"/> is its current document when the caller
     /// has loaded it, else it is looked up when <paramref name="mayExist"/>. An unchanged document is left as it is unless
@@ -95,13 +101,21 @@ public sealed class SearchIndexWriter(MadoguchiDbContext db, TimeProvider time)
     {
         if (documents.Count == 0)
             return;
-        var postings = new List<(int Gram, long Key)>();
-        foreach (var document in documents)
-            postings.AddRange(SearchText.Grams(document.Text).Select(g => (g, document.Key)));
+        var grams = documents.Select(d => (d.Key, Grams: SearchText.Grams(d.Text))).ToList();
+        // One array of the exact size (a growing list copied itself over and over, each copy a large object).
+        var postings = new (int Gram, long Key)[grams.Sum(d => d.Grams.Count)];
+        var n = 0;
+        foreach (var (key, set) in grams)
+        {
+            foreach (var gram in set)
+                postings[n++] = (gram, key);
+        }
         // Sorted as the primary key is: each statement walks the index once instead of jumping about it.
-        postings.Sort();
-        foreach (var chunk in postings.Chunk(PostingsPerStatement))
-            await InsertPostingsAsync(chunk, ct);
+        Array.Sort(postings);
+        var perStatement = db.Database.IsNpgsql() ? NpgsqlPostingsPerStatement : SqlitePostingsPerStatement;
+        var json = new StringBuilder();
+        for (var start = 0; start < postings.Length; start += perStatement)
+            await InsertPostingsAsync(new ArraySegment<(int Gram, long Key)>(postings, start, Math.Min(perStatement, postings.Length - start)), json, ct);
         if (!markIndexed)
             return;
         var keys = documents.Select(d => d.Key).ToList();
@@ -169,7 +183,8 @@ public sealed class SearchIndexWriter(MadoguchiDbContext db, TimeProvider time)
         return key;
     }
 
-    private Task InsertPostingsAsync((int Gram, long Key)[] postings, CancellationToken ct)
+    /// <param name="json">A builder the caller reuses from one statement to the next (SQLite).</param>
+    private Task InsertPostingsAsync(ArraySegment<(int Gram, long Key)> postings, StringBuilder json, CancellationToken ct)
     {
         // ON CONFLICT: a posting left behind by a document deleted without RemoveAsync may share the key.
         if (db.Database.IsNpgsql())
@@ -179,7 +194,7 @@ public sealed class SearchIndexWriter(MadoguchiDbContext db, TimeProvider time)
                 [postings.Select(p => p.Gram).ToArray(), postings.Select(p => p.Key).ToArray()], ct);
         }
         // SQLite: one JSON array of [gram, key] pairs, in order.
-        var json = new StringBuilder((postings.Length * 24) + 2).Append('[');
+        json.Clear().Append('[');
         foreach (var (gram, key) in postings)
             json.Append(CultureInfo.InvariantCulture, $"[{gram},{key}],");
         json[^1] = ']';

@@ -138,6 +138,44 @@ public sealed class SearchPostingsTests
         Assert.Equal((41, false), (Total(rarer), rarer["totalIsLowerBound"]!.GetValue<bool>()));
     }
 
+    /// <summary>A batch whose postings take many statements (each database's statement size crossed more than once, the
+    /// two documents' postings interleaved by the sort) writes every posting of each document once.</summary>
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Batch_SpanningManyStatements_WritesEveryPostingOfEachDocument(DatabaseProvider provider)
+    {
+        await using var app = await MadoguchiApp.StartAsync(provider, new Dictionary<string, string?> { ["Madoguchi:Search:RunIndexer"] = "false" });
+        var account = await app.CreateAccountAsync();
+        var inbox = await account.CreateInboxAsync();
+        var owner = await account.SignInOwnerAsync();
+        var random = new Random(7);
+        var bodies = new[] { RandomKanji(random, 13_000), RandomKanji(random, 9_000) };
+        var ids = new[] { await ReceiveAsync(app, inbox.Id, "long-1@search.example", bodies[0]), await ReceiveAsync(app, inbox.Id, "long-2@search.example", bodies[1]) };
+        Assert.Equal(2, await SearchTests.IndexPendingAsync(app));
+
+        var documents = await app.WithDbAsync(db => db.SearchDocuments.AsNoTracking().Where(d => ids.Contains(d.MessageId)).ToListAsync());
+        var expected = documents.Sum(d => SearchText.Grams(d.Text).Count);
+        Assert.True(expected > 2 * SearchIndexWriter.NpgsqlPostingsPerStatement, $"{expected} postings");
+        foreach (var document in documents)
+        {
+            var written = await app.WithDbAsync(db => db.SearchPostings.CountAsync(p => p.DocumentKey == document.Key));
+            Assert.Equal(SearchText.Grams(document.Text).Count, written);
+        }
+        // Two-character terms, answered by the postings alone, from the start, middle and end of each body.
+        for (var i = 0; i < 2; i++)
+        {
+            foreach (var at in new[] { 0, bodies[i].Length / 2, bodies[i].Length - 2 })
+                Assert.Contains(ids[i], SearchTests.Ids(await SearchTests.SearchAsync(owner, bodies[i].Substring(at, 2))));
+        }
+    }
+
+    /// <summary>Kanji at random: nearly every neighbouring pair is a gram of its own.</summary>
+    private static string RandomKanji(Random random, int length) =>
+        string.Create(length, random, static (span, r) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+                span[i] = (char)r.Next(0x4E00, 0x9FA0);
+        });
+
     private static async Task<Guid> ReceiveAsync(MadoguchiApp app, Guid inboxId, string messageId, string body) =>
         (await app.ReceiveAsync(inboxId, SearchTests.Mail(messageId, "件名", body))).TicketMessageId!.Value;
 

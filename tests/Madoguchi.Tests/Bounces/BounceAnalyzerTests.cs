@@ -428,4 +428,24 @@ public class BounceStatusRuleTests
         Assert.Equal("5.2.2", recipient.Status);
         Assert.Equal(BounceReasons.MailboxFull, recipient.Reason);
     }
+
+    /// <summary>The header look before the pipeline analyzes a message: Japanese words in encoded words and raw 8-bit or
+    /// JIS headers count as well as English ones, and ordinary Japanese mail is turned away.</summary>
+    [Theory]
+    [InlineData("Subject: =?UTF-8?B?44GK6KuL5rGC5pu444Gr44Gk44GE44Gm?=\r\nFrom: =?UTF-8?B?5bGx55Sw?= <yamada@customer.example>", "utf-8", false)]
+    [InlineData("Subject: =?ISO-2022-JP?B?GyRCO2o1XhsoQg==?=\r\nFrom: taro@customer.example", "utf-8", false)]
+    [InlineData("Subject: =?UTF-8?B?6YWN5L+h5LiN6IO9?=\r\nFrom: relay@mx.example.net", "utf-8", true)]
+    [InlineData("Subject: 配信不能のお知らせ\r\nFrom: relay@mx.example.net", "utf-8", true)]
+    [InlineData("Subject: 配信不能のお知らせ\r\nFrom: relay@mx.example.net", "iso-2022-jp", true)]
+    [InlineData("Subject: 配信不能のお知らせ\r\nFrom: relay@mx.example.net", "shift_jis", true)]
+    [InlineData("Subject: =?UTF-8?B?44GK55+l44KJ44Gb?=\r\nFrom: =?UTF-8?B?TWFpbCBEZWxpdmVyeSBTdWJzeXN0ZW0=?= <relay@mx.example.net>", "utf-8", true)]
+    [InlineData("Subject: Order 1234\r\nFrom: taro@customer.example", "utf-8", false)]
+    [InlineData("Subject: Order 1234\r\nFrom: MAILER-DAEMON@mx.example.net", "utf-8", true)]
+    public void MayBeReport_LooksAtDecodedHeaders(string header, string charset, bool expected)
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        var mail = Encoding.GetEncoding(charset).GetBytes(header + "\r\nTo: support@example.org\r\n\r\n本文です。配信不能ではありません。\r\n");
+
+        Assert.Equal(expected, BounceAnalyzer.MayBeReport(mail));
+    }
 }

@@ -84,6 +84,30 @@ public class BounceCorpusAccuracyTests(ITestOutputHelper output)
         Assert.True(Rate(statusRight, recipients) >= StatusFloor, $"status {Rate(statusRight, recipients):P1}");
         Assert.True(Rate(reasonRight, recipients) >= ReasonFloor, $"reason {Rate(reasonRight, recipients):P1}");
     }
+
+    /// <summary>The pipeline analyzes only mail that passes <see cref="BounceAnalyzer.MayBeReport"/>: a report it turns
+    /// away would become a customer ticket.</summary>
+    [CorpusFact]
+    public void Corpus_EveryReport_PassesTheHeaderLook()
+    {
+        var folder = CorpusFactAttribute.Folder!;
+        var turnedAway = new List<string>();
+        var reports = 0;
+        foreach (var line in File.ReadLines(Path.Combine(folder, "truth.jsonl")))
+        {
+            using var truth = JsonDocument.Parse(line);
+            var file = truth.RootElement.GetProperty("file").GetString()!;
+            var bytes = File.ReadAllBytes(Path.Combine(folder, "mail", file));
+            if (!BounceAnalyzer.Analyze(bytes).IsBounce)
+                continue;
+            reports++;
+            if (!BounceAnalyzer.MayBeReport(bytes))
+                turnedAway.Add(file);
+        }
+        output.WriteLine($"{reports} reports, {turnedAway.Count} turned away by the header look");
+        Assert.True(reports > 400, $"only {reports} reports recognised");
+        Assert.Empty(turnedAway);
+    }
 }
 
 /// <summary>A fact that needs ../shared/corpus/bounces beside the clone; skipped, saying why, where it is absent.</summary>

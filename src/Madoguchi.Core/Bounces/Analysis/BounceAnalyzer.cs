@@ -110,7 +110,9 @@ public static partial class BounceAnalyzer
     }
 
     /// <summary>A cheap look at the header block: false means the message cannot be a delivery failure report (no
-    /// report content type, no system sender, no null return path, no failure subject), so it need not be parsed.</summary>
+    /// report content type, no system sender, no null return path, no failure subject), so it need not be parsed.
+    /// Encoded words and raw 8-bit or JIS text (a Japanese subject, a sender's name) are decoded before looking for
+    /// the words: most Japanese mail has them, and parsing all of it a second time cost the pipeline a whole extra parse.</summary>
     public static bool MayBeReport(ReadOnlySpan<byte> original)
     {
         var end = original.IndexOf("\n\n"u8);
@@ -120,9 +122,16 @@ public static partial class BounceAnalyzer
         var header = end < 0 ? original : original[..end];
         if (header.Length > 65536)
             header = header[..65536];
-        var text = Encoding.Latin1.GetString(header).ToLowerInvariant();
-        return SystemHeaderWords.Any(w => text.Contains(w, StringComparison.Ordinal)) || FailureSubjectWords.Any(w => text.Contains(w, StringComparison.Ordinal))
-            || text.Contains("=?", StringComparison.Ordinal);
+        if (HasReportWords(Encoding.Latin1.GetString(header)))
+            return true;
+        var plain = Ascii.IsValid(header) && header.IndexOf((byte)0x1B) < 0 && header.IndexOf("=?"u8) < 0;
+        return !plain && HasReportWords(HeaderDecoder.DecodeText(header));
+    }
+
+    private static bool HasReportWords(string header)
+    {
+        var text = header.ToLowerInvariant();
+        return SystemHeaderWords.Any(w => text.Contains(w, StringComparison.Ordinal)) || FailureSubjectWords.Any(w => text.Contains(w, StringComparison.Ordinal));
     }
 
     private static readonly string[] SystemHeaderWords =

@@ -10,21 +10,52 @@ internal static class ContentReader
     private static readonly SearchValues<byte> Base64Text = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/ \t\r\n"u8);
     private static readonly SearchValues<byte> PaddingText = SearchValues.Create("= \t\r\n"u8);
 
+    /// <summary>Larger parts are decoded into a stream of their own (the shared pool keeps no arrays this large).</summary>
+    private const int MaxPooled = 64 * 1024 * 1024;
+
     public static byte[] Decode(MimePart part, List<string> problems)
     {
         if (part.Content is null)
             return [];
 
         // Decoded content is never longer than encoded (base64, quoted-printable) or the same (7bit, 8bit, binary):
-        // sized once, the stream never regrows.
+        // decoded into a pooled buffer of the encoded size, then copied once at its exact size. A buffer sized for the
+        // encoded form and then trimmed made two large arrays per attachment, and large arrays are only freed by the
+        // costliest collection.
         var encoded = part.Content.Stream is { CanSeek: true } s ? s.Length : 0;
-        using var decoded = new MemoryStream((int)Math.Min(encoded, Array.MaxLength));
-        part.Content.DecodeTo(decoded);
+        var bytes = encoded is > 0 and <= MaxPooled ? DecodePooled(part.Content, (int)encoded) : null;
+        if (bytes is null)
+        {
+            using var decoded = new MemoryStream();
+            part.Content.DecodeTo(decoded);
+            bytes = decoded.ToArray();
+        }
 
         if (part.Content.Encoding == ContentEncoding.Base64 && part.Content.Stream is { CanSeek: true } raw && !IsCleanBase64(raw))
             problems.Add("Some base64-encoded content is damaged, so part of an attachment or body may be wrong.");
 
-        return decoded.TryGetBuffer(out var buffer) && buffer.Offset == 0 && buffer.Count == buffer.Array!.Length ? buffer.Array : decoded.ToArray();
+        return bytes;
+    }
+
+    /// <summary>Null if the decoded form turned out longer than the encoded one (the caller decodes again, unbounded).</summary>
+    private static byte[]? DecodePooled(IMimeContent content, int encoded)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(encoded);
+        try
+        {
+            using var decoded = new MemoryStream(buffer, 0, buffer.Length, writable: true);
+            content.DecodeTo(decoded);
+            return buffer.AsSpan(0, (int)decoded.Position).ToArray();
+        }
+        catch (NotSupportedException)
+        {
+            // The fixed-size stream was full.
+            return null;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private static bool IsCleanBase64(Stream encoded)
