@@ -7,6 +7,7 @@ using Madoguchi.Core.Receiving;
 using Madoguchi.Core.Receiving.Pipeline;
 using Madoguchi.Core.Search;
 using Madoguchi.Core.Retention;
+using Madoguchi.Core.Runtime;
 using Madoguchi.Core.Sending;
 using Madoguchi.Core.Status.Monitoring;
 using Madoguchi.Core.Status.SupportDesk;
@@ -22,6 +23,8 @@ using Madoguchi.Web.Telemetry;
 using Madoguchi.Web.Ui;
 using Madoguchi.Web.Ui.Status;
 
+// Before the host starts its threads: fewer C allocator arenas, less freed memory held in them.
+NativeHeap.LimitArenas();
 var commandLine = AdminCommandLine.Parse(args);
 if (commandLine is { NeedsServices: false })
     return await commandLine.RunAsync(EmptyServices.Instance, Console.In, Console.Out, Console.Error);
@@ -29,6 +32,7 @@ var builder = MadoguchiHost.CreateBuilder(commandLine?.HostArgs ?? args);
 
 builder.AddReverseProxySupport();
 builder.Services.AddDatabaseMigrationAtStartup();
+builder.Services.AddNativeHeapTrimming();
 builder.Services.AddMadoguchiData(builder.Configuration);
 builder.Services.AddAccounts(builder.Configuration);
 builder.Services.AddPlans(builder.Configuration);
