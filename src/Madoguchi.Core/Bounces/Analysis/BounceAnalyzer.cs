@@ -125,7 +125,17 @@ public static partial class BounceAnalyzer
         if (HasReportWords(Encoding.Latin1.GetString(header)))
             return true;
         var plain = Ascii.IsValid(header) && header.IndexOf((byte)0x1B) < 0 && header.IndexOf("=?"u8) < 0;
-        return !plain && HasReportWords(HeaderDecoder.DecodeText(header));
+        if (plain)
+            return false;
+        try
+        {
+            return HasReportWords(HeaderDecoder.DecodeText(header));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Headers the decoder cannot read: the whole analysis decides, as it did for all such mail before.
+            return true;
+        }
     }
 
     private static bool HasReportWords(string header)
