@@ -10,7 +10,8 @@ internal static class ContentReader
     private static readonly SearchValues<byte> Base64Text = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/ \t\r\n"u8);
     private static readonly SearchValues<byte> PaddingText = SearchValues.Create("= \t\r\n"u8);
 
-    /// <summary>Larger parts are decoded into a stream of their own (the shared pool keeps no arrays this large).</summary>
+    /// <summary>Larger parts (rare) are decoded into a stream of their own, so the pool is never left holding a buffer that
+    /// large.</summary>
     private const int MaxPooled = 64 * 1024 * 1024;
 
     public static byte[] Decode(MimePart part, List<string> problems)
