@@ -7,7 +7,7 @@ namespace Madoguchi.Core.Runtime;
 /// give back, ~1 ms over a heap full of holes, 35 ms to give back 78 MB of them at once.</summary>
 internal sealed class NativeHeapTrimmer(TimeProvider time) : BackgroundService
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

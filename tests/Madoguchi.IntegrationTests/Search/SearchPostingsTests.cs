@@ -16,7 +16,7 @@ public sealed class SearchPostingsTests
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task TwoCharacterTerm_AnsweredByPostingsAlone_PendingByText_RewrittenTextLosesItsOldGrams(DatabaseProvider provider)
     {
-        await using var app = await MadoguchiApp.StartAsync(provider, new Dictionary<string, string?> { ["Madoguchi:Search:RunIndexer"] = "false" });
+        await using var app = await StartWithoutIndexerAsync(provider);
         var account = await app.CreateAccountAsync();
         var inbox = await account.CreateInboxAsync();
         var owner = await account.SignInOwnerAsync();
@@ -56,7 +56,7 @@ public sealed class SearchPostingsTests
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task Total_CountsEveryMatch_WhetherThePageEndsTheMatchesOrNot_AndARebuildFromNothingFindsTheSame(DatabaseProvider provider)
     {
-        await using var app = await MadoguchiApp.StartAsync(provider, new Dictionary<string, string?> { ["Madoguchi:Search:RunIndexer"] = "false" });
+        await using var app = await StartWithoutIndexerAsync(provider);
         var account = await app.CreateAccountAsync();
         var inbox = await account.CreateInboxAsync();
         var owner = await account.SignInOwnerAsync();
@@ -87,7 +87,7 @@ public sealed class SearchPostingsTests
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task Total_OfAVeryCommonTerm_StopsAThousandPastThePage_AndSaysSo_WhileDeepPagesStayExact(DatabaseProvider provider)
     {
-        await using var app = await MadoguchiApp.StartAsync(provider, new Dictionary<string, string?> { ["Madoguchi:Search:RunIndexer"] = "false" });
+        await using var app = await StartWithoutIndexerAsync(provider);
         var account = await app.CreateAccountAsync();
         var inbox = await account.CreateInboxAsync();
         var owner = await account.SignInOwnerAsync();
@@ -143,7 +143,7 @@ public sealed class SearchPostingsTests
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task Batch_SpanningManyStatements_WritesEveryPostingOfEachDocument(DatabaseProvider provider)
     {
-        await using var app = await MadoguchiApp.StartAsync(provider, new Dictionary<string, string?> { ["Madoguchi:Search:RunIndexer"] = "false" });
+        await using var app = await StartWithoutIndexerAsync(provider);
         var account = await app.CreateAccountAsync();
         var inbox = await account.CreateInboxAsync();
         var owner = await account.SignInOwnerAsync();
@@ -175,6 +175,10 @@ public sealed class SearchPostingsTests
             for (var i = 0; i < span.Length; i++)
                 span[i] = (char)r.Next(0x4E00, 0x9FA0);
         });
+
+    /// <summary>The tests write postings themselves (IndexPendingAsync), so no background indexer races them.</summary>
+    private static Task<MadoguchiApp> StartWithoutIndexerAsync(DatabaseProvider provider) =>
+        MadoguchiApp.StartAsync(provider, new Dictionary<string, string?> { ["Madoguchi:Search:RunIndexer"] = "false" });
 
     private static async Task<Guid> ReceiveAsync(MadoguchiApp app, Guid inboxId, string messageId, string body) =>
         (await app.ReceiveAsync(inboxId, SearchTests.Mail(messageId, "件名", body))).TicketMessageId!.Value;
