@@ -252,11 +252,16 @@ public sealed class MadoguchiApp : WebApplicationFactory<Program>
         return await work(scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>());
     }
 
+    /// <summary>Leaves the data folder behind when disposed, for a caller that deletes it later (the receiving benchmark
+    /// deletes every run's files at its end: on a file system without a journal, ext4 makes new files skip the inodes
+    /// deleted in the last minutes, so a run right after a large delete would pay for the one before it).</summary>
+    public bool KeepDataFolder { get; set; }
+
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
         _operatorCodes.Dispose();
-        if (!_ownsDatabase)
+        if (!_ownsDatabase || KeepDataFolder)
         {
             GC.SuppressFinalize(this);
             return;

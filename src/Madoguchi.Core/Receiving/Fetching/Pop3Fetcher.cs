@@ -33,9 +33,11 @@ public sealed class Pop3Fetcher(GuardedConnector connector) : IMailFetcher
         // Messages the server refused before are asked for again only once their time has come; those no longer on
         // the server are over.
         var retries = await context.OpenRetriesAsync(null, ct);
-        var onServer = uidls.ToHashSet(StringComparer.Ordinal);
+        // A set of every UIDL only when there is something to look up in it (~2.6 MB at 100,000 messages).
+        var onServerSet = new Lazy<HashSet<string>>(() => uidls.ToHashSet(StringComparer.Ordinal));
+        bool OnServer(string uidl) => onServerSet.Value.Contains(uidl);
         var notYet = retries.Where(r => r.Uidl is not null && r.NextRetryAt > context.Now).Select(r => r.Uidl!).ToHashSet(StringComparer.Ordinal);
-        List<string> gone = [.. retries.Where(r => r.Uidl is null || !onServer.Contains(r.Uidl)).Select(r => r.Position)];
+        List<string> gone = [.. retries.Where(r => r.Uidl is null || !OnServer(r.Uidl)).Select(r => r.Position)];
         var dueRetries = retries.Where(r => r.Uidl is not null && r.NextRetryAt <= context.Now).Select(r => r.Uidl!).ToHashSet(StringComparer.Ordinal);
         var waiting = Enumerable.Range(0, count).Where(i => !seen.Contains(uidls[i]) && !notYet.Contains(uidls[i])).ToList();
         // Retries in batches after the new mail, so one that stalls or drops the connection again does not hold the new
@@ -43,19 +45,22 @@ public sealed class Pop3Fetcher(GuardedConnector connector) : IMailFetcher
         var batches = BatchPlanner.Plan(waiting.Where(i => !dueRetries.Contains(uidls[i])), i => sizes[i], context.Options.BatchSize, context.Options.BatchBytes)
             .Concat(BatchPlanner.Plan(waiting.Where(i => dueRetries.Contains(uidls[i])), i => sizes[i], context.Options.BatchSize, context.Options.BatchBytes));
         seen.Clear();
+        seen.TrimExcess();
         await context.AddToProgressAsync(count, waiting.Count, ct);
         if (gone.Count > 0 && waiting.Count == 0)
             await context.CommitPop3Async([], [], ct, gone: gone);
         // The last pass was interrupted somewhere in a pipelined batch: this pass asks one message at a time, so an
         // interruption names its message exactly.
-        var oneByOne = (await context.InterruptionNotesAsync(ct)).Any(onServer.Contains);
-        var fetchedNow = new HashSet<string>(StringComparer.Ordinal);
+        var oneByOne = (await context.InterruptionNotesAsync(ct)).Any(OnServer);
+        // By message number: a set of the UIDLs fetched grew to ~2.6 MB at 100,000 messages, discarding as much on the way.
+        var fetchedNow = new bool[count];
 
         foreach (var batch in batches)
         {
             var items = new List<FetchedOriginal>(batch.Count);
             var issues = new List<FetchIssue>();
             var refusals = new List<RefusalDraft>();
+            var stored = new List<int>(batch.Count);
             var streams = oneByOne ? null : await RetrieveBatchAsync(client, context, batch, uidls, sizes, ct);
             if (streams is not null)
             {
@@ -63,7 +68,10 @@ public sealed class Pop3Fetcher(GuardedConnector connector) : IMailFetcher
                 {
                     await using var stream = streams[n];
                     if (await TryStoreAsync(context, stream, uidls[batch[n]], refusals, ct) is { } item)
+                    {
                         items.Add(item);
+                        stored.Add(batch[n]);
+                    }
                 }
             }
             else
@@ -76,7 +84,10 @@ public sealed class Pop3Fetcher(GuardedConnector connector) : IMailFetcher
                     {
                         await using var stream = await RetrieveOneAsync(client, context, index, uidls, ct);
                         if (await TryStoreAsync(context, stream, uidls[index], refusals, ct) is { } item)
+                        {
                             items.Add(item);
+                            stored.Add(index);
+                        }
                     }
                     catch (Pop3CommandException single)
                     {
@@ -89,7 +100,8 @@ public sealed class Pop3Fetcher(GuardedConnector connector) : IMailFetcher
                 issues.Add(context.Issue(ReceiveErrorCode.MessageTooLarge,
                     $"{sizes[index]:N0} bytes (limit {context.Options.MaxMessageSize:N0}); original stored.", uidl: uidls[index], size: sizes[index]));
             await context.CommitPop3Async(items, issues, ct, refusals, gone);
-            fetchedNow.UnionWith(items.Select(i => i.Uidl!));
+            foreach (var index in stored)
+                fetchedNow[index] = true;
             gone = [];
         }
 
@@ -98,7 +110,7 @@ public sealed class Pop3Fetcher(GuardedConnector connector) : IMailFetcher
         var indexes = Enumerable.Range(0, count).Where(i => due.Contains(uidls[i])).ToList();
         // Those fetched in an earlier session are deleted only when the server still holds the very message we stored
         // under the UIDL; one that is not means another mailbox: nothing is deleted, and it is fetched as a new one.
-        var earlier = indexes.Where(i => !fetchedNow.Contains(uidls[i])).Select(i => (i, uidls[i])).ToList();
+        var earlier = indexes.Where(i => !fetchedNow[i]).Select(i => (i, uidls[i])).ToList();
         var identity = await Pop3MailboxIdentity.CheckAsync(client, context, earlier, ct);
         if (identity.Differs is [var other, ..])
         {
