@@ -28,7 +28,7 @@ var rounds = int.Parse(Environment.GetEnvironmentVariable("MADOGUCHI_BENCH_ROUND
 // MADOGUCHI_BENCH_ONLY=imap runs Madoguchi over IMAP alone (a long one-off import, such as 100,000 messages).
 var only = Environment.GetEnvironmentVariable("MADOGUCHI_BENCH_ONLY");
 var runs = new List<(string Name, double Seconds, long PeakKb, double CpuSeconds)>();
-// Every run's files are deleted at the end, not between runs: on ext4 without a journal (as on CI machines), a new file
+// Every run's files are deleted at the end, not between runs: on ext4 without a journal (as on this 2-core machine), a new file
 // skips the inodes deleted in the last minutes, each looked up on disk, so a run right after another's delete of 10,000
 // files spends seconds more in the kernel (12 % of a POP3 import's CPU in open(), against 2 % without).
 var spent = new List<string>();
