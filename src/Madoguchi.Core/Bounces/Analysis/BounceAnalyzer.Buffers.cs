@@ -1,13 +1,14 @@
 using System.Buffers;
+using Madoguchi.Core.Receiving.Parsing;
 using MimeKit;
 
 namespace Madoguchi.Core.Bounces.Analysis;
 
 public static partial class BounceAnalyzer
 {
-    /// <summary>What one thread reuses from one analysis to the next instead of allocating it per mail: the MIME parser
-    /// (its read buffers) and the buffer parts are decoded into. Analyses on one thread run one after the other, and
-    /// each use below ends before the next begins (a message is parsed completely before it is read).</summary>
+    /// <summary>What one thread reuses from one analysis to the next instead of allocating it per mail: the buffer parts
+    /// are decoded into (the MIME parser is <see cref="ThreadMimeParser"/>'s). Analyses on one thread run one after the
+    /// other, and each use below ends before the next begins.</summary>
     private sealed class Buffers
     {
         /// <summary>Buffers grown past this by a large mail are dropped after use rather than kept for the thread's life.</summary>
@@ -16,43 +17,16 @@ public static partial class BounceAnalyzer
         [ThreadStatic]
         private static Buffers? _current;
 
-        private readonly MemoryStream _empty = new([], writable: false);
-        private readonly MimeParser _parser;
-
         private MemoryStream _decoded = new();
-
-        private Buffers() => _parser = new MimeParser(ParserOptions.Default, _empty, MimeFormat.Entity, persistent: true);
 
         public static Buffers Current => _current ??= new Buffers();
 
         /// <summary>The message in <paramref name="stream"/>, as <c>MimeMessage.Load</c> reads it.</summary>
-        public MimeMessage ParseMessage(Stream stream, bool persistent)
-        {
-            try
-            {
-                _parser.SetStream(stream, MimeFormat.Entity, persistent);
-                return _parser.ParseMessage();
-            }
-            finally
-            {
-                // The parser keeps no reference to the mail it read.
-                _parser.SetStream(_empty, MimeFormat.Entity, persistent: true);
-            }
-        }
+        public static MimeMessage ParseMessage(Stream stream, bool persistent) =>
+            ThreadMimeParser.ParseMessage(ParserOptions.Default, stream, persistent);
 
         /// <summary>The header block in <paramref name="stream"/>, as <c>HeaderList.Load</c> reads it.</summary>
-        public HeaderList ParseHeaders(Stream stream)
-        {
-            try
-            {
-                _parser.SetStream(stream, MimeFormat.Entity, persistent: false);
-                return _parser.ParseHeaders();
-            }
-            finally
-            {
-                _parser.SetStream(_empty, MimeFormat.Entity, persistent: true);
-            }
-        }
+        public static HeaderList ParseHeaders(Stream stream) => ThreadMimeParser.ParseHeaders(ParserOptions.Default, stream);
 
         /// <summary>Hands the decoded bytes of <paramref name="write"/>'s output to <paramref name="read"/>; the bytes are
         /// valid only during the call.</summary>
@@ -146,7 +120,7 @@ public static partial class BounceAnalyzer
         MimeMessage message;
         try
         {
-            message = Buffers.Current.ParseMessage(stream, persistent: true);
+            message = Buffers.ParseMessage(stream, persistent: true);
         }
         catch (FormatException)
         {

@@ -138,11 +138,11 @@ public static partial class BounceAnalyzer
         }
     }
 
-    private static bool HasReportWords(string header)
-    {
-        var text = header.ToLowerInvariant();
-        return SystemHeaderWords.Any(w => text.Contains(w, StringComparison.Ordinal)) || FailureSubjectWords.Any(w => text.Contains(w, StringComparison.Ordinal));
-    }
+    /// <summary>Searched case-insensitively in place: a lower-cased copy of every header block was ~14 MB of garbage per
+    /// 10 seconds of an import.</summary>
+    private static bool HasReportWords(string header) =>
+        SystemHeaderWords.Any(w => header.Contains(w, StringComparison.OrdinalIgnoreCase))
+        || FailureSubjectWords.Any(w => header.Contains(w, StringComparison.OrdinalIgnoreCase));
 
     private static readonly string[] SystemHeaderWords =
     [
@@ -280,7 +280,7 @@ public static partial class BounceAnalyzer
         try
         {
             using var stream = new MemoryStream(Encoding.UTF8.GetBytes(text.Replace("\n", "\r\n", StringComparison.Ordinal) + "\r\n\r\n"));
-            return Buffers.Current.ParseHeaders(stream);
+            return Buffers.ParseHeaders(stream);
         }
         catch (FormatException)
         {
@@ -417,7 +417,7 @@ public static partial class BounceAnalyzer
         try
         {
             using var stream = new MemoryStream(Encoding.UTF8.GetBytes(text), writable: false);
-            return Buffers.Current.ParseMessage(stream, persistent: false);
+            return Buffers.ParseMessage(stream, persistent: false);
         }
         catch (FormatException)
         {

@@ -10,12 +10,11 @@ public sealed record FetchedOriginal(BlobRef Blob, string? MessageId, string? Ui
 internal static class MessageIdReader
 {
     /// <summary>Reads only the header block for the Message-ID; never the body.</summary>
-    public static async Task<string?> ReadAsync(Stream stream, CancellationToken ct)
+    public static string? Read(Stream stream)
     {
         try
         {
-            var parser = new MimeParser(stream, MimeFormat.Entity);
-            var headers = await parser.ParseHeadersAsync(ct);
+            var headers = Parsing.ThreadMimeParser.ParseHeaders(ParserOptions.Default, stream);
             var value = headers[HeaderId.MessageId];
             if (string.IsNullOrWhiteSpace(value))
                 return null;
@@ -34,7 +33,7 @@ internal static class MessageIdReader
         if (stream.CanSeek)
         {
             var start = stream.Position;
-            messageId = await ReadAsync(stream, ct);
+            messageId = Read(stream);
             stream.Position = start;
         }
         // Durable only after the batch's IBlobStore.SyncAsync, which FetchContext calls before it commits the rows.
@@ -53,7 +52,7 @@ internal static class MessageIdReader
         if (!stream.CanSeek)
         {
             await using var stored = blobs.OpenRead(blob.Hash);
-            messageId = await ReadAsync(stored, ct);
+            messageId = Read(stored);
         }
         return new FetchedOriginal(blob, messageId, uidl, uid);
     }

@@ -63,7 +63,9 @@ public sealed class MessageParser
     private static ParsedMessage ParseMime(ReadOnlyMemory<byte> raw)
     {
         using var stream = ReadOnlyStream(HeaderBlockUnfolder.UnfoldIfExcessive(raw));
-        var message = new MimeParser(Options, stream, MimeFormat.Entity).ParseMessage();
+        // Persistent: the parts' contents are views of the stream (read below, before it closes), not copies of it.
+        // Disposed at the end, which spares every part MimeKit's finaliser (it would outlive a collection for it).
+        using var message = ThreadMimeParser.ParseMessage(Options, stream, persistent: true);
         var headers = message.Headers;
         var problems = new List<string>();
         if (headers.Count == 0)
