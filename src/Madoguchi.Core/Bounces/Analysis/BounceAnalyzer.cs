@@ -138,8 +138,8 @@ public static partial class BounceAnalyzer
         }
     }
 
-    /// <summary>Searched case-insensitively in place: a lower-cased copy of every header block was ~14 MB of garbage per
-    /// 10 seconds of an import.</summary>
+    /// <summary>Searched case-insensitively in place: a lower-cased copy of every header block was garbage for the
+    /// collector on every message of an import.</summary>
     private static bool HasReportWords(string header) =>
         SystemHeaderWords.Any(w => header.Contains(w, StringComparison.OrdinalIgnoreCase))
         || FailureSubjectWords.Any(w => header.Contains(w, StringComparison.OrdinalIgnoreCase));
