@@ -21,13 +21,6 @@ public static partial class BounceAnalyzer
 
         public static Buffers Current => _current ??= new Buffers();
 
-        /// <summary>The message in <paramref name="stream"/>, as <c>MimeMessage.Load</c> reads it.</summary>
-        public static MimeMessage ParseMessage(Stream stream, bool persistent) =>
-            ThreadMimeParser.ParseMessage(ParserOptions.Default, stream, persistent);
-
-        /// <summary>The header block in <paramref name="stream"/>, as <c>HeaderList.Load</c> reads it.</summary>
-        public static HeaderList ParseHeaders(Stream stream) => ThreadMimeParser.ParseHeaders(ParserOptions.Default, stream);
-
         /// <summary>Hands the decoded bytes of <paramref name="write"/>'s output to <paramref name="read"/>; the bytes are
         /// valid only during the call.</summary>
         public T Decoded<T>(Action<Stream> write, Func<ReadOnlyMemory<byte>, T> read)
@@ -120,7 +113,7 @@ public static partial class BounceAnalyzer
         MimeMessage message;
         try
         {
-            message = Buffers.ParseMessage(stream, persistent: true);
+            message = ThreadMimeParser.ParseMessage(ParserOptions.Default, stream, persistent: true);
         }
         catch (FormatException)
         {

@@ -280,7 +280,7 @@ public static partial class BounceAnalyzer
         try
         {
             using var stream = new MemoryStream(Encoding.UTF8.GetBytes(text.Replace("\n", "\r\n", StringComparison.Ordinal) + "\r\n\r\n"));
-            return Buffers.ParseHeaders(stream);
+            return ThreadMimeParser.ParseHeaders(ParserOptions.Default, stream);
         }
         catch (FormatException)
         {
@@ -417,7 +417,7 @@ public static partial class BounceAnalyzer
         try
         {
             using var stream = new MemoryStream(Encoding.UTF8.GetBytes(text), writable: false);
-            return Buffers.ParseMessage(stream, persistent: false);
+            return ThreadMimeParser.ParseMessage(ParserOptions.Default, stream, persistent: false);
         }
         catch (FormatException)
         {

@@ -4,8 +4,9 @@ namespace Madoguchi.Core.Receiving.Parsing;
 
 /// <summary>One MIME parser per thread, reused from one mail to the next: a new <see cref="MimeParser"/> allocates its
 /// read buffers each time, which for every fetched and every parsed message was tens of megabytes of garbage per 10
-/// seconds of an import (bench/README.md, "One MIME parser per thread"). Each call is synchronous and complete (MimeKit calls back into no code of ours while it parses), and the
-/// parser is pointed at an empty stream afterwards, so it keeps no reference to the mail it read.</summary>
+/// seconds of an import (bench/README.md, "One MIME parser per thread"). Each call is synchronous and complete (MimeKit
+/// calls back into no code of ours while it parses), and the parser is pointed at an empty stream afterwards, so it
+/// keeps no reference to the mail it read.</summary>
 internal static class ThreadMimeParser
 {
     /// <summary>Idle parsers of this thread, one per options object (a parser's options are fixed when it is made; the
