@@ -4,6 +4,8 @@ using Madoguchi.Core.Receiving.Fetching;
 using Madoguchi.Testing.App;
 using Madoguchi.Testing.Servers;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Madoguchi.IntegrationTests.Receiving;
 
@@ -24,6 +26,26 @@ public sealed class WorkerTests(DovecotFixture dovecot) : IClassFixture<DovecotF
         var arrived = await WaitAsync(async () => (await scenario.StoredAsync()).Count == 1, 5);
 
         Assert.True(arrived, $"not stored after {clock.Elapsed.TotalSeconds:F1} s");
+    }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task ServerAddedToARunningInstance_IsFetchedAtOnce_NotAtTheNextListOfServers(DatabaseProvider provider)
+    {
+        var user = await dovecot.AddUniqueUserAsync();
+        var messageIds = Enumerable.Range(0, 3).Select(i => $"added-{i}-{Guid.NewGuid():N}@example.test").ToList();
+        await dovecot.Server.DeliverManyAsync(user.Name, messageIds.Select(id => DovecotServer.SampleMessage(id, "接続直後に届くメール")).ToList());
+        // The worker re-reads the list of servers every 5 s of the app's clock; frozen, it never does so again, so only the
+        // creation itself can start the first fetch.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var scenario = await ReceivingScenario.StartAsync(provider, ReceivingScenario.Settings(worker: true), s => s.AddSingleton<TimeProvider>(clock));
+        // Past the worker's first list of servers (taken at start, empty).
+        await Task.Delay(2000);
+
+        await scenario.AddServerAsync(ReceivingScenario.Imap(dovecot.Server, user, new { pollSeconds = 600, useIdle = false }));
+        var fetched = await WaitAsync(async () => (await scenario.StoredAsync()).Count == 3, 30);
+
+        Assert.True(fetched, $"{(await scenario.StoredAsync()).Count} of 3 stored");
+        Assert.Equal(messageIds.Order(), (await scenario.StoredAsync()).Select(r => r.MessageIdHeader!.Trim('<', '>')).Order());
     }
 
     [Fact]

@@ -36,17 +36,20 @@ public sealed class MailFetchWorker(
             while (!stoppingToken.IsCancellationRequested)
             {
                 var now = time.GetUtcNow().UtcDateTime;
-                if (now - listedAt >= ListEvery)
-                {
-                    servers = await ListServersAsync(servers, stoppingToken);
-                    listedAt = now;
-                    ReconcileIdle(servers, stoppingToken);
-                }
+                var unlisted = false;
                 while (trigger.Reader.TryRead(out var id))
                 {
                     if (_running.ContainsKey(id))
                         _again.Add(id);
                     _due[id] = now;
+                    unlisted |= !servers.Exists(s => s.Id == id);
+                }
+                // A server added a moment ago is fetched now, not at the next listing (up to 5 s later).
+                if (unlisted || now - listedAt >= ListEvery)
+                {
+                    servers = await ListServersAsync(servers, stoppingToken);
+                    listedAt = now;
+                    ReconcileIdle(servers, stoppingToken);
                 }
                 foreach (var done in _running.Where(r => r.Value.IsCompleted).Select(r => r.Key).ToList())
                 {
