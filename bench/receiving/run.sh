@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Receiving benchmark: Madoguchi over IMAP, over POP3, and mbsync, on the same mailbox from one private Dovecot,
-# alternated (IMAP, mbsync, POP3, mbsync) for MADOGUCHI_BENCH_ROUNDS rounds (default 3); prints medians, slowest runs, ratios.
+# alternated (IMAP, mbsync, POP3, mbsync) for MADOGUCHI_BENCH_ROUNDS rounds (default 3), after an untimed warm-up of Dovecot;
+# prints medians, slowest runs and ratios, for the import (from the receive server added to a running Madoguchi) and the
+# whole run (from process start).
 # Usage: bench/receiving/run.sh [messages=10000]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
