@@ -27,7 +27,7 @@ Console.WriteLine($"dovecot: {await dovecot.CountMessagesAsync(user.Name):N0} me
 var rounds = int.Parse(Environment.GetEnvironmentVariable("MADOGUCHI_BENCH_ROUNDS") ?? "3", CultureInfo.InvariantCulture);
 // MADOGUCHI_BENCH_ONLY=imap runs Madoguchi over IMAP alone (a long one-off import, such as 100,000 messages).
 var only = Environment.GetEnvironmentVariable("MADOGUCHI_BENCH_ONLY");
-var runs = new List<(string Name, double Seconds, long PeakKb, double CpuSeconds, double ImportSeconds)>();
+var runs = new List<Run>();
 // Every run's files are deleted at the end, not between runs: on ext4 without a journal (as on this 2-core machine), a new file
 // skips the inodes deleted in the last minutes, each looked up on disk, so a run right after another's delete of 10,000
 // files spends seconds more in the kernel (12 % of a POP3 import's CPU in open(), against 2 % without).
@@ -45,7 +45,7 @@ if (Environment.GetEnvironmentVariable("MADOGUCHI_BENCH_AB") is { Length: > 0 } 
     var parts = ab.Split(';', StringSplitOptions.RemoveEmptyEntries);
     var bEnvironment = parts.Skip(1).Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
     var protocol = only ?? "imap";
-    var abRuns = new List<(string Variant, MadoguchiRun Run)>();
+    var abRuns = new List<(string Variant, Run Run)>();
     for (var round = 1; round <= rounds; round++)
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round} of {rounds} (load average {LoadAverage()})"));
@@ -69,11 +69,11 @@ if (Environment.GetEnvironmentVariable("MADOGUCHI_BENCH_AB") is { Length: > 0 } 
 for (var round = 1; round <= rounds; round++)
 {
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round} of {rounds} (load average {LoadAverage()})"));
-    runs.Add(ToRun(await RunMadoguchiAsync("imap", webDll, [])));
+    runs.Add(await RunMadoguchiAsync("imap", webDll, []));
     if (only == "imap")
         continue;
     runs.Add(await RunMbsyncAsync());
-    runs.Add(ToRun(await RunMadoguchiAsync("pop3", webDll, [])));
+    runs.Add(await RunMadoguchiAsync("pop3", webDll, []));
     runs.Add(await RunMbsyncAsync());
 }
 if (only == "imap")
@@ -91,7 +91,7 @@ DeleteSpent();
 return 0;
 
 // Rates in messages/s. "Median" is the median run; "slowest" is the run with the longest time, i.e. the minimum rate.
-void PrintRates(string title, Func<(string Name, double Seconds, long PeakKb, double CpuSeconds, double ImportSeconds), double> seconds)
+void PrintRates(string title, Func<Run, double> seconds)
 {
     var byName = runs.GroupBy(r => r.Name).Select(g => (
         Name: g.Key,
@@ -100,7 +100,7 @@ void PrintRates(string title, Func<(string Name, double Seconds, long PeakKb, do
         Slowest: g.Min(r => messages.Count / seconds(r)),
         Fastest: g.Max(r => messages.Count / seconds(r)),
         PeakKb: g.Max(r => r.PeakKb),
-        Cpu: Median(g.Select(r => r.CpuSeconds)))).ToList();
+        Cpu: Median(g.Select(r => r.Cpu)))).ToList();
     var mbsync = byName.Single(r => r.Name.StartsWith("mbsync", StringComparison.Ordinal));
     Console.WriteLine();
     Console.WriteLine(title);
@@ -136,9 +136,7 @@ static string LoadAverage()
     }
 }
 
-static (string, double, long, double, double) ToRun(MadoguchiRun r) => (r.Name, r.Seconds, r.PeakKb, r.Cpu, r.ImportSeconds);
-
-async Task<MadoguchiRun> RunMadoguchiAsync(string protocol, string webDll, Dictionary<string, string> extraEnvironment)
+async Task<Run> RunMadoguchiAsync(string protocol, string webDll, Dictionary<string, string> extraEnvironment)
 {
     // The set-up app only arranges and observes: the measured work happens in the child process.
     var settings = new Dictionary<string, string?>
@@ -284,7 +282,7 @@ async Task WarmPop3Async()
     Console.WriteLine($"warm-up (untimed): mbsync copy, POP3 listing of {uids.Count:N0} UIDLs and {sizes.Count:N0} sizes");
 }
 
-async Task<(string, double, long, double, double)> RunMbsyncAsync(bool timed = true)
+async Task<Run> RunMbsyncAsync(bool timed = true)
 {
     var folder = Directory.CreateTempSubdirectory("madoguchi-bench-mbsync-").FullName;
     var config = Path.Combine(folder, "mbsyncrc");
@@ -327,7 +325,7 @@ async Task<(string, double, long, double, double)> RunMbsyncAsync(bool timed = t
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mbsync{(timed ? "" : " (warm-up, untimed)")}: exit {process.ExitCode}, {copied:N0} messages in {seconds:F1} s ({messages.Count / seconds:F0} msg/s), CPU {cpu:F1} s (user+sys), load average {LoadAverage()}"));
     spent.Add(folder);
     // mbsync is a command started for the copy: its run is its import.
-    return ("mbsync (isync, FSync yes)", seconds, 0, cpu, seconds);
+    return new("mbsync (isync, FSync yes)", seconds, 0, cpu, 0, 0, seconds, cpu);
 }
 
 // CPU seconds (user + system) the process has used so far, from /proc/<pid>/stat (fields 14 and 15, in clock ticks).
@@ -366,5 +364,6 @@ static long PeakKb(int pid)
     }
 }
 
-/// <summary>One Madoguchi run: the whole run from process start, and the import from the receive server added.</summary>
-internal sealed record MadoguchiRun(string Name, double Seconds, long PeakKb, double Cpu, double FirstTicket, double CpuAtFirstTicket, double ImportSeconds, double ImportCpu);
+/// <summary>One run: the whole run from process start, and the import from the receive server added (Madoguchi; for
+/// mbsync, a command started for the copy, both are its run, and it has no first ticket or peak).</summary>
+internal sealed record Run(string Name, double Seconds, long PeakKb, double Cpu, double FirstTicket, double CpuAtFirstTicket, double ImportSeconds, double ImportCpu);
