@@ -80,6 +80,20 @@ public sealed class ServerProcessTests
         }
     }
 
+    /// <summary>The binary's runtime settings keep the server collector with the memory target the import's peak was
+    /// measured with (Madoguchi.Web.csproj; bench/README.md): a project change that drops it would raise the peak of a large
+    /// first import without any test noticing, since no test asserts memory.</summary>
+    [Fact]
+    public void TheBinary_RunsTheServerCollector_WithTheMeasuredTarget()
+    {
+        var config = Path.ChangeExtension(WebDll(), ".runtimeconfig.json");
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(config));
+        var properties = json.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+
+        Assert.True(properties.GetProperty("System.GC.Server").GetBoolean(), "the server collector is off");
+        Assert.Equal(10, properties.GetProperty("System.GC.DTargetTCP").GetInt32());
+    }
+
     private static string WebDll()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
