@@ -239,7 +239,8 @@ async Task<Run> RunMadoguchiAsync(string protocol, string webDll, Dictionary<str
     return new($"Madoguchi {protocol.ToUpperInvariant()} (until every ticket is visible)", seconds, peak, cpu, firstVisible ?? 0, cpuAtFirst ?? 0, import, cpu - cpuAtReady);
 }
 
-// Until /readyz answers and the instance has gone quiet (its start-up work and first worker rounds done), at most a minute.
+// Until /readyz answers (within the run's limit), then until the instance has gone quiet (its start-up work and first
+// worker rounds done), giving up on quiet a minute after the start.
 async Task WaitUntilSettledAsync(HttpClient api, Process child, TimeSpan limit)
 {
     var waited = Stopwatch.StartNew();
