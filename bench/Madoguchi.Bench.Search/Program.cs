@@ -12,8 +12,9 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 // Search latency against grep -rl over the same messages as files, on each database.
-// Usage: dotnet run -c Release --project bench/Madoguchi.Bench.Search -- [-n 20000] [--rounds 5] [--provider sqlite|postgres|both] [--dir FOLDER] [--explain]
+// Usage: dotnet run -c Release --project bench/Madoguchi.Bench.Search -- [-n 20000] [--rounds 5] [--provider sqlite|postgres|both] [--dir FOLDER] [--explain] [--walk 4000,0]
 // --explain: prints each query's SQL and its plan (PostgreSQL EXPLAIN ANALYZE, SQLite EXPLAIN QUERY PLAN) once, before timing.
+// --walk: the Madoguchi:Search:WalkMessages values to measure, alternated within each round (default: the product's).
 var count = Arg("-n", 20_000);
 var rounds = Arg("--rounds", 5);
 var perRound = 20;
@@ -27,6 +28,8 @@ DatabaseProvider[] providers = providerArg switch
 };
 
 var explain = args.Contains("--explain");
+var walks = ArgText("--walk", new SearchIndexOptions().WalkMessages.ToString(CultureInfo.InvariantCulture))
+    .Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)).ToArray();
 var corpus = Corpus.Make(count);
 var files = Path.Combine(folder, "files");
 if (!Directory.Exists(files) || Directory.GetFiles(files).Length != count)
@@ -47,7 +50,7 @@ Console.WriteLine(Inv($"{count} messages, {rawBytes / 1024.0 / 1024.0:0.0} MB of
     ("rare (one message)", "REF-0004242"),
 ];
 
-var table = new List<string> { "| database | query | toggle | p50 ms | p95 ms | grep -rl median ms | grep / p95 |", "| --- | --- | --- | --- | --- | --- | --- |" };
+var table = new List<string> { "| database | query | toggle | walk | p50 ms | p95 ms | grep -rl median ms | grep / p95 |", "| --- | --- | --- | --- | --- | --- | --- | --- |" };
 foreach (var provider in providers)
 {
     await using var app = await MadoguchiApp.StartAsync(provider, new Dictionary<string, string?>
@@ -69,42 +72,49 @@ foreach (var provider in providers)
     var reindex = clock.Elapsed;
     var after = await SizeAsync(app, provider);
     Console.WriteLine(Inv($"{provider}: reindex {reindex.TotalSeconds:0.0} s ({count / reindex.TotalSeconds:0} messages/s), index {(after - before) / 1024.0 / 1024.0:0.0} MB = {(double)(after - before) / rawBytes:0.0} × the raw text"));
-    table.Add(Inv($"| {provider} | reindex | | {reindex.TotalSeconds:0.0} s | | | |"));
-    table.Add(Inv($"| {provider} | index size | | {(after - before) / 1024.0 / 1024.0:0.0} MB | {(double)(after - before) / rawBytes:0.0} × raw text | | |"));
+    table.Add(Inv($"| {provider} | reindex | | | {reindex.TotalSeconds:0.0} s | | | |"));
+    table.Add(Inv($"| {provider} | index size | | | {(after - before) / 1024.0 / 1024.0:0.0} MB | {(double)(after - before) / rawBytes:0.0} × raw text | | |"));
 
     foreach (var (kind, q) in queries)
     {
         if (explain)
-            await ExplainAsync(app, provider, actor, q);
+        {
+            foreach (var walk in walks)
+                await ExplainAsync(app, provider, actor, q, walk);
+        }
         foreach (var toggle in new[] { false, true })
         {
-            var ours = new List<double>();
+            var ours = walks.ToDictionary(w => w, _ => new List<double>());
+            var totals = walks.ToDictionary(w => w, _ => "");
             var grep = new List<double>();
-            var total = "";
             var grepFound = 0;
             for (var round = 0; round < rounds; round++)
             {
-                // Alternating: a burst of load from other work on the machine hits both alike.
-                await using (var scope = app.Services.CreateAsyncScope())
+                // Alternating: a burst of load from other work on the machine hits every variant and grep alike.
+                foreach (var walk in walks)
                 {
-                    var query = scope.ServiceProvider.GetRequiredService<SearchMessagesQuery>();
+                    await using var scope = app.Services.CreateAsyncScope();
+                    var query = Query(scope.ServiceProvider, walk);
                     for (var i = 0; i < perRound; i++)
                     {
                         var t = Stopwatch.StartNew();
                         var result = await query.HandleAsync(actor, new SearchRequest(q, IncludeTrashAndSpam: toggle, Page: new PageRequest(0, 50)), CancellationToken.None);
-                        ours.Add(t.Elapsed.TotalMilliseconds);
-                        total = result.Value!.TotalIsLowerBound ? $"≥{result.Value.Total}" : $"{result.Value.Total}";
+                        ours[walk].Add(t.Elapsed.TotalMilliseconds);
+                        totals[walk] = result.Value!.TotalIsLowerBound ? $"≥{result.Value.Total}" : $"{result.Value.Total}";
                     }
                 }
                 var g = Stopwatch.StartNew();
                 grepFound = Grep(files, q);
                 grep.Add(g.Elapsed.TotalMilliseconds);
             }
-            var p50 = Percentile(ours, 0.50);
-            var p95 = Percentile(ours, 0.95);
             var grepMedian = Percentile(grep, 0.50);
-            Console.WriteLine(Inv($"{provider} {kind} \"{q}\" toggle={toggle}: {total} found (grep {grepFound}); p50 {p50:0.0} ms, p95 {p95:0.0} ms; grep median {grepMedian:0} ms; ratio {grepMedian / p95:0.0}; load {Load()}"));
-            table.Add(Inv($"| {provider} | {kind} `{q}` ({total}) | {(toggle ? "on" : "off")} | {p50:0.0} | {p95:0.0} | {grepMedian:0} | {grepMedian / p95:0.0} |"));
+            foreach (var walk in walks)
+            {
+                var p50 = Percentile(ours[walk], 0.50);
+                var p95 = Percentile(ours[walk], 0.95);
+                Console.WriteLine(Inv($"{provider} {kind} \"{q}\" toggle={toggle} walk={walk}: {totals[walk]} found (grep {grepFound}); p50 {p50:0.0} ms, p95 {p95:0.0} ms; grep median {grepMedian:0} ms; ratio {grepMedian / p95:0.0}; load {Load()}"));
+                table.Add(Inv($"| {provider} | {kind} `{q}` ({totals[walk]}) | {(toggle ? "on" : "off")} | {walk} | {p50:0.0} | {p95:0.0} | {grepMedian:0} | {grepMedian / p95:0.0} |"));
+            }
         }
     }
 }
@@ -144,16 +154,20 @@ static async Task StoreAsync(MadoguchiApp app, Guid accountId, Guid inboxId, IRe
     }
 }
 
-static async Task ExplainAsync(MadoguchiApp app, DatabaseProvider provider, Actor actor, string q)
+// The product's query, with its walk set as Madoguchi:Search:WalkMessages would.
+static SearchMessagesQuery Query(IServiceProvider services, int walk) =>
+    new(services.GetRequiredService<MadoguchiDbContext>(), Microsoft.Extensions.Options.Options.Create(new SearchIndexOptions { WalkMessages = walk }));
+
+static async Task ExplainAsync(MadoguchiApp app, DatabaseProvider provider, Actor actor, string q, int walk)
 {
     CommandRecorder.Instance.Commands.Clear();
     CommandRecorder.Instance.Recording = true;
     await using (var scope = app.Services.CreateAsyncScope())
-        await scope.ServiceProvider.GetRequiredService<SearchMessagesQuery>().HandleAsync(actor, new SearchRequest(q, Page: new PageRequest(0, 50)), CancellationToken.None);
+        await Query(scope.ServiceProvider, walk).HandleAsync(actor, new SearchRequest(q, Page: new PageRequest(0, 50)), CancellationToken.None);
     CommandRecorder.Instance.Recording = false;
     foreach (var (sql, parameters) in CommandRecorder.Instance.Commands.ToList())
     {
-        Console.WriteLine($"--- {provider} \"{q}\":\n{sql}");
+        Console.WriteLine($"--- {provider} \"{q}\" walk={walk}:\n{sql}");
         await app.WithDbAsync(async db =>
         {
             var connection = db.Database.GetDbConnection();

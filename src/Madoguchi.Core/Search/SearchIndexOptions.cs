@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Madoguchi.Core.Search;
 
-/// <summary>Installation settings for the background search indexer (section <c>Madoguchi:Search</c>).</summary>
+/// <summary>Installation settings for the background search indexer and for searches (section <c>Madoguchi:Search</c>).</summary>
 public sealed class SearchIndexOptions
 {
     public const string SectionName = "Madoguchi:Search";
@@ -24,4 +24,10 @@ public sealed class SearchIndexOptions
     /// <summary>How often the indexer looks for new documents when it has caught up.</summary>
     [Range(50, 60_000)]
     public int PollMilliseconds { get; set; } = 1000;
+
+    /// <summary>Messages a search sorted by date reads, newest first, checking each against the terms, before it turns to
+    /// gathering every match from the postings (<see cref="NewestMatchesWalk"/>); also how far past the page it counts.
+    /// 0: always from the postings.</summary>
+    [Range(0, 1_000_000)]
+    public int WalkMessages { get; set; } = 4000;
 }

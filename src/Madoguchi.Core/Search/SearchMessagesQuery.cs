@@ -2,6 +2,7 @@ using Madoguchi.Core.Common;
 using Madoguchi.Core.Data;
 using Madoguchi.Core.Tickets;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Madoguchi.Core.Search;
 
@@ -38,7 +39,7 @@ public sealed record SearchResultPage(IReadOnlyList<SearchHit> Items, int Total,
 /// for it the postings alone are exact and only documents still waiting for their postings are checked against their
 /// text. The page is read first; <c>total</c> is counted only when the page is full (else the page ends the matches), and then
 /// only up to <see cref="CountPastPage"/> matches past the page. ゴミ箱 and 迷惑メール are left out unless asked for.</summary>
-public sealed class SearchMessagesQuery(MadoguchiDbContext db)
+public sealed class SearchMessagesQuery(MadoguchiDbContext db, IOptions<SearchIndexOptions> options)
 {
     public const int MaxTerms = 10;
     public const int MaxQueryLength = 500;
@@ -124,12 +125,54 @@ public sealed class SearchMessagesQuery(MadoguchiDbContext db)
             }
         }
 
-        var matches =
+        var page = request.Page.Limit == 0 ? new PageRequest(request.Page.Offset, PageRequest.DefaultLimit) : request.Page;
+        var cap = (int)Math.Min((long)page.Offset + page.Limit + CountPastPage, int.MaxValue);
+        if (request.Sort == SearchSort.Date && options.Value.WalkMessages > 0)
+        {
+            var scope =
+                from m in db.TicketMessages
+                join t in db.Tickets on m.TicketId equals t.Id
+                where m.AccountId == accountId && inboxes.Contains(m.InboxId)
+                select new SearchRow { Id = m.Id, TicketId = m.TicketId, Date = m.Date, Place = t.Place, Status = t.Status, AssigneeId = t.AssigneeId };
+            var walk = new NewestMatchesWalk(db, Filtered(scope, request, assigneeId, unassigned), terms, options.Value.WalkMessages);
+            if (await walk.RunAsync(page.Offset, page.Limit, cap, ct) is { } found)
+                return new SearchResultPage(await HitsAsync(found.Page, terms, ct), found.Total, found.TotalIsLowerBound);
+        }
+
+        var matches = Filtered(
             from d in documents
             join m in db.TicketMessages on d.MessageId equals m.Id
             join t in db.Tickets on m.TicketId equals t.Id
             where inboxes.Contains(t.InboxId)
-            select new { m.Id, m.TicketId, m.Date, d.Subject, t.Place, t.Status, t.AssigneeId };
+            select new SearchRow { Id = m.Id, TicketId = m.TicketId, Date = m.Date, Subject = d.Subject, Place = t.Place, Status = t.Status, AssigneeId = t.AssigneeId },
+            request, assigneeId, unassigned);
+        List<Guid> ids;
+        if (request.Sort == SearchSort.Relevance)
+        {
+            var s = terms.Take(4).Concat(Enumerable.Repeat("\uFFFF", 4)).Take(4).ToArray();
+            string s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
+            ids = await matches
+                .OrderByDescending(x => (x.Subject.Contains(s0) ? 1 : 0) + (x.Subject.Contains(s1) ? 1 : 0) + (x.Subject.Contains(s2) ? 1 : 0) + (x.Subject.Contains(s3) ? 1 : 0))
+                .ThenByDescending(x => x.Date).ThenByDescending(x => x.Id)
+                .Select(x => x.Id).Skip(page.Offset).Take(page.Limit).ToListAsync(ct);
+        }
+        else
+        {
+            ids = await matches.OrderByDescending(x => x.Date).ThenByDescending(x => x.Id)
+                .Select(x => x.Id).Skip(page.Offset).Take(page.Limit).ToListAsync(ct);
+        }
+        // A page that is not full (and not past the end) ends the matches: it tells the total without counting again.
+        // Otherwise the count stops a fixed number of matches past the page: a very common term would otherwise cost a
+        // walk over every match (the page's own query needs only the newest ones).
+        var pageEndsTheMatches = ids.Count < page.Limit && (ids.Count > 0 || page.Offset == 0);
+        var total = pageEndsTheMatches ? page.Offset + ids.Count : await matches.Select(x => x.Id).Take(cap).CountAsync(ct);
+        var capped = !pageEndsTheMatches && total == cap;
+        return new SearchResultPage(await HitsAsync(ids, terms, ct), total, capped);
+    }
+
+    /// <summary>The filters of the request other than its terms and the visible inboxes.</summary>
+    private IQueryable<SearchRow> Filtered(IQueryable<SearchRow> matches, SearchRequest request, Guid? assigneeId, bool unassigned)
+    {
         if (request.Place is { } place)
             matches = matches.Where(x => x.Place == place);
         else if (!request.IncludeTrashAndSpam)
@@ -152,40 +195,19 @@ public sealed class SearchMessagesQuery(MadoguchiDbContext db)
             matches = matches.Where(x => x.AssigneeId == assigned);
         if (request.LabelId is { } label)
             matches = matches.Where(x => db.TicketLabels.Any(l => l.LabelId == label && l.TicketId == x.TicketId));
+        return matches;
+    }
 
-        var page = request.Page.Limit == 0 ? new PageRequest(request.Page.Offset, PageRequest.DefaultLimit) : request.Page;
-        List<Guid> ids;
-        if (request.Sort == SearchSort.Relevance)
-        {
-            var s = terms.Take(4).Concat(Enumerable.Repeat("\uFFFF", 4)).Take(4).ToArray();
-            string s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
-            ids = await matches
-                .OrderByDescending(x => (x.Subject.Contains(s0) ? 1 : 0) + (x.Subject.Contains(s1) ? 1 : 0) + (x.Subject.Contains(s2) ? 1 : 0) + (x.Subject.Contains(s3) ? 1 : 0))
-                .ThenByDescending(x => x.Date).ThenByDescending(x => x.Id)
-                .Select(x => x.Id).Skip(page.Offset).Take(page.Limit).ToListAsync(ct);
-        }
-        else
-        {
-            ids = await matches.OrderByDescending(x => x.Date).ThenByDescending(x => x.Id)
-                .Select(x => x.Id).Skip(page.Offset).Take(page.Limit).ToListAsync(ct);
-        }
-        // A page that is not full (and not past the end) ends the matches: it tells the total without counting again.
-        // Otherwise the count stops a fixed number of matches past the page: a very common term would otherwise cost a
-        // walk over every match (the page's own query needs only the newest ones).
-        var pageEndsTheMatches = ids.Count < page.Limit && (ids.Count > 0 || page.Offset == 0);
-        var cap = (int)Math.Min((long)page.Offset + page.Limit + CountPastPage, int.MaxValue);
-        var total = pageEndsTheMatches ? page.Offset + ids.Count : await matches.Select(x => x.Id).Take(cap).CountAsync(ct);
-        var capped = !pageEndsTheMatches && total == cap;
-
+    private async Task<List<SearchHit>> HitsAsync(List<Guid> ids, IReadOnlyList<string> terms, CancellationToken ct)
+    {
         var rows = await (
             from m in db.TicketMessages.AsNoTracking()
             join t in db.Tickets on m.TicketId equals t.Id
             where ids.Contains(m.Id)
             select new { m.Id, m.TicketId, t.InboxId, m.MessageIdHeader, m.Subject, m.FromJson, m.Date, t.Place, t.Status, m.Text, m.Html })
             .ToDictionaryAsync(r => r.Id, ct);
-        var items = ids.Where(rows.ContainsKey).Select(id => rows[id]).Select(r => new SearchHit(
+        return ids.Where(rows.ContainsKey).Select(id => rows[id]).Select(r => new SearchHit(
             r.Id, r.TicketId, r.InboxId, r.MessageIdHeader, r.Subject, AddressView.FromJson(r.FromJson).FirstOrDefault() ?? new AddressView("", ""),
             r.Date, r.Place, r.Status, SearchSnippet.Html(SearchIndexWriter.Body(r.Text, r.Html), terms))).ToList();
-        return new SearchResultPage(items, total, capped);
     }
 }

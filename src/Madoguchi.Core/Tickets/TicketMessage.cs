@@ -110,6 +110,8 @@ internal sealed class TicketMessageConfiguration : IEntityTypeConfiguration<Tick
         // Threading: "is this Message-ID already in the inbox?" is one index seek.
         builder.HasIndex(m => new { m.InboxId, m.MessageIdHeader });
         builder.HasIndex(m => new { m.TicketId, m.Date });
+        // Search sorted by date reads an account's messages newest first (NewestMatchesWalk).
+        builder.HasIndex(m => new { m.AccountId, m.Date, m.Id });
         builder.HasIndex(m => m.RawMessageId).IsUnique();
         builder.HasOne<Ticket>().WithMany().HasForeignKey(m => m.TicketId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<RawMessage>().WithMany().HasForeignKey(m => m.RawMessageId).OnDelete(DeleteBehavior.NoAction);

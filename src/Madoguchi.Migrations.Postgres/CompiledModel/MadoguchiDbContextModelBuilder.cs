@@ -12,7 +12,7 @@ namespace Madoguchi.Migrations.Postgres.CompiledModel
     public partial class MadoguchiDbContextModel
     {
         private MadoguchiDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("766de517-ce65-45f1-b8f0-858d822c3dea"), entityTypeCount: 59)
+            : base(skipDetectChanges: false, modelId: new Guid("ef432536-f1cf-4f46-ad55-12869f4db9bc"), entityTypeCount: 59)
         {
         }
 

@@ -26,7 +26,7 @@ namespace Madoguchi.Migrations.Postgres.CompiledModel
                 propertyCount: 25,
                 navigationCount: 1,
                 foreignKeyCount: 2,
-                unnamedIndexCount: 3,
+                unnamedIndexCount: 4,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -245,6 +245,9 @@ namespace Madoguchi.Migrations.Postgres.CompiledModel
 
             var index1 = runtimeEntityType.AddIndex(
                 new[] { ticketId, date });
+
+            var index2 = runtimeEntityType.AddIndex(
+                new[] { accountId, date, id });
 
             return runtimeEntityType;
         }

@@ -2347,6 +2347,8 @@ namespace Madoguchi.Migrations.Postgres.Migrations
 
                     b.HasIndex("TicketId", "Date");
 
+                    b.HasIndex("AccountId", "Date", "Id");
+
                     b.ToTable("TicketMessages");
                 });
 

@@ -11,7 +11,7 @@ namespace Madoguchi.Migrations.Sqlite.CompiledModel
     public partial class MadoguchiDbContextModel
     {
         private MadoguchiDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("5cb31b03-af28-41bc-8bb3-b1c413807071"), entityTypeCount: 59)
+            : base(skipDetectChanges: false, modelId: new Guid("eb420883-0656-4a34-ae1b-bbfcd784090e"), entityTypeCount: 59)
         {
         }
 

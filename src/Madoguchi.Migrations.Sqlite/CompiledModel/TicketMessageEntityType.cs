@@ -25,7 +25,7 @@ namespace Madoguchi.Migrations.Sqlite.CompiledModel
                 propertyCount: 25,
                 navigationCount: 1,
                 foreignKeyCount: 2,
-                unnamedIndexCount: 3,
+                unnamedIndexCount: 4,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -219,6 +219,9 @@ namespace Madoguchi.Migrations.Sqlite.CompiledModel
 
             var index1 = runtimeEntityType.AddIndex(
                 new[] { ticketId, date });
+
+            var index2 = runtimeEntityType.AddIndex(
+                new[] { accountId, date, id });
 
             return runtimeEntityType;
         }

@@ -2336,6 +2336,8 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
 
                     b.HasIndex("TicketId", "Date");
 
+                    b.HasIndex("AccountId", "Date", "Id");
+
                     b.ToTable("TicketMessages");
                 });
 

@@ -1,0 +1,111 @@
+using Madoguchi.Core.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Madoguchi.Core.Search;
+
+/// <summary>A message a search may return (visible, and past every filter but the terms), with what the filters and the
+/// sorts read. Projected by <see cref="SearchMessagesQuery"/> so both ways of answering apply the same filters.</summary>
+public sealed class SearchRow
+{
+    public Guid Id { get; init; }
+    public Guid TicketId { get; init; }
+    public DateTime Date { get; init; }
+    public string Subject { get; init; } = "";
+    public Tickets.TicketPlace Place { get; init; }
+    public Tickets.TicketStatus Status { get; init; }
+    public Guid? AssigneeId { get; init; }
+}
+
+/// <summary>The newest matches found by reading the messages newest first and checking each against the terms (its
+/// postings, then its text): a term in a third of the messages fills a page of 50 after ~150 messages, where gathering
+/// every match from the postings and sorting them costs all 30,000 of them (bench/README, "Search"). Reads at most
+/// <paramref name="budget"/> messages; null when the page was not full by then (the terms are rare: the postings answer
+/// better). Past the page it goes on counting while the budget lasts, up to the count asked for.</summary>
+/// <remarks>Each chunk is three plain look-ups (the messages with their document keys; the keys among them that have
+/// every gram; the text of those, and of documents still waiting for postings, for the terms the grams cannot decide)
+/// rather than one query with a test per message: PostgreSQL planned such a test as a scan of every document.</remarks>
+public sealed class NewestMatchesWalk(MadoguchiDbContext db, IQueryable<SearchRow> scope, IReadOnlyList<string> terms, int budget)
+{
+    /// <summary>Messages read by the first round trip; each next one reads twice as many.</summary>
+    public const int FirstChunk = 200;
+
+    public sealed record Found(List<Guid> Page, int Total, bool TotalIsLowerBound);
+
+    private readonly int[] _grams = [.. terms.SelectMany(SearchText.QueryGrams).Distinct()];
+
+
+    public async Task<Found?> RunAsync(int offset, int limit, int countUpTo, CancellationToken ct)
+    {
+        var wanted = offset + limit;
+        var page = new List<Guid>(limit);
+        var matches = 0;
+        var read = 0;
+        var chunk = Math.Max(FirstChunk, 2 * wanted);
+        (DateTime Date, Guid Id)? after = null;
+        while (read < budget)
+        {
+            var take = Math.Min(chunk, budget - read);
+            var rows = await Chunk(after, take).ToListAsync(ct);
+            read += rows.Count;
+            var matching = await MatchingAsync(rows, ct);
+            foreach (var row in rows.Where(r => matching.Contains(r.Key)))
+            {
+                if (matches >= offset && matches < wanted)
+                    page.Add(row.Id);
+                matches++;
+            }
+            if (rows.Count < take)
+                // The end of the messages: every match has been seen.
+                return new Found(page, Math.Min(matches, countUpTo), matches > countUpTo);
+            if (matches >= countUpTo)
+                return new Found(page, countUpTo, true);
+            // Rare terms: when the matches seen so far say the page would not be full within the budget, the postings
+            // answer sooner (a word found in none of the first 200 messages gives up after those).
+            if (matches < wanted && (long)read * wanted > (long)budget * Math.Max(matches, 0.5))
+                return null;
+            after = (rows[^1].Date, rows[^1].Id);
+            chunk *= 2;
+        }
+        return matches >= wanted ? new Found(page, matches, true) : null;
+    }
+
+    /// <summary>The next messages after the cursor, newest first (ties on the date by id), with their document keys.</summary>
+    private IQueryable<WalkedRow> Chunk((DateTime Date, Guid Id)? after, int take)
+    {
+        var rows = scope;
+        if (after is var (date, id))
+            rows = rows.Where(r => r.Date < date || (r.Date == date && r.Id.CompareTo(id) < 0));
+        return (from r in rows
+                join d in db.SearchDocuments on r.Id equals d.MessageId
+                orderby r.Date descending, r.Id descending
+                select new WalkedRow(r.Id, r.Date, d.Key, d.PostingsPendingSince != null)).Take(take);
+    }
+
+    /// <summary>The keys of the documents among these that hold every term: as many of the query's distinct grams as
+    /// there are (counted by a look-up per document: PostgreSQL turned an EXISTS per gram into a scan of the gram's
+    /// postings, and a key list beside the grams into a filter over them), then the text for the terms the grams cannot
+    /// decide. A document still waiting for its postings is decided by its text alone.</summary>
+    private async Task<HashSet<long>> MatchingAsync(List<WalkedRow> rows, CancellationToken ct)
+    {
+        if (rows.Count == 0)
+            return [];
+        var keys = rows.Select(r => r.Key).ToList();
+        var grams = _grams;
+        var count = grams.Length;
+        var documents = db.SearchDocuments.Where(d => keys.Contains(d.Key));
+        if (count > 0)
+        {
+            documents = documents.Where(d =>
+                d.PostingsPendingSince != null || db.SearchPostings.Count(p => grams.Contains(p.Gram) && p.DocumentKey == d.Key) == count);
+        }
+        foreach (var term in terms)
+        {
+            documents = SearchText.PostingsAreExact(term)
+                ? documents.Where(d => d.PostingsPendingSince == null || d.Text.Contains(term))
+                : documents.Where(d => d.Text.Contains(term));
+        }
+        return [.. await documents.Select(d => d.Key).ToListAsync(ct)];
+    }
+
+    private sealed record WalkedRow(Guid Id, DateTime Date, long Key, bool Pending);
+}
