@@ -29,7 +29,8 @@ public sealed record SearchHit(
 
 /// <summary>A page of search hits. <see cref="Total"/> is exact unless <see cref="TotalIsLowerBound"/>: counting stops
 /// <see cref="SearchMessagesQuery.CountPastPage"/> matches past the end of the page, so a term in a third of 100,000
-/// messages answers 「1,050件以上」 instead of counting all 30,000.</summary>
+/// messages answers 「1,050件以上」 instead of counting all 30,000; sorted by date, it also stops where
+/// <see cref="NewestMatchesWalk"/> has read its budget of messages.</summary>
 public sealed record SearchResultPage(IReadOnlyList<SearchHit> Items, int Total, bool TotalIsLowerBound);
 
 /// <summary>Finds every message of the inboxes the actor sees that contains all terms of the query (after folding, see
@@ -38,7 +39,9 @@ public sealed record SearchResultPage(IReadOnlyList<SearchHit> Items, int Total,
 /// contains the term has all its grams) and no false hit (the text check). A two-character term is its own one gram, so
 /// for it the postings alone are exact and only documents still waiting for their postings are checked against their
 /// text. The page is read first; <c>total</c> is counted only when the page is full (else the page ends the matches), and then
-/// only up to <see cref="CountPastPage"/> matches past the page. ゴミ箱 and 迷惑メール are left out unless asked for.</summary>
+/// only up to <see cref="CountPastPage"/> matches past the page. ゴミ箱 and 迷惑メール are left out unless asked for.
+/// Sorted by date, the newest messages are read and checked one by one first (<see cref="NewestMatchesWalk"/>, the same
+/// checks per message), which answers common terms without gathering every match; rare terms fall back to the postings.</summary>
 public sealed class SearchMessagesQuery(MadoguchiDbContext db, IOptions<SearchIndexOptions> options)
 {
     public const int MaxTerms = 10;
@@ -129,12 +132,7 @@ public sealed class SearchMessagesQuery(MadoguchiDbContext db, IOptions<SearchIn
         var cap = (int)Math.Min((long)page.Offset + page.Limit + CountPastPage, int.MaxValue);
         if (request.Sort == SearchSort.Date && options.Value.WalkMessages > 0)
         {
-            var scope =
-                from m in db.TicketMessages
-                join t in db.Tickets on m.TicketId equals t.Id
-                where m.AccountId == accountId && inboxes.Contains(m.InboxId)
-                select new SearchRow { Id = m.Id, TicketId = m.TicketId, Date = m.Date, Place = t.Place, Status = t.Status, AssigneeId = t.AssigneeId };
-            var walk = new NewestMatchesWalk(db, Filtered(scope, request, assigneeId, unassigned), terms, options.Value.WalkMessages);
+            var walk = new NewestMatchesWalk(db, Filtered(WalkScope(db, accountId, inboxes), request, assigneeId, unassigned), terms, options.Value.WalkMessages);
             if (await walk.RunAsync(page.Offset, page.Limit, cap, ct) is { } found)
                 return new SearchResultPage(await HitsAsync(found.Page, terms, ct), found.Total, found.TotalIsLowerBound);
         }
@@ -169,6 +167,13 @@ public sealed class SearchMessagesQuery(MadoguchiDbContext db, IOptions<SearchIn
         var capped = !pageEndsTheMatches && total == cap;
         return new SearchResultPage(await HitsAsync(ids, terms, ct), total, capped);
     }
+
+    /// <summary>Every message of these inboxes, for <see cref="NewestMatchesWalk"/> to read newest first.</summary>
+    public static IQueryable<SearchRow> WalkScope(MadoguchiDbContext db, Guid? accountId, IReadOnlyCollection<Guid> inboxes) =>
+        from m in db.TicketMessages
+        join t in db.Tickets on m.TicketId equals t.Id
+        where m.AccountId == accountId && inboxes.Contains(t.InboxId)
+        select new SearchRow { Id = m.Id, TicketId = m.TicketId, Date = m.Date, Place = t.Place, Status = t.Status, AssigneeId = t.AssigneeId };
 
     /// <summary>The filters of the request other than its terms and the visible inboxes.</summary>
     private IQueryable<SearchRow> Filtered(IQueryable<SearchRow> matches, SearchRequest request, Guid? assigneeId, bool unassigned)

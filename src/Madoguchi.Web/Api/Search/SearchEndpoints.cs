@@ -30,7 +30,8 @@ public static class SearchEndpoints
             + "includeTrashAndSpam=true or place names them. from/to bound the message date (a date alone means the whole day). "
             + "snippet is HTML: escaped text with each match in <mark>. assignee (me, none or a user id) and label filter by the "
             + "message's ticket. total is exact unless totalIsLowerBound is true: counting stops "
-            + SearchMessagesQuery.CountPastPage.ToString("N0", CultureInfo.InvariantCulture) + " matches past the page.")
+            + SearchMessagesQuery.CountPastPage.ToString("N0", CultureInfo.InvariantCulture) + " matches past the page, or "
+            + "(sorted by date) after reading the newest 4,000 messages (Madoguchi:Search:WalkMessages).")
             .Produces<SearchResultPage>();
     }
 

@@ -1,0 +1,57 @@
+using Madoguchi.Core.Data;
+using Madoguchi.Core.Search;
+using Madoguchi.Core.Tickets;
+using Madoguchi.Testing.App;
+using Microsoft.EntityFrameworkCore;
+
+namespace Madoguchi.IntegrationTests.Search;
+
+/// <summary>The walk of a date-sorted search stays cheap whatever the mailbox's size only while each chunk is read in
+/// date order from an index and each match test looks documents and postings up by key: checked on the query plans of
+/// both databases (PostgreSQL with sequential scans priced out), without a sort and without a scan of any table.</summary>
+public sealed class SearchWalkPlanTests(AppFixture apps) : IClassFixture<AppFixture>
+{
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task WalkChunks_ReadAnIndexInDateOrder_AndMatchesLookUpByKey(DatabaseProvider provider)
+    {
+        var app = await apps.GetAsync(provider);
+        var failures = await app.WithDbAsync(async db =>
+        {
+            var found = new List<string>();
+            await db.Database.OpenConnectionAsync();
+            if (provider == DatabaseProvider.Postgres)
+                await db.Database.ExecuteSqlRawAsync("SET enable_seqscan = off");
+            var scope = SearchMessagesQuery.WalkScope(db, Guid.NewGuid(), [Guid.NewGuid(), Guid.NewGuid()]).Where(r => r.Place == TicketPlace.Inbox);
+            var walk = new NewestMatchesWalk(db, scope, ["請求", "再発行", "invoice", "x"], 4000);
+            var queries = new Dictionary<string, IQueryable>
+            {
+                ["first chunk"] = walk.Chunk(null, 200),
+                ["next chunk"] = walk.Chunk((DateTime.UtcNow, Guid.NewGuid()), 400),
+                ["match test"] = walk.Matching([1, 2, 3]),
+            };
+            foreach (var (name, query) in queries)
+            {
+                var plan = await PlanAsync(query, provider);
+                var bad = plan.Where(line => provider == DatabaseProvider.Postgres
+                    ? line.Contains("Seq Scan", StringComparison.Ordinal) || line.TrimStart().StartsWith("Sort", StringComparison.Ordinal) || line.Contains("-> Sort", StringComparison.Ordinal)
+                    : line.TrimStart().StartsWith("SCAN ", StringComparison.Ordinal) || line.Contains("TEMP B-TREE", StringComparison.Ordinal)).ToList();
+                if (bad.Count > 0)
+                    found.Add($"{name}: {string.Join(" / ", plan)}");
+            }
+            return found;
+        });
+
+        Assert.Empty(failures);
+    }
+
+    private static async Task<List<string>> PlanAsync(IQueryable query, DatabaseProvider provider)
+    {
+        await using var command = query.CreateDbCommand();
+        command.CommandText = (provider == DatabaseProvider.Postgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + command.CommandText;
+        await using var reader = await command.ExecuteReaderAsync();
+        var lines = new List<string>();
+        while (await reader.ReadAsync())
+            lines.Add(provider == DatabaseProvider.Postgres ? reader.GetString(0) : reader.GetString(3));
+        return lines;
+    }
+}
