@@ -92,42 +92,6 @@ public sealed class SearchMessagesQuery(MadoguchiDbContext db, IOptions<SearchIn
             return new SearchResultPage([], 0, false);
 
         var accountId = actor.AccountId;
-        // The account is already fixed by the visible inboxes (joined below). Filtering documents by account as well made
-        // SQLite walk every document of the account and test each against the candidates (O(messages), seen in EXPLAIN
-        // QUERY PLAN) instead of looking the candidates up by key (O(matches)): the filter is only kept when no term has
-        // candidates (one-character terms scan the account's documents).
-        var documents = db.SearchDocuments.AsNoTracking();
-        if (terms.All(t => SearchText.QueryGrams(t).Length == 0))
-            documents = documents.Where(d => d.AccountId == accountId);
-        foreach (var term in terms)
-        {
-            var grams = SearchText.QueryGrams(term);
-            if (grams.Length == 0)
-            {
-                // One character: no gram to look up; the documents are scanned.
-                documents = documents.Where(d => d.Text.Contains(term));
-                continue;
-            }
-            // Documents whose postings the background indexer has not written yet are candidates too (a few: the
-            // indexer's lag), so a message is found the moment it is stored; their text is always checked.
-            var pending = db.SearchDocuments.Where(p => p.PostingsPendingSince != null).Select(p => p.Key);
-            if (SearchText.PostingsAreExact(term))
-            {
-                // Two characters: the posting is the answer, no text is read for an indexed document.
-                var gram = grams[0];
-                var candidates = db.SearchPostings.Where(p => p.Gram == gram).Select(p => p.DocumentKey).Concat(pending);
-                documents = documents.Where(d => candidates.Contains(d.Key) && (d.PostingsPendingSince == null || d.Text.Contains(term)));
-            }
-            else
-            {
-                var count = grams.Length;
-                var candidates = db.SearchPostings.Where(p => grams.Contains(p.Gram))
-                    .GroupBy(p => p.DocumentKey).Where(g => g.Count() == count).Select(g => g.Key)
-                    .Concat(pending);
-                documents = documents.Where(d => candidates.Contains(d.Key) && d.Text.Contains(term));
-            }
-        }
-
         var page = request.Page.Limit == 0 ? new PageRequest(request.Page.Offset, PageRequest.DefaultLimit) : request.Page;
         var cap = (int)Math.Min((long)page.Offset + page.Limit + CountPastPage, int.MaxValue);
         if (request.Sort == SearchSort.Date && options.Value.WalkMessages > 0)
@@ -137,6 +101,7 @@ public sealed class SearchMessagesQuery(MadoguchiDbContext db, IOptions<SearchIn
                 return new SearchResultPage(await HitsAsync(found.Page, terms, ct), found.Total, found.TotalIsLowerBound);
         }
 
+        var documents = await new PostingCandidates(db).DocumentsAsync(terms, accountId, ct);
         var matches = Filtered(
             from d in documents
             join m in db.TicketMessages on d.MessageId equals m.Id

@@ -13,7 +13,8 @@ namespace Madoguchi.IntegrationTests.Search;
 /// <summary>A search sorted by date is answered two ways: by reading the messages newest first and checking each
 /// (<see cref="NewestMatchesWalk"/>), or by gathering every match from the postings. Both give the same pages, in the same
 /// order, on both databases, for every kind of term, filter and page, with dates tied across the walk's chunks, documents
-/// still waiting for their postings among them, and a budget that makes the walk give up half way.</summary>
+/// still waiting for their postings among them, and a budget that makes the walk give up half way. The postings read a
+/// rare token from its rarest gram (<see cref="PostingCandidates"/>).</summary>
 public sealed class SearchWalkTests
 {
     private const int Count = 700;
@@ -135,6 +136,16 @@ public sealed class SearchWalkTests
         var counted = await SearchAsync(app, owner, common, walk: 0);
         Assert.Equal((true, false, Count / 3 + 1), (walked.TotalIsLowerBound, counted.TotalIsLowerBound, counted.Total));
         Assert.InRange(walked.Total, 50, 150);
+
+        // The postings choose their way per term: a token whose grams are each common but rarely together is read from
+        // its rarest gram and looked up in the others (REF-…: every message has ref, ef, f-, -0, 00); a word whose grams
+        // always come together (invoice) groups all their postings. Both answers were checked above.
+        var sql = await app.WithDbAsync(async db => (
+            (await new PostingCandidates(db).DocumentsAsync(["ref-0000042"], account.Id, CancellationToken.None)).ToQueryString(),
+            (await new PostingCandidates(db).DocumentsAsync(["invoice"], account.Id, CancellationToken.None)).ToQueryString()));
+        Assert.Contains("EXISTS", sql.Item1, StringComparison.Ordinal);
+        Assert.DoesNotContain("GROUP BY", sql.Item1, StringComparison.Ordinal);
+        Assert.Contains("GROUP BY", sql.Item2, StringComparison.Ordinal);
     }
 
     private static Task<SearchResultPage> SearchAsync(MadoguchiApp app, Actor actor, SearchRequest request, int walk) => app.WithDbAsync(async db =>

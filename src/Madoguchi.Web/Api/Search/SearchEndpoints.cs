@@ -31,7 +31,7 @@ public static class SearchEndpoints
             + "snippet is HTML: escaped text with each match in <mark>. assignee (me, none or a user id) and label filter by the "
             + "message's ticket. total is exact unless totalIsLowerBound is true: counting stops "
             + SearchMessagesQuery.CountPastPage.ToString("N0", CultureInfo.InvariantCulture) + " matches past the page, or "
-            + "(sorted by date) after reading the newest 4,000 messages (Madoguchi:Search:WalkMessages).")
+            + "(sorted by date) after reading the newest 2,000 messages (half of Madoguchi:Search:WalkMessages).")
             .Produces<SearchResultPage>();
     }
 
