@@ -3,27 +3,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Madoguchi.Core.Search;
 
-/// <summary>A message a search may return (visible, and past every filter but the terms), with what the filters and the
-/// sorts read. Projected by <see cref="SearchMessagesQuery"/> so both ways of answering apply the same filters.</summary>
-public sealed class SearchRow
-{
-    public Guid Id { get; init; }
-    public Guid TicketId { get; init; }
-    public DateTime Date { get; init; }
-    public string Subject { get; init; } = "";
-    public Tickets.TicketPlace Place { get; init; }
-    public Tickets.TicketStatus Status { get; init; }
-    public Guid? AssigneeId { get; init; }
-}
-
 /// <summary>The newest matches found by reading the messages newest first and checking each against the terms (its
 /// postings, then its text): a term in a third of the messages fills a page of 50 after ~150 messages, where gathering
 /// every match from the postings and sorting them costs all 30,000 of them (bench/README, "Search"). Reads at most
 /// <paramref name="budget"/> messages; null when the page was not full by then (the terms are rare: the postings answer
 /// better). Past the page it goes on counting until it has read half the budget, up to the count asked for.</summary>
-/// <remarks>Each chunk is three plain look-ups (the messages with their document keys; the keys among them that have
-/// every gram; the text of those, and of documents still waiting for postings, for the terms the grams cannot decide)
-/// rather than one query with a test per message: PostgreSQL planned such a test as a scan of every document.</remarks>
+/// <remarks>Each chunk is two plain look-ups (the messages with their document keys; the keys among them whose documents
+/// have every gram and hold the terms the grams cannot decide) rather than one query with a test per message: PostgreSQL
+/// planned such a test as a scan of every document.</remarks>
 public sealed class NewestMatchesWalk(MadoguchiDbContext db, IQueryable<SearchRow> scope, IReadOnlyList<string> terms, int budget)
 {
     /// <summary>Messages read by the first round trip; each next one reads twice as many.</summary>
@@ -85,9 +72,9 @@ public sealed class NewestMatchesWalk(MadoguchiDbContext db, IQueryable<SearchRo
     }
 
     /// <summary>The keys of the documents among these that hold every term: as many of the query's distinct grams as
-    /// there are (counted by a look-up per document: PostgreSQL turned an EXISTS per gram into a scan of the gram's
-    /// postings, and a key list beside the grams into a filter over them), then the text for the terms the grams cannot
-    /// decide. A document still waiting for its postings is decided by its text alone.</summary>
+    /// there are (counted per document, looked up by key: a list of keys beside the list of grams became, on PostgreSQL,
+    /// a read of every posting of the grams filtered by key), then the text for the terms the grams cannot decide. A
+    /// document still waiting for its postings is decided by its text alone.</summary>
     private async Task<HashSet<long>> MatchingAsync(List<WalkedRow> rows, CancellationToken ct) =>
         rows.Count == 0 ? [] : [.. await Matching(rows.Select(r => r.Key).ToList()).ToListAsync(ct)];
 

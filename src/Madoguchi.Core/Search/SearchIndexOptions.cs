@@ -26,8 +26,8 @@ public sealed class SearchIndexOptions
     public int PollMilliseconds { get; set; } = 1000;
 
     /// <summary>Messages a search sorted by date reads, newest first, checking each against the terms, before it turns to
-    /// gathering every match from the postings (<see cref="NewestMatchesWalk"/>); also how far past the page it counts.
-    /// 0: always from the postings.</summary>
+    /// gathering every match from the postings (<see cref="NewestMatchesWalk"/>); half of it once the page is full, to
+    /// count past the page. 0: always from the postings.</summary>
     [Range(0, 1_000_000)]
     public int WalkMessages { get; set; } = 4000;
 }
