@@ -1,6 +1,7 @@
 using Madoguchi.Core.Data;
 using Madoguchi.Core.Search;
 using Madoguchi.Core.Tickets;
+using Madoguchi.IntegrationTests.Data;
 using Madoguchi.Testing.App;
 using Microsoft.EntityFrameworkCore;
 
@@ -31,10 +32,10 @@ public sealed class SearchWalkPlanTests(AppFixture apps) : IClassFixture<AppFixt
             };
             foreach (var (name, query) in queries)
             {
-                var plan = await PlanAsync(query, provider);
-                var bad = plan.Where(line => provider == DatabaseProvider.Postgres
-                    ? line.Contains("Seq Scan", StringComparison.Ordinal) || line.TrimStart().StartsWith("Sort", StringComparison.Ordinal) || line.Contains("-> Sort", StringComparison.Ordinal)
-                    : line.TrimStart().StartsWith("SCAN ", StringComparison.Ordinal) || line.Contains("TEMP B-TREE", StringComparison.Ordinal)).ToList();
+                var plan = await QueryPlans.ExplainAsync(query.CreateDbCommand(), provider);
+                var bad = plan.Where(line => QueryPlans.IsScan(line, provider) || (provider == DatabaseProvider.Postgres
+                    ? line.TrimStart().StartsWith("Sort", StringComparison.Ordinal) || line.Contains("-> Sort", StringComparison.Ordinal)
+                    : line.Contains("TEMP B-TREE", StringComparison.Ordinal))).ToList();
                 if (bad.Count > 0)
                     found.Add($"{name}: {string.Join(" / ", plan)}");
             }
@@ -42,16 +43,5 @@ public sealed class SearchWalkPlanTests(AppFixture apps) : IClassFixture<AppFixt
         });
 
         Assert.Empty(failures);
-    }
-
-    private static async Task<List<string>> PlanAsync(IQueryable query, DatabaseProvider provider)
-    {
-        await using var command = query.CreateDbCommand();
-        command.CommandText = (provider == DatabaseProvider.Postgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + command.CommandText;
-        await using var reader = await command.ExecuteReaderAsync();
-        var lines = new List<string>();
-        while (await reader.ReadAsync())
-            lines.Add(provider == DatabaseProvider.Postgres ? reader.GetString(0) : reader.GetString(3));
-        return lines;
     }
 }

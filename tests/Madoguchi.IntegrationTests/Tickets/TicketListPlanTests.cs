@@ -1,6 +1,7 @@
 using Madoguchi.Core.Common;
 using Madoguchi.Core.Data;
 using Madoguchi.Core.Tickets;
+using Madoguchi.IntegrationTests.Data;
 using Madoguchi.Testing.App;
 using Microsoft.EntityFrameworkCore;
 
@@ -46,10 +47,8 @@ public sealed class TicketListPlanTests(AppFixture apps) : IClassFixture<AppFixt
                     // The page's ids alone, and the query that reads the page's rows, labels, paper-clip and unread mark around them.
                     foreach (var (what, command) in new[] { ("ids", ids.CreateDbCommand()), ("rows", ListTicketsQuery.Rows(db, ids, request.Sort, Guid.NewGuid()).CreateDbCommand()) })
                     {
-                        var plan = await PlanAsync(command, provider);
-                        var scans = plan.Where(line => provider == DatabaseProvider.Postgres
-                            ? line.Contains("Seq Scan", StringComparison.Ordinal)
-                            : line.TrimStart().StartsWith("SCAN ", StringComparison.Ordinal)).ToList();
+                        var plan = await QueryPlans.ExplainAsync(command, provider);
+                        var scans = plan.Where(line => QueryPlans.IsScan(line, provider)).ToList();
                         if (scans.Count > 0)
                             found.Add($"{name}{(backwards ? ", backwards" : "")} ({what}): {string.Join(" / ", plan)}");
                     }
@@ -59,16 +58,5 @@ public sealed class TicketListPlanTests(AppFixture apps) : IClassFixture<AppFixt
         });
 
         Assert.Empty(failures);
-    }
-
-    private static async Task<List<string>> PlanAsync(System.Data.Common.DbCommand query, DatabaseProvider provider)
-    {
-        await using var command = query;
-        command.CommandText = (provider == DatabaseProvider.Postgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + command.CommandText;
-        await using var reader = await command.ExecuteReaderAsync();
-        var lines = new List<string>();
-        while (await reader.ReadAsync())
-            lines.Add(provider == DatabaseProvider.Postgres ? reader.GetString(0) : reader.GetString(3));
-        return lines;
     }
 }

@@ -1,0 +1,25 @@
+using System.Data.Common;
+using Madoguchi.Core.Data;
+
+namespace Madoguchi.IntegrationTests.Data;
+
+/// <summary>The plan a database makes for a command (PostgreSQL <c>EXPLAIN</c>, SQLite <c>EXPLAIN QUERY PLAN</c>), one line
+/// per step, and the steps that read a whole table.</summary>
+internal static class QueryPlans
+{
+    public static async Task<List<string>> ExplainAsync(DbCommand query, DatabaseProvider provider)
+    {
+        await using var command = query;
+        command.CommandText = (provider == DatabaseProvider.Postgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + command.CommandText;
+        await using var reader = await command.ExecuteReaderAsync();
+        var lines = new List<string>();
+        while (await reader.ReadAsync())
+            lines.Add(provider == DatabaseProvider.Postgres ? reader.GetString(0) : reader.GetString(3));
+        return lines;
+    }
+
+    /// <summary>A step that reads a whole table: a sequential scan (PostgreSQL) or a SCAN (SQLite).</summary>
+    public static bool IsScan(string line, DatabaseProvider provider) => provider == DatabaseProvider.Postgres
+        ? line.Contains("Seq Scan", StringComparison.Ordinal)
+        : line.TrimStart().StartsWith("SCAN ", StringComparison.Ordinal);
+}
