@@ -57,7 +57,10 @@ public sealed class StoreUploadsCommand(MadoguchiDbContext db, IBlobStore blobs,
                 ContentType = Type(file.ContentType, name),
                 Size = blob.Size,
                 BlobHash = blob.Hash,
-                CreatedAt = now,
+                // A microsecond apart (PostgreSQL keeps microseconds), so "oldest first" keeps the files in the order they
+                // were sent: ids made in the same millisecond are in random order, and a test saw two files of one upload
+                // listed the other way round.
+                CreatedAt = now.AddMicroseconds(uploads.Count),
             });
         }
         db.Uploads.AddRange(uploads);
