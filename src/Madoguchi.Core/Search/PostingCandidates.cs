@@ -15,6 +15,8 @@ public sealed class PostingCandidates(MadoguchiDbContext db)
     /// descent per look-up against a step along a leaf).</summary>
     private const int LookupCost = 5;
 
+    private long? _sampleFrom;
+
     public async Task<IQueryable<SearchDocument>> DocumentsAsync(IReadOnlyList<string> terms, Guid? accountId, CancellationToken ct)
     {
         // The account is already fixed by the visible inboxes (joined by the caller). Filtering documents by account as
@@ -62,7 +64,9 @@ public sealed class PostingCandidates(MadoguchiDbContext db)
         var count = grams.Length;
         if (count >= 3)
         {
-            var from = await db.SearchDocuments.OrderByDescending(d => d.Key).Select(d => d.Key).Skip(SampleDocuments).FirstOrDefaultAsync(ct);
+            // Where the sample starts: the same for every term of the search, so looked up once.
+            _sampleFrom ??= await db.SearchDocuments.OrderByDescending(d => d.Key).Select(d => d.Key).Skip(SampleDocuments).FirstOrDefaultAsync(ct);
+            var from = _sampleFrom.Value;
             var sampled = new List<(int Gram, int Count)>(count);
             foreach (var gram in grams)
                 sampled.Add((gram, await db.SearchPostings.CountAsync(p => p.Gram == gram && p.DocumentKey > from, ct)));
