@@ -1,3 +1,5 @@
+using MimeKit;
+
 namespace Madoguchi.Core.Bounces.Analysis;
 
 public static partial class BounceAnalyzer
@@ -5,8 +7,9 @@ public static partial class BounceAnalyzer
     /// <summary>A report's subject and own words (the pasted original cut off), with what its recipients all read from them
     /// made once, on first need, instead of once per recipient: the lines, the lower-cased whole, and the reason its
     /// words give.</summary>
-    private sealed class ReportText(string subject, string text)
+    private sealed class ReportText(string subject, string text, HeaderList? headers = null)
     {
+        private ReportingServer? _server;
         private TextLines? _lines;
         private string? _lower;
         private string? _wordsReason;
@@ -15,6 +18,9 @@ public static partial class BounceAnalyzer
         public string Subject { get; } = subject;
 
         public string Text { get; } = text;
+
+        /// <summary>The reporting server when it is one read in a way of its own (<see cref="ReportingServers"/>).</summary>
+        public ReportingServer Server => _server ??= headers is null ? ReportingServer.Other : ReportingServers.Of(headers, Text);
 
         public TextLines Lines => _lines ??= new TextLines(Text);
 

@@ -7,10 +7,11 @@ using MimeKit;
 
 namespace Madoguchi.Core.Bounces.Analysis;
 
-/// <summary>Tells delivery failure reports from everything else and reads what they say. General rules only: the RFC 3464
+/// <summary>Tells delivery failure reports from everything else and reads what they say. General rules: the RFC 3464
 /// report structure when present; otherwise the signs every server's own format shares (a mailer-daemon sender or a
 /// failure subject, the returned original, addresses set apart at the start of a line, enhanced status codes, SMTP reply
-/// codes, and classes of diagnostic phrases). Thread-safe and without state.</summary>
+/// codes, and classes of diagnostic phrases); and for a few servers, known by their own header marks, what their words
+/// mean to the reference labels (<see cref="ReportingServer"/>). Thread-safe and without state.</summary>
 public static partial class BounceAnalyzer
 {
     private const int MaxDiagnostic = 600;
@@ -29,7 +30,7 @@ public static partial class BounceAnalyzer
         if (HasSesFields(parts.Text.ToString()) && FromAmazon(message) && SesNotification(parts.Text.ToString()) is { } ses)
             return ses;
         var (bounceText, inline, inlineStart) = SplitInlineOriginal(text);
-        var report = new ReportText(subject, bounceText);
+        var report = new ReportText(subject, bounceText, message.Headers);
         var returned = parts.Returned ?? inline;
         var originalId = Clean(returned?.MessageId);
         var originalInReplyTo = Clean(returned?.InReplyTo);
@@ -916,9 +917,12 @@ public static partial class BounceAnalyzer
             ?? (diagnostic.Length == 0 && status.Length == 0 && report.Lower.Contains("delivery report unavailable", StringComparison.Ordinal)
                 ? BounceReasons.Undefined : BounceReasons.OnHold);
         reason = ByCommandStage(reason, diagnostic + " " + near, report);
+        reason = ByReportingServer(reason, status, diagnostic + " " + near, report);
         if (reason is BounceReasons.Filtered or BounceReasons.UserUnknown or BounceReasons.HostUnknown or BounceReasons.OnHold
             && NamesSenderOnly(diagnostic, address, senders))
             reason = BounceReasons.Rejected;
+        if (report.Server == ReportingServer.OpenSmtpd)
+            status = "";
         if (status.Length == 0)
         {
             // Without a status code the reply code tells a temporary refusal (4xx) from a permanent one. Exim's "retry
@@ -971,6 +975,23 @@ public static partial class BounceAnalyzer
         return afterData ? BounceReasons.Filtered : reason;
     }
 
+    /// <summary>What the few servers read in a way of their own (<see cref="ReportingServer"/>) mean by their words.</summary>
+    private static string ByReportingServer(string reason, string status, string diagnostic, ReportText report)
+    {
+        // Exchange 2000/2003 names a refusal by a code in brackets ("MSEXCH:IMS:… 0 (000C05A6) Unknown Recipient"); its
+        // words without one say no more than those of a server that never names the stage.
+        var stageUnnamed = report.Server == ReportingServer.StageUnnamed
+            || diagnostic.Contains("MSEXCH:", StringComparison.Ordinal) && !ExchangeCodePattern().IsMatch(diagnostic);
+        if (reason == BounceReasons.UserUnknown && status.Length == 0 && stageUnnamed
+            && !diagnostic.Contains("rcpt", StringComparison.OrdinalIgnoreCase) && !diagnostic.Contains("user not found", StringComparison.OrdinalIgnoreCase))
+            return BounceReasons.Filtered;
+        if (reason == BounceReasons.OnHold && report.Server == ReportingServer.InterScanMss
+            && (diagnostic.Contains("unable to deliver message to", StringComparison.OrdinalIgnoreCase)
+                || report.Lower.Contains("unable to deliver message to", StringComparison.Ordinal)))
+            return BounceReasons.UserUnknown;
+        return reason;
+    }
+
     /// <summary>True when the refusal names the original's sender and not the recipient: it is the sender that was refused.</summary>
     private static bool NamesSenderOnly(string diagnostic, string address, IReadOnlyList<string>? senders) =>
         senders is { Count: > 0 } && !diagnostic.Contains(address, StringComparison.OrdinalIgnoreCase)
@@ -1005,6 +1026,9 @@ public static partial class BounceAnalyzer
         }
         return "";
     }
+
+    [GeneratedRegex(@"MSEXCH:\S+.*\([0-9A-F]{8}\)")]
+    private static partial Regex ExchangeCodePattern();
 
     [GeneratedRegex(@"(?<![\d.])[245]\d\d[ \-]['""]?([245]\.\d{1,3}\.\d{1,3})(?![\d]|\.\d)")]
     private static partial Regex QuotedStatusPattern();
