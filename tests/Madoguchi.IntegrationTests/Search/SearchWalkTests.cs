@@ -13,7 +13,8 @@ namespace Madoguchi.IntegrationTests.Search;
 /// <summary>A search sorted by date is answered two ways: by reading the messages newest first and checking each
 /// (<see cref="NewestMatchesWalk"/>), or by gathering every match from the postings. Both give the same pages, in the same
 /// order, on both databases, for every kind of term, filter and page, with dates tied across the walk's chunks, documents
-/// still waiting for their postings among them, and a budget that makes the walk give up half way. The postings read a
+/// still waiting for their postings among them, a budget that cuts the walk's chunks to what the page needs, and one that
+/// makes the walk give up half way. The postings read a
 /// rare token from its rarest gram (<see cref="PostingCandidates"/>).</summary>
 public sealed class SearchWalkTests
 {
@@ -111,7 +112,8 @@ public sealed class SearchWalkTests
                 Assert.True(expected.IsSubsetOf(found), $"{request.Query}: {expected.Count} expected, {found.Count} found, {expected.Except(found).Count()} missed");
             }
 
-            foreach (var walk in new[] { 4000, 300, 60 })
+            // 1,000: the walk's chunk is cut to what the page still needs (invoice, a match in five: 200, then 300, not 400).
+            foreach (var walk in new[] { 4000, 1000, 300, 60 })
             {
                 foreach (var offset in new[] { 0, 50, 150, 250, whole.Total - 10 })
                 {
