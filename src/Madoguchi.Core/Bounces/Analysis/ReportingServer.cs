@@ -17,10 +17,11 @@ internal enum ReportingServer
     /// the recipient was refused.</summary>
     InterScanMss,
 
-    /// <summary>Servers whose reports never say at which SMTP stage a recipient was refused and have no words of their
-    /// own for a missing mailbox (Apache James, ActiveHunter, Zoho, the "X1"/"X2" formats, Exim-style reports): "user
-    /// unknown" without a status code is, to the reference, a filter's refusal (5.0.910 filtered), not a mailbox that
-    /// does not exist; only a named RCPT stage or the words "user not found" make it one.</summary>
+    /// <summary>Servers that have no words of their own for a missing mailbox and do not say at which SMTP stage a
+    /// recipient was refused (Apache James, ActiveHunter, Zoho, the "X1"/"X2" formats), or say it only as "after RCPT TO"
+    /// (Exim-style reports): "user unknown" without a status code is, to the reference, a filter's refusal (5.0.910
+    /// filtered), not a mailbox that does not exist; only a named RCPT stage or the words "user not found" make it
+    /// one.</summary>
     StageUnnamed,
 }
 
