@@ -54,6 +54,13 @@ public sealed class PostingCandidates(MadoguchiDbContext db)
         return documents;
     }
 
+    /// <summary>How many of the documents after <paramref name="from"/> (the sample) have each of these grams.</summary>
+    public IQueryable<GramCount> SampleCounts(int[] grams, long from) =>
+        db.SearchPostings.Where(p => grams.Contains(p.Gram) && p.DocumentKey > from)
+            .GroupBy(p => p.Gram).Select(g => new GramCount(g.Key, g.Count()));
+
+    public sealed record GramCount(int Gram, int Count);
+
     /// <summary>The keys of the documents that have every one of these grams: every posting of every gram read and
     /// grouped by document, or, when that would cost more, the postings of the rarest gram each looked up in the others
     /// (rarer first). A token such as REF-0004242 is made of grams that are each in most messages: grouping read every
@@ -67,9 +74,9 @@ public sealed class PostingCandidates(MadoguchiDbContext db)
             // Where the sample starts: the same for every term of the search, so looked up once.
             _sampleFrom ??= await db.SearchDocuments.OrderByDescending(d => d.Key).Select(d => d.Key).Skip(SampleDocuments).FirstOrDefaultAsync(ct);
             var from = _sampleFrom.Value;
-            var sampled = new List<(int Gram, int Count)>(count);
-            foreach (var gram in grams)
-                sampled.Add((gram, await db.SearchPostings.CountAsync(p => p.Gram == gram && p.DocumentKey > from, ct)));
+            // Every gram's count in one round trip (a gram absent from the sample counts 0).
+            var counted = await SampleCounts(grams, from).ToDictionaryAsync(g => g.Gram, g => g.Count, ct);
+            var sampled = grams.Select(g => (Gram: g, Count: counted.GetValueOrDefault(g))).ToList();
             var ordered = sampled.OrderBy(s => s.Count).Select(s => s.Gram).ToArray();
             var rarest = sampled.Min(s => s.Count);
             var (first, second) = (ordered[0], ordered[1]);

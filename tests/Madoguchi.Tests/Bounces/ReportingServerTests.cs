@@ -7,15 +7,12 @@ namespace Madoguchi.Tests.Bounces;
 /// own header marks only, and the same words from any other server keep the general reading.</summary>
 public class ReportingServerTests
 {
-    private static BounceRecipientView One(string mail)
+    private static BouncedRecipient One(string mail)
     {
         var report = BounceAnalyzer.Analyze(Encoding.UTF8.GetBytes(mail.Replace("\n", "\r\n", StringComparison.Ordinal)));
         Assert.Equal(BounceClass.Bounce, report.Class);
-        var recipient = Assert.Single(report.Recipients);
-        return new BounceRecipientView(recipient.Address, recipient.Status, recipient.Reason, recipient.HardBounce);
+        return Assert.Single(report.Recipients);
     }
-
-    private sealed record BounceRecipientView(string Address, string Status, string Reason, bool Hard);
 
     private static string PlainReport(string headers, string words) => $"""
         {headers}
@@ -53,7 +50,7 @@ public class ReportingServerTests
         Assert.Equal("taro@customer.example", recipient.Address);
         Assert.Equal(BounceReasons.Filtered, recipient.Reason);
         Assert.Equal("5.0.910", recipient.Status);
-        Assert.False(recipient.Hard);
+        Assert.False(recipient.HardBounce);
     }
 
     [Fact]
@@ -63,7 +60,7 @@ public class ReportingServerTests
 
         Assert.Equal(BounceReasons.UserUnknown, recipient.Reason);
         Assert.Equal("5.0.911", recipient.Status);
-        Assert.True(recipient.Hard);
+        Assert.True(recipient.HardBounce);
     }
 
     [Theory]
@@ -76,7 +73,7 @@ public class ReportingServerTests
 
         Assert.Equal(BounceReasons.UserUnknown, recipient.Reason);
         Assert.StartsWith("5.", recipient.Status);
-        Assert.True(recipient.Hard);
+        Assert.True(recipient.HardBounce);
     }
 
     [Theory]

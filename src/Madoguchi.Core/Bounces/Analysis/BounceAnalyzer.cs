@@ -980,10 +980,10 @@ public static partial class BounceAnalyzer
     {
         // Exchange 2000/2003 names a refusal by a code in brackets ("MSEXCH:IMS:… 0 (000C05A6) Unknown Recipient"); its
         // words without one say no more than those of a server that never names the stage.
-        var stageUnnamed = report.Server == ReportingServer.StageUnnamed
-            || diagnostic.Contains("MSEXCH:", StringComparison.Ordinal) && !ExchangeCodePattern().IsMatch(diagnostic);
-        if (reason == BounceReasons.UserUnknown && status.Length == 0 && stageUnnamed
-            && !diagnostic.Contains("rcpt", StringComparison.OrdinalIgnoreCase) && !diagnostic.Contains("user not found", StringComparison.OrdinalIgnoreCase))
+        if (reason == BounceReasons.UserUnknown && status.Length == 0
+            && !diagnostic.Contains("rcpt", StringComparison.OrdinalIgnoreCase) && !diagnostic.Contains("user not found", StringComparison.OrdinalIgnoreCase)
+            && (report.Server == ReportingServer.StageUnnamed
+                || diagnostic.Contains("MSEXCH:", StringComparison.Ordinal) && !ExchangeCodePattern().IsMatch(diagnostic)))
             return BounceReasons.Filtered;
         if (reason == BounceReasons.OnHold && report.Server == ReportingServer.InterScanMss
             && (diagnostic.Contains("unable to deliver message to", StringComparison.OrdinalIgnoreCase)
