@@ -81,7 +81,10 @@ for (var round = 1; round <= rounds; round++)
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round} of {rounds} (load average {LoadAverage()})"));
     runs.Add(await RunMadoguchiAsync());
     if (only != "madoguchi")
+    {
         runs.Add(await RunSmtpSourceAsync());
+        runs.Add(await RunMailKitAloneAsync());
+    }
 }
 if (only == "madoguchi")
     return 0;
@@ -184,6 +187,54 @@ async Task<(string, double, double)> RunSmtpSourceAsync()
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"smtp-source: exit {process.ExitCode}, {seconds:F1} s ({count / seconds:F0} msg/s), CPU {cpu:F1} s (user+sys), load average {LoadAverage()}"));
     return ($"smtp-source (-s {parallel}{(sourceReuse ? " -d" : "")})", seconds, cpu);
+}
+
+// The ceiling of the SMTP library the outbox uses: MailKit alone in this process, without database, blob store, claims
+// or outcomes: each message parsed from the same bytes (as the outbox loads the stored original) and sent over
+// `parallel` connections of MADOGUCHI_BENCH_MAILKIT_PER_CONNECTION messages (default 20, the outbox's default).
+async Task<(string, double, double)> RunMailKitAloneAsync()
+{
+    var perConnection = int.Parse(Environment.GetEnvironmentVariable("MADOGUCHI_BENCH_MAILKIT_PER_CONNECTION") ?? "20", CultureInfo.InvariantCulture);
+    var bytes = await File.ReadAllBytesAsync(sampleFile);
+    var sender = MimeKit.MailboxAddress.Parse("support@bench.test");
+    MimeKit.MailboxAddress[] recipients = [MimeKit.MailboxAddress.Parse("customer@customer.test")];
+    var next = -1;
+    var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+    var clock = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, parallel).Select(_ => Task.Run(async () =>
+    {
+        MailKit.Net.Smtp.SmtpClient? client = null;
+        var onThisConnection = 0;
+        while (Interlocked.Increment(ref next) < count)
+        {
+            if (client is null)
+            {
+                // No Nagle delay, as the outbox's connector sets it.
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+                await socket.ConnectAsync(System.Net.IPAddress.Loopback, sink.Port);
+                client = new MailKit.Net.Smtp.SmtpClient();
+                await client.ConnectAsync(socket, "127.0.0.1", sink.Port, MailKit.Security.SecureSocketOptions.None);
+            }
+            var message = await MimeKit.MimeMessage.LoadAsync(new MemoryStream(bytes, writable: false));
+            await client.SendAsync(message, sender, recipients);
+            if (++onThisConnection == perConnection)
+            {
+                await client.DisconnectAsync(quit: true);
+                client.Dispose();
+                (client, onThisConnection) = (null, 0);
+            }
+        }
+        if (client is not null)
+        {
+            await client.DisconnectAsync(quit: true);
+            client.Dispose();
+        }
+    })));
+    var seconds = clock.Elapsed.TotalSeconds;
+    var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"mailkit alone: {seconds:F1} s ({count / seconds:F0} msg/s), CPU {cpu:F1} s (user+sys), load average {LoadAverage()}"));
+    return ($"MailKit alone, no database ({perConnection} per connection; the outbox's ceiling)", seconds, cpu);
 }
 
 static void CopyFolder(string from, string to)

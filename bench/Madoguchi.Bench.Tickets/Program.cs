@@ -95,10 +95,17 @@ foreach (var provider in providers)
     var postgresPort = provider == DatabaseProvider.Postgres
         ? new Npgsql.NpgsqlConnectionStringBuilder(await app.WithDbAsync(db => Task.FromResult(db.Database.GetConnectionString()))).Port
         : 0;
-    TimeSpan appCpu = TimeSpan.Zero, dbCpu = TimeSpan.Zero;
-    // One warm-up round (JIT, plan caches, pages in memory), then the measured rounds.
+    TimeSpan appCpu = TimeSpan.Zero, dbCpu = TimeSpan.Zero, jitDuringRounds = TimeSpan.Zero;
+    // Unmeasured warm-up rounds (plan caches, pages in memory, and the JIT: at 20 busy clients on 2 cores the runtime's
+    // tiering of the hot code to optimized code takes many rounds, and until then the calls run slower, partly
+    // unoptimized code and the JIT itself) until a round compiles fewer than WarmMethods methods (at most
+    // MaxWarmRounds), then the measured rounds. A server that runs for hours is past this point.
+    const int WarmMethods = 200, MaxWarmRounds = 30;
+    var warmRounds = 0;
     for (var round = -1; round < rounds; round++)
     {
+        var compiledBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
+        var jitBefore = System.Runtime.JitInfo.GetCompilationTime();
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var dbBefore = Cpu.PostgresSeconds(postgresPort);
         var results = await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
@@ -132,7 +139,16 @@ foreach (var provider in providers)
             return mine;
         })));
         if (round < 0)
+        {
+            var compiled = System.Runtime.JitInfo.GetCompiledMethodCount() - compiledBefore;
+            warmRounds++;
+            if (compiled >= WarmMethods && warmRounds < MaxWarmRounds)
+                round--;
+            else
+                Console.WriteLine(Inv($"{provider}: {warmRounds} warm-up round(s); the last compiled {compiled} methods, load {Load()}"));
             continue;
+        }
+        jitDuringRounds += System.Runtime.JitInfo.GetCompilationTime() - jitBefore;
         appCpu += Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         dbCpu += TimeSpan.FromSeconds(Cpu.PostgresSeconds(postgresPort) - dbBefore);
         foreach (var (kind, ms) in results.SelectMany(r => r))
@@ -147,7 +163,7 @@ foreach (var provider in providers)
     }
     var all = samples.Values.SelectMany(v => v).ToList();
     table.Add(Inv($"| {provider} | **every call** | {all.Count} | {Percentile(all, 0.50):0.0} | {Percentile(all, 0.99):0.0} | {all.Max():0.0} |"));
-    var cpuLine = Inv($"{provider}: CPU per call {appCpu.TotalMilliseconds / all.Count:0.0} ms in the app (and clients){(provider == DatabaseProvider.Postgres ? Inv($" + {dbCpu.TotalMilliseconds / all.Count:0.0} ms in PostgreSQL") : "")}, over {all.Count} calls; load {Load()}");
+    var cpuLine = Inv($"{provider}: CPU per call {appCpu.TotalMilliseconds / all.Count:0.0} ms in the app (and clients){(provider == DatabaseProvider.Postgres ? Inv($" + {dbCpu.TotalMilliseconds / all.Count:0.0} ms in PostgreSQL") : "")}, over {all.Count} calls (JIT {jitDuringRounds.TotalMilliseconds / all.Count:0.00} ms of it); load {Load()}");
     Console.WriteLine(cpuLine);
     table.Add($"| {provider} | CPU per call | | {cpuLine} | | |");
     foreach (var c in http)
