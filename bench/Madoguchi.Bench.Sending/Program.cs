@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 // Sending benchmark: Madoguchi's outbox (Madoguchi.Web as a separate process) sending N queued replies to Postfix's smtp-sink,
-// and Postfix's smtp-source sending N messages of the same bytes to the same sink, alternated for MADOGUCHI_BENCH_ROUNDS
-// rounds (default 3). Usage: Madoguchi.Bench.Sending <N> <Madoguchi.Web.dll>
+// Postfix's smtp-source sending N messages of the same bytes to the same sink, and MailKit alone (the outbox's ceiling),
+// alternated for MADOGUCHI_BENCH_ROUNDS rounds (default 3). Usage: Madoguchi.Bench.Sending <N> <Madoguchi.Web.dll>
 var count = int.Parse(args[0], CultureInfo.InvariantCulture);
 var webDll = args[1];
 var rounds = int.Parse(Environment.GetEnvironmentVariable("MADOGUCHI_BENCH_ROUNDS") ?? "3", CultureInfo.InvariantCulture);

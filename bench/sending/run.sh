@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sending benchmark: Madoguchi's outbox sending N queued replies to Postfix's smtp-sink, and Postfix's smtp-source sending
-# N messages of the same bytes to the same sink, alternated for MADOGUCHI_BENCH_ROUNDS rounds (default 3); prints medians,
-# slowest runs, the ratio and CPU seconds. Usage: bench/sending/run.sh [messages=10000]
+# N messages of the same bytes to the same sink, and MailKit alone (no database: the outbox's ceiling), alternated for
+# MADOGUCHI_BENCH_ROUNDS rounds (default 3); prints medians, slowest runs, the ratio and CPU seconds.
+# Usage: bench/sending/run.sh [messages=10000]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 n="${1:-10000}"
