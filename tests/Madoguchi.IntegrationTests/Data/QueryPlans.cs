@@ -22,4 +22,10 @@ internal static class QueryPlans
     public static bool IsScan(string line, DatabaseProvider provider) => provider == DatabaseProvider.Postgres
         ? line.Contains("Seq Scan", StringComparison.Ordinal)
         : line.TrimStart().StartsWith("SCAN ", StringComparison.Ordinal);
+
+    /// <summary>A step that reads a whole table or sorts (an order the index did not give): PostgreSQL <c>Sort</c>,
+    /// SQLite <c>USE TEMP B-TREE</c>.</summary>
+    public static bool IsScanOrSort(string line, DatabaseProvider provider) => IsScan(line, provider) || (provider == DatabaseProvider.Postgres
+        ? line.TrimStart().StartsWith("Sort", StringComparison.Ordinal) || line.Contains("-> Sort", StringComparison.Ordinal)
+        : line.Contains("TEMP B-TREE", StringComparison.Ordinal));
 }
