@@ -43,12 +43,14 @@ internal static class OutboxViews
 /// While the SMTP conversation goes on, <see cref="OutboxLease"/> renews the claim's lease (a slow server never lets another
 /// instance take the messages); when the lease is lost anyway, the conversation is broken off before the end of DATA. The
 /// outcomes are written several to a transaction (<see cref="SendingOptions.OutcomesPerCommit"/>), each with its own time,
-/// and only where this claim still owns the message. After a failure that may
+/// and only where this claim still owns the message. On SQLite the claims and outcome writes of all connections queue at
+/// <see cref="OutboxWriteGate"/> instead of polling for the database's one write lock. After a failure that may
 /// have left the session in any state the connection is closed and the next message opens a new one.
 /// <para>Rule after a crash: a message left in 送信中 (its instance died, its lease ran out) is sent again with the same
 /// Message-ID; the receiver may get it twice and can drop the copy by its Message-ID.</para></summary>
 public sealed class OutboxSender(MadoguchiDbContext db, IBlobStore blobs, SendPasswordProtector passwords, GuardedConnector connector, OutboxLease lease,
-    IOptions<SendingOptions> options, TimeProvider time, MadoguchiMetrics metrics, ILogger<OutboxSender> logger, SentCopies.SentCopyScheduler sentCopies)
+    IOptions<SendingOptions> options, TimeProvider time, MadoguchiMetrics metrics, ILogger<OutboxSender> logger, SentCopies.SentCopyScheduler sentCopies,
+    OutboxWriteGate writes)
 {
     /// <summary>The send addresses of this sender's batches, read once each.</summary>
     private readonly Dictionary<Guid, SendAddress?> _addresses = [];
@@ -59,15 +61,16 @@ public sealed class OutboxSender(MadoguchiDbContext db, IBlobStore blobs, SendPa
         var instance = options.Value.InstanceId;
         var owner = $"{(instance.Length <= 160 ? instance : instance[..160])}#{Guid.NewGuid():N}";
         var until = now + options.Value.LeaseDuration;
-        var claimed = await db.OutgoingMessages
-            .Where(o => messageIds.Contains(o.TicketMessageId)
-                && ((o.State == SendState.Queued && o.NextAttemptAt <= now) || (o.State == SendState.Sending && o.LeaseUntil < now)))
-            .ExecuteUpdateAsync(u => u
+        int claimed;
+        using (await writes.EnterAsync(db, ct))
+        {
+            claimed = await Claimable(db, messageIds, now).ExecuteUpdateAsync(u => u
                 .SetProperty(o => o.State, SendState.Sending)
                 .SetProperty(o => o.LeaseOwner, owner)
                 .SetProperty(o => o.LeaseUntil, until)
                 .SetProperty(o => o.Attempts, o => o.Attempts + 1)
                 .SetProperty(o => o.LastAttemptAt, now), ct);
+        }
         if (claimed == 0)
             return false;
         var batch = await db.OutgoingMessages.AsNoTracking().Where(o => o.LeaseOwner == owner && o.State == SendState.Sending).ToListAsync(ct);
@@ -119,12 +122,21 @@ public sealed class OutboxSender(MadoguchiDbContext db, IBlobStore blobs, SendPa
         return true;
     }
 
+    /// <summary>Which of <paramref name="messageIds"/> may be claimed now: queued and due, or left 送信中 by an instance
+    /// that died (lease expired). Found by their ids (the primary key): the state is tested in a conditional, which no index
+    /// answers, because SQLite (without statistics) otherwise preferred the (state, next attempt) index and read every due
+    /// message of the queue for each claim (also used to check the query plans).</summary>
+    public static IQueryable<OutgoingMessage> Claimable(MadoguchiDbContext db, IReadOnlyList<Guid> messageIds, DateTime now) =>
+        db.OutgoingMessages.Where(o => messageIds.Contains(o.TicketMessageId)
+            && (o.State == SendState.Queued ? o.NextAttemptAt <= now : o.State == SendState.Sending && o.LeaseUntil < now));
+
     /// <summary>Writes the known outcomes in one transaction: one disk flush for several messages. Until then they show
     /// 送信中, and a crash before it leaves them to the crash rule (sent again with the same Message-ID).</summary>
     private async Task RecordAsync(List<(OutgoingMessage Outgoing, SendFailure? Failure, DateTime At)> outcomes, string owner)
     {
         if (outcomes.Count == 0)
             return;
+        using (await writes.EnterAsync(db, CancellationToken.None))
         await using (var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None))
         {
             foreach (var (outgoing, failure, at) in outcomes)

@@ -16,6 +16,7 @@ public static class SendingServiceCollectionExtensions
         services.AddScoped<OutboxSender>();
         services.AddScoped<Compose.ReplyAttachments>();
         services.AddSingleton<OutboxLease>();
+        services.AddSingleton<OutboxWriteGate>();
         services.AddSingleton<SentCopies.SentCopyTrigger>();
         services.AddScoped<SentCopies.SentCopyScheduler>();
         services.AddScoped<SentCopies.SentCopyAppender>();
