@@ -1,5 +1,7 @@
 using System.Data.Common;
 using Madoguchi.Core.Data;
+using Madoguchi.Testing.App;
+using Microsoft.EntityFrameworkCore;
 
 namespace Madoguchi.IntegrationTests.Data;
 
@@ -28,4 +30,15 @@ internal static class QueryPlans
     public static bool IsScanOrSort(string line, DatabaseProvider provider) => IsScan(line, provider) || (provider == DatabaseProvider.Postgres
         ? line.TrimStart().StartsWith("Sort", StringComparison.Ordinal) || line.Contains("-> Sort", StringComparison.Ordinal)
         : line.Contains("TEMP B-TREE", StringComparison.Ordinal));
+
+    /// <summary>Runs <paramref name="check"/> on one open connection, on PostgreSQL with sequential scans priced out (so a
+    /// plan shows whether an index can serve the query at all, whatever the table's size), and returns what it found wrong.</summary>
+    public static Task<List<string>> CheckAsync(MadoguchiApp app, DatabaseProvider provider, Func<MadoguchiDbContext, Task<List<string>>> check) =>
+        app.WithDbAsync(async db =>
+        {
+            await db.Database.OpenConnectionAsync();
+            if (provider == DatabaseProvider.Postgres)
+                await db.Database.ExecuteSqlRawAsync("SET enable_seqscan = off");
+            return await check(db);
+        });
 }

@@ -17,12 +17,9 @@ public sealed class SearchWalkPlanTests(AppFixture apps) : IClassFixture<AppFixt
     public async Task WalkChunks_ReadAnIndexInDateOrder_AndMatchesLookUpByKey(DatabaseProvider provider)
     {
         var app = await apps.GetAsync(provider);
-        var failures = await app.WithDbAsync(async db =>
+        var failures = await QueryPlans.CheckAsync(app, provider, async db =>
         {
             var found = new List<string>();
-            await db.Database.OpenConnectionAsync();
-            if (provider == DatabaseProvider.Postgres)
-                await db.Database.ExecuteSqlRawAsync("SET enable_seqscan = off");
             var scope = SearchMessagesQuery.WalkScope(db, Guid.NewGuid(), [Guid.NewGuid(), Guid.NewGuid()]).Where(r => r.Place == TicketPlace.Inbox);
             var walk = new NewestMatchesWalk(db, scope, ["請求", "再発行", "invoice", "x"], 4000);
             var queries = new Dictionary<string, IQueryable>

@@ -16,12 +16,9 @@ public sealed class OutboxPlanTests(AppFixture apps) : IClassFixture<AppFixture>
     public async Task DueMessagesAndClaims_UseTheirIndexes_WithoutSortOrScan(DatabaseProvider provider)
     {
         var app = await apps.GetAsync(provider);
-        var failures = await app.WithDbAsync(async db =>
+        var failures = await QueryPlans.CheckAsync(app, provider, async db =>
         {
             var found = new List<string>();
-            await db.Database.OpenConnectionAsync();
-            if (provider == DatabaseProvider.Postgres)
-                await db.Database.ExecuteSqlRawAsync("SET enable_seqscan = off");
             var now = DateTime.UtcNow;
             foreach (var (name, query) in new[] { ("queued", OutboxWorker.DueQueued(db, now, 80)), ("lease expired", OutboxWorker.LeaseExpired(db, now, 80)) })
             {

@@ -32,12 +32,9 @@ public sealed class TicketListPlanTests(AppFixture apps) : IClassFixture<AppFixt
             ["every inbox"] = new(null, TicketStatus.Open, TicketPlace.Inbox, page),
         };
 
-        var failures = await app.WithDbAsync(async db =>
+        var failures = await QueryPlans.CheckAsync(app, provider, async db =>
         {
             var found = new List<string>();
-            await db.Database.OpenConnectionAsync();
-            if (provider == DatabaseProvider.Postgres)
-                await db.Database.ExecuteSqlRawAsync("SET enable_seqscan = off");
             foreach (var (name, request) in requests)
             {
                 foreach (var backwards in new[] { false, true })
