@@ -41,6 +41,7 @@ public sealed class MadoguchiDbContext(DbContextOptions<MadoguchiDbContext> opti
     public DbSet<Tickets.Notifications.Notification> Notifications => Set<Tickets.Notifications.Notification>();
     public DbSet<Tickets.Live.TicketViewer> TicketViewers => Set<Tickets.Live.TicketViewer>();
     public DbSet<Tickets.Counts.TicketBucketDelta> TicketBucketCounts => Set<Tickets.Counts.TicketBucketDelta>();
+    public DbSet<Tickets.Counts.TicketLabelDelta> TicketLabelCounts => Set<Tickets.Counts.TicketLabelDelta>();
     public DbSet<Search.SearchDocument> SearchDocuments => Set<Search.SearchDocument>();
     public DbSet<Search.SearchPosting> SearchPostings => Set<Search.SearchPosting>();
     public DbSet<AccountStorageUsage> AccountStorageUsages => Set<AccountStorageUsage>();

@@ -36,10 +36,10 @@ public sealed record TicketListRequest(Guid? InboxId, TicketStatus? Status, Tick
 
 /// <summary>Tickets of a tab. The page is cut on the (inbox, place, status, …) indexes over ids only, and the rows of
 /// that page, their labels, paper-clip and the actor's unread mark are read in the same query, so a page of an inbox with
-/// 100,000 tickets costs an index walk, not a table scan. The total of a full page comes from the kept bucket counts, or
-/// is counted for a filtered tab; a deep page of a whole bucket is walked from the nearer end (see bench/README.md,
+/// 100,000 tickets costs an index walk, not a table scan. The total of a full page comes from the kept bucket or label counts, or
+/// is counted for a tab filtered by assignee; a deep page of a whole bucket is walked from the nearer end (see bench/README.md,
 /// "Ticket list").</summary>
-public sealed class ListTicketsQuery(MadoguchiDbContext db)
+public sealed class ListTicketsQuery(MadoguchiDbContext db, Counts.CompactTicketBucketCountsCommand compact)
 {
     public async Task<Result<Page<TicketListItem>>> HandleAsync(Actor actor, TicketListRequest request, CancellationToken ct)
     {
@@ -51,14 +51,14 @@ public sealed class ListTicketsQuery(MadoguchiDbContext db)
         var query = Filter(db, actor.AccountId!.Value, visible.Value!, request);
         var (offset, limit) = (request.Page.Offset, request.Page.Limit);
 
-        // A page past the start of a whole bucket (inbox, place, status, 保留理由: what the tabs show unfiltered) reads the
-        // count the database keeps first: a page nearer the end is then cut walking backwards, so the last page of
-        // 72,000 tickets skips 0 index entries instead of 71,950.
+        // A page past the start of a whole bucket (inbox, place, status, 保留理由: what the tabs show unfiltered) or of a
+        // label in one reads the count the database keeps first: a page nearer the end is then cut walking backwards, so
+        // the last page of 72,000 tickets skips 0 index entries instead of 71,950.
         int? total = null;
         var backwards = false;
-        if (offset > 0 && IsWholeBucket(request))
+        if (offset > 0 && KeptTotal(db, visible.Value!, request) is { } kept)
         {
-            total = await Buckets(db, visible.Value!, request).SumAsync(d => d.Delta, ct);
+            total = await SumKeptAsync(kept, request, ct);
             if (offset >= total)
                 return new Page<TicketListItem>([], total.Value);
             backwards = total.Value - offset - limit < offset;
@@ -68,13 +68,17 @@ public sealed class ListTicketsQuery(MadoguchiDbContext db)
             : Order(query, request.Sort).Select(t => t.Id).Skip(offset).Take(limit);
         var rows = await Rows(db, pageIds, request.Sort, actor.Id).ToListAsync(ct);
 
-        // A page that is not full already says how many there are. A full first page of a whole bucket reads the kept
-        // counts; only a filtered tab (assignee, label) counts its tickets.
-        total ??= rows.Count < limit && (rows.Count > 0 || offset == 0)
-            ? offset + rows.Count
-            : IsWholeBucket(request)
-                ? await Buckets(db, visible.Value!, request).SumAsync(d => d.Delta, ct)
-                : await query.CountAsync(ct);
+        // A page that is not full already says how many there are. A full first page of a whole bucket or of a label in
+        // one reads the kept counts; only a tab filtered by assignee (or by label and 保留理由 at once) counts its tickets.
+        if (total is null)
+        {
+            if (rows.Count < limit && (rows.Count > 0 || offset == 0))
+                total = offset + rows.Count;
+            else if (KeptTotal(db, visible.Value!, request) is { } keptCounts)
+                total = await SumKeptAsync(keptCounts, request, ct);
+            else
+                total = await query.CountAsync(ct);
+        }
         var items = rows.Select(r => new TicketListItem(
                 r.Id, r.InboxId, r.Subject, r.Status, r.Place, r.MessageCount, r.LastMessageAt, r.CreatedAt, new AddressView(r.FromName, r.FromAddress),
                 r.AssigneeId, r.PendingReasonId, r.Labels.Order().ToList(), r.Version)
@@ -122,6 +126,37 @@ public sealed class ListTicketsQuery(MadoguchiDbContext db)
     /// <summary>The request names only bucket columns, so its total is the sum of the kept counts.</summary>
     public static bool IsWholeBucket(TicketListRequest request) =>
         request is { Unassigned: false, AssigneeId: null, LabelId: null };
+
+    /// <summary>The request names a label and only the columns the label counts are kept by (inbox, place, status), so its
+    /// total is the sum of the kept label counts.</summary>
+    public static bool IsWholeLabel(TicketListRequest request) =>
+        request is { Unassigned: false, AssigneeId: null, LabelId: not null, WithoutPendingReason: false, PendingReasonId: null };
+
+    /// <summary>The kept counts that sum to the request's total, or null when none are kept for its filters.</summary>
+    public static IQueryable<int>? KeptTotal(MadoguchiDbContext db, List<Guid> visibleInboxes, TicketListRequest request) =>
+        IsWholeBucket(request) ? Buckets(db, visibleInboxes, request).Select(d => d.Delta)
+        : IsWholeLabel(request) ? LabelBuckets(db, visibleInboxes, request).Select(d => d.Delta)
+        : null;
+
+    /// <summary>The kept label counts a whole-label request covers (the same predicates as <see cref="Filter"/>).</summary>
+    public static IQueryable<Counts.TicketLabelDelta> LabelBuckets(MadoguchiDbContext db, List<Guid> visibleInboxes, TicketListRequest request)
+    {
+        var query = db.TicketLabelCounts.AsNoTracking().Where(d => d.LabelId == request.LabelId && d.Place == request.Place);
+        query = request.InboxId is { } inboxId ? query.Where(d => d.InboxId == inboxId) : query.Where(d => visibleInboxes.Contains(d.InboxId));
+        if (request.Status is { } status)
+            query = query.Where(d => d.Status == status);
+        return query;
+    }
+
+    /// <summary>The sum of kept counts. Label counts also change without any bucket change (a label put on and taken
+    /// off), which the navigation's fold does not notice: a label tab whose rows have piled up folds its inbox's rows.</summary>
+    private async Task<int> SumKeptAsync(IQueryable<int> kept, TicketListRequest request, CancellationToken ct)
+    {
+        var read = await kept.GroupBy(_ => 1).Select(g => new { Total = g.Sum(), Rows = g.Count() }).FirstOrDefaultAsync(ct);
+        if (request.LabelId is { } label && read?.Rows > CountTicketBucketsQuery.CompactAfterExtraRows)
+            await compact.HandleAsync(await db.Labels.Where(l => l.Id == label).Select(l => l.InboxId).ToListAsync(ct), ct);
+        return read?.Total ?? 0;
+    }
 
     /// <summary>The kept counts of the buckets a whole-bucket request covers (the same predicates as <see cref="Filter"/>).</summary>
     public static IQueryable<Counts.TicketBucketDelta> Buckets(MadoguchiDbContext db, List<Guid> visibleInboxes, TicketListRequest request)

@@ -12,7 +12,7 @@ namespace Madoguchi.Migrations.Postgres.CompiledModel
     public partial class MadoguchiDbContextModel
     {
         private MadoguchiDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("ef432536-f1cf-4f46-ad55-12869f4db9bc"), entityTypeCount: 59)
+            : base(skipDetectChanges: false, modelId: new Guid("1c3c68fe-6b50-4d3e-8b80-4fecb5852267"), entityTypeCount: 60)
         {
         }
 
@@ -66,6 +66,7 @@ namespace Madoguchi.Migrations.Postgres.CompiledModel
             var countedOriginal = CountedOriginalEntityType.Create(this);
             var ticketComment = TicketCommentEntityType.Create(this);
             var ticketBucketDelta = TicketBucketDeltaEntityType.Create(this);
+            var ticketLabelDelta = TicketLabelDeltaEntityType.Create(this);
             var ticketHistoryEntry = TicketHistoryEntryEntityType.Create(this);
             var label = LabelEntityType.Create(this);
             var pendingReason = PendingReasonEntityType.Create(this);
@@ -187,6 +188,7 @@ namespace Madoguchi.Migrations.Postgres.CompiledModel
             CountedOriginalEntityType.CreateAnnotations(countedOriginal);
             TicketCommentEntityType.CreateAnnotations(ticketComment);
             TicketBucketDeltaEntityType.CreateAnnotations(ticketBucketDelta);
+            TicketLabelDeltaEntityType.CreateAnnotations(ticketLabelDelta);
             TicketHistoryEntryEntityType.CreateAnnotations(ticketHistoryEntry);
             LabelEntityType.CreateAnnotations(label);
             PendingReasonEntityType.CreateAnnotations(pendingReason);

@@ -1895,6 +1895,36 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                     b.ToTable("TicketBucketCounts", (string)null);
                 });
 
+            modelBuilder.Entity("Madoguchi.Core.Tickets.Counts.TicketLabelDelta", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Delta")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("InboxId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("LabelId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Place")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InboxId", "LabelId", "Place", "Status", "Delta");
+
+                    b.ToTable("TicketLabelCounts", (string)null);
+                });
+
             modelBuilder.Entity("Madoguchi.Core.Tickets.History.TicketHistoryEntry", b =>
                 {
                     b.Property<long>("Id")

@@ -11,7 +11,7 @@ namespace Madoguchi.Migrations.Sqlite.CompiledModel
     public partial class MadoguchiDbContextModel
     {
         private MadoguchiDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("eb420883-0656-4a34-ae1b-bbfcd784090e"), entityTypeCount: 59)
+            : base(skipDetectChanges: false, modelId: new Guid("4602b3bc-c0c8-4e62-af32-24d337e2183c"), entityTypeCount: 60)
         {
         }
 
@@ -65,6 +65,7 @@ namespace Madoguchi.Migrations.Sqlite.CompiledModel
             var countedOriginal = CountedOriginalEntityType.Create(this);
             var ticketComment = TicketCommentEntityType.Create(this);
             var ticketBucketDelta = TicketBucketDeltaEntityType.Create(this);
+            var ticketLabelDelta = TicketLabelDeltaEntityType.Create(this);
             var ticketHistoryEntry = TicketHistoryEntryEntityType.Create(this);
             var label = LabelEntityType.Create(this);
             var pendingReason = PendingReasonEntityType.Create(this);
@@ -186,6 +187,7 @@ namespace Madoguchi.Migrations.Sqlite.CompiledModel
             CountedOriginalEntityType.CreateAnnotations(countedOriginal);
             TicketCommentEntityType.CreateAnnotations(ticketComment);
             TicketBucketDeltaEntityType.CreateAnnotations(ticketBucketDelta);
+            TicketLabelDeltaEntityType.CreateAnnotations(ticketLabelDelta);
             TicketHistoryEntryEntityType.CreateAnnotations(ticketHistoryEntry);
             LabelEntityType.CreateAnnotations(label);
             PendingReasonEntityType.CreateAnnotations(pendingReason);

@@ -1886,6 +1886,34 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                     b.ToTable("TicketBucketCounts", (string)null);
                 });
 
+            modelBuilder.Entity("Madoguchi.Core.Tickets.Counts.TicketLabelDelta", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Delta")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("InboxId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("LabelId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Place")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InboxId", "LabelId", "Place", "Status", "Delta");
+
+                    b.ToTable("TicketLabelCounts", (string)null);
+                });
+
             modelBuilder.Entity("Madoguchi.Core.Tickets.History.TicketHistoryEntry", b =>
                 {
                     b.Property<long>("Id")

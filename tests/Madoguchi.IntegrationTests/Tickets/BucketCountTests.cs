@@ -34,6 +34,16 @@ public sealed class BucketCountTests(AppFixture apps) : IClassFixture<AppFixture
         for (var i = 0; i < 9; i++)
             t.Add((await app.ReceiveAsync(i < 8 ? inbox : other, Eml(Id(), subject: $"件名 {i}"))).TicketId!.Value);
         await AssertExactAsync(app, actor, inbox, other);
+        // Labels on most tickets, so every writer below also moves, adds or removes label counts.
+        var red = await LabelAsync(owner, inbox, "赤");
+        var blue = await LabelAsync(owner, inbox, "青");
+        var doomed = await LabelAsync(owner, inbox, "消す");
+        var elsewhere = await LabelAsync(owner, other, "他");
+        await Patch(owner, t[0], new { labelIds = new[] { red, blue } });
+        await Patch(owner, t[8], new { labelIds = new[] { elsewhere } });
+        await Bulk(owner, new { ticketIds = t[1..8], addLabelIds = new[] { red, doomed } });
+        await Bulk(owner, new { ticketIds = new[] { t[2], t[3] }, removeLabelIds = new[] { red }, addLabelIds = new[] { blue } });
+        await AssertExactAsync(app, actor, inbox, other);
 
         // A reply reopens a closed ticket (the pipeline's update).
         await Patch(owner, t[0], new { status = "closed" });
@@ -51,7 +61,10 @@ public sealed class BucketCountTests(AppFixture apps) : IClassFixture<AppFixture
         await AssertExactAsync(app, actor, inbox, other);
         await Bulk(owner, new { ticketIds = new[] { t[6] }, place = "inbox" });
         await Bulk(owner, new { ticketIds = new[] { t[1], t[7] }, inboxId = other });
-        await Patch(owner, t[8], new { inboxId = inbox });
+        await Patch(owner, t[8], new { inboxId = inbox, labelIds = new[] { blue } });
+        await AssertExactAsync(app, actor, inbox, other);
+        // Deleting a label takes it off every ticket (a foreign key's cascade on TicketLabels).
+        await (await owner.DeleteAsync($"/api/v1/inboxes/{inbox}/labels/{doomed}")).AssertStatusAsync(HttpStatusCode.NoContent);
         await AssertExactAsync(app, actor, inbox, other);
         // Deleting a 保留理由 sets the tickets' reason to null (a foreign key's SET NULL).
         await Patch(owner, t[8], new { pendingReasonId = reason });
@@ -71,10 +84,13 @@ public sealed class BucketCountTests(AppFixture apps) : IClassFixture<AppFixture
         // Deleting an inbox cascades to its tickets (stored directly: no originals); their counts go with them.
         var gone = (await account.CreateInboxAsync()).Id;
         await StoreTicketsAsync(app, account.Id, gone, 3);
+        var goneLabel = await LabelAsync(owner, gone, "消える");
+        await Bulk(owner, new { ticketIds = await app.WithDbAsync(db => db.Tickets.Where(x => x.InboxId == gone).Select(x => x.Id).ToListAsync()), addLabelIds = new[] { goneLabel } });
         await AssertExactAsync(app, actor, inbox, other, gone);
         await (await owner.DeleteAsync($"/api/v1/inboxes/{gone}")).AssertStatusAsync(HttpStatusCode.NoContent);
         await AssertExactAsync(app, actor, inbox, other, gone);
         Assert.Equal(0, await app.WithDbAsync(db => db.TicketBucketCounts.Where(d => d.InboxId == gone).SumAsync(d => d.Delta)));
+        Assert.Equal(0, await app.WithDbAsync(db => db.TicketLabelCounts.Where(d => d.InboxId == gone).SumAsync(d => d.Delta)));
     }
 
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
@@ -88,6 +104,14 @@ public sealed class BucketCountTests(AppFixture apps) : IClassFixture<AppFixture
         var actor = Actor.User(account.Owner.Id, account.Id, account.Owner.Email, null);
         var inA = await StoreTicketsAsync(app, account.Id, a, 40);
         var inB = await StoreTicketsAsync(app, account.Id, b, 40);
+        var labelA = await LabelAsync(owner, a, "A");
+        var labelB = await LabelAsync(owner, b, "B");
+        await app.WithDbAsync(db =>
+        {
+            db.TicketLabels.AddRange(inA.Where((_, i) => i % 2 == 0).Select(id => new Madoguchi.Core.Tickets.Labels.TicketLabel { TicketId = id, LabelId = labelA }));
+            db.TicketLabels.AddRange(inB.Where((_, i) => i % 3 == 0).Select(id => new Madoguchi.Core.Tickets.Labels.TicketLabel { TicketId = id, LabelId = labelB }));
+            return db.SaveChangesAsync();
+        });
 
         // Each writer moves its own tickets back and forth in multi-ticket transactions (every transaction touches the
         // counts of both inboxes, in the opposite order of its peer); two API clients move others in bulk; a compaction
@@ -119,9 +143,23 @@ public sealed class BucketCountTests(AppFixture apps) : IClassFixture<AppFixture
                     Interlocked.Increment(ref compactions);
             }
         });
+        // Labels put on and taken off the moving tickets meanwhile: each must land in the bucket its ticket is in.
+        var labeller = Task.Run(async () =>
+        {
+            for (var round = 0; round < 6; round++)
+                foreach (var id in inA[..20].Where((_, i) => i % 2 == 1))
+                    await app.WithDbAsync(async db =>
+                    {
+                        if (round % 2 == 0)
+                            db.TicketLabels.Add(new Madoguchi.Core.Tickets.Labels.TicketLabel { TicketId = id, LabelId = labelB });
+                        else
+                            await db.TicketLabels.Where(x => x.TicketId == id && x.LabelId == labelB).ExecuteDeleteAsync();
+                        return await db.SaveChangesAsync();
+                    });
+        });
         var writers = new List<Task>
         {
-            Mover(inA[..10], a, b), Mover(inB[..10], b, a), Mover(inA[10..20], a, b), Mover(inB[10..20], b, a),
+            labeller, Mover(inA[..10], a, b), Mover(inB[..10], b, a), Mover(inA[10..20], a, b), Mover(inB[10..20], b, a),
             Bulk(owner, new { ticketIds = inA[20..40], inboxId = b }),
             Bulk(await account.SignInOwnerAsync(), new { ticketIds = inB[20..40], inboxId = a }),
         };
@@ -143,6 +181,8 @@ public sealed class BucketCountTests(AppFixture apps) : IClassFixture<AppFixture
         var owner = await account.SignInOwnerAsync();
         var actor = Actor.User(account.Owner.Id, account.Id, account.Owner.Email, null);
         var tickets = await StoreTicketsAsync(app, account.Id, inbox, 30);
+        var label = await LabelAsync(owner, inbox, "全部");
+        await Bulk(owner, new { ticketIds = tickets, addLabelIds = new[] { label } });
         // Status changes back and forth: many rows, few buckets.
         for (var round = 0; round < 8; round++)
             await app.WithDbAsync(db => db.Tickets.Where(x => tickets.Contains(x.Id))
@@ -154,6 +194,7 @@ public sealed class BucketCountTests(AppFixture apps) : IClassFixture<AppFixture
         await AssertExactAsync(app, actor, inbox);
         Assert.True(rowsBefore > CountTicketBucketsQuery.CompactAfterExtraRows);
         Assert.Equal(2, await RowsAsync(app, inbox));
+        Assert.Equal(2, await LabelRowsAsync(app, inbox));
         await AssertExactAsync(app, actor, inbox);
 
         await app.WithDbAsync(db => db.Tickets.Where(x => x.Id == tickets[1]).ExecuteUpdateAsync(s => s.SetProperty(x => x.Place, TicketPlace.Trash)));
@@ -161,6 +202,22 @@ public sealed class BucketCountTests(AppFixture apps) : IClassFixture<AppFixture
         await using (var scope = app.Services.CreateAsyncScope())
             Assert.True(await scope.ServiceProvider.GetRequiredService<CompactTicketBucketCountsCommand>().HandleAsync([inbox], CancellationToken.None));
         Assert.Equal(2, await RowsAsync(app, inbox));
+        Assert.Equal(2, await LabelRowsAsync(app, inbox));
+        await AssertExactAsync(app, actor, inbox);
+
+        // A label put on and taken off, again and again, piles up label rows without any bucket change; the label's tab
+        // folds them when it reads its total.
+        for (var round = 0; round < 20; round++)
+            await Patch(owner, tickets[2], new { labelIds = round % 2 == 0 ? Array.Empty<Guid>() : new[] { label } });
+        Assert.Equal(22, await LabelRowsAsync(app, inbox));
+        for (var round = 0; round < 200; round++)
+            await app.WithDbAsync(db => round % 2 == 0
+                ? db.TicketLabels.Where(x => x.TicketId == tickets[3]).ExecuteDeleteAsync()
+                : db.Database.ExecuteSqlAsync($"INSERT INTO \"TicketLabels\" (\"TicketId\", \"LabelId\") VALUES ({tickets[3]}, {label})"));
+        Assert.True(await LabelRowsAsync(app, inbox) > CountTicketBucketsQuery.CompactAfterExtraRows);
+        var labelled = await owner.GetFromJsonAsync<JsonObject>($"/api/v1/tickets?inbox={inbox}&status=open&label={label}&limit=5");
+        Assert.Equal(28, labelled!["total"]!.GetValue<int>());
+        Assert.Equal(2, await LabelRowsAsync(app, inbox));
         await AssertExactAsync(app, actor, inbox);
 
         // A full page of a whole bucket answers its total from the kept counts; a filtered tab still counts.
@@ -172,6 +229,16 @@ public sealed class BucketCountTests(AppFixture apps) : IClassFixture<AppFixture
         Assert.Equal(1, spam!["total"]!.GetValue<int>());
         Assert.Equal(28, everyInbox!["total"]!.GetValue<int>());
         Assert.Equal(28, nobody!["total"]!.GetValue<int>());
+
+        // The label tab's total is the kept label counts' (a stray +100 row shows in it), and so is a deep page's.
+        await app.WithDbAsync(db =>
+        {
+            db.TicketLabelCounts.Add(new TicketLabelDelta { InboxId = inbox, LabelId = label, Place = TicketPlace.Inbox, Status = TicketStatus.Open, Delta = 100 });
+            return db.SaveChangesAsync();
+        });
+        Assert.Equal(128, (await owner.GetFromJsonAsync<JsonObject>($"/api/v1/tickets?inbox={inbox}&status=open&label={label}&limit=5"))!["total"]!.GetValue<int>());
+        Assert.Equal(128, (await owner.GetFromJsonAsync<JsonObject>($"/api/v1/tickets?inbox={inbox}&status=open&label={label}&offset=5&limit=5"))!["total"]!.GetValue<int>());
+        Assert.Equal(28, (await owner.GetFromJsonAsync<JsonObject>($"/api/v1/tickets?inbox={inbox}&status=open&label={label}&assignee=none&limit=5"))!["total"]!.GetValue<int>());
     }
 
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
@@ -184,7 +251,12 @@ public sealed class BucketCountTests(AppFixture apps) : IClassFixture<AppFixture
         var other = (await account.CreateInboxAsync()).Id;
         var actor = Actor.User(account.Owner.Id, account.Id, account.Owner.Email, null);
         var tickets = await StoreTicketsAsync(app, account.Id, inbox, 12);
-        await StoreTicketsAsync(app, account.Id, other, 3);
+        var others = await StoreTicketsAsync(app, account.Id, other, 3);
+        var owner = await account.SignInOwnerAsync();
+        var label = await LabelAsync(owner, inbox, "前から");
+        var otherLabel = await LabelAsync(owner, other, "前から");
+        await Bulk(owner, new { ticketIds = tickets[..8], addLabelIds = new[] { label } });
+        await Bulk(owner, new { ticketIds = others, addLabelIds = new[] { otherLabel } });
 
         await app.WithDbAsync(async db =>
         {
@@ -202,7 +274,17 @@ public sealed class BucketCountTests(AppFixture apps) : IClassFixture<AppFixture
 
         await AssertExactAsync(app, actor, inbox, other);
         Assert.Equal(14, await app.WithDbAsync(db => db.TicketBucketCounts.SumAsync(d => d.Delta)));
+        // Eight labelled in the first inbox, one of them deleted before; three in the other.
+        Assert.Equal(10, await app.WithDbAsync(db => db.TicketLabelCounts.SumAsync(d => d.Delta)));
     }
+
+    private sealed record LabelBucket(Guid InboxId, Guid LabelId, TicketPlace Place, TicketStatus Status, int Count)
+    {
+        public string Key => $"{InboxId}/{LabelId}/{Place}/{Status}";
+    }
+
+    private static async Task<Guid> LabelAsync(HttpClient owner, Guid inbox, string name) =>
+        (await (await owner.PostAsJsonAsync($"/api/v1/inboxes/{inbox}/labels", new { name, color = "#1e88e5" })).ReadAsync<JsonObject>())["id"]!.GetValue<Guid>();
 
     private sealed record Bucket(Guid InboxId, TicketPlace Place, TicketStatus Status, Guid? PendingReasonId, int Count)
     {
@@ -220,6 +302,15 @@ public sealed class BucketCountTests(AppFixture apps) : IClassFixture<AppFixture
                 .GroupBy(x => new { x.InboxId, x.Place, x.Status, x.PendingReasonId })
                 .Select(g => new Bucket(g.Key.InboxId, g.Key.Place, g.Key.Status, g.Key.PendingReasonId, g.Count())).ToListAsync()));
         Assert.Equal(counted.OrderBy(x => x.Key), kept.Where(x => x.Count != 0).OrderBy(x => x.Key));
+        var (keptLabels, countedLabels) = await app.WithDbAsync(async db => (
+            await db.TicketLabelCounts.Where(d => inboxes.Contains(d.InboxId))
+                .GroupBy(d => new { d.InboxId, d.LabelId, d.Place, d.Status })
+                .Select(g => new LabelBucket(g.Key.InboxId, g.Key.LabelId, g.Key.Place, g.Key.Status, g.Sum(d => d.Delta))).ToListAsync(),
+            await db.TicketLabels.Join(db.Tickets, x => x.TicketId, x => x.Id, (l, x) => new { x.InboxId, l.LabelId, x.Place, x.Status })
+                .Where(x => inboxes.Contains(x.InboxId))
+                .GroupBy(x => new { x.InboxId, x.LabelId, x.Place, x.Status })
+                .Select(g => new LabelBucket(g.Key.InboxId, g.Key.LabelId, g.Key.Place, g.Key.Status, g.Count())).ToListAsync()));
+        Assert.Equal(countedLabels.OrderBy(x => x.Key), keptLabels.Where(x => x.Count != 0).OrderBy(x => x.Key));
 
         await using var scope = app.Services.CreateAsyncScope();
         var nav = (await scope.ServiceProvider.GetRequiredService<CountTicketBucketsQuery>().HandleAsync(actor, CancellationToken.None)).Value!;
@@ -236,6 +327,8 @@ public sealed class BucketCountTests(AppFixture apps) : IClassFixture<AppFixture
     }
 
     private static Task<int> RowsAsync(MadoguchiApp app, Guid inbox) => app.WithDbAsync(db => db.TicketBucketCounts.CountAsync(d => d.InboxId == inbox));
+
+    private static Task<int> LabelRowsAsync(MadoguchiApp app, Guid inbox) => app.WithDbAsync(db => db.TicketLabelCounts.CountAsync(d => d.InboxId == inbox));
 
     private static Task<List<Guid>> StoreTicketsAsync(MadoguchiApp app, Guid account, Guid inbox, int count) => app.WithDbAsync(async db =>
     {

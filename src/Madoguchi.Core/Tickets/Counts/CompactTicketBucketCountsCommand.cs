@@ -3,7 +3,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Madoguchi.Core.Tickets.Counts;
 
-/// <summary>Folds the delta rows of some inboxes into one row per bucket (buckets that sum to zero disappear), in one
+/// <summary>Folds the delta rows of some inboxes into one row per bucket (buckets that sum to zero disappear), both the
+/// bucket counts (<see cref="TicketBucketDelta"/>) and the label counts (<see cref="TicketLabelDelta"/>), in one
 /// transaction, so reading a count stays a handful of rows. Answers false when another compaction was already running
 /// (in this process, or on PostgreSQL in any instance): it then leaves the rows to that one.
 /// <para>PostgreSQL: one statement, <c>WITH d AS (DELETE … RETURNING …) INSERT … SELECT SUM … FROM d</c>. It deletes exactly
@@ -40,6 +41,15 @@ public sealed class CompactTicketBucketCountsCommand(MadoguchiDbContext db)
                     SELECT "InboxId", "Place", "Status", "PendingReasonId", SUM("Delta") FROM d
                     GROUP BY "InboxId", "Place", "Status", "PendingReasonId" HAVING SUM("Delta") <> 0
                     """, [inboxIds.ToArray()], ct);
+                await db.Database.ExecuteSqlRawAsync(
+                    """
+                    WITH d AS (
+                        DELETE FROM "TicketLabelCounts" WHERE "InboxId" = ANY({0})
+                        RETURNING "InboxId", "LabelId", "Place", "Status", "Delta")
+                    INSERT INTO "TicketLabelCounts" ("InboxId", "LabelId", "Place", "Status", "Delta")
+                    SELECT "InboxId", "LabelId", "Place", "Status", SUM("Delta") FROM d
+                    GROUP BY "InboxId", "LabelId", "Place", "Status" HAVING SUM("Delta") <> 0
+                    """, [inboxIds.ToArray()], ct);
             }
             else
             {
@@ -55,6 +65,20 @@ public sealed class CompactTicketBucketCountsCommand(MadoguchiDbContext db)
                         WHERE "InboxId" = {0} AND "Id" <= {1}
                         GROUP BY "InboxId", "Place", "Status", "PendingReasonId" HAVING SUM("Delta") <> 0;
                         DELETE FROM "TicketBucketCounts" WHERE "InboxId" = {0} AND "Id" <= {1};
+                        """, [inbox, last.Value], ct);
+                }
+                foreach (var inbox in inboxIds)
+                {
+                    var last = await db.TicketLabelCounts.Where(d => d.InboxId == inbox).MaxAsync(d => (long?)d.Id, ct);
+                    if (last is null)
+                        continue;
+                    await db.Database.ExecuteSqlRawAsync(
+                        """
+                        INSERT INTO "TicketLabelCounts" ("InboxId", "LabelId", "Place", "Status", "Delta")
+                        SELECT "InboxId", "LabelId", "Place", "Status", SUM("Delta") FROM "TicketLabelCounts"
+                        WHERE "InboxId" = {0} AND "Id" <= {1}
+                        GROUP BY "InboxId", "LabelId", "Place", "Status" HAVING SUM("Delta") <> 0;
+                        DELETE FROM "TicketLabelCounts" WHERE "InboxId" = {0} AND "Id" <= {1};
                         """, [inbox, last.Value], ct);
                 }
             }
