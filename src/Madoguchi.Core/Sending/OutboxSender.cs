@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Madoguchi.Core.Data;
 using Madoguchi.Core.Network;
 using Madoguchi.Core.Receiving.Fetching;
@@ -139,8 +140,11 @@ public sealed class OutboxSender(MadoguchiDbContext db, IBlobStore blobs, SendPa
         using (await writes.EnterAsync(db, CancellationToken.None))
         await using (var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None))
         {
-            foreach (var (outgoing, failure, at) in outcomes)
-                await RecordAsync(outgoing, failure, at, owner);
+            var sent = outcomes.Where(x => x.Failure is null).Select(x => (x.Outgoing.TicketMessageId, x.At)).ToList();
+            if (sent.Count > 0)
+                await RecordSentAsync(sent, owner);
+            foreach (var (outgoing, failure, at) in outcomes.Where(x => x.Failure is not null))
+                await RecordAsync(outgoing, failure!, at, owner);
             await transaction.CommitAsync(CancellationToken.None);
         }
         // Sent: the copy to the Sent folder is made later, by its own worker, outside this lease (and outside the
@@ -190,20 +194,49 @@ public sealed class OutboxSender(MadoguchiDbContext db, IBlobStore blobs, SendPa
         return null;
     }
 
-    /// <summary>One message's outcome, known at <paramref name="now"/>.</summary>
-    private async Task RecordAsync(OutgoingMessage outgoing, SendFailure? failure, DateTime now, string owner)
+    /// <summary>The messages the server accepted, as one UPDATE (was one per message: the statements, not the disk flush,
+    /// were most of the outcome's cost), each with its own time (<see cref="SentTimes"/>).</summary>
+    private async Task RecordSentAsync(List<(Guid Id, DateTime At)> sent, string owner)
     {
-        var mine = db.OutgoingMessages.Where(o => o.TicketMessageId == outgoing.TicketMessageId && o.LeaseOwner == owner && o.State == SendState.Sending);
-        if (failure is null)
-        {
-            var sent = await mine.ExecuteUpdateAsync(u => u.SetProperty(o => o.State, SendState.Sent).SetProperty(o => o.SentAt, now)
+        var ids = sent.Select(x => x.Id).ToList();
+        var updated = await db.OutgoingMessages.Where(o => ids.Contains(o.TicketMessageId) && o.LeaseOwner == owner && o.State == SendState.Sending)
+            .ExecuteUpdateAsync(u => u.SetProperty(o => o.State, SendState.Sent).SetProperty(o => o.SentAt, SentTimes(sent))
                 .SetProperty(o => o.LeaseOwner, (string?)null).SetProperty(o => o.LeaseUntil, (DateTime?)null)
                 .SetProperty(o => o.ErrorCode, (string?)null).SetProperty(o => o.ServerReply, (string?)null), CancellationToken.None);
+        foreach (var _ in sent)
             metrics.SendAttempted("sent", null);
-            if (sent == 1)
-                metrics.MessageSent();
-            return;
+        for (var i = 0; i < updated; i++)
+            metrics.MessageSent();
+    }
+
+    /// <summary><c>CASE Id WHEN id₁ THEN at₁ … END</c> with the ids and times as parameters (read from a holder, so EF
+    /// makes them parameters and caches one statement per group size rather than compiling one per group).</summary>
+    public static Expression<Func<OutgoingMessage, DateTime?>> SentTimes(IReadOnlyList<(Guid Id, DateTime At)> sent)
+    {
+        var holder = Expression.Constant(new SentTimesHolder([.. sent.Select(x => x.Id)], [.. sent.Select(x => (DateTime?)x.At)]));
+        var o = Expression.Parameter(typeof(OutgoingMessage), "o");
+        Expression body = Expression.Property(o, nameof(OutgoingMessage.SentAt));
+        for (var i = sent.Count - 1; i >= 0; i--)
+        {
+            var index = Expression.Constant(i);
+            body = Expression.Condition(
+                Expression.Equal(Expression.Property(o, nameof(OutgoingMessage.TicketMessageId)), Expression.ArrayIndex(Expression.Field(holder, nameof(SentTimesHolder.Ids)), index)),
+                Expression.ArrayIndex(Expression.Field(holder, nameof(SentTimesHolder.Times)), index),
+                body);
         }
+        return Expression.Lambda<Func<OutgoingMessage, DateTime?>>(body, o);
+    }
+
+    private sealed class SentTimesHolder(Guid[] ids, DateTime?[] times)
+    {
+        public readonly Guid[] Ids = ids;
+        public readonly DateTime?[] Times = times;
+    }
+
+    /// <summary>One failed attempt's outcome, known at <paramref name="now"/>: retried later, or failed for good.</summary>
+    private async Task RecordAsync(OutgoingMessage outgoing, SendFailure failure, DateTime now, string owner)
+    {
+        var mine = db.OutgoingMessages.Where(o => o.TicketMessageId == outgoing.TicketMessageId && o.LeaseOwner == owner && o.State == SendState.Sending);
         var reply = failure.ServerReply is { Length: > 2000 } long_ ? long_[..2000] : failure.ServerReply;
         var attempts = Math.Max(1, outgoing.Attempts);
         var delay = TimeSpan.FromTicks(Math.Min(options.Value.MaxRetryDelay.Ticks,

@@ -38,4 +38,24 @@ public sealed class OutboxPlanTests(AppFixture apps) : IClassFixture<AppFixture>
 
         Assert.Empty(failures);
     }
+
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task SentTimes_AreParameters_OneStatementPerGroupSize(DatabaseProvider provider)
+    {
+        // A group's outcomes are one UPDATE whose send times are a CASE over the ids: with the ids and times inlined, EF
+        // would compile and the database parse a new statement for every group.
+        var app = await apps.GetAsync(provider);
+        var (first, second) = await app.WithDbAsync(db => Task.FromResult((Sql(db), Sql(db))));
+        Assert.Equal(first, second);
+
+        static string Sql(MadoguchiDbContext db)
+        {
+            var group = Enumerable.Range(0, 3).Select(i => (Guid.NewGuid(), DateTime.UtcNow.AddSeconds(i))).ToList();
+            var sql = db.OutgoingMessages.Select(OutboxSender.SentTimes(group)).ToQueryString();
+            var statement = string.Join('\n', sql.Split('\n').Where(line => !line.StartsWith("--", StringComparison.Ordinal) && !line.StartsWith(".param", StringComparison.Ordinal)));
+            Assert.Contains("CASE", statement, StringComparison.Ordinal);
+            Assert.All(group, g => Assert.DoesNotContain(g.Item1.ToString(), statement, StringComparison.OrdinalIgnoreCase));
+            return statement;
+        }
+    }
 }
