@@ -20,6 +20,13 @@ public sealed class CompactTicketBucketCountsCommand(MadoguchiDbContext db)
 
     private static readonly SemaphoreSlim OneAtATime = new(1, 1);
 
+    /// <summary>The kept counts' tables and the key columns their rows are summed by.</summary>
+    private static readonly CountTable[] Tables =
+    [
+        new("TicketBucketCounts", "\"InboxId\", \"Place\", \"Status\", \"PendingReasonId\""),
+        new("TicketLabelCounts", "\"InboxId\", \"LabelId\", \"Place\", \"Status\""),
+    ];
+
     public async Task<bool> HandleAsync(IReadOnlyCollection<Guid> inboxIds, CancellationToken ct)
     {
         if (inboxIds.Count == 0 || !await OneAtATime.WaitAsync(0, ct))
@@ -32,54 +39,19 @@ public sealed class CompactTicketBucketCountsCommand(MadoguchiDbContext db)
                 var locked = await db.Database.SqlQueryRaw<bool>("SELECT pg_try_advisory_xact_lock({0}) AS \"Value\"", AdvisoryLock).SingleAsync(ct);
                 if (!locked)
                     return false;
-                await db.Database.ExecuteSqlRawAsync(
-                    """
-                    WITH d AS (
-                        DELETE FROM "TicketBucketCounts" WHERE "InboxId" = ANY({0})
-                        RETURNING "InboxId", "Place", "Status", "PendingReasonId", "Delta")
-                    INSERT INTO "TicketBucketCounts" ("InboxId", "Place", "Status", "PendingReasonId", "Delta")
-                    SELECT "InboxId", "Place", "Status", "PendingReasonId", SUM("Delta") FROM d
-                    GROUP BY "InboxId", "Place", "Status", "PendingReasonId" HAVING SUM("Delta") <> 0
-                    """, [inboxIds.ToArray()], ct);
-                await db.Database.ExecuteSqlRawAsync(
-                    """
-                    WITH d AS (
-                        DELETE FROM "TicketLabelCounts" WHERE "InboxId" = ANY({0})
-                        RETURNING "InboxId", "LabelId", "Place", "Status", "Delta")
-                    INSERT INTO "TicketLabelCounts" ("InboxId", "LabelId", "Place", "Status", "Delta")
-                    SELECT "InboxId", "LabelId", "Place", "Status", SUM("Delta") FROM d
-                    GROUP BY "InboxId", "LabelId", "Place", "Status" HAVING SUM("Delta") <> 0
-                    """, [inboxIds.ToArray()], ct);
+                foreach (var table in Tables)
+                    await db.Database.ExecuteSqlRawAsync(table.PostgresFold, [inboxIds.ToArray()], ct);
             }
             else
             {
-                foreach (var inbox in inboxIds)
+                foreach (var table in Tables)
                 {
-                    var last = await db.TicketBucketCounts.Where(d => d.InboxId == inbox).MaxAsync(d => (long?)d.Id, ct);
-                    if (last is null)
-                        continue;
-                    await db.Database.ExecuteSqlRawAsync(
-                        """
-                        INSERT INTO "TicketBucketCounts" ("InboxId", "Place", "Status", "PendingReasonId", "Delta")
-                        SELECT "InboxId", "Place", "Status", "PendingReasonId", SUM("Delta") FROM "TicketBucketCounts"
-                        WHERE "InboxId" = {0} AND "Id" <= {1}
-                        GROUP BY "InboxId", "Place", "Status", "PendingReasonId" HAVING SUM("Delta") <> 0;
-                        DELETE FROM "TicketBucketCounts" WHERE "InboxId" = {0} AND "Id" <= {1};
-                        """, [inbox, last.Value], ct);
-                }
-                foreach (var inbox in inboxIds)
-                {
-                    var last = await db.TicketLabelCounts.Where(d => d.InboxId == inbox).MaxAsync(d => (long?)d.Id, ct);
-                    if (last is null)
-                        continue;
-                    await db.Database.ExecuteSqlRawAsync(
-                        """
-                        INSERT INTO "TicketLabelCounts" ("InboxId", "LabelId", "Place", "Status", "Delta")
-                        SELECT "InboxId", "LabelId", "Place", "Status", SUM("Delta") FROM "TicketLabelCounts"
-                        WHERE "InboxId" = {0} AND "Id" <= {1}
-                        GROUP BY "InboxId", "LabelId", "Place", "Status" HAVING SUM("Delta") <> 0;
-                        DELETE FROM "TicketLabelCounts" WHERE "InboxId" = {0} AND "Id" <= {1};
-                        """, [inbox, last.Value], ct);
+                    foreach (var inbox in inboxIds)
+                    {
+                        var last = await db.Database.SqlQueryRaw<long?>(table.SqliteLastId, inbox).SingleAsync(ct);
+                        if (last is not null)
+                            await db.Database.ExecuteSqlRawAsync(table.SqliteFold, [inbox, last.Value], ct);
+                    }
                 }
             }
             await transaction.CommitAsync(ct);
@@ -90,4 +62,24 @@ public sealed class CompactTicketBucketCountsCommand(MadoguchiDbContext db)
             OneAtATime.Release();
         }
     }
+}
+
+/// <summary>One table of kept counts and its fold statements, built from constants (never from input).</summary>
+internal sealed class CountTable(string table, string keys)
+{
+    /// <summary>{0}: the inbox ids.</summary>
+    public string PostgresFold { get; } = $$"""
+        WITH d AS (DELETE FROM "{{table}}" WHERE "InboxId" = ANY({0}) RETURNING {{keys}}, "Delta")
+        INSERT INTO "{{table}}" ({{keys}}, "Delta") SELECT {{keys}}, SUM("Delta") FROM d GROUP BY {{keys}} HAVING SUM("Delta") <> 0
+        """;
+
+    /// <summary>{0}: the inbox id.</summary>
+    public string SqliteLastId { get; } = $$"""SELECT MAX("Id") AS "Value" FROM "{{table}}" WHERE "InboxId" = {0}""";
+
+    /// <summary>{0}: the inbox id, {1}: the highest row id read in the same IMMEDIATE transaction.</summary>
+    public string SqliteFold { get; } = $$"""
+        INSERT INTO "{{table}}" ({{keys}}, "Delta") SELECT {{keys}}, SUM("Delta") FROM "{{table}}"
+        WHERE "InboxId" = {0} AND "Id" <= {1} GROUP BY {{keys}} HAVING SUM("Delta") <> 0;
+        DELETE FROM "{{table}}" WHERE "InboxId" = {0} AND "Id" <= {1};
+        """;
 }
