@@ -129,7 +129,7 @@ foreach (var provider in providers)
     // tiering of the hot code to optimized code takes many rounds, and until then the calls run slower, partly
     // unoptimized code and the JIT itself) until a round compiles fewer than WarmMethods methods (at most
     // MaxWarmRounds), then the measured rounds. A server that runs for hours is past this point.
-    const int WarmMethods = 200, MaxWarmRounds = 30;
+    const int WarmMethods = 50, MaxWarmRounds = 60;
     var warmRounds = 0;
     for (var round = -1; round < rounds; round++)
     {
