@@ -334,8 +334,7 @@ internal sealed class ServerTimer : Microsoft.AspNetCore.Hosting.IStartupFilter
             }
             finally
             {
-                // Also when the client has already read the whole body and let go of the response (the in-memory
-                // server then ends the request as aborted while the pipeline is finishing).
+                // Also when the rest of the pipeline throws (an aborted request): every tagged call gets a time.
                 if (context.Request.Headers.TryGetValue(Header, out var call))
                     Times[call.ToString()] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             }
