@@ -152,7 +152,7 @@ public sealed class ListTicketsQuery(MadoguchiDbContext db, Counts.CompactTicket
     /// off), which the navigation's fold does not notice: a label tab whose rows have piled up folds its inbox's rows.</summary>
     private async Task<int> SumKeptAsync(IQueryable<int> kept, TicketListRequest request, CancellationToken ct)
     {
-        var read = await kept.GroupBy(_ => 1).Select(g => new { Total = g.Sum(), Rows = g.Count() }).FirstOrDefaultAsync(ct);
+        var read = await kept.GroupBy(_ => 1).Select(g => new { Total = g.Sum(), Rows = g.Count() }).SingleOrDefaultAsync(ct);
         if (request.LabelId is { } label && read?.Rows > CountTicketBucketsQuery.CompactAfterExtraRows)
             await compact.HandleAsync(await db.Labels.Where(l => l.Id == label).Select(l => l.InboxId).ToListAsync(ct), ct);
         return read?.Total ?? 0;
