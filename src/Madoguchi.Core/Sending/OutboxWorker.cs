@@ -53,13 +53,14 @@ public sealed class OutboxWorker(IServiceScopeFactory scopes, SendTrigger trigge
 
     /// <summary>Queued messages whose next attempt has come, oldest first: one walk of the (state, next attempt) index
     /// (also used to check the query plans).</summary>
-    public static IQueryable<DueMessage> DueQueued(MadoguchiDbContext db, DateTime now, int take) => db.OutgoingMessages.AsNoTracking()
-        .Where(m => m.State == SendState.Queued && m.NextAttemptAt <= now)
-        .OrderBy(m => m.NextAttemptAt).Select(m => new DueMessage(m.TicketMessageId, m.SendAddressId, m.NextAttemptAt)).Take(take);
+    public static IQueryable<DueMessage> DueQueued(MadoguchiDbContext db, DateTime now, int take) =>
+        Oldest(db.OutgoingMessages.Where(m => m.State == SendState.Queued && m.NextAttemptAt <= now), take);
 
     /// <summary>Messages left 送信中 by an instance that died (their lease ran out): few, found on the same index.</summary>
-    public static IQueryable<DueMessage> LeaseExpired(MadoguchiDbContext db, DateTime now, int take) => db.OutgoingMessages.AsNoTracking()
-        .Where(m => m.State == SendState.Sending && m.LeaseUntil < now)
+    public static IQueryable<DueMessage> LeaseExpired(MadoguchiDbContext db, DateTime now, int take) =>
+        Oldest(db.OutgoingMessages.Where(m => m.State == SendState.Sending && m.LeaseUntil < now), take);
+
+    private static IQueryable<DueMessage> Oldest(IQueryable<OutgoingMessage> messages, int take) => messages.AsNoTracking()
         .OrderBy(m => m.NextAttemptAt).Select(m => new DueMessage(m.TicketMessageId, m.SendAddressId, m.NextAttemptAt)).Take(take);
 
     /// <summary>Each address's messages (oldest first) over as many connections as it may use, each at most

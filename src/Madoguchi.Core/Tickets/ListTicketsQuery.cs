@@ -54,9 +54,10 @@ public sealed class ListTicketsQuery(MadoguchiDbContext db, Counts.CompactTicket
         // A page past the start of a whole bucket (inbox, place, status, 保留理由: what the tabs show unfiltered) or of a
         // label in one reads the count the database keeps first: a page nearer the end is then cut walking backwards, so
         // the last page of 72,000 tickets skips 0 index entries instead of 71,950.
+        var kept = KeptTotal(db, visible.Value!, request);
         int? total = null;
         var backwards = false;
-        if (offset > 0 && KeptTotal(db, visible.Value!, request) is { } kept)
+        if (offset > 0 && kept is not null)
         {
             total = await SumKeptAsync(kept, request, ct);
             if (offset >= total)
@@ -74,8 +75,8 @@ public sealed class ListTicketsQuery(MadoguchiDbContext db, Counts.CompactTicket
         {
             if (rows.Count < limit && (rows.Count > 0 || offset == 0))
                 total = offset + rows.Count;
-            else if (KeptTotal(db, visible.Value!, request) is { } keptCounts)
-                total = await SumKeptAsync(keptCounts, request, ct);
+            else if (kept is not null)
+                total = await SumKeptAsync(kept, request, ct);
             else
                 total = await query.CountAsync(ct);
         }
