@@ -50,6 +50,8 @@ public static class DataServiceCollectionExtensions
         if (database.Provider == DatabaseProvider.Postgres)
         {
             options.UseNpgsql(database.ConnectionString, o => o.MigrationsAssembly(PostgresMigrationsAssembly));
+            if (database.PrepareStatements)
+                PreparedQueries.Configure(options);
             return;
         }
 

@@ -25,6 +25,10 @@ public sealed class DatabaseOptions : IValidatableObject
     /// <summary>How often the log's size is looked at.</summary>
     public TimeSpan WalCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>PostgreSQL: prepare the queries every screen runs (<see cref="PreparedQueries"/>). Off only for a connection
+    /// pooler that cannot keep prepared statements (PgBouncer before 1.21 in transaction mode).</summary>
+    public bool PrepareStatements { get; set; } = true;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Provider == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(ConnectionString))

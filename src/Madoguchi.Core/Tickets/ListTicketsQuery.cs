@@ -67,7 +67,10 @@ public sealed class ListTicketsQuery(MadoguchiDbContext db, Counts.CompactTicket
         var pageIds = backwards
             ? Order(query, request.Sort, backwards: true).Select(t => t.Id).Skip(Math.Max(0, total!.Value - offset - limit)).Take(Math.Min(limit, total.Value - offset))
             : Order(query, request.Sort).Select(t => t.Id).Skip(offset).Take(limit);
-        var rows = await Rows(db, pageIds, request.Sort, actor.Id).ToListAsync(ct);
+        // A label tab's page is planned for its label: walking the bucket for a common label, the label's tickets for a rare
+        // one; one generic plan cannot be both (PreparedQueryPlanTests).
+        var page = Rows(db, pageIds, request.Sort, actor.Id);
+        var rows = await (request.LabelId is null ? page.Prepared() : page).ToListAsync(ct);
 
         // A page that is not full already says how many there are. A full first page of a whole bucket or of a label in
         // one reads the kept counts; only a tab filtered by assignee (or by label and 保留理由 at once) counts its tickets.
@@ -78,7 +81,7 @@ public sealed class ListTicketsQuery(MadoguchiDbContext db, Counts.CompactTicket
             else if (kept is not null)
                 total = await SumKeptAsync(kept, request, ct);
             else
-                total = await query.CountAsync(ct);
+                total = await query.Prepared().CountAsync(ct);
         }
         var items = rows.Select(r => new TicketListItem(
                 r.Id, r.InboxId, r.Subject, r.Status, r.Place, r.MessageCount, r.LastMessageAt, r.CreatedAt, new AddressView(r.FromName, r.FromAddress),
@@ -153,7 +156,7 @@ public sealed class ListTicketsQuery(MadoguchiDbContext db, Counts.CompactTicket
     /// off), which the navigation's fold does not notice: a label tab whose rows have piled up folds its inbox's rows.</summary>
     private async Task<int> SumKeptAsync(IQueryable<int> kept, TicketListRequest request, CancellationToken ct)
     {
-        var read = await kept.GroupBy(_ => 1).Select(g => new { Total = g.Sum(), Rows = g.Count() }).SingleOrDefaultAsync(ct);
+        var read = await kept.GroupBy(_ => 1).Select(g => new { Total = g.Sum(), Rows = g.Count() }).Prepared().SingleOrDefaultAsync(ct);
         if (request.LabelId is { } label && read?.Rows > CountTicketBucketsQuery.CompactAfterExtraRows)
             await compact.HandleAsync(await db.Labels.Where(l => l.Id == label).Select(l => l.InboxId).ToListAsync(ct), ct);
         return read?.Total ?? 0;

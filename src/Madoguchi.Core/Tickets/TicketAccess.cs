@@ -20,7 +20,7 @@ internal static class TicketAccess
         var visible = await db.Inboxes.AsNoTracking()
             .Where(i => i.AccountId == actor.AccountId && users.Any(u => u.IsOwner
                 || db.InboxRoles.Any(r => r.InboxId == i.Id && r.UserId == u.Id && r.Role != InboxRole.None)))
-            .Select(i => i.Id).ToListAsync(ct);
+            .Select(i => i.Id).Prepared().ToListAsync(ct);
         if (visible.Count > 0)
             return visible;
         var me = await db.RequireActiveUserAsync(actor, ct);

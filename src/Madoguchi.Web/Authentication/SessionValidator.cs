@@ -16,9 +16,9 @@ public sealed class SessionValidator(MadoguchiDbContext db)
         if (id is null || stamp is null)
             return false;
         if (principal.IsOperator())
-            return await db.Operators.AnyAsync(o => o.Id == id && o.SecurityStamp == stamp && o.LockedAt == null, ct);
+            return await db.Operators.Where(o => o.Id == id && o.SecurityStamp == stamp && o.LockedAt == null).Prepared().AnyAsync(ct);
         // A suspended account's sessions end too (利用停止); they work again only after a new sign-in once it is resumed.
         return await db.Users.Where(u => u.Id == id && u.SecurityStamp == stamp && u.State == UserState.Active)
-            .Join(db.Accounts.Where(a => a.SuspendedAt == null), u => u.AccountId, a => a.Id, (u, a) => u.Id).AnyAsync(ct);
+            .Join(db.Accounts.Where(a => a.SuspendedAt == null), u => u.AccountId, a => a.Id, (u, a) => u.Id).Prepared().AnyAsync(ct);
     }
 }

@@ -81,7 +81,7 @@ public sealed class AuthenticateApiTokenQuery(MadoguchiDbContext db, TimeProvide
         var found = await db.ApiTokens.Where(t => t.TokenHash == hash)
             .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new { Token = t, User = u })
             .Select(x => new { x.Token, x.User, Suspended = db.Accounts.Any(a => a.Id == x.User.AccountId && a.SuspendedAt != null) })
-            .SingleOrDefaultAsync(ct);
+            .Prepared().SingleOrDefaultAsync(ct);
         // One query per request: the token, its user and whether the account is suspended.
         if (found is null || found.User.State != Users.UserState.Active || found.Suspended)
             return null;
