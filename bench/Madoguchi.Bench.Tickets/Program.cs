@@ -241,7 +241,7 @@ static async Task ExplainAsync(MadoguchiApp app, DatabaseProvider provider, Guid
         await db.Database.OpenConnectionAsync();
         foreach (var (name, request) in requests)
         {
-            var filter = ListTicketsQuery.Filter(db, accountId, [inboxId], request);
+            var filter = ListTicketsQuery.Filter(db, Actor.User(Guid.NewGuid(), accountId, "explain@example.com", null), [inboxId], request);
             var pageQuery = ListTicketsQuery.Rows(db, ListTicketsQuery.Order(filter, request.Sort).Select(t => t.Id).Skip(request.Page.Offset).Take(request.Page.Limit), request.Sort, Guid.NewGuid());
             foreach (var (what, command) in new[] { ("count", filter.Select(t => t.Id).Take(int.MaxValue).CreateDbCommand()), ("page", pageQuery.CreateDbCommand()) })
             {

@@ -43,18 +43,39 @@ public sealed class ListTicketsQuery(MadoguchiDbContext db, Counts.CompactTicket
 {
     public async Task<Result<Page<TicketListItem>>> HandleAsync(Actor actor, TicketListRequest request, CancellationToken ct)
     {
-        var visible = await db.VisibleInboxIdsAsync(actor, ct);
-        if (!visible.Succeeded)
-            return visible.Error!;
-        if (request.InboxId is { } inboxId && !visible.Value!.Contains(inboxId))
-            return Error.NotFound("The inbox");
-        var query = Filter(db, actor.AccountId!.Value, visible.Value!, request);
+        // One inbox (what the screens ask for): whether the actor sees it is tested inside each query, not read first; an
+        // empty answer then asks whether the inbox is visible at all (404). Every inbox: the visible ones are read first.
+        List<Guid> visible;
+        if (request.InboxId is { } inboxId && actor.IsUser)
+            visible = [inboxId];
+        else
+        {
+            var seen = await db.VisibleInboxIdsAsync(actor, ct);
+            if (!seen.Succeeded)
+                return seen.Error!;
+            visible = seen.Value!;
+        }
+        var page = await PageAsync(actor, visible, request, ct);
+        if (page.Items.Count == 0 && request.InboxId is { } asked)
+        {
+            var seen = await db.VisibleInboxIdsAsync(actor, ct);
+            if (!seen.Succeeded)
+                return seen.Error!;
+            if (!seen.Value!.Contains(asked))
+                return Error.NotFound("The inbox");
+        }
+        return page;
+    }
+
+    private async Task<Page<TicketListItem>> PageAsync(Actor actor, List<Guid> visible, TicketListRequest request, CancellationToken ct)
+    {
+        var query = Filter(db, actor, visible, request);
         var (offset, limit) = (request.Page.Offset, request.Page.Limit);
 
         // A page past the start of a whole bucket (inbox, place, status, 保留理由: what the tabs show unfiltered) or of a
         // label in one reads the count the database keeps first: a page nearer the end is then cut walking backwards, so
         // the last page of 72,000 tickets skips 0 index entries instead of 71,950.
-        var kept = KeptTotal(db, visible.Value!, request);
+        var kept = KeptTotal(db, actor, visible, request);
         int? total = null;
         var backwards = false;
         if (offset > 0 && kept is not null)
@@ -104,12 +125,14 @@ public sealed class ListTicketsQuery(MadoguchiDbContext db, Counts.CompactTicket
             db.TicketMessages.Any(m => m.TicketId == t.Id && db.TicketAttachments.Any(a => a.TicketMessageId == m.Id && !a.IsInline)),
             db.TicketReads.Where(r => r.UserId == readerId && r.TicketId == t.Id).Select(r => (DateTime?)r.ReadAt).FirstOrDefault()));
 
-    /// <summary>The tickets a request names, unordered (also used to check the query plans).</summary>
-    public static IQueryable<Ticket> Filter(MadoguchiDbContext db, Guid accountId, List<Guid> visibleInboxes, TicketListRequest request)
+    /// <summary>The tickets a request names that the actor sees, unordered (also used to check the query plans): of one inbox
+    /// while the actor sees it, or of the <paramref name="visibleInboxes"/> read before.</summary>
+    public static IQueryable<Ticket> Filter(MadoguchiDbContext db, Actor actor, List<Guid> visibleInboxes, TicketListRequest request)
     {
         var query = db.Tickets.AsNoTracking().Where(t => t.Place == request.Place);
+        var accountId = actor.AccountId!.Value;
         if (request.InboxId is { } inboxId)
-            query = query.Where(t => t.InboxId == inboxId);
+            query = query.Where(t => t.InboxId == inboxId).WhereSeesInbox(db, actor, inboxId);
         else
             query = query.Where(t => t.AccountId == accountId && visibleInboxes.Contains(t.InboxId));
         if (request.Status is { } status)
@@ -137,16 +160,18 @@ public sealed class ListTicketsQuery(MadoguchiDbContext db, Counts.CompactTicket
         request is { Unassigned: false, AssigneeId: null, LabelId: not null, WithoutPendingReason: false, PendingReasonId: null };
 
     /// <summary>The kept counts that sum to the request's total, or null when none are kept for its filters.</summary>
-    public static IQueryable<int>? KeptTotal(MadoguchiDbContext db, List<Guid> visibleInboxes, TicketListRequest request) =>
-        IsWholeBucket(request) ? Buckets(db, visibleInboxes, request).Select(d => d.Delta)
-        : IsWholeLabel(request) ? LabelBuckets(db, visibleInboxes, request).Select(d => d.Delta)
+    public static IQueryable<int>? KeptTotal(MadoguchiDbContext db, Actor actor, List<Guid> visibleInboxes, TicketListRequest request) =>
+        IsWholeBucket(request) ? Buckets(db, actor, visibleInboxes, request).Select(d => d.Delta)
+        : IsWholeLabel(request) ? LabelBuckets(db, actor, visibleInboxes, request).Select(d => d.Delta)
         : null;
 
     /// <summary>The kept label counts a whole-label request covers (the same predicates as <see cref="Filter"/>).</summary>
-    public static IQueryable<Counts.TicketLabelDelta> LabelBuckets(MadoguchiDbContext db, List<Guid> visibleInboxes, TicketListRequest request)
+    public static IQueryable<Counts.TicketLabelDelta> LabelBuckets(MadoguchiDbContext db, Actor actor, List<Guid> visibleInboxes, TicketListRequest request)
     {
         var query = db.TicketLabelCounts.AsNoTracking().Where(d => d.LabelId == request.LabelId && d.Place == request.Place);
-        query = request.InboxId is { } inboxId ? query.Where(d => d.InboxId == inboxId) : query.Where(d => visibleInboxes.Contains(d.InboxId));
+        query = request.InboxId is { } inboxId
+            ? query.Where(d => d.InboxId == inboxId).WhereSeesInbox(db, actor, inboxId)
+            : query.Where(d => visibleInboxes.Contains(d.InboxId));
         if (request.Status is { } status)
             query = query.Where(d => d.Status == status);
         return query;
@@ -163,10 +188,12 @@ public sealed class ListTicketsQuery(MadoguchiDbContext db, Counts.CompactTicket
     }
 
     /// <summary>The kept counts of the buckets a whole-bucket request covers (the same predicates as <see cref="Filter"/>).</summary>
-    public static IQueryable<Counts.TicketBucketDelta> Buckets(MadoguchiDbContext db, List<Guid> visibleInboxes, TicketListRequest request)
+    public static IQueryable<Counts.TicketBucketDelta> Buckets(MadoguchiDbContext db, Actor actor, List<Guid> visibleInboxes, TicketListRequest request)
     {
         var query = db.TicketBucketCounts.AsNoTracking().Where(d => d.Place == request.Place);
-        query = request.InboxId is { } inboxId ? query.Where(d => d.InboxId == inboxId) : query.Where(d => visibleInboxes.Contains(d.InboxId));
+        query = request.InboxId is { } inboxId
+            ? query.Where(d => d.InboxId == inboxId).WhereSeesInbox(db, actor, inboxId)
+            : query.Where(d => visibleInboxes.Contains(d.InboxId));
         if (request.Status is { } status)
             query = query.Where(d => d.Status == status);
         if (request.WithoutPendingReason)

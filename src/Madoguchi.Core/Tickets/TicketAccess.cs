@@ -27,6 +27,17 @@ internal static class TicketAccess
         return me.Succeeded ? visible : me.Error!;
     }
 
+    /// <summary>Only while the actor sees the inbox, as a condition inside the query instead of a read of its own: the rule
+    /// of <see cref="VisibleInboxIdsAsync"/> for one inbox. It names only parameters, so both databases test it once per
+    /// query. An empty answer does not tell an invisible inbox from an empty one: ask <see cref="VisibleInboxIdsAsync"/> then.</summary>
+    public static IQueryable<T> WhereSeesInbox<T>(this IQueryable<T> query, MadoguchiDbContext db, Actor actor, Guid inboxId)
+    {
+        var (accountId, userId) = (actor.AccountId!.Value, actor.Id);
+        return query.Where(_ => db.Inboxes.Any(i => i.Id == inboxId && i.AccountId == accountId
+            && db.Users.Any(u => u.Id == userId && u.AccountId == accountId && u.State == Accounts.Users.UserState.Active
+                && (u.IsOwner || db.InboxRoles.Any(r => r.InboxId == inboxId && r.UserId == userId && r.Role != InboxRole.None)))));
+    }
+
     /// <summary>The ticket, when the actor's role on its inbox is at least <paramref name="minimum"/>.</summary>
     public static async Task<Result<(Ticket Ticket, InboxRole Role)>> RequireTicketAsync(
         this MadoguchiDbContext db, Actor actor, Guid ticketId, InboxRole minimum, bool track, CancellationToken ct)

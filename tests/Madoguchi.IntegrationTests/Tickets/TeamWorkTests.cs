@@ -148,7 +148,18 @@ public sealed class TeamWorkTests(AppFixture apps) : IClassFixture<AppFixture>
         var managerBoth = await UserWithRolesAsync(app, account, owner, (inbox, "manager"), (target, "manager"));
 
         Assert.Equal(0, (await none.GetFromJsonAsync<JsonObject>($"/api/v1/tickets"))!["total"]!.GetValue<int>());
-        await AssertProblemAsync(await none.GetAsync($"/api/v1/tickets?inbox={inbox}"), HttpStatusCode.NotFound, "not_found");
+        // Whether the user sees one inbox is tested inside the list's queries: every shape of them (page, kept totals, a
+        // deep page, counted tabs, label tabs) answers 404 to 権限なし, and the ticket to アシスタント.
+        foreach (var tab in new[] { "", "&status=open", "&offset=50", "&status=open&offset=50", "&assignee=none", $"&label={label}",
+            $"&status=open&label={label}&offset=50", "&status=pending&pendingReason=none", "&place=trash" })
+        {
+            await AssertProblemAsync(await none.GetAsync($"/api/v1/tickets?inbox={inbox}{tab}"), HttpStatusCode.NotFound, "not_found");
+            var seen = (await assistant.GetFromJsonAsync<JsonObject>($"/api/v1/tickets?inbox={inbox}{tab}"))!;
+            var expected = tab is "&status=pending&pendingReason=none" or "&place=trash" ? 0 : 1;
+            Assert.True(expected == seen["total"]!.GetValue<int>(), $"{tab}: {seen}");
+            if (expected == 1 && !tab.Contains("offset", StringComparison.Ordinal))
+                Assert.Equal(ticket, seen["items"]![0]!["id"]!.GetValue<Guid>());
+        }
         await AssertProblemAsync(await none.GetAsync($"/api/v1/tickets/{ticket}/comments"), HttpStatusCode.NotFound, "not_found");
         await AssertProblemAsync(await none.PostAsJsonAsync($"/api/v1/tickets/{ticket}/comments", new { body = "見えない" }), HttpStatusCode.NotFound, "not_found");
         await AssertProblemAsync(await none.GetAsync($"/api/v1/tickets/{ticket}/history"), HttpStatusCode.NotFound, "not_found");

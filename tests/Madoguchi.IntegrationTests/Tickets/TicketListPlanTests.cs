@@ -39,7 +39,7 @@ public sealed class TicketListPlanTests(AppFixture apps) : IClassFixture<AppFixt
             {
                 foreach (var backwards in new[] { false, true })
                 {
-                    var ids = ListTicketsQuery.Order(ListTicketsQuery.Filter(db, Guid.NewGuid(), [inbox, Guid.NewGuid()], request), request.Sort, backwards)
+                    var ids = ListTicketsQuery.Order(ListTicketsQuery.Filter(db, Actor.User(Guid.NewGuid(), Guid.NewGuid(), "plan@example.com", null), [inbox, Guid.NewGuid()], request), request.Sort, backwards)
                         .Select(t => t.Id).Skip(request.Page.Offset).Take(request.Page.Limit);
                     // The page's ids alone, and the query that reads the page's rows, labels, paper-clip and unread mark around them.
                     foreach (var (what, command) in new[] { ("ids", ids.CreateDbCommand()), ("rows", ListTicketsQuery.Rows(db, ids, request.Sort, Guid.NewGuid()).CreateDbCommand()) })
