@@ -91,16 +91,26 @@ public sealed class ListTicketsQuery(MadoguchiDbContext db, Counts.CompactTicket
         // A label tab's page is planned for its label: walking the bucket for a common label, the label's tickets for a rare
         // one; one generic plan cannot be both (PreparedQueryPlanTests).
         var page = Rows(db, pageIds, request.Sort, actor.Id);
-        var rows = await (request.LabelId is null ? page.Prepared() : page).ToListAsync(ct);
+        List<TicketListRow> rows;
+        if (total is null && kept is not null)
+        {
+            // The first page of a kept tab reads the kept total in the same query, as a subquery both databases run once:
+            // a full page needs it, and one round trip is cheaper than two.
+            var withKept = page.Select(r => new { Row = r, Total = kept.Sum(), Rows = kept.Count() });
+            var read = await (request.LabelId is null ? withKept.Prepared() : withKept).ToListAsync(ct);
+            rows = read.Select(r => r.Row).ToList();
+            if (rows.Count == limit)
+                total = await FoldIfPiledUpAsync(request, read[0].Total, read[0].Rows, ct);
+        }
+        else
+            rows = await (request.LabelId is null ? page.Prepared() : page).ToListAsync(ct);
 
         // A page that is not full already says how many there are. A full first page of a whole bucket or of a label in
-        // one reads the kept counts; only a tab filtered by assignee (or by label and 保留理由 at once) counts its tickets.
+        // one has read the kept counts; only a tab filtered by assignee (or by label and 保留理由 at once) counts its tickets.
         if (total is null)
         {
             if (rows.Count < limit && (rows.Count > 0 || offset == 0))
                 total = offset + rows.Count;
-            else if (kept is not null)
-                total = await SumKeptAsync(kept, request, ct);
             else
                 total = await query.Prepared().CountAsync(ct);
         }
@@ -182,9 +192,14 @@ public sealed class ListTicketsQuery(MadoguchiDbContext db, Counts.CompactTicket
     private async Task<int> SumKeptAsync(IQueryable<int> kept, TicketListRequest request, CancellationToken ct)
     {
         var read = await kept.GroupBy(_ => 1).Select(g => new { Total = g.Sum(), Rows = g.Count() }).Prepared().SingleOrDefaultAsync(ct);
-        if (request.LabelId is { } label && read?.Rows > CountTicketBucketsQuery.CompactAfterExtraRows)
+        return await FoldIfPiledUpAsync(request, read?.Total ?? 0, read?.Rows ?? 0, ct);
+    }
+
+    private async Task<int> FoldIfPiledUpAsync(TicketListRequest request, int total, int rows, CancellationToken ct)
+    {
+        if (request.LabelId is { } label && rows > CountTicketBucketsQuery.CompactAfterExtraRows)
             await compact.HandleAsync(await db.Labels.Where(l => l.Id == label).Select(l => l.InboxId).ToListAsync(ct), ct);
-        return read?.Total ?? 0;
+        return total;
     }
 
     /// <summary>The kept counts of the buckets a whole-bucket request covers (the same predicates as <see cref="Filter"/>).</summary>
