@@ -16,26 +16,29 @@ internal static class TicketAccess
     {
         if (!actor.IsUser)
             return (await db.RequireActiveUserAsync(actor, ct)).Error!;
-        var users = db.Users.Where(u => u.Id == actor.Id && u.AccountId == actor.AccountId && u.State == Accounts.Users.UserState.Active);
-        var visible = await db.Inboxes.AsNoTracking()
-            .Where(i => i.AccountId == actor.AccountId && users.Any(u => u.IsOwner
-                || db.InboxRoles.Any(r => r.InboxId == i.Id && r.UserId == u.Id && r.Role != InboxRole.None)))
-            .Select(i => i.Id).Prepared().ToListAsync(ct);
+        var visible = await db.VisibleInboxes(actor).Select(i => i.Id).Prepared().ToListAsync(ct);
         if (visible.Count > 0)
             return visible;
         var me = await db.RequireActiveUserAsync(actor, ct);
         return me.Succeeded ? visible : me.Error!;
     }
 
-    /// <summary>Only while the actor sees the inbox, as a condition inside the query instead of a read of its own: the rule
-    /// of <see cref="VisibleInboxIdsAsync"/> for one inbox. It names only parameters, so both databases test it once per
-    /// query. An empty answer does not tell an invisible inbox from an empty one: ask <see cref="VisibleInboxIdsAsync"/> then.</summary>
+    /// <summary>The rule: the account's inboxes, while the user is active, all of them for an owner, else those where the
+    /// user's role is above 権限なし.</summary>
+    private static IQueryable<Inbox> VisibleInboxes(this MadoguchiDbContext db, Actor actor)
+    {
+        var users = db.Users.Where(u => u.Id == actor.Id && u.AccountId == actor.AccountId && u.State == Accounts.Users.UserState.Active);
+        return db.Inboxes.AsNoTracking().Where(i => i.AccountId == actor.AccountId && users.Any(u => u.IsOwner
+            || db.InboxRoles.Any(r => r.InboxId == i.Id && r.UserId == u.Id && r.Role != InboxRole.None)));
+    }
+
+    /// <summary>Only while the actor sees the inbox, as a condition inside the query instead of a read of its own (the same
+    /// rule as <see cref="VisibleInboxIdsAsync"/>). It names only parameters, so both databases test it once per query. An
+    /// empty answer does not tell an invisible inbox from an empty one: ask <see cref="VisibleInboxIdsAsync"/> then.</summary>
     public static IQueryable<T> WhereSeesInbox<T>(this IQueryable<T> query, MadoguchiDbContext db, Actor actor, Guid inboxId)
     {
-        var (accountId, userId) = (actor.AccountId!.Value, actor.Id);
-        return query.Where(_ => db.Inboxes.Any(i => i.Id == inboxId && i.AccountId == accountId
-            && db.Users.Any(u => u.Id == userId && u.AccountId == accountId && u.State == Accounts.Users.UserState.Active
-                && (u.IsOwner || db.InboxRoles.Any(r => r.InboxId == inboxId && r.UserId == userId && r.Role != InboxRole.None)))));
+        var visible = db.VisibleInboxes(actor);
+        return query.Where(_ => visible.Any(i => i.Id == inboxId));
     }
 
     /// <summary>The ticket, when the actor's role on its inbox is at least <paramref name="minimum"/>.</summary>
