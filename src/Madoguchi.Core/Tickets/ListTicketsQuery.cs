@@ -92,28 +92,27 @@ public sealed class ListTicketsQuery(MadoguchiDbContext db, Counts.CompactTicket
         // one; one generic plan cannot be both (PreparedQueryPlanTests).
         var page = Rows(db, pageIds, request.Sort, actor.Id);
         List<TicketListRow> rows;
-        if (total is null && kept is not null)
+        if (total is null)
         {
-            // The first page of a kept tab reads the kept total in the same query, as a subquery both databases run once:
-            // a full page needs it, and one round trip is cheaper than two.
-            var withKept = page.Select(r => new { Row = r, Total = kept.Sum(), Rows = kept.Count() });
-            var read = await (request.LabelId is null ? withKept.Prepared() : withKept).ToListAsync(ct);
+            // The page reads its tab's total in the same query, as a subquery both databases run once (one round trip, not
+            // two): the sum of the kept counts of a whole bucket or of a label in one, else (a tab filtered by assignee, or
+            // by label and 保留理由 at once) a count of its tickets.
+            var withTotal = kept is not null
+                ? page.Select(r => new RowAndTotal(r, kept.Sum(), kept.Count()))
+                : page.Select(r => new RowAndTotal(r, query.Count(), 0));
+            var read = await (request.LabelId is null ? withTotal.Prepared() : withTotal).ToListAsync(ct);
             rows = read.Select(r => r.Row).ToList();
-            if (rows.Count == limit)
-                total = await FoldIfPiledUpAsync(request, read[0].Total, read[0].Rows, ct);
+            // A page that is not full already says how many there are.
+            if (rows.Count < limit && (rows.Count > 0 || offset == 0))
+                total = offset + rows.Count;
+            else if (rows.Count > 0)
+                total = await FoldIfPiledUpAsync(request, read[0].Total, read[0].KeptRows, ct);
+            else // a counted tab asked past its end: no row carried the count
+                total = await query.Prepared().CountAsync(ct);
         }
         else
             rows = await (request.LabelId is null ? page.Prepared() : page).ToListAsync(ct);
 
-        // A page that is not full already says how many there are. A full first page of a whole bucket or of a label in
-        // one has read the kept counts; only a tab filtered by assignee (or by label and 保留理由 at once) counts its tickets.
-        if (total is null)
-        {
-            if (rows.Count < limit && (rows.Count > 0 || offset == 0))
-                total = offset + rows.Count;
-            else
-                total = await query.Prepared().CountAsync(ct);
-        }
         var items = rows.Select(r => new TicketListItem(
                 r.Id, r.InboxId, r.Subject, r.Status, r.Place, r.MessageCount, r.LastMessageAt, r.CreatedAt, new AddressView(r.FromName, r.FromAddress),
                 r.AssigneeId, r.PendingReasonId, r.Labels.Order().ToList(), r.Version)
@@ -227,6 +226,9 @@ public sealed class ListTicketsQuery(MadoguchiDbContext db, Counts.CompactTicket
         _ => query.OrderByDescending(t => t.LastMessageAt).ThenByDescending(t => t.Id),
     };
 }
+
+/// <summary>A row of a page with its tab's total (and, for kept totals, how many kept rows were summed), read together.</summary>
+internal sealed record RowAndTotal(TicketListRow Row, int Total, int KeptRows);
 
 /// <summary>One row of a list page as read from the database (see <see cref="ListTicketsQuery.Rows"/>).</summary>
 public sealed record TicketListRow(

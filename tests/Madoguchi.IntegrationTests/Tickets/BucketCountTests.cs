@@ -239,6 +239,12 @@ public sealed class BucketCountTests(AppFixture apps) : IClassFixture<AppFixture
         Assert.Equal(128, (await owner.GetFromJsonAsync<JsonObject>($"/api/v1/tickets?inbox={inbox}&status=open&label={label}&limit=5"))!["total"]!.GetValue<int>());
         Assert.Equal(128, (await owner.GetFromJsonAsync<JsonObject>($"/api/v1/tickets?inbox={inbox}&status=open&label={label}&offset=5&limit=5"))!["total"]!.GetValue<int>());
         Assert.Equal(28, (await owner.GetFromJsonAsync<JsonObject>($"/api/v1/tickets?inbox={inbox}&status=open&label={label}&assignee=none&limit=5"))!["total"]!.GetValue<int>());
+        // A counted tab's total, read inside a full page, from a page that is not full, and alone past the end.
+        foreach (var (offset, items) in new[] { (10, 5), (25, 3), (40, 0) })
+        {
+            var page = (await owner.GetFromJsonAsync<JsonObject>($"/api/v1/tickets?inbox={inbox}&status=open&label={label}&assignee=none&offset={offset}&limit=5"))!;
+            Assert.Equal((28, items), (page["total"]!.GetValue<int>(), page["items"]!.AsArray().Count));
+        }
     }
 
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
