@@ -4,8 +4,6 @@ using System.Net.Http.Json;
 using Madoguchi.Core.Common;
 using Madoguchi.Core.Data;
 using Madoguchi.Core.Tickets;
-using Madoguchi.Core.Tickets.Labels;
-using Madoguchi.Core.Tickets.Reads;
 using Madoguchi.Testing.App;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
