@@ -37,8 +37,8 @@ public sealed record TicketListRequest(Guid? InboxId, TicketStatus? Status, Tick
 /// <summary>Tickets of a tab. The page is cut on the (inbox, place, status, …) indexes over ids only, and the rows of
 /// that page, their labels, paper-clip and the actor's unread mark are read in the same query, so a page of an inbox with
 /// 100,000 tickets costs an index walk, not a table scan. The total of a full page comes from the kept bucket or label counts, or
-/// is counted for a tab filtered by assignee; a deep page of a whole bucket is walked from the nearer end (see bench/README.md,
-/// "Ticket list").</summary>
+/// is counted for a tab filtered by assignee, in the page's own query; a deep page of a whole bucket is walked from the nearer
+/// end (see bench/README.md, "Ticket list").</summary>
 public sealed class ListTicketsQuery(MadoguchiDbContext db, Counts.CompactTicketBucketCountsCommand compact)
 {
     public async Task<Result<Page<TicketListItem>>> HandleAsync(Actor actor, TicketListRequest request, CancellationToken ct)

@@ -24,10 +24,23 @@ public sealed class StorageProbeTests
         // Root ignores permissions, so make the folder unwritable in a way root cannot write through either: a file where
         // the blob store's temporary folder belongs.
         var temp = Path.Combine(Path.GetFullPath(app.Database.DataDirectory), "blobs", "tmp");
-        if (Directory.Exists(temp))
-            Directory.Delete(temp, recursive: true);
         Directory.CreateDirectory(Path.GetDirectoryName(temp)!);
-        await File.WriteAllTextAsync(temp, "not a folder");
+        // The probe (every second) may create the folder again between the delete and the write, or write into it while
+        // it is deleted: try again until the file is in its place.
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                if (Directory.Exists(temp))
+                    Directory.Delete(temp, recursive: true);
+                await File.WriteAllTextAsync(temp, "not a folder");
+                break;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException && attempt < 100)
+            {
+                await Task.Delay(20);
+            }
+        }
         var brokenAt = DateTime.UtcNow;
 
         var broken = (await ProbeRounds.AfterAsync(app, StatusComponent.Storage, brokenAt, 1))[0];
