@@ -90,6 +90,7 @@ public sealed class ListTicketsQuery(MadoguchiDbContext db, Counts.CompactTicket
             : Order(query, request.Sort).Select(t => t.Id).Skip(offset).Take(limit);
         // A label tab's page is planned for its label: walking the bucket for a common label, the label's tickets for a rare
         // one; one generic plan cannot be both (PreparedQueryPlanTests).
+        IQueryable<T> PreparedUnlessLabel<T>(IQueryable<T> q) => request.LabelId is null ? q.Prepared() : q;
         var page = Rows(db, pageIds, request.Sort, actor.Id);
         List<TicketListRow> rows;
         if (total is null)
@@ -100,7 +101,7 @@ public sealed class ListTicketsQuery(MadoguchiDbContext db, Counts.CompactTicket
             var withTotal = kept is not null
                 ? page.Select(r => new RowAndTotal(r, kept.Sum(), kept.Count()))
                 : page.Select(r => new RowAndTotal(r, query.Count(), 0));
-            var read = await (request.LabelId is null ? withTotal.Prepared() : withTotal).ToListAsync(ct);
+            var read = await PreparedUnlessLabel(withTotal).ToListAsync(ct);
             rows = read.Select(r => r.Row).ToList();
             // A page that is not full already says how many there are.
             if (rows.Count < limit && (rows.Count > 0 || offset == 0))
@@ -111,7 +112,7 @@ public sealed class ListTicketsQuery(MadoguchiDbContext db, Counts.CompactTicket
                 total = await query.Prepared().CountAsync(ct);
         }
         else
-            rows = await (request.LabelId is null ? page.Prepared() : page).ToListAsync(ct);
+            rows = await PreparedUnlessLabel(page).ToListAsync(ct);
 
         var items = rows.Select(r => new TicketListItem(
                 r.Id, r.InboxId, r.Subject, r.Status, r.Place, r.MessageCount, r.LastMessageAt, r.CreatedAt, new AddressView(r.FromName, r.FromAddress),
