@@ -10,11 +10,16 @@ using Microsoft.Extensions.DependencyInjection;
 
 // The ticket list's server time under concurrent clients, on an inbox of N tickets, on each database.
 // Usage: dotnet run -c Release --project bench/Madoguchi.Bench.Tickets -- [-n 100000] [--clients 20] [--rounds 5]
-//        [--provider sqlite|postgres|both] [--explain]
+//        [--provider sqlite|postgres|both] [--explain] [--statements]
 var count = Arg("-n", 100_000);
 var clients = Arg("--clients", 20);
 var rounds = Arg("--rounds", 5);
 var explain = args.Contains("--explain");
+// PostgreSQL only: what each statement cost the server in the measured rounds (pg_stat_statements: runs, plans, planning
+// and run time, buffers), most expensive first.
+var statements = args.Contains("--statements");
+if (statements)
+    Environment.SetEnvironmentVariable(Madoguchi.Testing.Servers.PostgresServer.ExtraOptionsVariable, "-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on");
 // PostgreSQL only: a Max Auto Prepare for the app's connections other than the product's default (0 turns it off), for A/B runs.
 var maxAutoPrepare = ArgText("--max-auto-prepare", "");
 DatabaseProvider[] providers = ArgText("--provider", "both") switch
@@ -84,7 +89,7 @@ foreach (var provider in providers)
     const string CountsKind = "bucket counts (left navigation)";
 
     if (explain)
-        await ExplainAsync(app, provider, account.Id, i0, seeded);
+        await ExplainAsync(app, provider, account.Id, account.Owner.Id, i0, seeded);
 
     var http = new List<HttpClient>();
     foreach (var user in users)
@@ -132,6 +137,8 @@ foreach (var provider in providers)
     for (var round = -1; round < rounds; round++)
     {
         Volatile.Write(ref measuring, round >= 0);
+        if (round == 0 && statements && provider == DatabaseProvider.Postgres)
+            await app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset();"));
         var compiledBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
         var jitBefore = System.Runtime.JitInfo.GetCompilationTime();
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
@@ -192,6 +199,8 @@ foreach (var provider in providers)
         sent.Clear();
         Console.WriteLine(Inv($"{provider}: round {round + 1} done, load {Load()}"));
     }
+    if (statements && provider == DatabaseProvider.Postgres)
+        await PrintStatementsAsync(app);
     foreach (var (kind, values) in samples)
     {
         var line = Inv($"| {provider} | {kind} | {values.Count} | {Percentile(values, 0.50):0.0} | {Percentile(values, 0.99):0.0} | {values.Max():0.0} |");
@@ -221,7 +230,7 @@ Console.WriteLine(Inv($"load {Load()}"));
 foreach (var line in table)
     Console.WriteLine(line);
 
-static async Task ExplainAsync(MadoguchiApp app, DatabaseProvider provider, Guid accountId, Guid inboxId, SeededTickets seeded)
+static async Task ExplainAsync(MadoguchiApp app, DatabaseProvider provider, Guid accountId, Guid ownerId, Guid inboxId, SeededTickets seeded)
 {
     var page = new PageRequest(0, 50);
     var requests = new Dictionary<string, TicketListRequest>
@@ -239,8 +248,9 @@ static async Task ExplainAsync(MadoguchiApp app, DatabaseProvider provider, Guid
         await db.Database.OpenConnectionAsync();
         foreach (var (name, request) in requests)
         {
-            var filter = ListTicketsQuery.Filter(db, Actor.User(Guid.NewGuid(), accountId, "explain@example.com", null), [inboxId], request);
-            var pageQuery = ListTicketsQuery.Rows(db, ListTicketsQuery.Order(filter, request.Sort).Select(t => t.Id).Skip(request.Page.Offset).Take(request.Page.Limit), request.Sort, Guid.NewGuid());
+            // An owner: the visibility test inside the queries lets them see the inbox.
+            var filter = ListTicketsQuery.Filter(db, Actor.User(ownerId, accountId, "explain@example.com", null), [inboxId], request);
+            var pageQuery = ListTicketsQuery.Rows(db, ListTicketsQuery.Order(filter, request.Sort).Select(t => t.Id).Skip(request.Page.Offset).Take(request.Page.Limit), request.Sort, ownerId);
             foreach (var (what, command) in new[] { ("count", filter.Select(t => t.Id).Take(int.MaxValue).CreateDbCommand()), ("page", pageQuery.CreateDbCommand()) })
             {
                 await using var cmd = command;
@@ -254,6 +264,21 @@ static async Task ExplainAsync(MadoguchiApp app, DatabaseProvider provider, Guid
         return 0;
     });
 }
+
+static async Task PrintStatementsAsync(MadoguchiApp app) => await app.WithDbAsync(async db =>
+{
+    await db.Database.OpenConnectionAsync();
+    await using var cmd = db.Database.GetDbConnection().CreateCommand();
+    cmd.CommandText = """
+        SELECT calls, plans, total_plan_time, total_exec_time, shared_blks_hit + shared_blks_read, regexp_replace(query, '\s+', ' ', 'g')
+        FROM pg_stat_statements ORDER BY total_plan_time + total_exec_time DESC LIMIT 25
+        """;
+    Console.WriteLine("statements (pg_stat_statements, measured rounds): calls | plans | plan ms | run ms | buffers | text");
+    await using var r = await cmd.ExecuteReaderAsync();
+    while (await r.ReadAsync())
+        Console.WriteLine(Inv($"  {r.GetInt64(0)} | {r.GetInt64(1)} | {r.GetDouble(2):0.0} | {r.GetDouble(3):0.0} | {r.GetInt64(4)} | {r.GetString(5)}"));
+    return 0;
+});
 
 static double Percentile(List<double> values, double p)
 {

@@ -139,14 +139,14 @@ public sealed class ListTicketsQuery(MadoguchiDbContext db, Counts.CompactTicket
     /// while the actor sees it, or of the <paramref name="visibleInboxes"/> read before.</summary>
     public static IQueryable<Ticket> Filter(MadoguchiDbContext db, Actor actor, List<Guid> visibleInboxes, TicketListRequest request)
     {
-        var query = db.Tickets.AsNoTracking().Where(t => t.Place == request.Place);
+        var query = db.Tickets.AsNoTracking().Where(t => t.Place == EF.Constant(request.Place));
         var accountId = actor.AccountId!.Value;
         if (request.InboxId is { } inboxId)
             query = query.Where(t => t.InboxId == inboxId).WhereSeesInbox(db, actor, inboxId);
         else
             query = query.Where(t => t.AccountId == accountId && visibleInboxes.Contains(t.InboxId));
         if (request.Status is { } status)
-            query = query.Where(t => t.Status == status);
+            query = query.Where(t => t.Status == EF.Constant(status));
         if (request.Unassigned)
             query = query.Where(t => t.AssigneeId == null);
         else if (request.AssigneeId is { } assignee)
@@ -178,12 +178,12 @@ public sealed class ListTicketsQuery(MadoguchiDbContext db, Counts.CompactTicket
     /// <summary>The kept label counts a whole-label request covers (the same predicates as <see cref="Filter"/>).</summary>
     public static IQueryable<Counts.TicketLabelDelta> LabelBuckets(MadoguchiDbContext db, Actor actor, List<Guid> visibleInboxes, TicketListRequest request)
     {
-        var query = db.TicketLabelCounts.AsNoTracking().Where(d => d.LabelId == request.LabelId && d.Place == request.Place);
+        var query = db.TicketLabelCounts.AsNoTracking().Where(d => d.LabelId == request.LabelId && d.Place == EF.Constant(request.Place));
         query = request.InboxId is { } inboxId
             ? query.Where(d => d.InboxId == inboxId).WhereSeesInbox(db, actor, inboxId)
             : query.Where(d => visibleInboxes.Contains(d.InboxId));
         if (request.Status is { } status)
-            query = query.Where(d => d.Status == status);
+            query = query.Where(d => d.Status == EF.Constant(status));
         return query;
     }
 
@@ -205,12 +205,12 @@ public sealed class ListTicketsQuery(MadoguchiDbContext db, Counts.CompactTicket
     /// <summary>The kept counts of the buckets a whole-bucket request covers (the same predicates as <see cref="Filter"/>).</summary>
     public static IQueryable<Counts.TicketBucketDelta> Buckets(MadoguchiDbContext db, Actor actor, List<Guid> visibleInboxes, TicketListRequest request)
     {
-        var query = db.TicketBucketCounts.AsNoTracking().Where(d => d.Place == request.Place);
+        var query = db.TicketBucketCounts.AsNoTracking().Where(d => d.Place == EF.Constant(request.Place));
         query = request.InboxId is { } inboxId
             ? query.Where(d => d.InboxId == inboxId).WhereSeesInbox(db, actor, inboxId)
             : query.Where(d => visibleInboxes.Contains(d.InboxId));
         if (request.Status is { } status)
-            query = query.Where(d => d.Status == status);
+            query = query.Where(d => d.Status == EF.Constant(status));
         if (request.WithoutPendingReason)
             query = query.Where(d => d.Status == TicketStatus.Pending && d.PendingReasonId == null);
         else if (request.PendingReasonId is { } reason)

@@ -12,11 +12,12 @@ using Npgsql;
 namespace Madoguchi.IntegrationTests.Data;
 
 /// <summary>The queries marked <see cref="PreparedQueries.Prepared{T}"/> are prepared on PostgreSQL, and so after five
-/// runs use one generic plan, made without the parameters' values. On an inbox with the skew of real ones (most tickets
-/// 対応完了, a common and a rare label, assignees, reads), every marked query that the screens run (each list tab, filter,
-/// sort and deep page, the API token, the user's and the operator's session) is caught as the product
-/// runs it, and its generic plan must be the plan PostgreSQL makes for the values at hand. A query whose best plan depends
-/// on its values fails here and must not be marked.</summary>
+/// runs use one generic plan, made without the parameters' values, when PostgreSQL judges it no dearer than the plans made
+/// for them. On an inbox with the skew of real ones (most tickets 対応完了, a common and a rare label, assignees, reads),
+/// every marked query that the screens run (each list tab, filter, sort and deep page, the API token, the user's and the
+/// operator's session) is caught as the product runs it; its generic plan must be the plan PostgreSQL makes for the values
+/// at hand (a query whose best plan depends on its values fails here and must not be marked), and PostgreSQL must choose
+/// that generic plan itself (else the query is planned on every run, and preparing it saved nothing).</summary>
 public sealed class PreparedQueryPlanTests
 {
     [Fact]
@@ -72,19 +73,29 @@ public sealed class PreparedQueryPlanTests
 
         var connectionString = await app.WithDbAsync(db => Task.FromResult(db.Database.GetConnectionString()!));
         var different = new List<string>();
-        foreach (var command in seen.DistinctBy(c => c.Sql + string.Join(",", c.Parameters.Select(p => p.Value is Array a ? string.Join("/", a.Cast<object>()) : p.Value))))
+        var replanned = new List<string>();
+        foreach (var command in seen.DistinctBy(c => c.Sql + string.Join(",", c.Parameters.Select(p => p.Value is System.Collections.IList a ? string.Join("/", a.Cast<object>()) : p.Value))))
         {
-            var (custom, generic) = await PlansAsync(connectionString, command);
+            var (custom, generic, chosenIsGeneric) = await PlansAsync(connectionString, command);
             if (!custom.SequenceEqual(generic))
                 different.Add($"{command.Sql}\n  for its values: {string.Join(" / ", custom)}\n  generic: {string.Join(" / ", generic)}");
+            // Preparing pays only when PostgreSQL then keeps the generic plan on its own (it does when the generic plan's
+            // estimate is not dearer than the plans made for the values): the values of the enums the tabs pick (place,
+            // status) are written into the query, so that the estimates agree. A list of inboxes (the every-inbox tab) is
+            // the exception: PostgreSQL estimates an array it has not seen as longer, and plans that page per call.
+            if (!chosenIsGeneric && !command.Parameters.Any(p => p.Value is System.Collections.IList))
+                replanned.Add(command.Sql);
         }
         Assert.True(different.Count == 0, string.Join("\n\n", different));
+        Assert.True(replanned.Count == 0, "planned again on every run:\n" + string.Join("\n\n", replanned));
     }
 
     /// <summary>The plan PostgreSQL makes for the command's values (a custom plan) and its generic plan, each as the list of
-    /// its steps (node and index, without estimates or one-time parameter tests). PostgreSQL 15 has no <c>EXPLAIN (GENERIC_PLAN)</c>: the statement is
-    /// prepared under a name and explained with <c>EXPLAIN EXECUTE</c> under each <c>plan_cache_mode</c>.</summary>
-    private static async Task<(List<string> Custom, List<string> Generic)> PlansAsync(string connectionString, Recorded command)
+    /// its steps (node and index, without estimates or one-time parameter tests), and whether PostgreSQL itself chooses the
+    /// generic plan after five runs (<c>plan_cache_mode = auto</c>, the server's default). PostgreSQL 15 has no
+    /// <c>EXPLAIN (GENERIC_PLAN)</c>: the statement is prepared under a name and explained with <c>EXPLAIN EXECUTE</c>
+    /// under each <c>plan_cache_mode</c>.</summary>
+    private static async Task<(List<string> Custom, List<string> Generic, bool ChosenIsGeneric)> PlansAsync(string connectionString, Recorded command)
     {
         await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
         await connection.OpenAsync();
@@ -96,25 +107,54 @@ public sealed class PreparedQueryPlanTests
         // EXECUTE's arguments cannot be parameters of the EXPLAIN around it: written as literals, they are still the prepared
         // statement's parameters (the generic plan does not see them).
         var arguments = string.Join(", ", command.Parameters.Select(p => Literal(p.Value)));
+        var execute = $"EXECUTE madoguchi_check{(arguments.Length > 0 ? $"({arguments})" : "")}";
         var plans = new List<List<string>>();
-        foreach (var mode in new[] { "force_custom_plan", "force_generic_plan" })
+        var chosenIsGeneric = false;
+        foreach (var mode in new[] { "force_custom_plan", "force_generic_plan", "auto" })
         {
             await using (var set = new NpgsqlCommand($"SET plan_cache_mode = {mode}", connection))
                 await set.ExecuteNonQueryAsync();
-            await using var explain = new NpgsqlCommand($"EXPLAIN EXECUTE madoguchi_check{(arguments.Length > 0 ? $"({arguments})" : "")}", connection);
-            var steps = new List<string>();
-            await using var reader = await explain.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
+            if (mode == "auto")
             {
-                var line = reader.GetString(0);
-                var cost = line.IndexOf("  (cost=", StringComparison.Ordinal);
-                // A Result step tests a parameter once (a One-Time Filter) where the custom plan had the value folded in.
-                if (cost >= 0 && line[..cost].Trim().TrimStart('-', '>').Trim() is var step && step != "Result")
-                    steps.Add(step);
+                // Five runs planned for their values, then PostgreSQL weighs the generic plan against them.
+                for (var run = 0; run < 5; run++)
+                {
+                    await using var run5 = new NpgsqlCommand(execute, connection);
+                    await using var drained = await run5.ExecuteReaderAsync();
+                    while (await drained.ReadAsync())
+                    {
+                    }
+                }
             }
-            plans.Add(steps);
+            await using var explain = new NpgsqlCommand("EXPLAIN " + execute, connection);
+            var steps = new List<string>();
+            var text = new System.Text.StringBuilder();
+            await using (var reader = await explain.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    var line = reader.GetString(0);
+                    text.AppendLine(line);
+                    var cost = line.IndexOf("  (cost=", StringComparison.Ordinal);
+                    // A Result step tests a parameter once (a One-Time Filter) where the custom plan had the value folded in.
+                    if (cost >= 0 && line[..cost].Trim().TrimStart('-', '>').Trim() is var step && step != "Result")
+                        steps.Add(step);
+                }
+            }
+            if (mode == "auto")
+            {
+                // A plan made for the values shows them (ids, a token's hash); the generic plan shows none.
+                chosenIsGeneric = !command.Parameters.Any(p => p.Value switch
+                {
+                    Guid g => text.ToString().Contains(g.ToString(), StringComparison.Ordinal),
+                    string { Length: >= 8 } value => text.ToString().Contains(value, StringComparison.Ordinal),
+                    _ => false,
+                });
+            }
+            else
+                plans.Add(steps);
         }
-        return (plans[0], plans[1]);
+        return (plans[0], plans[1], chosenIsGeneric);
     }
 
     private static string Literal(object? value) => value switch

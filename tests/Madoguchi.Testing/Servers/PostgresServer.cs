@@ -11,6 +11,9 @@ namespace Madoguchi.Testing.Servers;
 /// </summary>
 public sealed class PostgresServer : IAsyncDisposable
 {
+    /// <summary>Extra options for the server's command line (<c>-c name=value …</c>), for diagnosis only.</summary>
+    public const string ExtraOptionsVariable = "MADOGUCHI_TEST_POSTGRES_OPTIONS";
+
     private const string OsUser = "postgres";
     private static readonly Lazy<Task<PostgresServer>> Shared = new(() => StartAsync(isShared: true));
     private static int databaseCounter;
@@ -131,9 +134,11 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private async Task StartClusterAsync(string bin)
     {
+        // MADOGUCHI_TEST_POSTGRES_OPTIONS adds server options for a diagnosis (the ticket bench's --statements loads
+        // pg_stat_statements with it); tests never set it.
         var serverOptions = string.Create(
             CultureInfo.InvariantCulture,
-            $"-p {Port} -k {directory["pg"]} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=1000");
+            $"-p {Port} -k {directory["pg"]} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=1000 {Environment.GetEnvironmentVariable(ExtraOptionsVariable)}");
         try
         {
             // -w: pg_ctl returns once the server accepts connections.
