@@ -124,15 +124,15 @@ public sealed class ListTicketsQuery(MadoguchiDbContext db, Counts.CompactTicket
         return new Page<TicketListItem>(items, total.Value);
     }
 
-    /// <summary>The rows of a page, in the list's order, with their labels, paper-clip (an attachment that is not an
-    /// inline image of the HTML body) and the reader's own unread mark (when they opened it), as one query: the page's ids
+    /// <summary>The rows of a page, in the list's order, with their labels, paper-clip (kept on the ticket: an attachment
+    /// that is not an inline image of the HTML body) and the reader's own unread mark (when they opened it), as one query: the page's ids
     /// are its subquery (also used to check the query plans).</summary>
     public static IQueryable<TicketListRow> Rows(MadoguchiDbContext db, IQueryable<Guid> pageIds, TicketSort sort, Guid readerId) =>
         Order(db.Tickets.AsNoTracking().Where(t => pageIds.Contains(t.Id)), sort).Select(t => new TicketListRow(
             t.Id, t.InboxId, t.Subject, t.Status, t.Place, t.MessageCount, t.LastMessageAt, t.CreatedAt, t.FromName, t.FromAddress,
             t.AssigneeId, t.PendingReasonId, t.Version,
             db.TicketLabels.Where(x => x.TicketId == t.Id).Select(x => x.LabelId).ToList(),
-            db.TicketMessages.Any(m => m.TicketId == t.Id && db.TicketAttachments.Any(a => a.TicketMessageId == m.Id && !a.IsInline)),
+            t.HasAttachments,
             db.TicketReads.Where(r => r.UserId == readerId && r.TicketId == t.Id).Select(r => (DateTime?)r.ReadAt).FirstOrDefault()));
 
     /// <summary>The tickets a request names that the actor sees, unordered (also used to check the query plans): of one inbox

@@ -12,7 +12,7 @@ namespace Madoguchi.Migrations.Postgres.CompiledModel
     public partial class MadoguchiDbContextModel
     {
         private MadoguchiDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("1c3c68fe-6b50-4d3e-8b80-4fecb5852267"), entityTypeCount: 60)
+            : base(skipDetectChanges: false, modelId: new Guid("624dc69e-f38d-4a11-a87c-d9648f3c47c3"), entityTypeCount: 60)
         {
         }
 

@@ -22,7 +22,7 @@ namespace Madoguchi.Migrations.Postgres.CompiledModel
                 "Madoguchi.Core.Tickets.Ticket",
                 typeof(Ticket),
                 baseEntityType,
-                propertyCount: 16,
+                propertyCount: 17,
                 foreignKeyCount: 4,
                 unnamedIndexCount: 10,
                 keyCount: 1);
@@ -86,6 +86,14 @@ namespace Madoguchi.Migrations.Postgres.CompiledModel
                 fieldInfo: typeof(Ticket).GetField("<FromName>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 maxLength: 300);
             fromName.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var hasAttachments = runtimeEntityType.AddProperty(
+                "HasAttachments",
+                typeof(bool),
+                propertyInfo: typeof(Ticket).GetProperty("HasAttachments", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Ticket).GetField("<HasAttachments>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: false);
+            hasAttachments.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var inboxId = runtimeEntityType.AddProperty(
                 "InboxId",

@@ -2178,6 +2178,9 @@ namespace Madoguchi.Migrations.Postgres.Migrations
                         .HasMaxLength(300)
                         .HasColumnType("character varying(300)");
 
+                    b.Property<bool>("HasAttachments")
+                        .HasColumnType("boolean");
+
                     b.Property<Guid>("InboxId")
                         .HasColumnType("uuid");
 

@@ -11,7 +11,7 @@ namespace Madoguchi.Migrations.Sqlite.CompiledModel
     public partial class MadoguchiDbContextModel
     {
         private MadoguchiDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("4602b3bc-c0c8-4e62-af32-24d337e2183c"), entityTypeCount: 60)
+            : base(skipDetectChanges: false, modelId: new Guid("1e1cc5dd-3a86-4b5f-af8a-9134471a305c"), entityTypeCount: 60)
         {
         }
 

@@ -21,7 +21,7 @@ namespace Madoguchi.Migrations.Sqlite.CompiledModel
                 "Madoguchi.Core.Tickets.Ticket",
                 typeof(Ticket),
                 baseEntityType,
-                propertyCount: 16,
+                propertyCount: 17,
                 foreignKeyCount: 4,
                 unnamedIndexCount: 10,
                 keyCount: 1);
@@ -78,6 +78,13 @@ namespace Madoguchi.Migrations.Sqlite.CompiledModel
                 propertyInfo: typeof(Ticket).GetProperty("FromName", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Ticket).GetField("<FromName>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 maxLength: 300);
+
+            var hasAttachments = runtimeEntityType.AddProperty(
+                "HasAttachments",
+                typeof(bool),
+                propertyInfo: typeof(Ticket).GetProperty("HasAttachments", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Ticket).GetField("<HasAttachments>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: false);
 
             var inboxId = runtimeEntityType.AddProperty(
                 "InboxId",

@@ -2165,6 +2165,9 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                         .HasMaxLength(300)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("HasAttachments")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("InboxId")
                         .HasColumnType("TEXT");
 
