@@ -116,7 +116,7 @@ public sealed class ListTicketsQuery(MadoguchiDbContext db, Counts.CompactTicket
 
         var items = rows.Select(r => new TicketListItem(
                 r.Id, r.InboxId, r.Subject, r.Status, r.Place, r.MessageCount, r.LastMessageAt, r.CreatedAt, new AddressView(r.FromName, r.FromAddress),
-                r.AssigneeId, r.PendingReasonId, r.Labels.Order().ToList(), r.Version)
+                r.AssigneeId, r.PendingReasonId, LabelIds(r.Labels), r.Version)
             {
                 HasAttachments = r.HasFiles,
                 Unread = Reads.TicketRead.IsUnread(r.ReadAt, r.LastMessageAt),
@@ -124,14 +124,20 @@ public sealed class ListTicketsQuery(MadoguchiDbContext db, Counts.CompactTicket
         return new Page<TicketListItem>(items, total.Value);
     }
 
-    /// <summary>The rows of a page, in the list's order, with their labels, paper-clip (kept on the ticket: an attachment
-    /// that is not an inline image of the HTML body) and the reader's own unread mark (when they opened it), as one query: the page's ids
-    /// are its subquery (also used to check the query plans).</summary>
+    /// <summary>A row's label ids, read as one text (see <see cref="Rows"/>), in order.</summary>
+    private static List<Guid> LabelIds(string? joined) =>
+        string.IsNullOrEmpty(joined) ? [] : [.. joined.Split(',').Select(Guid.Parse).Order()];
+
+    /// <summary>The rows of a page, in the list's order, with their labels (their ids joined into one text by the database:
+    /// a joined collection would repeat a row per label and make EF build a list per row), paper-clip (kept on the ticket:
+    /// an attachment that is not an inline image of the HTML body) and the reader's own unread mark (when they opened it),
+    /// as one query: the page's ids are its subquery (also used to check the query plans).</summary>
     public static IQueryable<TicketListRow> Rows(MadoguchiDbContext db, IQueryable<Guid> pageIds, TicketSort sort, Guid readerId) =>
         Order(db.Tickets.AsNoTracking().Where(t => pageIds.Contains(t.Id)), sort).Select(t => new TicketListRow(
             t.Id, t.InboxId, t.Subject, t.Status, t.Place, t.MessageCount, t.LastMessageAt, t.CreatedAt, t.FromName, t.FromAddress,
             t.AssigneeId, t.PendingReasonId, t.Version,
-            db.TicketLabels.Where(x => x.TicketId == t.Id).Select(x => x.LabelId).ToList(),
+            db.TicketLabels.Where(x => x.TicketId == t.Id).GroupBy(x => x.TicketId)
+                .Select(g => string.Join(",", g.Select(x => x.LabelId.ToString()))).FirstOrDefault(),
             t.HasAttachments,
             db.TicketReads.Where(r => r.UserId == readerId && r.TicketId == t.Id).Select(r => (DateTime?)r.ReadAt).FirstOrDefault()));
 
@@ -234,4 +240,4 @@ internal sealed record RowAndTotal(TicketListRow Row, int Total, int KeptRows);
 /// <summary>One row of a list page as read from the database (see <see cref="ListTicketsQuery.Rows"/>).</summary>
 public sealed record TicketListRow(
     Guid Id, Guid InboxId, string Subject, TicketStatus Status, TicketPlace Place, int MessageCount, DateTime LastMessageAt, DateTime CreatedAt,
-    string FromName, string FromAddress, Guid? AssigneeId, Guid? PendingReasonId, int Version, List<Guid> Labels, bool HasFiles, DateTime? ReadAt);
+    string FromName, string FromAddress, Guid? AssigneeId, Guid? PendingReasonId, int Version, string? Labels, bool HasFiles, DateTime? ReadAt);

@@ -51,6 +51,39 @@ public sealed class TicketListMarksTests
         Assert.True(afterReply[t1]["unread"]!.GetValue<bool>());
     }
 
+    [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task List_ShowsEveryLabelOfEachTicket_InOrder(DatabaseProvider provider)
+    {
+        // The page reads a ticket's labels as one text the database joins (string_agg / group_concat), not as a collection.
+        await using var app = await MadoguchiApp.StartAsync(provider);
+        var account = await app.CreateAccountAsync();
+        var inbox = await account.CreateInboxAsync("サポート");
+        var owner = await account.SignInOwnerAsync();
+        var labels = new List<Guid>();
+        foreach (var name in new[] { "請求", "返品", "至急" })
+        {
+            var created = await (await owner.PostAsJsonAsync($"/api/v1/inboxes/{inbox.Id}/labels", new { name, color = "#1e88e5" })).ReadAsync<JsonObject>();
+            labels.Add(created["id"]!.GetValue<Guid>());
+        }
+        var three = (await app.ReceiveAsync(inbox.Id, Madoguchi.Testing.App.InboundMail.Eml(Id(), subject: "三つ"))).TicketId!.Value;
+        var one = (await app.ReceiveAsync(inbox.Id, Madoguchi.Testing.App.InboundMail.Eml(Id(), subject: "一つ"))).TicketId!.Value;
+        var none = (await app.ReceiveAsync(inbox.Id, Madoguchi.Testing.App.InboundMail.Eml(Id(), subject: "なし"))).TicketId!.Value;
+        foreach (var (ticket, add) in new[] { (three, labels.ToArray()), (one, new[] { labels[1] }) })
+        {
+            var result = await (await owner.PostAsJsonAsync("/api/v1/tickets/bulk", new { ticketIds = new[] { ticket }, addLabelIds = add })).ReadAsync<JsonObject>();
+            Assert.All(result["items"]!.AsArray(), item => Assert.True(item!["succeeded"]!.GetValue<bool>(), item.ToJsonString()));
+        }
+
+        var listed = await ItemsAsync(owner, inbox.Id);
+        Guid[] LabelsOf(Guid ticket) => [.. listed[ticket]["labelIds"]!.AsArray().Select(x => x!.GetValue<Guid>())];
+        Assert.Equal(labels.Order(), LabelsOf(three));
+        Assert.Equal([labels[1]], LabelsOf(one));
+        Assert.Empty(LabelsOf(none));
+        // A label tab lists the ticket with all of its labels too.
+        var tab = (await owner.GetFromJsonAsync<JsonObject>($"/api/v1/tickets?inbox={inbox.Id}&label={labels[2]}"))!["items"]!.AsArray();
+        Assert.Equal(labels.Order(), tab.Single()!["labelIds"]!.AsArray().Select(x => x!.GetValue<Guid>()));
+    }
+
     private static async Task<Dictionary<Guid, JsonObject>> ItemsAsync(HttpClient client, Guid inboxId) =>
         (await client.GetFromJsonAsync<JsonObject>($"/api/v1/tickets?inbox={inboxId}"))!["items"]!.AsArray()
             .Select(x => x!.AsObject()).ToDictionary(x => x["id"]!.GetValue<Guid>());
