@@ -116,7 +116,7 @@ public sealed class ListTicketsQuery(MadoguchiDbContext db, Counts.CompactTicket
 
         var items = rows.Select(r => new TicketListItem(
                 r.Id, r.InboxId, r.Subject, r.Status, r.Place, r.MessageCount, r.LastMessageAt, r.CreatedAt, new AddressView(r.FromName, r.FromAddress),
-                r.AssigneeId, r.PendingReasonId, LabelIds(r.Labels), r.Version)
+                r.AssigneeId, r.PendingReasonId, SplitLabelIds(r.LabelIds), r.Version)
             {
                 HasAttachments = r.HasFiles,
                 Unread = Reads.TicketRead.IsUnread(r.ReadAt, r.LastMessageAt),
@@ -124,8 +124,8 @@ public sealed class ListTicketsQuery(MadoguchiDbContext db, Counts.CompactTicket
         return new Page<TicketListItem>(items, total.Value);
     }
 
-    /// <summary>A row's label ids, read as one text (see <see cref="Rows"/>), in order.</summary>
-    private static List<Guid> LabelIds(string? joined) =>
+    /// <summary>A row's label ids, read as one comma-separated text (see <see cref="Rows"/>), in order.</summary>
+    private static List<Guid> SplitLabelIds(string? joined) =>
         string.IsNullOrEmpty(joined) ? [] : [.. joined.Split(',').Select(Guid.Parse).Order()];
 
     /// <summary>The rows of a page, in the list's order, with their labels (their ids joined into one text by the database:
@@ -237,7 +237,8 @@ public sealed class ListTicketsQuery(MadoguchiDbContext db, Counts.CompactTicket
 /// <summary>A row of a page with its tab's total (and, for kept totals, how many kept rows were summed), read together.</summary>
 internal sealed record RowAndTotal(TicketListRow Row, int Total, int KeptRows);
 
-/// <summary>One row of a list page as read from the database (see <see cref="ListTicketsQuery.Rows"/>).</summary>
+/// <summary>One row of a list page as read from the database (see <see cref="ListTicketsQuery.Rows"/>); its label ids come
+/// as one comma-separated text (null without labels).</summary>
 public sealed record TicketListRow(
     Guid Id, Guid InboxId, string Subject, TicketStatus Status, TicketPlace Place, int MessageCount, DateTime LastMessageAt, DateTime CreatedAt,
-    string FromName, string FromAddress, Guid? AssigneeId, Guid? PendingReasonId, int Version, string? Labels, bool HasFiles, DateTime? ReadAt);
+    string FromName, string FromAddress, Guid? AssigneeId, Guid? PendingReasonId, int Version, string? LabelIds, bool HasFiles, DateTime? ReadAt);

@@ -41,8 +41,9 @@ public sealed class Ticket
     /// (<c>Version = Version + 1</c>, <see cref="TicketVersions"/>) before anything else, which also serializes writers on
     /// the row — users, the receive pipeline and sending alike.</summary>
     public int Version { get; set; }
+
     /// <summary>Whether one of its messages has a file attached (an attachment that is not an inline image of the HTML
-    /// body): the list's paper clip. Kept by the database's triggers on the attachments (migration
+    /// body): the list's paper clip. Kept by the database's triggers on the attachments and messages (migration
     /// <c>TicketHasAttachments</c>), whoever writes them (receiving, sending, a re-run of the pipeline), so the list reads a
     /// column instead of looking through every message of every ticket on the page.</summary>
     public bool HasAttachments { get; private set; }
