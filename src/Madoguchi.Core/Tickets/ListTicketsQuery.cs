@@ -118,7 +118,7 @@ public sealed class ListTicketsQuery(MadoguchiDbContext db, Counts.CompactTicket
                 r.Id, r.InboxId, r.Subject, r.Status, r.Place, r.MessageCount, r.LastMessageAt, r.CreatedAt, new AddressView(r.FromName, r.FromAddress),
                 r.AssigneeId, r.PendingReasonId, SplitLabelIds(r.LabelIds), r.Version)
             {
-                HasAttachments = r.HasFiles,
+                HasAttachments = r.HasAttachments,
                 Unread = Reads.TicketRead.IsUnread(r.ReadAt, r.LastMessageAt),
             }).ToList();
         return new Page<TicketListItem>(items, total.Value);
@@ -241,4 +241,4 @@ internal sealed record RowAndTotal(TicketListRow Row, int Total, int KeptRows);
 /// as one comma-separated text (null without labels).</summary>
 public sealed record TicketListRow(
     Guid Id, Guid InboxId, string Subject, TicketStatus Status, TicketPlace Place, int MessageCount, DateTime LastMessageAt, DateTime CreatedAt,
-    string FromName, string FromAddress, Guid? AssigneeId, Guid? PendingReasonId, int Version, string? LabelIds, bool HasFiles, DateTime? ReadAt);
+    string FromName, string FromAddress, Guid? AssigneeId, Guid? PendingReasonId, int Version, string? LabelIds, bool HasAttachments, DateTime? ReadAt);

@@ -23,13 +23,16 @@ namespace Madoguchi.Migrations.Postgres.Migrations
             // concurrent transaction (which sets the flag under the same row lock) is either seen or sets the flag after.
             migrationBuilder.Sql("""
                 CREATE FUNCTION "TicketHasAttachmentsRecount"(ticket uuid) RETURNS void LANGUAGE plpgsql AS $$
+                DECLARE
+                    has boolean;
                 BEGIN
                     PERFORM 1 FROM "Tickets" WHERE "Id" = ticket FOR NO KEY UPDATE;
                     IF FOUND THEN
-                        UPDATE "Tickets" SET "HasAttachments" = EXISTS (
+                        has := EXISTS (
                             SELECT 1 FROM "TicketMessages" m JOIN "TicketAttachments" a ON a."TicketMessageId" = m."Id"
-                            WHERE m."TicketId" = ticket AND NOT a."IsInline")
-                        WHERE "Id" = ticket;
+                            WHERE m."TicketId" = ticket AND NOT a."IsInline");
+                        -- Written only when it changes: erasing a ticket's messages one by one writes its row at most once.
+                        UPDATE "Tickets" SET "HasAttachments" = has WHERE "Id" = ticket AND "HasAttachments" <> has;
                     END IF;
                 END $$;
                 """);

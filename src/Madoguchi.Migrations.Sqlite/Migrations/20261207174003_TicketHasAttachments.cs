@@ -19,7 +19,8 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
 
             // The list's paper clip, kept whoever writes the files (receiving, sending, a re-run of the pipeline): a file
             // attached sets it; a file taken away, a message deleted or moved to another ticket counts the ticket's files
-            // again. One writer at a time on SQLite, so no race between them.
+            // again, and the row is written only when the count disagrees with it (the flag flips). One writer at a time on
+            // SQLite, so no race between them.
             migrationBuilder.Sql("""
                 CREATE TRIGGER "TR_TicketAttachments_HasAttachments_Insert" AFTER INSERT ON "TicketAttachments"
                 WHEN NOT NEW."IsInline"
@@ -32,29 +33,32 @@ namespace Madoguchi.Migrations.Sqlite.Migrations
                 CREATE TRIGGER "TR_TicketAttachments_HasAttachments_Delete" AFTER DELETE ON "TicketAttachments"
                 WHEN NOT OLD."IsInline"
                 BEGIN
-                    UPDATE "Tickets" SET "HasAttachments" = EXISTS (
+                    UPDATE "Tickets" SET "HasAttachments" = NOT "HasAttachments"
+                    WHERE "HasAttachments" <> EXISTS (
                         SELECT 1 FROM "TicketMessages" m JOIN "TicketAttachments" a ON a."TicketMessageId" = m."Id"
                         WHERE m."TicketId" = "Tickets"."Id" AND NOT a."IsInline")
-                    WHERE "Id" = (SELECT "TicketId" FROM "TicketMessages" WHERE "Id" = OLD."TicketMessageId");
+                    AND "Id" = (SELECT "TicketId" FROM "TicketMessages" WHERE "Id" = OLD."TicketMessageId");
                 END;
                 """);
             migrationBuilder.Sql("""
                 CREATE TRIGGER "TR_TicketMessages_HasAttachments_Delete" AFTER DELETE ON "TicketMessages"
                 BEGIN
-                    UPDATE "Tickets" SET "HasAttachments" = EXISTS (
+                    UPDATE "Tickets" SET "HasAttachments" = NOT "HasAttachments"
+                    WHERE "HasAttachments" <> EXISTS (
                         SELECT 1 FROM "TicketMessages" m JOIN "TicketAttachments" a ON a."TicketMessageId" = m."Id"
                         WHERE m."TicketId" = "Tickets"."Id" AND NOT a."IsInline")
-                    WHERE "Id" = OLD."TicketId" AND "HasAttachments";
+                    AND "Id" = OLD."TicketId" AND "HasAttachments";
                 END;
                 """);
             migrationBuilder.Sql("""
                 CREATE TRIGGER "TR_TicketMessages_HasAttachments_Move" AFTER UPDATE OF "TicketId" ON "TicketMessages"
                 WHEN OLD."TicketId" IS NOT NEW."TicketId"
                 BEGIN
-                    UPDATE "Tickets" SET "HasAttachments" = EXISTS (
+                    UPDATE "Tickets" SET "HasAttachments" = NOT "HasAttachments"
+                    WHERE "HasAttachments" <> EXISTS (
                         SELECT 1 FROM "TicketMessages" m JOIN "TicketAttachments" a ON a."TicketMessageId" = m."Id"
                         WHERE m."TicketId" = "Tickets"."Id" AND NOT a."IsInline")
-                    WHERE "Id" IN (OLD."TicketId", NEW."TicketId");
+                    AND "Id" IN (OLD."TicketId", NEW."TicketId");
                 END;
                 """);
             // Filled from the files already received and sent, in the migration's transaction.

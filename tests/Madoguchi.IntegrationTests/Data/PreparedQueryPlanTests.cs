@@ -119,8 +119,8 @@ public sealed class PreparedQueryPlanTests
                 // Five runs planned for their values, then PostgreSQL weighs the generic plan against them.
                 for (var run = 0; run < 5; run++)
                 {
-                    await using var run5 = new NpgsqlCommand(execute, connection);
-                    await using var drained = await run5.ExecuteReaderAsync();
+                    await using var warm = new NpgsqlCommand(execute, connection);
+                    await using var drained = await warm.ExecuteReaderAsync();
                     while (await drained.ReadAsync())
                     {
                     }
