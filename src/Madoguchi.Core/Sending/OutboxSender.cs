@@ -8,7 +8,6 @@ using Madoguchi.Core.Tickets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using MimeKit;
 
 namespace Madoguchi.Core.Sending;
 
@@ -169,27 +168,30 @@ public sealed class OutboxSender(MadoguchiDbContext db, IBlobStore blobs, SendPa
         var connection = await session.ConnectionForAsync(outgoing.SendAddressId, () => Task.FromResult<SmtpConnection?>(SmtpConnection.Of(address, passwords)));
         if (connection is null)
             return new SendFailure(SendErrorCode.SendAddressMissing, null, false);
-        MimeMessage message;
+        Stream stored;
         try
         {
-            await using var stream = blobs.OpenRead(outgoing.BlobHash);
-            message = await MimeMessage.LoadAsync(stream, ct);
+            stored = blobs.OpenRead(outgoing.BlobHash);
         }
         catch (FileNotFoundException)
         {
             return new SendFailure(SendErrorCode.OriginalMissing, null, false);
         }
-        var envelopeFrom = await Verp.EnvelopeAsync(db, outgoing, address, ct);
-        try
+        await using (stored)
         {
-            await session.SendAsync(connection, message, envelopeFrom, outgoing.Recipients.Split('\n', StringSplitOptions.RemoveEmptyEntries), ct);
-        }
-        catch (Exception e) when (!ct.IsCancellationRequested)
-        {
-            var failure = SendFailureClassifier.Classify(e, session.Certificate);
-            await session.CloseAsync();
-            SendingLog.AttemptFailed(logger, outgoing.TicketMessageId, failure.Code, failure.Temporary, e);
-            return failure;
+            var envelopeFrom = await Verp.EnvelopeAsync(db, outgoing, address, ct);
+            try
+            {
+                // The stored bytes as they are: the message was made and checked when it was queued.
+                await session.SendAsync(connection, stored, outgoing.Size, envelopeFrom, outgoing.Recipients.Split('\n', StringSplitOptions.RemoveEmptyEntries), ct);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                var failure = SendFailureClassifier.Classify(e, session.Certificate);
+                await session.CloseAsync();
+                SendingLog.AttemptFailed(logger, outgoing.TicketMessageId, failure.Code, failure.Temporary, e);
+                return failure;
+            }
         }
         return null;
     }

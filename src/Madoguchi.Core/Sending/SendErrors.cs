@@ -1,8 +1,5 @@
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
-using MailKit;
-using MailKit.Net.Smtp;
-using MailKit.Security;
 using Madoguchi.Core.Receiving;
 using Madoguchi.Core.Receiving.Fetching;
 using SystemAuthenticationException = System.Security.Authentication.AuthenticationException;
@@ -103,7 +100,7 @@ public static class SendErrors
     public static IReadOnlyCollection<string> Codes => Texts.Keys;
 }
 
-/// <summary>Turns exceptions of sockets, TLS and MailKit's SMTP client into send error codes. The server's reply to an SMTP
+/// <summary>Turns exceptions of sockets, TLS and the SMTP client (<see cref="Smtp.SmtpWireClient"/>) into send error codes. The server's reply to an SMTP
 /// command is kept verbatim (cleaned of control characters); nothing else of an exception reaches people. Pure.</summary>
 public static partial class SendFailureClassifier
 {
@@ -113,22 +110,22 @@ public static partial class SendFailureClassifier
         {
             case Network.OutboundAddressRefusedException:
                 return new SendFailure(SendErrorCode.AddressNotAllowed, null, false);
-            case ServiceNotAuthenticatedException notAuthenticated:
+            case Smtp.SmtpReplyException { Stage: Smtp.SmtpStage.Auth } refused:
                 {
-                    // MailKit's answer to 530 (e.g. "5.7.0 Must issue a STARTTLS command first", "5.7.0 Authentication required").
-                    var reply = "530 " + ServerText.Clean(notAuthenticated.Message);
-                    return new SendFailure(IsTlsRequired(reply) ? SendErrorCode.TlsRequired : SendErrorCode.RelayDenied, reply, false);
-                }
-            case SmtpCommandException smtp:
-                return FromReply((int)smtp.StatusCode, smtp.Message, smtp.ErrorCode);
-            case MailKit.Security.AuthenticationException auth:
-                {
-                    var reply = ServerText.Clean(auth.Message);
-                    return reply.StartsWith("4.", StringComparison.Ordinal) || reply.StartsWith("454", StringComparison.Ordinal)
+                    var reply = ServerText.Clean(refused.Reply.Verbatim);
+                    return refused.Reply.Code is >= 400 and < 500
                         ? new SendFailure(SendErrorCode.TemporaryFailure, reply, true)
                         : IsTlsRequired(reply) ? new SendFailure(SendErrorCode.TlsRequired, reply, false) : new SendFailure(SendErrorCode.AuthenticationFailed, reply, false);
                 }
-            case SslHandshakeException or SystemAuthenticationException:
+            case Smtp.SmtpReplyException { Reply.Code: 530 } refused:
+                {
+                    // 530 answers a command that needs more first: "5.7.0 Must issue a STARTTLS command first", "5.7.0 Authentication required".
+                    var reply = ServerText.Clean(refused.Reply.Verbatim);
+                    return new SendFailure(IsTlsRequired(reply) ? SendErrorCode.TlsRequired : SendErrorCode.RelayDenied, reply, false);
+                }
+            case Smtp.SmtpReplyException refused:
+                return FromReply(refused.Reply.Code, refused.Reply.Text, refused.Stage);
+            case SystemAuthenticationException:
                 return new SendFailure(certificate?.ProblemCode() ?? SendErrorCode.TlsFailed, null, false);
             case NotSupportedException ns when ns.Message.Contains("STARTTLS", StringComparison.OrdinalIgnoreCase):
                 return new SendFailure(SendErrorCode.StartTlsUnsupported, null, false);
@@ -143,7 +140,7 @@ public static partial class SendFailureClassifier
                 };
             case TimeoutException or OperationCanceledException:
                 return new SendFailure(SendErrorCode.TimedOut, null, true);
-            case SmtpProtocolException or ServiceNotConnectedException or IOException:
+            case IOException:
                 return exception.InnerException is SocketException inner ? Classify(inner, certificate) : new SendFailure(SendErrorCode.ConnectionLost, null, true);
             default:
                 return exception.InnerException is { } innerException ? Classify(innerException, certificate) : new SendFailure(SendErrorCode.Unknown, null, true);
@@ -152,7 +149,7 @@ public static partial class SendFailureClassifier
 
     /// <summary>An SMTP reply: the basic code decides temporary (4xx) or permanent (5xx); the enhanced status code
     /// (RFC 3463) and the command it answered decide which explanation fits.</summary>
-    public static SendFailure FromReply(int status, string text, SmtpErrorCode command)
+    public static SendFailure FromReply(int status, string text, Smtp.SmtpStage command)
     {
         var cleaned = ServerText.Clean(text);
         var reply = cleaned.StartsWith(status.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
@@ -175,11 +172,11 @@ public static partial class SendFailureClassifier
             code = SendErrorCode.SenderRejected;
         else if (cleaned.Contains("Recipient address rejected", StringComparison.OrdinalIgnoreCase) && !cleaned.Contains("relay", StringComparison.OrdinalIgnoreCase))
             code = SendErrorCode.RecipientRejected;
-        else if (cleaned.Contains("relay", StringComparison.OrdinalIgnoreCase) || command == SmtpErrorCode.RecipientNotAccepted && enhanced is "5.7.1")
+        else if (cleaned.Contains("relay", StringComparison.OrdinalIgnoreCase) || command == Smtp.SmtpStage.RcptTo && enhanced is "5.7.1")
             code = SendErrorCode.RelayDenied;
-        else if (command == SmtpErrorCode.SenderNotAccepted)
+        else if (command == Smtp.SmtpStage.MailFrom)
             code = SendErrorCode.SenderRejected;
-        else if (command == SmtpErrorCode.RecipientNotAccepted)
+        else if (command == Smtp.SmtpStage.RcptTo)
             code = SendErrorCode.RecipientRejected;
         else
             code = temporary ? SendErrorCode.TemporaryFailure : SendErrorCode.Rejected;

@@ -1,10 +1,7 @@
-using System.Net;
 using System.Net.Sockets;
-using MailKit;
-using MailKit.Net.Smtp;
-using MailKit.Security;
 using Madoguchi.Core.Network;
 using Madoguchi.Core.Receiving.Fetching;
+using Madoguchi.Core.Sending.Smtp;
 using MimeKit;
 
 namespace Madoguchi.Core.Sending;
@@ -19,107 +16,75 @@ public sealed record SmtpConnection(string Host, int Port, Receiving.Servers.Mai
     public override string ToString() => $"{Username}@{Host}:{Port} ({Security})";
 }
 
-/// <summary>Opens MailKit's SMTP client the way receiving opens IMAP/POP3: on a socket from <see cref="GuardedConnector"/>
-/// (an address the network rules allow), TLS as configured with the certificate check recorded, then AUTH with exactly
-/// the configured mechanism.</summary>
+/// <summary>Opens Madoguchi's SMTP client (<see cref="SmtpWireClient"/>) the way receiving opens IMAP/POP3: on a socket
+/// from <see cref="GuardedConnector"/> (an address the network rules allow), TLS as configured with the certificate check
+/// recorded, then AUTH with exactly the configured mechanism.</summary>
 internal static class SmtpDelivery
 {
-    public static SmtpClient NewClient(SmtpConnection connection, CertificateObservation certificate, TimeSpan timeout) => new()
-    {
-        Timeout = (int)timeout.TotalMilliseconds,
-        CheckCertificateRevocation = false,
-        ServerCertificateValidationCallback = (_, cert, chain, errors) =>
-        {
-            certificate.Record(cert, chain, errors);
-            return !connection.ValidateCertificate || errors == System.Net.Security.SslPolicyErrors.None;
-        },
-    };
-
-    /// <summary>Greeting, EHLO and (when configured) TLS on an already connected, checked socket; the client owns it from here.</summary>
-    public static async Task HandOverAsync(SmtpClient client, Socket socket, SmtpConnection connection, CancellationToken ct)
-    {
-        try
-        {
-            await client.ConnectAsync(socket, connection.Host, connection.Port, MailConnector.SocketOptions(connection.Security), ct);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
-
-    public static async Task AuthenticateAsync(SmtpClient client, SmtpConnection connection, CancellationToken ct)
-    {
-        if (connection.Authentication == SmtpAuthentication.None)
-            return;
-        var credentials = new NetworkCredential(connection.Username, connection.Password);
-        SaslMechanism mechanism = connection.Authentication switch
-        {
-            SmtpAuthentication.Login => new SaslMechanismLogin(credentials),
-            SmtpAuthentication.CramMd5 => new SaslMechanismCramMd5(credentials),
-            _ => new SaslMechanismPlain(credentials),
-        };
-        await client.AuthenticateAsync(mechanism, ct);
-    }
-
     /// <summary>Connects, signs in and sends one message to the given envelope. Without a <paramref name="connector"/> the
     /// client connects directly: only for the installation's own SMTP server (monitoring alerts), which the operator
     /// configured, never for a server a customer entered.</summary>
     public static async Task SendAsync(GuardedConnector? connector, SmtpConnection connection, MimeMessage message, string envelopeFrom,
         IReadOnlyList<string> recipients, TimeSpan timeout, CertificateObservation certificate, CancellationToken ct)
     {
-        using var client = await OpenAsync(connector, connection, timeout, certificate, ct);
-        await client.SendAsync(message, MailboxAddress.Parse(envelopeFrom), recipients.Select(MailboxAddress.Parse), ct);
-        await QuitAsync(client, ct);
+        message.Prepare(EncodingConstraint.SevenBit);
+        using var bytes = new MemoryStream();
+        await message.WriteToAsync(FormatOptions.Default, bytes, ct);
+        bytes.Position = 0;
+        await using var client = await OpenAsync(connector, connection, timeout, certificate, ct);
+        await client.SendAsync(bytes, bytes.Length, envelopeFrom, recipients, ct);
+        await client.QuitAsync(ct);
     }
 
     /// <summary>A connected, signed-in client (see <see cref="SendAsync"/> for <paramref name="connector"/>).</summary>
-    public static async Task<SmtpClient> OpenAsync(GuardedConnector? connector, SmtpConnection connection, TimeSpan timeout, CertificateObservation certificate,
+    public static async Task<SmtpWireClient> OpenAsync(GuardedConnector? connector, SmtpConnection connection, TimeSpan timeout, CertificateObservation certificate,
         CancellationToken ct)
     {
-        var client = NewClient(connection, certificate, timeout);
+        Socket socket;
+        if (connector is null)
+        {
+            socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                bounded.CancelAfter(timeout);
+                await socket.ConnectAsync(connection.Host, connection.Port, bounded.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                socket.Dispose();
+                throw new TimeoutException($"{connection.Host}:{connection.Port} did not accept the connection in time.");
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+        else
+        {
+            socket = await connector.ConnectAsync(connection.Host, connection.Port, timeout, ct);
+        }
+        var client = await SmtpWireClient.OpenAsync(socket, connection, certificate, timeout, ct);
         try
         {
-            if (connector is null)
-            {
-                await client.ConnectAsync(connection.Host, connection.Port, MailConnector.SocketOptions(connection.Security), ct);
-            }
-            else
-            {
-                var socket = await connector.ConnectAsync(connection.Host, connection.Port, timeout, ct);
-                await HandOverAsync(client, socket, connection, ct);
-            }
-            await AuthenticateAsync(client, connection, ct);
+            await client.AuthenticateAsync(connection, ct);
             return client;
         }
         catch
         {
-            client.Dispose();
+            await client.DisposeAsync();
             throw;
-        }
-    }
-
-    /// <summary>QUIT after the last message: every message before it was accepted (250 after DATA), so a failed QUIT changes nothing.</summary>
-    public static async Task QuitAsync(SmtpClient client, CancellationToken ct)
-    {
-        try
-        {
-            if (client.IsConnected)
-                await client.DisconnectAsync(quit: true, ct);
-        }
-        catch (Exception e) when (e is IOException or SocketException or SmtpProtocolException or SmtpCommandException or OperationCanceledException or ServiceNotConnectedException)
-        {
         }
     }
 }
 
 /// <summary>One SMTP connection kept open for several messages of one send address (the outbox's batches): opened and
-/// signed in at the first message, used again while it stays connected, closed after a failure (the next message opens a
+/// signed in at the first message, used again while nothing failed, closed after a failure (the next message opens a
 /// new one) and at the end.</summary>
 internal sealed class SmtpSession(GuardedConnector connector, TimeSpan timeout) : IAsyncDisposable
 {
-    private SmtpClient? _client;
+    private SmtpWireClient? _client;
     private Guid? _addressId;
     private SmtpConnection? _connection;
 
@@ -137,15 +102,15 @@ internal sealed class SmtpSession(GuardedConnector connector, TimeSpan timeout) 
         return _connection;
     }
 
-    public async Task SendAsync(SmtpConnection connection, MimeMessage message, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken ct)
+    /// <summary>Sends the stored bytes of one message (<paramref name="size"/> as stored, for SIZE).</summary>
+    public async Task SendAsync(SmtpConnection connection, Stream content, long size, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken ct)
     {
-        if (_client is not { IsConnected: true })
+        if (_client is null)
         {
-            await CloseAsync();
             Certificate = new CertificateObservation();
             _client = await SmtpDelivery.OpenAsync(connector, connection, timeout, Certificate, ct);
         }
-        await _client.SendAsync(message, MailboxAddress.Parse(envelopeFrom), recipients.Select(MailboxAddress.Parse), ct);
+        await _client.SendAsync(content, size, envelopeFrom, recipients, ct);
     }
 
     public async Task CloseAsync()
@@ -154,8 +119,8 @@ internal sealed class SmtpSession(GuardedConnector connector, TimeSpan timeout) 
             return;
         _client = null;
         using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        await SmtpDelivery.QuitAsync(client, quick.Token);
-        client.Dispose();
+        await client.QuitAsync(quick.Token);
+        await client.DisposeAsync();
     }
 
     public async ValueTask DisposeAsync() => await CloseAsync();

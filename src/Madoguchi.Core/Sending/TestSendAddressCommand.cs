@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using MailKit.Net.Smtp;
+using Madoguchi.Core.Sending.Smtp;
 using Madoguchi.Core.Common;
 using Madoguchi.Core.Data;
 using Madoguchi.Core.Inboxes;
@@ -99,10 +99,10 @@ public sealed class TestSendAddressCommand(MadoguchiDbContext db, SendPasswordPr
         }
 
         var certificate = new CertificateObservation();
-        using var client = SmtpDelivery.NewClient(connection, certificate, timeout);
+        SmtpWireClient client;
         try
         {
-            await SmtpDelivery.HandOverAsync(client, socket, connection, ct);
+            client = await SmtpWireClient.OpenAsync(socket, connection, certificate, timeout, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -112,14 +112,22 @@ public sealed class TestSendAddressCommand(MadoguchiDbContext db, SendPasswordPr
             steps.Add(Failed(tlsProblem ? SendTestSteps.Tls : SendTestSteps.Ehlo, failure));
             return;
         }
+        await using (client)
+            await TalkAsync(client, address, connection, certificate, steps, ct);
+    }
 
+    /// <summary>The steps after the connection is open: EHLO's answer, AUTH, then the test mail.</summary>
+    private async Task TalkAsync(SmtpWireClient client, SendAddress address, SmtpConnection connection, CertificateObservation certificate,
+        List<SendTestStep> steps, CancellationToken ct)
+    {
         if (connection.Security != MailSecurity.None)
             steps.Add(new SendTestStep(SendTestSteps.Tls, true, "The connection is encrypted.", certificate.Subject is null ? null : certificate.Describe()));
-        steps.Add(new SendTestStep(SendTestSteps.Ehlo, true, "The server answered EHLO.", $"capabilities: {client.Capabilities}; max size: {(client.MaxSize == 0 ? "not stated" : client.MaxSize.ToString(System.Globalization.CultureInfo.InvariantCulture))}"));
+        var maxSize = client.MaxSize == 0 ? "not stated" : client.MaxSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        steps.Add(new SendTestStep(SendTestSteps.Ehlo, true, "The server answered EHLO.", $"capabilities: {string.Join(", ", client.Extensions.Keys)}; max size: {maxSize}"));
 
         try
         {
-            await SmtpDelivery.AuthenticateAsync(client, connection, ct);
+            await client.AuthenticateAsync(connection, ct);
             steps.Add(new SendTestStep(SendTestSteps.Auth, true,
                 connection.Authentication == SmtpAuthentication.None ? "No sign-in configured (skipped)." : "Signed in.", SendAddressRules.Name(connection.Authentication)));
         }
@@ -133,23 +141,27 @@ public sealed class TestSendAddressCommand(MadoguchiDbContext db, SendPasswordPr
         message.From.Add(new MailboxAddress(address.DisplayName, address.Address));
         message.To.Add(new MailboxAddress(address.DisplayName, address.Address));
         message.Body = new TextPart("plain") { Text = "Madoguchi の送信設定のテストです。This is a test of Madoguchi's send settings." };
+        message.Prepare(EncodingConstraint.SevenBit);
+        using var bytes = new MemoryStream();
+        await message.WriteToAsync(FormatOptions.Default, bytes, ct);
+        bytes.Position = 0;
         try
         {
-            await client.SendAsync(message, MailboxAddress.Parse(address.Address), [MailboxAddress.Parse(address.Address)], ct);
+            await client.SendAsync(bytes, bytes.Length, address.Address, [address.Address], ct);
             steps.Add(new SendTestStep(SendTestSteps.MailFrom, true, "The server accepted the sender.", address.Address));
             steps.Add(new SendTestStep(SendTestSteps.RcptTo, true, "The server accepted the recipient.", address.Address));
             steps.Add(new SendTestStep(SendTestSteps.Data, true, "The server accepted the test message.", message.MessageId));
         }
-        catch (SmtpCommandException e)
+        catch (SmtpReplyException e)
         {
             var failure = SendFailureClassifier.Classify(e, certificate);
-            if (e.ErrorCode == SmtpErrorCode.SenderNotAccepted)
+            if (e.Stage == SmtpStage.MailFrom)
             {
                 steps.Add(Failed(SendTestSteps.MailFrom, failure));
                 return;
             }
             steps.Add(new SendTestStep(SendTestSteps.MailFrom, true, "The server accepted the sender.", address.Address));
-            if (e.ErrorCode == SmtpErrorCode.RecipientNotAccepted)
+            if (e.Stage == SmtpStage.RcptTo)
             {
                 steps.Add(Failed(SendTestSteps.RcptTo, failure));
                 return;
@@ -163,13 +175,6 @@ public sealed class TestSendAddressCommand(MadoguchiDbContext db, SendPasswordPr
             steps.Add(Failed(SendTestSteps.Data, SendFailureClassifier.Classify(e, certificate)));
             return;
         }
-
-        try
-        {
-            await client.DisconnectAsync(quit: true, ct);
-        }
-        catch (Exception e) when (e is IOException or SocketException or SmtpProtocolException)
-        {
-        }
+        await client.QuitAsync(ct);
     }
 }

@@ -216,15 +216,18 @@ public sealed class SendingTests(PostfixFixture mail) : IClassFixture<PostfixFix
         Assert.Equal(0, await s.App.WithDbAsync(db => db.OutgoingMessages.CountAsync()));
     }
 
-    [Fact]
-    public async Task TestSend_ReportsEveryStep_AndNamesTheFailingOne()
+    [Theory]
+    [InlineData("login")]
+    [InlineData("plain")]
+    [InlineData("cram-md5")]
+    public async Task TestSend_ReportsEveryStep_AndNamesTheFailingOne(string mechanism)
     {
         await using var s = await SendingScenario.StartAsync(DatabaseProvider.Sqlite);
         var support = await mail.AddUniqueUserAsync("support");
         object Submission(string password) => new
         {
             address = PostfixFixture.AddressOf(support), host = mail.Postfix.Host, port = mail.Postfix.Submission.Port, security = "starttls",
-            validateCertificate = false, authentication = "login", username = support.Name, password,
+            validateCertificate = false, authentication = mechanism, username = support.Name, password,
         };
         var good = await s.AddSendAddressAsync(Submission(support.Password));
         var bad = await s.AddSendAddressAsync(Submission("wrong"));

@@ -49,7 +49,8 @@ internal sealed record DovecotConfiguration(
         ssl_key = <{{KeyPath}}
         ssl_min_protocol = TLSv1.2
         disable_plaintext_auth = no
-        auth_mechanisms = plain login
+        # CRAM-MD5 too (the passwords are kept in clear here): Postfix offers what Dovecot does, so sending can be tested with each.
+        auth_mechanisms = plain login cram-md5
         auth_verbose = yes
         # Wrong-password tests must not wait: no delay, no per-IP penalty (anvil socket off below).
         auth_failure_delay = 0

@@ -1,0 +1,186 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Madoguchi.Core.Receiving.Fetching;
+using Madoguchi.Core.Receiving.Servers;
+using Madoguchi.Core.Sending;
+using Madoguchi.Core.Sending.Smtp;
+
+namespace Madoguchi.Tests.Sending.Smtp;
+
+/// <summary>The client's protocol rules that a well-behaved server never shows: a server scripted line by line on
+/// 127.0.0.1 (the real servers, Postfix and smtp-sink, are in the integration tests).</summary>
+public class SmtpWireClientTests
+{
+    private const string Ehlo = "250-test.example\r\n250-PIPELINING\r\n250-SIZE 1000000\r\n250 8BITMIME\r\n";
+
+    /// <summary>A server that answers each command with the script's next reply; it reads <c>batch</c> commands before it
+    /// answers them, so a client that waits between pipelined commands never gets its replies.</summary>
+    private sealed class ScriptedServer : IAsyncDisposable
+    {
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        public readonly StringBuilder Received = new();
+        public Task Done { get; }
+
+        public ScriptedServer(Func<StreamReader, StreamWriter, StringBuilder, Task> script)
+        {
+            _listener.Start();
+            Done = Task.Run(async () =>
+            {
+                using var socket = await _listener.AcceptSocketAsync();
+                await using var stream = new NetworkStream(socket, ownsSocket: true);
+                using var reader = new StreamReader(stream, Encoding.UTF8);
+                await using var writer = new StreamWriter(stream, new UTF8Encoding(false)) { AutoFlush = true, NewLine = "\r\n" };
+                await script(reader, writer, Received);
+            });
+        }
+
+        public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+        public async ValueTask DisposeAsync()
+        {
+            _listener.Stop();
+            try
+            {
+                await Done.WaitAsync(TimeSpan.FromSeconds(5));
+            }
+            catch (Exception e) when (e is IOException or SocketException or TimeoutException)
+            {
+            }
+        }
+    }
+
+    private static async Task<string> ReadLinesAsync(StreamReader reader, StringBuilder received, int count)
+    {
+        var lines = new StringBuilder();
+        for (var i = 0; i < count; i++)
+        {
+            var line = await reader.ReadLineAsync() ?? throw new IOException("closed");
+            received.Append(line).Append('\n');
+            lines.Append(line).Append('\n');
+        }
+        return lines.ToString();
+    }
+
+    private static async Task<SmtpWireClient> OpenAsync(ScriptedServer server, TimeSpan? timeout = null)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(IPAddress.Loopback, server.Port);
+        var connection = new SmtpConnection("127.0.0.1", server.Port, MailSecurity.None, false, SmtpAuthentication.None, "", "");
+        return await SmtpWireClient.OpenAsync(socket, connection, new CertificateObservation(), timeout ?? TimeSpan.FromSeconds(10), CancellationToken.None);
+    }
+
+    private static MemoryStream Message(string text) => new(Encoding.UTF8.GetBytes(text));
+
+    [Fact]
+    public async Task Pipelining_SendsMailRcptAndDataTogether_ThenTheStuffedMessage()
+    {
+        await using var server = new ScriptedServer(async (r, w, received) =>
+        {
+            await w.WriteAsync("220 hi\r\n");
+            await ReadLinesAsync(r, received, 1);
+            await w.WriteAsync(Ehlo);
+            await ReadLinesAsync(r, received, 4); // MAIL, two RCPT and DATA before any reply
+            await w.WriteAsync("250 ok\r\n250 ok\r\n250 ok\r\n354 go\r\n");
+            while (await r.ReadLineAsync() is { } line && line != ".")
+                received.Append(line).Append('\n');
+            await w.WriteAsync("250 2.0.0 queued as X\r\n");
+            await ReadLinesAsync(r, received, 1);
+            await w.WriteAsync("221 bye\r\n");
+        });
+        await using var client = await OpenAsync(server);
+
+        var accepted = await client.SendAsync(Message("Subject: a\n\n.dot\n"), 17, "from@example.test", ["a@example.test", "b@example.test"], CancellationToken.None);
+        await client.QuitAsync(CancellationToken.None);
+        await server.Done.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(250, accepted.Code);
+        Assert.Equal(1000000, client.MaxSize);
+        Assert.Equal("EHLO [127.0.0.1]\nMAIL FROM:<from@example.test> SIZE=17\nRCPT TO:<a@example.test>\nRCPT TO:<b@example.test>\nDATA\n"
+            + "Subject: a\n\n..dot\nQUIT\n", server.Received.ToString());
+    }
+
+    [Fact]
+    public async Task RecipientRefused_AfterDataWasAccepted_SendsNoMessageByte_AndReportsTheRecipient()
+    {
+        var closedWithout = new TaskCompletionSource<string>();
+        await using var server = new ScriptedServer(async (r, w, received) =>
+        {
+            await w.WriteAsync("220 hi\r\n");
+            await ReadLinesAsync(r, received, 1);
+            await w.WriteAsync(Ehlo);
+            await ReadLinesAsync(r, received, 4);
+            await w.WriteAsync("250 ok\r\n250 ok\r\n452 4.5.3 Error: too many recipients\r\n354 go\r\n");
+            closedWithout.SetResult(await r.ReadToEndAsync());
+        });
+        var client = await OpenAsync(server);
+
+        var refused = await Assert.ThrowsAsync<SmtpReplyException>(() =>
+            client.SendAsync(Message("Subject: a\n\nbody\n"), 16, "f@example.test", ["a@example.test", "b@example.test"], CancellationToken.None));
+        await client.QuitAsync(CancellationToken.None);
+        await client.DisposeAsync();
+
+        Assert.Equal(SmtpStage.RcptTo, refused.Stage);
+        Assert.Equal("452 4.5.3 Error: too many recipients", refused.Reply.Verbatim);
+        // Closed in DATA without the final dot: the server drops the message; not even QUIT was written into it.
+        Assert.Equal("", await closedWithout.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(SendErrorCode.TooManyRecipients, SendFailureClassifier.Classify(refused).Code);
+    }
+
+    [Fact]
+    public async Task MultiLineRefusal_KeepsEveryLine_AndTheFirstIsShown()
+    {
+        await using var server = new ScriptedServer(async (r, w, received) =>
+        {
+            await w.WriteAsync("554-5.7.1 you are on a list\r\n554 5.7.1 see https://example.test\r\n");
+            await r.ReadToEndAsync();
+        });
+
+        var refused = await Assert.ThrowsAsync<SmtpReplyException>(() => OpenAsync(server));
+
+        Assert.Equal(SmtpStage.Greeting, refused.Stage);
+        Assert.Equal("5.7.1 you are on a list\n5.7.1 see https://example.test", refused.Reply.Text);
+        Assert.Equal("554 5.7.1 you are on a list", SendFailureClassifier.Classify(refused).ServerReply);
+    }
+
+    [Theory]
+    [InlineData("hello there\r\n")]
+    [InlineData("220-one\r\n250 two\r\n")]
+    [InlineData("22\r\n")]
+    public async Task NotAnSmtpReply_IsAProtocolViolation_ShownAsALostConnection(string greeting)
+    {
+        await using var server = new ScriptedServer(async (r, w, received) =>
+        {
+            await w.WriteAsync(greeting);
+            await r.ReadToEndAsync();
+        });
+
+        var e = await Assert.ThrowsAsync<SmtpProtocolViolationException>(() => OpenAsync(server));
+
+        Assert.Equal(SendErrorCode.ConnectionLost, SendFailureClassifier.Classify(e).Code);
+    }
+
+    [Fact]
+    public async Task EndlessLine_IsRefused_NotBuffered()
+    {
+        await using var server = new ScriptedServer(async (r, w, received) =>
+        {
+            await w.WriteAsync("220 " + new string('x', 100_000));
+            await r.ReadToEndAsync();
+        });
+
+        await Assert.ThrowsAsync<SmtpProtocolViolationException>(() => OpenAsync(server));
+    }
+
+    [Fact]
+    public async Task SilentServer_TimesOut_AsATemporaryFailure()
+    {
+        await using var server = new ScriptedServer(async (r, w, received) => await r.ReadToEndAsync());
+
+        var e = await Assert.ThrowsAsync<TimeoutException>(() => OpenAsync(server, TimeSpan.FromMilliseconds(300)));
+
+        var failure = SendFailureClassifier.Classify(e);
+        Assert.Equal(SendErrorCode.TimedOut, failure.Code);
+        Assert.True(failure.Temporary);
+    }
+}
