@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 // Sending benchmark: Madoguchi's outbox (Madoguchi.Web as a separate process) sending N queued replies to Postfix's smtp-sink,
-// Postfix's smtp-source sending N messages of the same bytes to the same sink, and MailKit alone (the outbox's ceiling),
+// Postfix's smtp-source sending N messages of the same bytes to the same sink, and Madoguchi's SMTP client alone (the outbox's ceiling),
 // alternated for MADOGUCHI_BENCH_ROUNDS rounds (default 3). Usage: Madoguchi.Bench.Sending <N> <Madoguchi.Web.dll>
 var count = int.Parse(args[0], CultureInfo.InvariantCulture);
 var webDll = args[1];
@@ -76,6 +76,7 @@ var size = new FileInfo(sampleFile).Length;
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"set-up: {count:N0} replies queued through QueueReplyCommand in {clockSetUp.Elapsed.TotalSeconds:F0} s, {size:N0} bytes each"));
 
 var runs = new List<(string Name, double Seconds, double Cpu)>();
+var sending = new List<double>();
 for (var round = 1; round <= rounds; round++)
 {
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round} of {rounds} (load average {LoadAverage()})"));
@@ -83,7 +84,7 @@ for (var round = 1; round <= rounds; round++)
     if (only != "madoguchi")
     {
         runs.Add(await RunSmtpSourceAsync());
-        runs.Add(await RunMailKitAloneAsync());
+        runs.Add(await RunClientAloneAsync());
     }
 }
 if (only == "madoguchi")
@@ -103,6 +104,8 @@ Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 foreach (var r in byName)
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"| {r.Name} | {r.Runs} | {r.Median:F0} | {r.Median / peer.Median:F2} | {r.Slowest:F0} | {r.Slowest / peer.Slowest:F2} | {r.Fastest:F0} | {r.Cpu:F1} |"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"| Madoguchi outbox, first to last acceptance (the running server's sending rate) | {sending.Count} | {Median(sending):F0} | {Median(sending) / peer.Median:F2} | {sending.Min():F0} | {sending.Min() / peer.Slowest:F2} | {sending.Max():F0} | |"));
 Directory.Delete(template, recursive: true);
 File.Delete(sampleFile);
 return 0;
@@ -163,10 +166,15 @@ async Task<(string, double, double)> RunMadoguchiAsync()
     cpu = Math.Max(cpu, CpuSeconds(child.Id));
     child.Kill(entireProcessTree: true);
     await child.WaitForExitAsync();
+    // The sending itself: from the first message the sink accepted to the last (each message's own acceptance time).
+    var span = await SentSpanAsync(folder);
     SqliteConnection.ClearAllPools();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"madoguchi: {seconds:F1} s ({count / seconds:F0} msg/s, process start included), first sent at {firstSent ?? 0:F1} s ({(sent > 1 && firstSent is { } f ? (sent - 1) / (seconds - f) : 0):F0} msg/s after it), CPU {cpu:F1} s (user+sys), load average {LoadAverage()}{(sent < count ? $", INCOMPLETE: {sent:N0} sent" : "")}"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"madoguchi: first to last acceptance {span:F2} s ({(count - 1) / span:F0} msg/s)"));
     Directory.Delete(folder, recursive: true);
+    sending.Add((count - 1) / span);
     return ("Madoguchi outbox (process start until every message is sent)", seconds, cpu);
 }
 
@@ -189,21 +197,21 @@ async Task<(string, double, double)> RunSmtpSourceAsync()
     return ($"smtp-source (-s {parallel}{(sourceReuse ? " -d" : "")})", seconds, cpu);
 }
 
-// The ceiling of the SMTP library the outbox uses: MailKit alone in this process, without database, blob store, claims
-// or outcomes: each message parsed from the same bytes (as the outbox loads the stored original) and sent over
-// `parallel` connections of MADOGUCHI_BENCH_MAILKIT_PER_CONNECTION messages (default 20, the outbox's default).
-async Task<(string, double, double)> RunMailKitAloneAsync()
+// The ceiling of the outbox's sending part: Madoguchi's own SMTP client (SmtpWireClient) alone in this process, without
+// database, blob store, claims or outcomes: the same bytes sent over `parallel` connections of
+// MADOGUCHI_BENCH_CLIENT_PER_CONNECTION messages (default 20, the outbox's default).
+async Task<(string, double, double)> RunClientAloneAsync()
 {
-    var perConnection = int.Parse(Environment.GetEnvironmentVariable("MADOGUCHI_BENCH_MAILKIT_PER_CONNECTION") ?? "20", CultureInfo.InvariantCulture);
+    var perConnection = int.Parse(Environment.GetEnvironmentVariable("MADOGUCHI_BENCH_CLIENT_PER_CONNECTION") ?? "20", CultureInfo.InvariantCulture);
     var bytes = await File.ReadAllBytesAsync(sampleFile);
-    var sender = MimeKit.MailboxAddress.Parse("support@bench.test");
-    MimeKit.MailboxAddress[] recipients = [MimeKit.MailboxAddress.Parse("customer@customer.test")];
+    var connection = new SmtpConnection("127.0.0.1", sink.Port, Madoguchi.Core.Receiving.Servers.MailSecurity.None, false, SmtpAuthentication.None, "", "");
+    string[] recipients = ["customer@customer.test"];
     var next = -1;
     var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
     var clock = Stopwatch.StartNew();
     await Task.WhenAll(Enumerable.Range(0, parallel).Select(_ => Task.Run(async () =>
     {
-        MailKit.Net.Smtp.SmtpClient? client = null;
+        Madoguchi.Core.Sending.Smtp.SmtpWireClient? client = null;
         var onThisConnection = 0;
         while (Interlocked.Increment(ref next) < count)
         {
@@ -212,29 +220,40 @@ async Task<(string, double, double)> RunMailKitAloneAsync()
                 // No Nagle delay, as the outbox's connector sets it.
                 var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
                 await socket.ConnectAsync(System.Net.IPAddress.Loopback, sink.Port);
-                client = new MailKit.Net.Smtp.SmtpClient();
-                await client.ConnectAsync(socket, "127.0.0.1", sink.Port, MailKit.Security.SecureSocketOptions.None);
+                client = await Madoguchi.Core.Sending.Smtp.SmtpWireClient.OpenAsync(socket, connection, new Madoguchi.Core.Receiving.Fetching.CertificateObservation(),
+                    TimeSpan.FromSeconds(60), CancellationToken.None);
             }
-            var message = await MimeKit.MimeMessage.LoadAsync(new MemoryStream(bytes, writable: false));
-            await client.SendAsync(message, sender, recipients);
+            await client.SendAsync(new MemoryStream(bytes, writable: false), bytes.Length, "support@bench.test", recipients, CancellationToken.None);
             if (++onThisConnection == perConnection)
             {
-                await client.DisconnectAsync(quit: true);
-                client.Dispose();
+                await client.QuitAsync(CancellationToken.None);
+                await client.DisposeAsync();
                 (client, onThisConnection) = (null, 0);
             }
         }
         if (client is not null)
         {
-            await client.DisconnectAsync(quit: true);
-            client.Dispose();
+            await client.QuitAsync(CancellationToken.None);
+            await client.DisposeAsync();
         }
     })));
     var seconds = clock.Elapsed.TotalSeconds;
     var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"mailkit alone: {seconds:F1} s ({count / seconds:F0} msg/s), CPU {cpu:F1} s (user+sys), load average {LoadAverage()}"));
-    return ($"MailKit alone, no database ({perConnection} per connection; the outbox's ceiling)", seconds, cpu);
+        $"client alone: {seconds:F1} s ({count / seconds:F0} msg/s), CPU {cpu:F1} s (user+sys), load average {LoadAverage()}"));
+    return ($"Madoguchi's SMTP client alone, no database ({perConnection} per connection; the outbox's ceiling)", seconds, cpu);
+}
+
+// Seconds between the first and the last acceptance the outbox recorded (OutgoingMessages.SentAt, one time per message).
+static async Task<double> SentSpanAsync(string folder)
+{
+    await using var db = new SqliteConnection($"Data Source={Path.Combine(folder, "madoguchi.db")};Mode=ReadOnly;Default Timeout=30");
+    await db.OpenAsync();
+    await using var command = db.CreateCommand();
+    command.CommandText = "SELECT MIN(SentAt), MAX(SentAt) FROM OutgoingMessages WHERE State = 'Sent'";
+    await using var reader = await command.ExecuteReaderAsync();
+    await reader.ReadAsync();
+    return (DateTime.Parse(reader.GetString(1), CultureInfo.InvariantCulture) - DateTime.Parse(reader.GetString(0), CultureInfo.InvariantCulture)).TotalSeconds;
 }
 
 static void CopyFolder(string from, string to)

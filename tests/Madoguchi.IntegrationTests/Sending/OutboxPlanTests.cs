@@ -51,7 +51,7 @@ public sealed class OutboxPlanTests(AppFixture apps) : IClassFixture<AppFixture>
         static string Sql(MadoguchiDbContext db)
         {
             var group = Enumerable.Range(0, 3).Select(i => (Guid.NewGuid(), DateTime.UtcNow.AddSeconds(i))).ToList();
-            var sql = db.OutgoingMessages.Select(OutboxSender.SentTimes(group)).ToQueryString();
+            var sql = db.OutgoingMessages.Select(OutboxOutcomes.SentTimes(group)).ToQueryString();
             var statement = string.Join('\n', sql.Split('\n').Where(line => !line.StartsWith("--", StringComparison.Ordinal) && !line.StartsWith(".param", StringComparison.Ordinal)));
             Assert.Contains("CASE", statement, StringComparison.Ordinal);
             Assert.All(group, g => Assert.DoesNotContain(g.Item1.ToString(), statement, StringComparison.OrdinalIgnoreCase));

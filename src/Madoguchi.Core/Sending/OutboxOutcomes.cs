@@ -1,0 +1,154 @@
+using System.Linq.Expressions;
+using System.Threading.Channels;
+using Madoguchi.Core.Data;
+using Madoguchi.Core.Telemetry;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Madoguchi.Core.Sending;
+
+/// <summary>What one attempt came to: accepted (no failure) or refused, known at <see cref="At"/>, to be written only where
+/// the claim <see cref="Owner"/> still owns the message. <see cref="Address"/> decides whether a Sent folder copy follows.</summary>
+public sealed record OutboxOutcome(OutgoingMessage Outgoing, SendFailure? Failure, DateTime At, string Owner, SendAddress? Address);
+
+/// <summary>Writes the outcomes of every outbox connection of this instance, as a group commit: whatever came in while the
+/// last transaction ran is written by the next one (up to <see cref="SendingOptions.OutcomesPerCommit"/> per connection), so the SMTP
+/// conversations never wait for the database and one disk flush covers the messages of all connections. The accepted
+/// messages of a transaction are one UPDATE per claim; a refusal is written on its own (<see cref="RecordFailureAsync"/>).
+/// A message stays 送信中 until its outcome is written; a crash before that leaves it to the crash rule (sent again with the
+/// same Message-ID). Each write's task ends when its transaction committed, or fails with the transaction.</summary>
+public sealed class OutboxOutcomes(IServiceScopeFactory scopes, OutboxWriteGate writes, IOptions<SendingOptions> options, MadoguchiMetrics metrics) : IDisposable
+{
+    private readonly Channel<(OutboxOutcome Outcome, TaskCompletionSource Written)> _queue =
+        Channel.CreateUnbounded<(OutboxOutcome, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _start = new();
+    private Task? _writer;
+
+    /// <summary>Queues <paramref name="outcome"/>; the task ends when it is written (committed).</summary>
+    public Task WriteAsync(OutboxOutcome outcome)
+    {
+        var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_queue.Writer.TryWrite((outcome, written)))
+            throw new ObjectDisposedException(nameof(OutboxOutcomes));
+        if (_writer is null)
+        {
+            lock (_start)
+                _writer ??= Task.Run(WriteGroupsAsync);
+        }
+        return written.Task;
+    }
+
+    private async Task WriteGroupsAsync()
+    {
+        var group = new List<(OutboxOutcome Outcome, TaskCompletionSource Written)>();
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            group.Clear();
+            // Each connection has at most OutcomesPerCommit unwritten (OutboxSender waits there), so this takes them all.
+            while (group.Count < options.Value.OutcomesPerCommit * options.Value.MaxParallel && _queue.Reader.TryRead(out var next))
+                group.Add(next);
+            try
+            {
+                await WriteAsync(group.Select(g => g.Outcome).ToList());
+                foreach (var (_, written) in group)
+                    written.TrySetResult();
+            }
+            catch (Exception e)
+            {
+                // The senders see it (their pass fails and is logged); their messages stay 送信中 until the lease runs out.
+                foreach (var (_, written) in group)
+                    written.TrySetException(e);
+            }
+        }
+    }
+
+    private async Task WriteAsync(IReadOnlyList<OutboxOutcome> outcomes)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
+        using (await writes.EnterAsync(db, CancellationToken.None))
+        await using (var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None))
+        {
+            foreach (var claim in outcomes.Where(x => x.Failure is null).GroupBy(x => x.Owner))
+                await RecordSentAsync(db, [.. claim.Select(x => (x.Outgoing.TicketMessageId, x.At))], claim.Key);
+            foreach (var refused in outcomes.Where(x => x.Failure is not null))
+                await RecordFailureAsync(db, refused.Outgoing, refused.Failure!, refused.At, refused.Owner);
+            await transaction.CommitAsync(CancellationToken.None);
+        }
+        // Sent: the copy to the Sent folder is made later, by its own worker, outside this lease (and outside the
+        // transaction: a marker already there is a unique-key error, which would end a PostgreSQL transaction).
+        var sentCopies = scope.ServiceProvider.GetRequiredService<SentCopies.SentCopyScheduler>();
+        foreach (var outcome in outcomes)
+        {
+            if (outcome.Failure is null && outcome.Address is { CopyToSentFolder: true } address)
+                await sentCopies.ScheduleAsync(outcome.Outgoing, address);
+        }
+    }
+
+    public void Dispose() => _queue.Writer.TryComplete();
+
+    /// <summary>The messages the server accepted, as one UPDATE (was one per message: the statements, not the disk flush,
+    /// were most of the outcome's cost), each with its own time (<see cref="SentTimes"/>).</summary>
+    private async Task RecordSentAsync(MadoguchiDbContext db, List<(Guid Id, DateTime At)> sent, string owner)
+    {
+        var ids = sent.Select(x => x.Id).ToList();
+        var updated = await db.OutgoingMessages.Where(o => ids.Contains(o.TicketMessageId) && o.LeaseOwner == owner && o.State == SendState.Sending)
+            .ExecuteUpdateAsync(u => u.SetProperty(o => o.State, SendState.Sent).SetProperty(o => o.SentAt, SentTimes(sent))
+                .SetProperty(o => o.LeaseOwner, (string?)null).SetProperty(o => o.LeaseUntil, (DateTime?)null)
+                .SetProperty(o => o.ErrorCode, (string?)null).SetProperty(o => o.ServerReply, (string?)null), CancellationToken.None);
+        foreach (var _ in sent)
+            metrics.SendAttempted("sent", null);
+        for (var i = 0; i < updated; i++)
+            metrics.MessageSent();
+    }
+
+    /// <summary><c>CASE Id WHEN id₁ THEN at₁ … END</c> with the ids and times as parameters (read from a holder, so EF
+    /// makes them parameters and caches one statement per group size rather than compiling one per group).</summary>
+    public static Expression<Func<OutgoingMessage, DateTime?>> SentTimes(IReadOnlyList<(Guid Id, DateTime At)> sent)
+    {
+        var holder = Expression.Constant(new SentTimesHolder([.. sent.Select(x => x.Id)], [.. sent.Select(x => (DateTime?)x.At)]));
+        var o = Expression.Parameter(typeof(OutgoingMessage), "o");
+        Expression body = Expression.Property(o, nameof(OutgoingMessage.SentAt));
+        for (var i = sent.Count - 1; i >= 0; i--)
+        {
+            var index = Expression.Constant(i);
+            body = Expression.Condition(
+                Expression.Equal(Expression.Property(o, nameof(OutgoingMessage.TicketMessageId)), Expression.ArrayIndex(Expression.Field(holder, nameof(SentTimesHolder.Ids)), index)),
+                Expression.ArrayIndex(Expression.Field(holder, nameof(SentTimesHolder.Times)), index),
+                body);
+        }
+        return Expression.Lambda<Func<OutgoingMessage, DateTime?>>(body, o);
+    }
+
+    private sealed class SentTimesHolder(Guid[] ids, DateTime?[] times)
+    {
+        public readonly Guid[] Ids = ids;
+        public readonly DateTime?[] Times = times;
+    }
+
+    /// <summary>One failed attempt's outcome, known at <paramref name="now"/>: retried later, or failed for good.</summary>
+    private async Task RecordFailureAsync(MadoguchiDbContext db, OutgoingMessage outgoing, SendFailure failure, DateTime now, string owner)
+    {
+        var mine = db.OutgoingMessages.Where(o => o.TicketMessageId == outgoing.TicketMessageId && o.LeaseOwner == owner && o.State == SendState.Sending);
+        var reply = failure.ServerReply is { Length: > 2000 } long_ ? long_[..2000] : failure.ServerReply;
+        var attempts = Math.Max(1, outgoing.Attempts);
+        var delay = TimeSpan.FromTicks(Math.Min(options.Value.MaxRetryDelay.Ticks,
+            options.Value.FirstRetryDelay.Ticks * (long)Math.Pow(2, Math.Min(attempts - 1, 30))));
+        var next = now + delay;
+        if (failure.Temporary && next <= outgoing.QueuedAt + options.Value.RetryFor)
+        {
+            await mine.ExecuteUpdateAsync(u => u.SetProperty(o => o.State, SendState.Queued).SetProperty(o => o.NextAttemptAt, next)
+                .SetProperty(o => o.LeaseOwner, (string?)null).SetProperty(o => o.LeaseUntil, (DateTime?)null)
+                .SetProperty(o => o.ErrorCode, failure.Code).SetProperty(o => o.ServerReply, reply), CancellationToken.None);
+            metrics.SendAttempted("retrying", failure.Code);
+            return;
+        }
+        var failed = await mine.ExecuteUpdateAsync(u => u.SetProperty(o => o.State, SendState.Failed)
+            .SetProperty(o => o.LeaseOwner, (string?)null).SetProperty(o => o.LeaseUntil, (DateTime?)null)
+            .SetProperty(o => o.ErrorCode, failure.Code).SetProperty(o => o.ServerReply, reply), CancellationToken.None);
+        metrics.SendAttempted("failed", failure.Code);
+        if (failed == 1)
+            metrics.MessageSendFailed(failure.Code);
+    }
+}
