@@ -12,24 +12,26 @@ namespace Madoguchi.Core.Sending;
 /// the claim <see cref="Owner"/> still owns the message. <see cref="Address"/> decides whether a Sent folder copy follows.</summary>
 public sealed record OutboxOutcome(OutgoingMessage Outgoing, SendFailure? Failure, DateTime At, string Owner, SendAddress? Address);
 
-/// <summary>Writes the outcomes of every outbox connection of this instance, as a group commit: whatever came in while the
-/// last transaction ran is written by the next one (up to <see cref="SendingOptions.OutcomesPerCommit"/> per connection), so the SMTP
-/// conversations never wait for the database and one disk flush covers the messages of all connections. The accepted
-/// messages of a transaction are one UPDATE per claim; a refusal is written on its own (<see cref="RecordFailureAsync"/>).
+/// <summary>Writes the outcomes of the instance's outbox connections, as a group commit: each connection hands over its
+/// outcomes a group at a time (<see cref="SendingOptions.OutcomesPerCommit"/>) and goes on sending while they are written;
+/// the groups of all connections that came in while the last transaction ran are written by the next one, so one disk
+/// flush covers several connections. The accepted messages of a claim are one UPDATE; a refusal is written on its own.
 /// A message stays 送信中 until its outcome is written; a crash before that leaves it to the crash rule (sent again with the
-/// same Message-ID). Each write's task ends when its transaction committed, or fails with the transaction.</summary>
+/// same Message-ID). Each group's task ends when its transaction committed, or fails with the transaction.</summary>
 public sealed class OutboxOutcomes(IServiceScopeFactory scopes, OutboxWriteGate writes, IOptions<SendingOptions> options, MadoguchiMetrics metrics) : IDisposable
 {
-    private readonly Channel<(OutboxOutcome Outcome, TaskCompletionSource Written)> _queue =
-        Channel.CreateUnbounded<(OutboxOutcome, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(IReadOnlyList<OutboxOutcome> Group, TaskCompletionSource Written)> _queue =
+        Channel.CreateUnbounded<(IReadOnlyList<OutboxOutcome>, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _start = new();
     private Task? _writer;
 
-    /// <summary>Queues <paramref name="outcome"/>; the task ends when it is written (committed).</summary>
-    public Task WriteAsync(OutboxOutcome outcome)
+    /// <summary>Queues one connection's <paramref name="group"/>; the task ends when it is written (committed).</summary>
+    public Task WriteAsync(IReadOnlyList<OutboxOutcome> group)
     {
+        if (group.Count == 0)
+            return Task.CompletedTask;
         var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_queue.Writer.TryWrite((outcome, written)))
+        if (!_queue.Writer.TryWrite((group, written)))
             throw new ObjectDisposedException(nameof(OutboxOutcomes));
         if (_writer is null)
         {
@@ -41,29 +43,29 @@ public sealed class OutboxOutcomes(IServiceScopeFactory scopes, OutboxWriteGate 
 
     private async Task WriteGroupsAsync()
     {
-        var group = new List<(OutboxOutcome Outcome, TaskCompletionSource Written)>();
+        var groups = new List<(IReadOnlyList<OutboxOutcome> Group, TaskCompletionSource Written)>();
         while (await _queue.Reader.WaitToReadAsync())
         {
-            group.Clear();
-            // Each connection has at most OutcomesPerCommit unwritten (OutboxSender waits there), so this takes them all.
-            while (group.Count < options.Value.OutcomesPerCommit * options.Value.MaxParallel && _queue.Reader.TryRead(out var next))
-                group.Add(next);
+            groups.Clear();
+            // A connection has at most one group in writing, so this takes every waiting group.
+            while (groups.Count < options.Value.MaxParallel && _queue.Reader.TryRead(out var next))
+                groups.Add(next);
             try
             {
-                await WriteAsync(group.Select(g => g.Outcome).ToList());
-                foreach (var (_, written) in group)
+                await WriteTogetherAsync([.. groups.SelectMany(g => g.Group)]);
+                foreach (var (_, written) in groups)
                     written.TrySetResult();
             }
             catch (Exception e)
             {
                 // The senders see it (their pass fails and is logged); their messages stay 送信中 until the lease runs out.
-                foreach (var (_, written) in group)
+                foreach (var (_, written) in groups)
                     written.TrySetException(e);
             }
         }
     }
 
-    private async Task WriteAsync(IReadOnlyList<OutboxOutcome> outcomes)
+    private async Task WriteTogetherAsync(IReadOnlyList<OutboxOutcome> outcomes)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();

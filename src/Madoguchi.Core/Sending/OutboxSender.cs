@@ -80,9 +80,10 @@ public sealed class OutboxSender(MadoguchiDbContext db, IBlobStore blobs, SendPa
         using var held = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var renewing = lease.KeepAsync(owner, () => Volatile.Read(ref pending), held);
         var session = new SmtpSession(connector, options.Value.Timeout);
-        // Outcomes not yet written: a connection goes on sending while they are, but never more than OutcomesPerCommit
-        // ahead (so a crash leaves at most that many of its messages to be sent again).
-        var unwritten = new Queue<Task>();
+        // Outcomes known but not handed over, and the group in writing: the connection goes on sending meanwhile.
+        var known = new List<OutboxOutcome>();
+        var writing = Task.CompletedTask;
+        var oldest = 0L;
         try
         {
             foreach (var outgoing in batch)
@@ -99,10 +100,15 @@ public sealed class OutboxSender(MadoguchiDbContext db, IBlobStore blobs, SendPa
                     return true;
                 }
                 Interlocked.Decrement(ref pending);
-                unwritten.Enqueue(outcomes.WriteAsync(new OutboxOutcome(outgoing, failure, time.GetUtcNow().UtcDateTime, owner,
-                    _addresses.GetValueOrDefault(outgoing.SendAddressId))));
-                while (unwritten.Count >= options.Value.OutcomesPerCommit)
-                    await unwritten.Dequeue();
+                if (known.Count == 0)
+                    oldest = time.GetTimestamp();
+                known.Add(new OutboxOutcome(outgoing, failure, time.GetUtcNow().UtcDateTime, owner, _addresses.GetValueOrDefault(outgoing.SendAddressId)));
+                if (failure is not null || known.Count >= options.Value.OutcomesPerCommit || time.GetElapsedTime(oldest) >= options.Value.MaxOutcomeDelay)
+                {
+                    await writing;
+                    writing = outcomes.WriteAsync(known);
+                    known = [];
+                }
             }
         }
         finally
@@ -110,7 +116,7 @@ public sealed class OutboxSender(MadoguchiDbContext db, IBlobStore blobs, SendPa
             try
             {
                 // Also after an error or a lost lease: what the server accepted is written (only where this claim still owns it).
-                await Task.WhenAll(unwritten);
+                await Task.WhenAll(writing, outcomes.WriteAsync(known));
             }
             finally
             {

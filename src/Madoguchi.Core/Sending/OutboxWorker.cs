@@ -19,10 +19,14 @@ public sealed class OutboxWorker(IServiceScopeFactory scopes, SendTrigger trigge
         await WorkerLoop.RunAsync(PassAsync, trigger, options.Value.PollInterval, e => SendingLog.PassFailed(logger, e), stoppingToken);
     }
 
+    /// <summary>How many connections' worth of messages one pass takes: a connection that finishes starts the pass's next
+    /// batch at once instead of waiting for the slowest of the pass (and the pass's queries are shared by more messages).</summary>
+    private const int BatchesPerConnection = 4;
+
     /// <summary>One pass over due messages; true when any was sent or tried. Due messages are grouped by send address and
-    /// split over at most <see cref="SendingOptions.MaxConnectionsPerAddress"/> connections per address (and
-    /// <see cref="SendingOptions.MaxParallel"/> in all), each sending up to <see cref="SendingOptions.MessagesPerConnection"/>
-    /// messages claimed at once.</summary>
+    /// cut into batches of up to <see cref="SendingOptions.MessagesPerConnection"/> (each claimed at once and sent over one
+    /// connection), sent by at most <see cref="SendingOptions.MaxParallel"/> connections at a time and at most
+    /// <see cref="SendingOptions.MaxConnectionsPerAddress"/> to one address.</summary>
     public async Task<bool> PassAsync(CancellationToken ct)
     {
         var o = options.Value;
@@ -31,7 +35,7 @@ public sealed class OutboxWorker(IServiceScopeFactory scopes, SendTrigger trigge
         {
             var db = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
             var now = time.GetUtcNow().UtcDateTime;
-            var take = o.MaxParallel * o.MessagesPerConnection;
+            var take = o.MaxParallel * o.MessagesPerConnection * BatchesPerConnection;
             // Two index walks merged here, not one query with OR: the OR made both databases read and sort every due
             // message on each pass (a pass cost grew with the queue; 1.4 ms at 10,000 queued on SQLite, 0.04 ms now).
             var queued = await DueQueued(db, now, take).ToListAsync(ct);
@@ -40,14 +44,25 @@ public sealed class OutboxWorker(IServiceScopeFactory scopes, SendTrigger trigge
         }
         if (due.Count == 0)
             return false;
-        var batches = Batches(due, o.MaxParallel, o.MaxConnectionsPerAddress, o.MessagesPerConnection);
+        var perAddress = Math.Min(o.MaxParallel, o.MaxConnectionsPerAddress);
+        var connections = due.Select(d => d.Address).Distinct().ToDictionary(a => a, _ => new SemaphoreSlim(perAddress, perAddress));
         var any = false;
-        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = o.MaxParallel, CancellationToken = ct }, async (batch, token) =>
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            if (await scope.ServiceProvider.GetRequiredService<OutboxSender>().TrySendAsync(batch, token))
-                any = true;
-        });
+        await Parallel.ForEachAsync(Batches(due, o.MaxParallel, o.MaxConnectionsPerAddress, o.MessagesPerConnection),
+            new ParallelOptions { MaxDegreeOfParallelism = o.MaxParallel, CancellationToken = ct }, async (batch, token) =>
+            {
+                var connection = connections[batch.Address];
+                await connection.WaitAsync(token);
+                try
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    if (await scope.ServiceProvider.GetRequiredService<OutboxSender>().TrySendAsync(batch.Ids, token))
+                        any = true;
+                }
+                finally
+                {
+                    connection.Release();
+                }
+            });
         return any;
     }
 
@@ -63,18 +78,29 @@ public sealed class OutboxWorker(IServiceScopeFactory scopes, SendTrigger trigge
     private static IQueryable<DueMessage> Oldest(IQueryable<OutgoingMessage> messages, int take) => messages.AsNoTracking()
         .OrderBy(m => m.NextAttemptAt).Select(m => new DueMessage(m.TicketMessageId, m.SendAddressId, m.NextAttemptAt)).Take(take);
 
-    /// <summary>Each address's messages (oldest first) over as many connections as it may use, each at most
-    /// <paramref name="perConnection"/> messages; at most <paramref name="parallel"/> connections per address anyway, since
-    /// those are all that run at once.</summary>
-    public static List<IReadOnlyList<Guid>> Batches(IEnumerable<(Guid Id, Guid Address)> due, int parallel, int perAddress, int perConnection)
+    /// <summary>Each address's messages (oldest first) cut into batches: spread over as many connections as the address may
+    /// use, each at most <paramref name="perConnection"/> messages; the addresses' batches taken in turn, so that one
+    /// address with many messages does not hold back the others.</summary>
+    public static List<(Guid Address, IReadOnlyList<Guid> Ids)> Batches(IEnumerable<(Guid Id, Guid Address)> due, int parallel, int perAddress, int perConnection)
     {
-        var batches = new List<IReadOnlyList<Guid>>();
+        var byAddress = new List<Queue<Guid[]>>();
+        var addresses = new List<Guid>();
         foreach (var group in due.GroupBy(d => d.Address))
         {
             var ids = group.Select(d => d.Id).ToList();
             var connections = Math.Min(Math.Min(parallel, perAddress), ids.Count);
             var size = Math.Min(perConnection, (ids.Count + connections - 1) / connections);
-            batches.AddRange(ids.Chunk(size).Take(connections));
+            byAddress.Add(new Queue<Guid[]>(ids.Chunk(size)));
+            addresses.Add(group.Key);
+        }
+        var batches = new List<(Guid, IReadOnlyList<Guid>)>();
+        while (byAddress.Any(q => q.Count > 0))
+        {
+            for (var i = 0; i < byAddress.Count; i++)
+            {
+                if (byAddress[i].TryDequeue(out var batch))
+                    batches.Add((addresses[i], batch));
+            }
         }
         return batches;
     }

@@ -49,11 +49,16 @@ public sealed class SendingOptions : IValidatableObject
     /// <summary>Messages one SMTP connection sends before it is closed (one claim, one lease, one sign-in for all of them).</summary>
     public int MessagesPerConnection { get; set; } = 20;
 
-    /// <summary>Outcomes one connection may have sent but not yet written (the instance writes those of all its
-    /// connections together, as soon as the last write is done: <see cref="OutboxOutcomes"/>); when a connection reaches
-    /// this many it waits for the write. A crash leaves at most this many of a connection's messages to the crash rule.
-    /// 1: each outcome is written before the next message.</summary>
+    /// <summary>Outcomes of one connection handed to the database together (one disk flush for several messages; the
+    /// instance writes the groups of all its connections that are waiting in one transaction: <see cref="OutboxOutcomes"/>).
+    /// A failure, the end of the connection's messages and <see cref="MaxOutcomeDelay"/> hand them over at once; the
+    /// connection goes on sending while they are written, with at most one group in writing. 1: each outcome is written
+    /// before the next message.</summary>
     public int OutcomesPerCommit { get; set; } = 10;
+
+    /// <summary>The longest a known outcome waits for the others of its group (a slow server never leaves a message
+    /// 送信中 for long after it was accepted).</summary>
+    public TimeSpan MaxOutcomeDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
     public string InstanceId { get; set; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}"[..^24];
 
@@ -79,6 +84,8 @@ public sealed class SendingOptions : IValidatableObject
             yield return new ValidationResult("Madoguchi:Sending:MessagesPerConnection must be between 1 and 1000.", [nameof(MessagesPerConnection)]);
         if (OutcomesPerCommit is < 1 or > 1000)
             yield return new ValidationResult("Madoguchi:Sending:OutcomesPerCommit must be between 1 and 1000.", [nameof(OutcomesPerCommit)]);
+        if (MaxOutcomeDelay < TimeSpan.Zero || MaxOutcomeDelay > LeaseDuration / 3)
+            yield return new ValidationResult("Madoguchi:Sending:MaxOutcomeDelay must be between 0 and a third of LeaseDuration.", [nameof(MaxOutcomeDelay)]);
         if (string.IsNullOrWhiteSpace(InstanceId) || InstanceId.Length > 200)
             yield return new ValidationResult("Madoguchi:Sending:InstanceId must be 1–200 characters.", [nameof(InstanceId)]);
     }

@@ -23,6 +23,7 @@ public sealed class OutcomeCommitTests
         settings["Madoguchi:Sending:MaxParallel"] = "1";
         settings["Madoguchi:Sending:MessagesPerConnection"] = $"{Count}";
         settings["Madoguchi:Sending:OutcomesPerCommit"] = "10";
+        settings["Madoguchi:Sending:MaxOutcomeDelay"] = "00:00:05";
         await using var s = await SendingScenario.StartAsync(provider, settings);
         await s.AddSendAddressAsync(new { address = "support@example.test", host = "127.0.0.1", port = sink.Port, security = "none", authentication = "none" });
         var ticketId = await s.ReceiveCustomerMailAsync($"grouped-{provider}@example.com");
