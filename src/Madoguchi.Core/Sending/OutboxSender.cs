@@ -48,6 +48,13 @@ internal static class OutboxViews
 /// have left the session in any state the connection is closed and the next message opens a new one.
 /// <para>Rule after a crash: a message left in 送信中 (its instance died, its lease ran out) is sent again with the same
 /// Message-ID; the receiver may get it twice and can drop the copy by its Message-ID.</para></summary>
+/// <summary>What a batch came to: whether any of its messages was claimed, and the task that ends when every outcome of
+/// the claim is written (it fails with the write).</summary>
+public readonly record struct SentBatch(bool Claimed, Task Written)
+{
+    public static SentBatch None => new(false, Task.CompletedTask);
+}
+
 public sealed class OutboxSender(MadoguchiDbContext db, IBlobStore blobs, SendPasswordProtector passwords, GuardedConnector connector, OutboxLease lease,
     IOptions<SendingOptions> options, TimeProvider time, ILogger<OutboxSender> logger, OutboxWriteGate writes,
     OutboxOutcomes outcomes)
@@ -55,7 +62,10 @@ public sealed class OutboxSender(MadoguchiDbContext db, IBlobStore blobs, SendPa
     /// <summary>The send addresses of this sender's batches, read once each.</summary>
     private readonly Dictionary<Guid, SendAddress?> _addresses = [];
 
-    public async Task<bool> TrySendAsync(IReadOnlyList<Guid> messageIds, CancellationToken ct)
+    /// <summary>Claims and sends <paramref name="messageIds"/> (those still due). Returns once the connection is closed;
+    /// the outcomes not yet written then are written meanwhile (<see cref="SentBatch.Written"/>), so the caller can start
+    /// the next batch at once.</summary>
+    public async Task<SentBatch> TrySendAsync(IReadOnlyList<Guid> messageIds, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var instance = options.Value.InstanceId;
@@ -72,12 +82,13 @@ public sealed class OutboxSender(MadoguchiDbContext db, IBlobStore blobs, SendPa
                 .SetProperty(o => o.LastAttemptAt, now), ct);
         }
         if (claimed == 0)
-            return false;
+            return SentBatch.None;
         var batch = await db.OutgoingMessages.AsNoTracking().Where(o => o.LeaseOwner == owner && o.State == SendState.Sending).ToListAsync(ct);
         var order = messageIds.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
         batch.Sort((a, b) => order.GetValueOrDefault(a.TicketMessageId).CompareTo(order.GetValueOrDefault(b.TicketMessageId)));
         var pending = batch.Count;
-        using var held = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        // Disposed by FinishAsync, once the last outcomes are written.
+        var held = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var renewing = lease.KeepAsync(owner, () => Volatile.Read(ref pending), held);
         var session = new SmtpSession(connector, options.Value.Timeout);
         // Outcomes known but not handed over, and the group in writing: the connection goes on sending meanwhile.
@@ -97,7 +108,7 @@ public sealed class OutboxSender(MadoguchiDbContext db, IBlobStore blobs, SendPa
                 {
                     // The lease was lost: another instance owns the messages now and will tell their outcome.
                     SendingLog.LeaseLost(logger, outgoing.TicketMessageId);
-                    return true;
+                    break;
                 }
                 Interlocked.Decrement(ref pending);
                 if (known.Count == 0)
@@ -113,19 +124,27 @@ public sealed class OutboxSender(MadoguchiDbContext db, IBlobStore blobs, SendPa
         }
         finally
         {
-            try
-            {
-                // Also after an error or a lost lease: what the server accepted is written (only where this claim still owns it).
-                await Task.WhenAll(writing, outcomes.WriteAsync(known));
-            }
-            finally
-            {
-                await session.DisposeAsync();
-                await held.CancelAsync();
-                await renewing;
-            }
+            await session.DisposeAsync();
+            // Also after an error or a lost lease: what the server accepted is written (only where this claim still owns it).
+            writing = FinishAsync(writing, outcomes.WriteAsync(known), held, renewing);
         }
-        return true;
+        return new SentBatch(true, writing);
+    }
+
+    /// <summary>Waits for the claim's last outcomes, then stops renewing its lease (kept until then: a message whose
+    /// outcome is not written is still this claim's).</summary>
+    private static async Task FinishAsync(Task writing, Task last, CancellationTokenSource held, Task renewing)
+    {
+        try
+        {
+            await Task.WhenAll(writing, last);
+        }
+        finally
+        {
+            await held.CancelAsync();
+            await renewing;
+            held.Dispose();
+        }
     }
 
     /// <summary>Which of <paramref name="messageIds"/> may be claimed now: queued and due, or left 送信中 by an instance

@@ -47,6 +47,9 @@ public sealed class OutboxWorker(IServiceScopeFactory scopes, SendTrigger trigge
         var perAddress = Math.Min(o.MaxParallel, o.MaxConnectionsPerAddress);
         var connections = due.Select(d => d.Address).Distinct().ToDictionary(a => a, _ => new SemaphoreSlim(perAddress, perAddress));
         var any = false;
+        // Each batch's last outcomes are written while its connection's slot goes on to the next batch; the pass ends when
+        // all are written (a failed write fails the pass, which is logged).
+        var writes = new System.Collections.Concurrent.ConcurrentBag<Task>();
         await Parallel.ForEachAsync(Batches(due, o.MaxParallel, o.MaxConnectionsPerAddress, o.MessagesPerConnection),
             new ParallelOptions { MaxDegreeOfParallelism = o.MaxParallel, CancellationToken = ct }, async (batch, token) =>
             {
@@ -55,7 +58,9 @@ public sealed class OutboxWorker(IServiceScopeFactory scopes, SendTrigger trigge
                 try
                 {
                     await using var scope = scopes.CreateAsyncScope();
-                    if (await scope.ServiceProvider.GetRequiredService<OutboxSender>().TrySendAsync(batch.Ids, token))
+                    var sent = await scope.ServiceProvider.GetRequiredService<OutboxSender>().TrySendAsync(batch.Ids, token);
+                    writes.Add(sent.Written);
+                    if (sent.Claimed)
                         any = true;
                 }
                 finally
@@ -63,6 +68,7 @@ public sealed class OutboxWorker(IServiceScopeFactory scopes, SendTrigger trigge
                     connection.Release();
                 }
             });
+        await Task.WhenAll(writes);
         return any;
     }
 

@@ -40,22 +40,23 @@ public sealed class OutboxPlanTests(AppFixture apps) : IClassFixture<AppFixture>
     }
 
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
-    public async Task SentTimes_AreParameters_OneStatementPerGroupSize(DatabaseProvider provider)
+    public async Task SentOutcomes_OneHandWrittenUpdate_FindsItsRowsByKey_WithEveryValueAParameter(DatabaseProvider provider)
     {
-        // A group's outcomes are one UPDATE whose send times are a CASE over the ids: with the ids and times inlined, EF
-        // would compile and the database parse a new statement for every group.
+        // The accepted messages of a claim are one UPDATE written by hand (OutboxOutcomes.SentCommand): its rows found by
+        // the primary key, and no id, time or owner in its text (one statement per group size, parsed once).
         var app = await apps.GetAsync(provider);
-        var (first, second) = await app.WithDbAsync(db => Task.FromResult((Sql(db), Sql(db))));
-        Assert.Equal(first, second);
-
-        static string Sql(MadoguchiDbContext db)
+        var group = Enumerable.Range(0, 10).Select(i => (Guid.NewGuid(), DateTime.UtcNow.AddSeconds(i))).ToList();
+        var failures = await QueryPlans.CheckAsync(app, provider, async db =>
         {
-            var group = Enumerable.Range(0, 3).Select(i => (Guid.NewGuid(), DateTime.UtcNow.AddSeconds(i))).ToList();
-            var sql = db.OutgoingMessages.Select(OutboxOutcomes.SentTimes(group)).ToQueryString();
-            var statement = string.Join('\n', sql.Split('\n').Where(line => !line.StartsWith("--", StringComparison.Ordinal) && !line.StartsWith(".param", StringComparison.Ordinal)));
-            Assert.Contains("CASE", statement, StringComparison.Ordinal);
-            Assert.All(group, g => Assert.DoesNotContain(g.Item1.ToString(), statement, StringComparison.OrdinalIgnoreCase));
-            return statement;
-        }
+            await db.Database.OpenConnectionAsync();
+            await using var command = OutboxOutcomes.SentCommand(db, group, "owner-of-the-claim");
+            Assert.All(group, g => Assert.DoesNotContain(g.Item1.ToString(), command.CommandText, StringComparison.OrdinalIgnoreCase));
+            Assert.DoesNotContain("owner-of-the-claim", command.CommandText, StringComparison.Ordinal);
+            var plan = await QueryPlans.ExplainAsync(command, provider);
+            var byKey = plan.Any(line => line.Contains(provider == DatabaseProvider.Postgres ? "PK_OutgoingMessages" : "sqlite_autoindex_OutgoingMessages", StringComparison.Ordinal));
+            return byKey && !plan.Any(line => QueryPlans.IsScanOrSort(line, provider)) ? [] : [$"sent: {string.Join(" / ", plan)}"];
+        });
+
+        Assert.Empty(failures);
     }
 }
