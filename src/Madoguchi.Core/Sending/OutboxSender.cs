@@ -71,19 +71,14 @@ public sealed class OutboxSender(MadoguchiDbContext db, IBlobStore blobs, SendPa
         var instance = options.Value.InstanceId;
         var owner = $"{(instance.Length <= 160 ? instance : instance[..160])}#{Guid.NewGuid():N}";
         var until = now + options.Value.LeaseDuration;
-        int claimed;
+        List<OutgoingMessage> batch;
         using (await writes.EnterAsync(db, ct))
         {
-            claimed = await Claimable(db, messageIds, now).ExecuteUpdateAsync(u => u
-                .SetProperty(o => o.State, SendState.Sending)
-                .SetProperty(o => o.LeaseOwner, owner)
-                .SetProperty(o => o.LeaseUntil, until)
-                .SetProperty(o => o.Attempts, o => o.Attempts + 1)
-                .SetProperty(o => o.LastAttemptAt, now), ct);
+            var claim = Claim(db, messageIds, now, until, owner);
+            batch = await db.OutgoingMessages.FromSqlRaw(claim.Text.ToString(), [.. claim.Parameters]).AsNoTracking().ToListAsync(ct);
         }
-        if (claimed == 0)
+        if (batch.Count == 0)
             return SentBatch.None;
-        var batch = await db.OutgoingMessages.AsNoTracking().Where(o => o.LeaseOwner == owner && o.State == SendState.Sending).ToListAsync(ct);
         var order = messageIds.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
         batch.Sort((a, b) => order.GetValueOrDefault(a.TicketMessageId).CompareTo(order.GetValueOrDefault(b.TicketMessageId)));
         var pending = batch.Count;
@@ -147,13 +142,35 @@ public sealed class OutboxSender(MadoguchiDbContext db, IBlobStore blobs, SendPa
         }
     }
 
-    /// <summary>Which of <paramref name="messageIds"/> may be claimed now: queued and due, or left 送信中 by an instance
-    /// that died (lease expired). Found by their ids (the primary key): the state is tested in a conditional, which no index
-    /// answers, because SQLite (without statistics) otherwise preferred the (state, next attempt) index and read every due
-    /// message of the queue for each claim (also used to check the query plans).</summary>
-    public static IQueryable<OutgoingMessage> Claimable(MadoguchiDbContext db, IReadOnlyList<Guid> messageIds, DateTime now) =>
-        db.OutgoingMessages.Where(o => messageIds.Contains(o.TicketMessageId)
-            && (o.State == SendState.Queued ? o.NextAttemptAt <= now : o.State == SendState.Sending && o.LeaseUntil < now));
+    /// <summary>The claim, one statement that also returns what it claimed: those of <paramref name="messageIds"/> that are
+    /// queued and due, or left 送信中 by an instance that died (lease expired), become 送信中 under this claim's
+    /// <paramref name="owner"/> until <paramref name="until"/>. Found by their ids (the primary key): the state is tested in a
+    /// conditional, which no index answers, because SQLite (without statistics) otherwise preferred the (state, next attempt)
+    /// index and read every due message of the queue for each claim (also used to check the plan).</summary>
+    public static OutboxSql Claim(MadoguchiDbContext db, IReadOnlyList<Guid> messageIds, DateTime now, DateTime until, string owner)
+    {
+        var q = new OutboxSql(db);
+        string Column(string property) => q.Column(property);
+        var state = Column(nameof(OutgoingMessage.State));
+        var attempts = Column(nameof(OutgoingMessage.Attempts));
+        var at = q.Parameter(nameof(OutgoingMessage.LastAttemptAt), "now", now);
+        var sending = q.Parameter(nameof(OutgoingMessage.State), "sending", SendState.Sending);
+        var ids = messageIds.Select((id, i) => q.Parameter(nameof(OutgoingMessage.TicketMessageId), $"i{i}", id)).ToList();
+        q.Text.Append("UPDATE ").Append(q.Table).Append(" SET ")
+            .Append(state).Append(" = ").Append(sending)
+            .Append(", ").Append(Column(nameof(OutgoingMessage.LeaseOwner))).Append(" = ").Append(q.Parameter(nameof(OutgoingMessage.LeaseOwner), "owner", owner))
+            .Append(", ").Append(Column(nameof(OutgoingMessage.LeaseUntil))).Append(" = ").Append(q.Parameter(nameof(OutgoingMessage.LeaseUntil), "until", until))
+            .Append(", ").Append(attempts).Append(" = ").Append(attempts).Append(" + 1")
+            .Append(", ").Append(Column(nameof(OutgoingMessage.LastAttemptAt))).Append(" = ").Append(at)
+            .Append(" WHERE ").Append(Column(nameof(OutgoingMessage.TicketMessageId))).Append(" IN (").AppendJoin(", ", ids).Append(')')
+            .Append(" AND CASE WHEN ").Append(state).Append(" = ").Append(q.Parameter(nameof(OutgoingMessage.State), "queued", SendState.Queued))
+            .Append(" THEN ").Append(Column(nameof(OutgoingMessage.NextAttemptAt))).Append(" <= ").Append(at)
+            .Append(" WHEN ").Append(state).Append(" = ").Append(sending)
+            .Append(" THEN ").Append(Column(nameof(OutgoingMessage.LeaseUntil))).Append(" < ").Append(at)
+            .Append(" ELSE 1 = 0 END")
+            .Append(" RETURNING *");
+        return q;
+    }
 
     private async Task<SendFailure?> DeliverAsync(SmtpSession session, OutgoingMessage outgoing, CancellationToken ct)
     {

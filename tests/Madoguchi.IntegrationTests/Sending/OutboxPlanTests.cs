@@ -29,7 +29,7 @@ public sealed class OutboxPlanTests(AppFixture apps) : IClassFixture<AppFixture>
             // The claim finds its messages by their ids: the primary key, never the walk of every due message (with a
             // connection's default 20 ids, where SQLite without statistics chose the state index for the old OR form).
             var ids = Enumerable.Range(0, 20).Select(_ => Guid.NewGuid()).ToList();
-            var claim = await QueryPlans.ExplainAsync(OutboxSender.Claimable(db, ids, now).CreateDbCommand(), provider);
+            var claim = await QueryPlans.ExplainAsync(OutboxSender.Claim(db, ids, now, now.AddMinutes(5), "owner").Command(db), provider);
             var byKey = claim.Any(line => line.Contains(provider == DatabaseProvider.Postgres ? "PK_OutgoingMessages" : "sqlite_autoindex_OutgoingMessages", StringComparison.Ordinal));
             if (!byKey || claim.Any(line => QueryPlans.IsScanOrSort(line, provider) || line.Contains("IX_OutgoingMessages_State_NextAttemptAt", StringComparison.Ordinal)))
                 found.Add($"claim: {string.Join(" / ", claim)}");
