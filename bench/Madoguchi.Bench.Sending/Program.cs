@@ -21,6 +21,9 @@ var parallel = int.Parse(Environment.GetEnvironmentVariable("MADOGUCHI_BENCH_PAR
 // smtp-source keeps its connection for the next message (-d) unless MADOGUCHI_BENCH_SOURCE_REUSE=0.
 var sourceReuse = Environment.GetEnvironmentVariable("MADOGUCHI_BENCH_SOURCE_REUSE") != "0";
 var only = Environment.GetEnvironmentVariable("MADOGUCHI_BENCH_ONLY");
+// Another build of Madoguchi.Web (e.g. the commit before a change) run in every round beside this one, on the same
+// queued outbox: an A/B comparison alternated within one run (its database schema must be the same).
+var compareWeb = Environment.GetEnvironmentVariable("MADOGUCHI_BENCH_COMPARE_WEB");
 
 await using var sink = await SmtpSinkServer.StartNewAsync();
 Console.WriteLine($"smtp-sink on 127.0.0.1:{sink.Port}");
@@ -77,10 +80,13 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"set-up: {count:N
 
 var runs = new List<(string Name, double Seconds, double Cpu)>();
 var sending = new List<double>();
+var compared = new List<double>();
 for (var round = 1; round <= rounds; round++)
 {
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round} of {rounds} (load average {LoadAverage()})"));
-    runs.Add(await RunMadoguchiAsync());
+    runs.Add(await RunMadoguchiAsync(webDll, "Madoguchi outbox (process start until every message is sent)", sending));
+    if (compareWeb is not null)
+        runs.Add(await RunMadoguchiAsync(compareWeb, "Compared build: outbox (process start until every message is sent)", compared));
     if (only != "madoguchi")
     {
         runs.Add(await RunSmtpSourceAsync());
@@ -88,7 +94,11 @@ for (var round = 1; round <= rounds; round++)
     }
 }
 if (only == "madoguchi")
+{
+    var comparedText = compared.Count > 0 ? string.Create(CultureInfo.InvariantCulture, $", compared build median {Median(compared):F0} (min {compared.Min():F0})") : "";
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"first to last acceptance, msg/s: this build median {Median(sending):F0} (min {sending.Min():F0}){comparedText}"));
     return 0;
+}
 
 var byName = runs.GroupBy(r => r.Name).Select(g => (
     Name: g.Key, Runs: g.Count(),
@@ -106,16 +116,19 @@ foreach (var r in byName)
         $"| {r.Name} | {r.Runs} | {r.Median:F0} | {r.Median / peer.Median:F2} | {r.Slowest:F0} | {r.Slowest / peer.Slowest:F2} | {r.Fastest:F0} | {r.Cpu:F1} |"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"| Madoguchi outbox, first to last acceptance (the running server's sending rate) | {sending.Count} | {Median(sending):F0} | {Median(sending) / peer.Median:F2} | {sending.Min():F0} | {sending.Min() / peer.Slowest:F2} | {sending.Max():F0} | |"));
+if (compared.Count > 0)
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"| Compared build, first to last acceptance | {compared.Count} | {Median(compared):F0} | {Median(compared) / peer.Median:F2} | {compared.Min():F0} | {compared.Min() / peer.Slowest:F2} | {compared.Max():F0} | |"));
 Directory.Delete(template, recursive: true);
 File.Delete(sampleFile);
 return 0;
 
-async Task<(string, double, double)> RunMadoguchiAsync()
+async Task<(string, double, double)> RunMadoguchiAsync(string web, string name, List<double> rates)
 {
     var folder = Directory.CreateTempSubdirectory("madoguchi-bench-sending-run-").FullName;
     CopyFolder(template, folder);
     var connectionString = $"Data Source={Path.Combine(folder, "madoguchi.db")};Default Timeout=30";
-    var info = new ProcessStartInfo("dotnet") { ArgumentList = { webDll, "--urls", $"http://127.0.0.1:{FreePort.Get()}" }, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+    var info = new ProcessStartInfo("dotnet") { ArgumentList = { web, "--urls", $"http://127.0.0.1:{FreePort.Get()}" }, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
     info.Environment["MADOGUCHI_DATADIRECTORY"] = folder;
     info.Environment["MADOGUCHI_DATABASE__PROVIDER"] = "Sqlite";
     info.Environment["MADOGUCHI_DATABASE__CONNECTIONSTRING"] = connectionString;
@@ -170,12 +183,12 @@ async Task<(string, double, double)> RunMadoguchiAsync()
     var span = await SentSpanAsync(folder);
     SqliteConnection.ClearAllPools();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"madoguchi: {seconds:F1} s ({count / seconds:F0} msg/s, process start included), first sent at {firstSent ?? 0:F1} s ({(sent > 1 && firstSent is { } f ? (sent - 1) / (seconds - f) : 0):F0} msg/s after it), CPU {cpu:F1} s (user+sys), load average {LoadAverage()}{(sent < count ? $", INCOMPLETE: {sent:N0} sent" : "")}"));
+        $"{(web == webDll ? "madoguchi" : "compared build")}: {seconds:F1} s ({count / seconds:F0} msg/s, process start included), first sent at {firstSent ?? 0:F1} s ({(sent > 1 && firstSent is { } f ? (sent - 1) / (seconds - f) : 0):F0} msg/s after it), CPU {cpu:F1} s (user+sys), load average {LoadAverage()}{(sent < count ? $", INCOMPLETE: {sent:N0} sent" : "")}"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"madoguchi: first to last acceptance {span:F2} s ({(count - 1) / span:F0} msg/s)"));
+        $"{(web == webDll ? "madoguchi" : "compared build")}: first to last acceptance {span:F2} s ({(count - 1) / span:F0} msg/s)"));
     Directory.Delete(folder, recursive: true);
-    sending.Add((count - 1) / span);
-    return ("Madoguchi outbox (process start until every message is sent)", seconds, cpu);
+    rates.Add((count - 1) / span);
+    return (name, seconds, cpu);
 }
 
 async Task<(string, double, double)> RunSmtpSourceAsync()

@@ -98,13 +98,23 @@ internal sealed class SmtpChannel(Stream stream, TimeSpan timeout) : IAsyncDispo
         }
     }
 
+    /// <summary>The timeout's source, kept for the next wait while the caller's token stays the same (a connection's
+    /// messages share one): a new linked source and timer for every read and write was a cost of every message.</summary>
+    private CancellationTokenSource? _bounded;
+    private CancellationToken _boundedFor;
+
     private async Task<T> BoundedAsync<T>(Func<CancellationToken, ValueTask<T>> operation, CancellationToken ct)
     {
-        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        bounded.CancelAfter(timeout);
+        if (_bounded is null || _boundedFor != ct || !_bounded.TryReset())
+        {
+            _bounded?.Dispose();
+            _bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            _boundedFor = ct;
+        }
+        _bounded.CancelAfter(timeout);
         try
         {
-            return await operation(bounded.Token);
+            return await operation(_bounded.Token);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -115,5 +125,9 @@ internal sealed class SmtpChannel(Stream stream, TimeSpan timeout) : IAsyncDispo
     private Task BoundedAsync(Func<CancellationToken, ValueTask> operation, CancellationToken ct) =>
         BoundedAsync(async t => { await operation(t); return true; }, ct);
 
-    public async ValueTask DisposeAsync() => await Stream.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        _bounded?.Dispose();
+        await Stream.DisposeAsync();
+    }
 }

@@ -199,7 +199,7 @@ public sealed class SmtpWireClient : IAsyncDisposable
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
         try
         {
-            var first = await ReadFullAsync(content, buffer, ct);
+            var first = ReadFull(content, buffer);
             var eightBit = first.AsSpan().IndexOfAnyInRange((byte)0x80, (byte)0xFF) >= 0 || first.Count == buffer.Length;
             var international = !Ascii.IsValid(envelopeFrom) || recipients.Any(r => !Ascii.IsValid(r));
             var parameters = new StringBuilder();
@@ -248,7 +248,7 @@ public sealed class SmtpWireClient : IAsyncDisposable
             if (first.Count == buffer.Length)
             {
                 int read;
-                while ((read = await content.ReadAsync(buffer, ct)) > 0)
+                while ((read = content.Read(buffer)) > 0)
                 {
                     if (_channel.Output.WrittenCount >= 64 * 1024)
                         await _channel.FlushAsync(ct);
@@ -267,11 +267,13 @@ public sealed class SmtpWireClient : IAsyncDisposable
         }
     }
 
-    private static async Task<ArraySegment<byte>> ReadFullAsync(Stream content, byte[] buffer, CancellationToken ct)
+    /// <summary>The message's first bytes (all of a message up to the buffer's size). Read synchronously: the content is a
+    /// stored file (or memory), and an asynchronous file read on Linux only hands the same read to another thread.</summary>
+    private static ArraySegment<byte> ReadFull(Stream content, byte[] buffer)
     {
         var length = 0;
         int read;
-        while (length < buffer.Length && (read = await content.ReadAsync(buffer.AsMemory(length), ct)) > 0)
+        while (length < buffer.Length && (read = content.Read(buffer.AsSpan(length))) > 0)
             length += read;
         return new ArraySegment<byte>(buffer, 0, length);
     }
