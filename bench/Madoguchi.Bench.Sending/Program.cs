@@ -24,8 +24,6 @@ var only = Environment.GetEnvironmentVariable("MADOGUCHI_BENCH_ONLY");
 // Another build of Madoguchi.Web (e.g. the commit before a change) run in every round beside this one, on the same
 // queued outbox: an A/B comparison alternated within one run (its database schema must be the same).
 var compareWeb = Environment.GetEnvironmentVariable("MADOGUCHI_BENCH_COMPARE_WEB");
-// Settings for the compared run only (same form as MADOGUCHI_BENCH_CHILD_ENV): the same build with and without a setting.
-var compareEnv = Environment.GetEnvironmentVariable("MADOGUCHI_BENCH_COMPARE_ENV");
 
 await using var sink = await SmtpSinkServer.StartNewAsync();
 Console.WriteLine($"smtp-sink on 127.0.0.1:{sink.Port}");
@@ -87,8 +85,8 @@ for (var round = 1; round <= rounds; round++)
 {
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round} of {rounds} (load average {LoadAverage()})"));
     runs.Add(await RunMadoguchiAsync(webDll, "Madoguchi outbox (process start until every message is sent)", sending));
-    if (compareWeb is not null || compareEnv is not null)
-        runs.Add(await RunMadoguchiAsync(compareWeb ?? webDll, "Compared build: outbox (process start until every message is sent)", compared));
+    if (compareWeb is not null)
+        runs.Add(await RunMadoguchiAsync(compareWeb, "Compared build: outbox (process start until every message is sent)", compared));
     if (only != "madoguchi")
     {
         runs.Add(await RunSmtpSourceAsync());
@@ -140,8 +138,7 @@ async Task<(string, double, double)> RunMadoguchiAsync(string web, string name, 
     info.Environment["MADOGUCHI_SENDING__MAXCONNECTIONSPERADDRESS"] = parallel.ToString(CultureInfo.InvariantCulture);
     info.Environment["MADOGUCHI_NETWORK__ALLOWLOOPBACK"] = "true";
     info.Environment["Logging__LogLevel__Default"] = "Warning";
-    var settings = Environment.GetEnvironmentVariable("MADOGUCHI_BENCH_CHILD_ENV") + ";" + (rates == compared ? compareEnv : "");
-    foreach (var setting in settings.Split(';', StringSplitOptions.RemoveEmptyEntries))
+    foreach (var setting in (Environment.GetEnvironmentVariable("MADOGUCHI_BENCH_CHILD_ENV") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
         info.Environment[setting.Split('=', 2)[0]] = setting.Split('=', 2)[1];
     var clock = Stopwatch.StartNew();
     using var child = Process.Start(info)!;
@@ -186,9 +183,9 @@ async Task<(string, double, double)> RunMadoguchiAsync(string web, string name, 
     var span = await SentSpanAsync(folder);
     SqliteConnection.ClearAllPools();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{(rates == sending ? "madoguchi" : "compared build")}: {seconds:F1} s ({count / seconds:F0} msg/s, process start included), first sent at {firstSent ?? 0:F1} s ({(sent > 1 && firstSent is { } f ? (sent - 1) / (seconds - f) : 0):F0} msg/s after it), CPU {cpu:F1} s (user+sys), load average {LoadAverage()}{(sent < count ? $", INCOMPLETE: {sent:N0} sent" : "")}"));
+        $"{(web == webDll ? "madoguchi" : "compared build")}: {seconds:F1} s ({count / seconds:F0} msg/s, process start included), first sent at {firstSent ?? 0:F1} s ({(sent > 1 && firstSent is { } f ? (sent - 1) / (seconds - f) : 0):F0} msg/s after it), CPU {cpu:F1} s (user+sys), load average {LoadAverage()}{(sent < count ? $", INCOMPLETE: {sent:N0} sent" : "")}"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{(rates == sending ? "madoguchi" : "compared build")}: first to last acceptance {span:F2} s ({(count - 1) / span:F0} msg/s)"));
+        $"{(web == webDll ? "madoguchi" : "compared build")}: first to last acceptance {span:F2} s ({(count - 1) / span:F0} msg/s)"));
     Directory.Delete(folder, recursive: true);
     rates.Add((count - 1) / span);
     return (name, seconds, cpu);

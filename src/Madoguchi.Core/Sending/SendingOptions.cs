@@ -50,7 +50,7 @@ public sealed class SendingOptions : IValidatableObject
     public int MessagesPerConnection { get; set; } = 20;
 
     /// <summary>Outcomes of one connection handed to the database together (one disk flush for several messages; the
-    /// instance writes the groups of all its connections that are waiting in one transaction: <see cref="OutboxWriter"/>).
+    /// instance writes the groups of all its connections that are waiting in one transaction: <see cref="OutboxOutcomes"/>).
     /// A failure, the end of the connection's messages and <see cref="MaxOutcomeDelay"/> hand them over at once; the
     /// connection goes on sending while they are written, with at most one group in writing. 1: each outcome is written
     /// before the next message.</summary>

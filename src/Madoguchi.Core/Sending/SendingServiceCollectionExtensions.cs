@@ -17,7 +17,7 @@ public static class SendingServiceCollectionExtensions
         services.AddScoped<Compose.ReplyAttachments>();
         services.AddSingleton<OutboxLease>();
         services.AddSingleton<OutboxWriteGate>();
-        services.AddSingleton<OutboxWriter>();
+        services.AddSingleton<OutboxOutcomes>();
         services.AddSingleton<SentCopies.SentCopyTrigger>();
         services.AddScoped<SentCopies.SentCopyScheduler>();
         services.AddScoped<SentCopies.SentCopyAppender>();

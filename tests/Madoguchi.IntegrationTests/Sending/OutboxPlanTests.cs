@@ -42,14 +42,14 @@ public sealed class OutboxPlanTests(AppFixture apps) : IClassFixture<AppFixture>
     [Theory, MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task SentOutcomes_OneHandWrittenUpdate_FindsItsRowsByKey_WithEveryValueAParameter(DatabaseProvider provider)
     {
-        // The accepted messages of a claim are one UPDATE written by hand (OutboxWriter.SentCommand): its rows found by
+        // The accepted messages of a claim are one UPDATE written by hand (OutboxOutcomes.SentCommand): its rows found by
         // the primary key, and no id, time or owner in its text (one statement per group size, parsed once).
         var app = await apps.GetAsync(provider);
         var group = Enumerable.Range(0, 10).Select(i => (Guid.NewGuid(), DateTime.UtcNow.AddSeconds(i))).ToList();
         var failures = await QueryPlans.CheckAsync(app, provider, async db =>
         {
             await db.Database.OpenConnectionAsync();
-            await using var command = OutboxWriter.SentCommand(db, group, "owner-of-the-claim");
+            await using var command = OutboxOutcomes.SentCommand(db, group, "owner-of-the-claim");
             Assert.All(group, g => Assert.DoesNotContain(g.Item1.ToString(), command.CommandText, StringComparison.OrdinalIgnoreCase));
             Assert.DoesNotContain("owner-of-the-claim", command.CommandText, StringComparison.Ordinal);
             var plan = await QueryPlans.ExplainAsync(command, provider);

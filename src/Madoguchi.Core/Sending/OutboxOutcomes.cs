@@ -11,87 +11,66 @@ namespace Madoguchi.Core.Sending;
 /// the claim <see cref="Owner"/> still owns the message. <see cref="Address"/> decides whether a Sent folder copy follows.</summary>
 public sealed record OutboxOutcome(OutgoingMessage Outgoing, SendFailure? Failure, DateTime At, string Owner, SendAddress? Address);
 
-/// <summary>The instance's outbox writes, as a group commit: the claims of its connections and their outcomes. Each
-/// connection hands over its outcomes a group at a time (<see cref="SendingOptions.OutcomesPerCommit"/>) and goes on
-/// sending while they are written; whatever claims and groups came in while the last transaction ran are written by the
-/// next one, so one disk flush covers several connections (SQLite has one writer anyway; on PostgreSQL the rows are
-/// locked as before). A claim's messages are sent only once its transaction committed. The accepted messages of a claim
-/// are one UPDATE; a refusal is written on its own. A message stays 送信中 until its outcome is written; a crash before
-/// that leaves it to the crash rule (sent again with the same Message-ID). Each task ends when its transaction committed,
-/// or fails with it.</summary>
-public sealed class OutboxWriter(IServiceScopeFactory scopes, OutboxWriteGate writes, IOptions<SendingOptions> options, MadoguchiMetrics metrics) : IDisposable
+/// <summary>Writes the outcomes of the instance's outbox connections, as a group commit: each connection hands over its
+/// outcomes a group at a time (<see cref="SendingOptions.OutcomesPerCommit"/>) and goes on sending while they are written;
+/// the groups of all connections that came in while the last transaction ran are written by the next one, so one disk
+/// flush covers several connections. The accepted messages of a claim are one UPDATE; a refusal is written on its own.
+/// A message stays 送信中 until its outcome is written; a crash before that leaves it to the crash rule (sent again with the
+/// same Message-ID). Each group's task ends when its transaction committed, or fails with the transaction.</summary>
+public sealed class OutboxOutcomes(IServiceScopeFactory scopes, OutboxWriteGate writes, IOptions<SendingOptions> options, MadoguchiMetrics metrics) : IDisposable
 {
-    /// <summary>One write: a group of outcomes, or a claim (its statement, and where its claimed messages go).</summary>
-    private sealed record Work(IReadOnlyList<OutboxOutcome>? Group, OutboxSql? Claim, TaskCompletionSource<List<OutgoingMessage>> Done);
-
-    private readonly Channel<Work> _queue = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(IReadOnlyList<OutboxOutcome> Group, TaskCompletionSource Written)> _queue =
+        Channel.CreateUnbounded<(IReadOnlyList<OutboxOutcome>, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _start = new();
     private Task? _writer;
 
     /// <summary>Queues one connection's <paramref name="group"/>; the task ends when it is written (committed).</summary>
-    public Task WriteAsync(IReadOnlyList<OutboxOutcome> group) =>
-        group.Count == 0 ? Task.CompletedTask : Enqueue(new Work(group, null, NewDone()));
-
-    /// <summary>Runs <paramref name="claim"/> (an UPDATE … RETURNING, <see cref="OutboxSender.Claim"/>) in the next
-    /// transaction; the task gives the claimed messages once it committed.</summary>
-    public Task<List<OutgoingMessage>> ClaimAsync(OutboxSql claim) => Enqueue(new Work(null, claim, NewDone()));
-
-    private static TaskCompletionSource<List<OutgoingMessage>> NewDone() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    private Task<List<OutgoingMessage>> Enqueue(Work work)
+    public Task WriteAsync(IReadOnlyList<OutboxOutcome> group)
     {
-        if (!_queue.Writer.TryWrite(work))
-            throw new ObjectDisposedException(nameof(OutboxWriter));
+        if (group.Count == 0)
+            return Task.CompletedTask;
+        var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_queue.Writer.TryWrite((group, written)))
+            throw new ObjectDisposedException(nameof(OutboxOutcomes));
         if (_writer is null)
         {
             lock (_start)
-                _writer ??= Task.Run(WriteAllAsync);
+                _writer ??= Task.Run(WriteGroupsAsync);
         }
-        return work.Done.Task;
+        return written.Task;
     }
 
-    private async Task WriteAllAsync()
+    private async Task WriteGroupsAsync()
     {
-        var works = new List<Work>();
+        var groups = new List<(IReadOnlyList<OutboxOutcome> Group, TaskCompletionSource Written)>();
         while (await _queue.Reader.WaitToReadAsync())
         {
-            works.Clear();
-            // A connection has at most one claim or one group in writing, so this takes everything waiting.
-            while (works.Count < 2 * options.Value.MaxParallel && _queue.Reader.TryRead(out var next))
-                works.Add(next);
+            groups.Clear();
+            // A connection has at most one group in writing, so this takes every waiting group.
+            while (groups.Count < options.Value.MaxParallel && _queue.Reader.TryRead(out var next))
+                groups.Add(next);
             try
             {
-                var claimed = await WriteTogetherAsync(works);
-                for (var i = 0; i < works.Count; i++)
-                    works[i].Done.TrySetResult(claimed[i]);
+                await WriteTogetherAsync([.. groups.SelectMany(g => g.Group)]);
+                foreach (var (_, written) in groups)
+                    written.TrySetResult();
             }
             catch (Exception e)
             {
-                // The senders see it (their pass fails and is logged); their messages stay 送信中 until the lease runs out,
-                // and a claim that failed sends nothing.
-                foreach (var work in works)
-                    work.Done.TrySetException(e);
+                // The senders see it (their pass fails and is logged); their messages stay 送信中 until the lease runs out.
+                foreach (var (_, written) in groups)
+                    written.TrySetException(e);
             }
         }
     }
 
-    /// <summary>One transaction: the claims first (their connections wait for them), then the outcomes. Returns each
-    /// work's claimed messages (empty for a group of outcomes).</summary>
-    private async Task<List<List<OutgoingMessage>>> WriteTogetherAsync(IReadOnlyList<Work> works)
+    private async Task WriteTogetherAsync(IReadOnlyList<OutboxOutcome> outcomes)
     {
-        var outcomes = works.Where(w => w.Group is not null).SelectMany(w => w.Group!).ToList();
-        var claimed = new List<List<OutgoingMessage>>(works.Count);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
         using (await writes.EnterAsync(db, CancellationToken.None))
         await using (var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None))
         {
-            foreach (var work in works)
-            {
-                claimed.Add(work.Claim is { } claim
-                    ? await db.OutgoingMessages.FromSqlRaw(claim.Text.ToString(), [.. claim.Parameters]).AsNoTracking().ToListAsync(CancellationToken.None)
-                    : []);
-            }
             foreach (var claim in outcomes.Where(x => x.Failure is null).GroupBy(x => x.Owner))
                 await RecordSentAsync(db, [.. claim.Select(x => (x.Outgoing.TicketMessageId, x.At))], claim.Key);
             foreach (var refused in outcomes.Where(x => x.Failure is not null))
@@ -106,7 +85,6 @@ public sealed class OutboxWriter(IServiceScopeFactory scopes, OutboxWriteGate wr
             if (outcome.Failure is null && outcome.Address is { CopyToSentFolder: true } address)
                 await sentCopies.ScheduleAsync(outcome.Outgoing, address);
         }
-        return claimed;
     }
 
     public void Dispose() => _queue.Writer.TryComplete();
