@@ -183,4 +183,31 @@ public class SmtpWireClientTests
         Assert.Equal(SendErrorCode.TimedOut, failure.Code);
         Assert.True(failure.Temporary);
     }
+
+    [Fact]
+    public async Task InternationalDomain_WithoutSmtpUtf8_GoesInItsAsciiForm_AndAnInternationalLocalPartIsRefused()
+    {
+        await using var server = new ScriptedServer(async (r, w, received) =>
+        {
+            await w.WriteAsync("220 hi\r\n");
+            await ReadLinesAsync(r, received, 1);
+            await w.WriteAsync(Ehlo);
+            await ReadLinesAsync(r, received, 3);
+            await w.WriteAsync("250 ok\r\n250 ok\r\n354 go\r\n");
+            while (await r.ReadLineAsync() is { } line && line != ".")
+            {
+            }
+            await w.WriteAsync("250 ok\r\n");
+            await r.ReadToEndAsync();
+        });
+        await using var client = await OpenAsync(server);
+
+        await client.SendAsync(Message("Subject: a\n\nb\n"), 14, "support@example.test", ["user@例え.jp"], CancellationToken.None);
+        var refused = await Assert.ThrowsAsync<SmtpReplyException>(() =>
+            client.SendAsync(Message("Subject: a\n\nb\n"), 14, "support@example.test", ["山田@example.jp"], CancellationToken.None));
+
+        Assert.Contains("RCPT TO:<user@xn--r8jz45g.jp>", server.Received.ToString(), StringComparison.Ordinal);
+        Assert.Equal(SmtpStage.RcptTo, refused.Stage);
+        Assert.Contains("SMTPUTF8", refused.Reply.Text, StringComparison.Ordinal);
+    }
 }
