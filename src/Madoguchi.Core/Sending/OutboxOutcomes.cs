@@ -46,7 +46,8 @@ public sealed class OutboxOutcomes(IServiceScopeFactory scopes, OutboxWriteGate 
         while (await _queue.Reader.WaitToReadAsync())
         {
             groups.Clear();
-            // A connection has at most one group in writing, so this takes every waiting group.
+            // A connection has at most one group of its batch in writing, and its previous batch's last ones: usually
+            // this takes every waiting group, and the rest go in the next transaction.
             while (groups.Count < options.Value.MaxParallel && _queue.Reader.TryRead(out var next))
                 groups.Add(next);
             try

@@ -36,6 +36,13 @@ internal static class OutboxViews
         AddressView.FromJson(m.CcJson), StateName(o.State), Error(o), o.State == SendState.Queued && o.ErrorCode is not null ? o.NextAttemptAt : null, m.Size);
 }
 
+/// <summary>What a batch came to: whether any of its messages was claimed, and the task that ends when every outcome of
+/// the claim is written (it fails with the write).</summary>
+public readonly record struct SentBatch(bool Claimed, Task Written)
+{
+    public static SentBatch None => new(false, Task.CompletedTask);
+}
+
 /// <summary>Sends a few outbox messages of one send address over one SMTP connection, each at most once at a time across
 /// every instance. Claiming is one atomic UPDATE over the batch (queued and due, or sending with an expired lease → sending,
 /// owned by this claim: the instance id and a claim number), so two instances on one PostgreSQL never both send a message.
@@ -44,17 +51,10 @@ internal static class OutboxViews
 /// outcomes are written by <see cref="OutboxOutcomes"/> (the instance's group commit) while the connection goes on, each
 /// with its own time and only where this claim still owns the message; a claim ends when all of its outcomes are written.
 /// On SQLite the claims and outcome writes queue at <see cref="OutboxWriteGate"/> instead of polling for the database's
-/// one write lock. After a failure that may
-/// have left the session in any state the connection is closed and the next message opens a new one.
+/// one write lock. After a failure that may have left the session in any state the connection is closed and the next
+/// message opens a new one.
 /// <para>Rule after a crash: a message left in 送信中 (its instance died, its lease ran out) is sent again with the same
 /// Message-ID; the receiver may get it twice and can drop the copy by its Message-ID.</para></summary>
-/// <summary>What a batch came to: whether any of its messages was claimed, and the task that ends when every outcome of
-/// the claim is written (it fails with the write).</summary>
-public readonly record struct SentBatch(bool Claimed, Task Written)
-{
-    public static SentBatch None => new(false, Task.CompletedTask);
-}
-
 public sealed class OutboxSender(MadoguchiDbContext db, IBlobStore blobs, SendPasswordProtector passwords, GuardedConnector connector, OutboxLease lease,
     IOptions<SendingOptions> options, TimeProvider time, ILogger<OutboxSender> logger, OutboxWriteGate writes,
     OutboxOutcomes outcomes)

@@ -113,10 +113,11 @@ public sealed class SmtpWireClient : IAsyncDisposable
             var extensions = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             foreach (var line in reply.Text.Split('\n').Skip(1))
             {
-                var space = line.IndexOf(' ', StringComparison.Ordinal);
-                var keyword = (space < 0 ? line : line[..space]).Trim().ToUpperInvariant();
+                // "AUTH PLAIN LOGIN", and the old form some servers still send beside it, "AUTH=PLAIN LOGIN".
+                var end = line.IndexOfAny([' ', '=']);
+                var keyword = (end < 0 ? line : line[..end]).Trim().ToUpperInvariant();
                 if (keyword.Length > 0)
-                    extensions[keyword] = space < 0 ? "" : line[(space + 1)..].Trim();
+                    extensions.TryAdd(keyword, end < 0 ? "" : line[(end + 1)..].Trim());
             }
             Extensions = extensions;
             return;

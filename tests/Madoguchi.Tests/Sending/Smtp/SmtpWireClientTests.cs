@@ -12,7 +12,7 @@ namespace Madoguchi.Tests.Sending.Smtp;
 /// 127.0.0.1 (the real servers, Postfix and smtp-sink, are in the integration tests).</summary>
 public class SmtpWireClientTests
 {
-    private const string Ehlo = "250-test.example\r\n250-PIPELINING\r\n250-SIZE 1000000\r\n250 8BITMIME\r\n";
+    private const string Ehlo = "250-test.example\r\n250-PIPELINING\r\n250-SIZE 1000000\r\n250-AUTH=LOGIN\r\n250 8BITMIME\r\n";
 
     /// <summary>A server that answers each command with the script's next reply; it reads <c>batch</c> commands before it
     /// answers them, so a client that waits between pipelined commands never gets its replies.</summary>
@@ -96,6 +96,7 @@ public class SmtpWireClientTests
 
         Assert.Equal(250, accepted.Code);
         Assert.Equal(1000000, client.MaxSize);
+        Assert.Equal("LOGIN", client.Extensions["AUTH"]);
         Assert.Equal("EHLO [127.0.0.1]\nMAIL FROM:<from@example.test> SIZE=17\nRCPT TO:<a@example.test>\nRCPT TO:<b@example.test>\nDATA\n"
             + "Subject: a\n\n..dot\nQUIT\n", server.Received.ToString());
     }
