@@ -52,8 +52,8 @@ public sealed class SendingOptions : IValidatableObject
     /// <summary>Outcomes of one connection handed to the database together (one disk flush for several messages; the
     /// instance writes the groups of all its connections that are waiting in one transaction: <see cref="OutboxOutcomes"/>).
     /// A failure, the end of the connection's messages and <see cref="MaxOutcomeDelay"/> hand them over at once; the
-    /// connection goes on sending while they are written, with at most one group in writing. 1: each outcome is written
-    /// before the next message.</summary>
+    /// connection goes on sending while they are written, with at most one group in writing. 1: each outcome is handed
+    /// over at once (written while the next message is sent).</summary>
     public int OutcomesPerCommit { get; set; } = 10;
 
     /// <summary>The longest a known outcome waits for the others of its group (a slow server never leaves a message
