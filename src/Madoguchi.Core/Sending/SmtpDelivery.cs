@@ -27,13 +27,20 @@ internal static class SmtpDelivery
     public static async Task SendAsync(GuardedConnector? connector, SmtpConnection connection, MimeMessage message, string envelopeFrom,
         IReadOnlyList<string> recipients, TimeSpan timeout, CertificateObservation certificate, CancellationToken ct)
     {
-        message.Prepare(EncodingConstraint.SevenBit);
-        using var bytes = new MemoryStream();
-        await message.WriteToAsync(FormatOptions.Default, bytes, ct);
-        bytes.Position = 0;
+        using var bytes = await WireBytesAsync(message, ct);
         await using var client = await OpenAsync(connector, connection, timeout, certificate, ct);
         await client.SendAsync(bytes, bytes.Length, envelopeFrom, recipients, ct);
         await client.QuitAsync(ct);
+    }
+
+    /// <summary>A message made here (not a stored one) as the client sends it: 7-bit, written once, read from the start.</summary>
+    public static async Task<MemoryStream> WireBytesAsync(MimeMessage message, CancellationToken ct)
+    {
+        message.Prepare(EncodingConstraint.SevenBit);
+        var bytes = new MemoryStream();
+        await message.WriteToAsync(FormatOptions.Default, bytes, ct);
+        bytes.Position = 0;
+        return bytes;
     }
 
     /// <summary>A connected, signed-in client (see <see cref="SendAsync"/> for <paramref name="connector"/>).</summary>

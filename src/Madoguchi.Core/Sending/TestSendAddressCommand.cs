@@ -141,10 +141,7 @@ public sealed class TestSendAddressCommand(MadoguchiDbContext db, SendPasswordPr
         message.From.Add(new MailboxAddress(address.DisplayName, address.Address));
         message.To.Add(new MailboxAddress(address.DisplayName, address.Address));
         message.Body = new TextPart("plain") { Text = "Madoguchi の送信設定のテストです。This is a test of Madoguchi's send settings." };
-        message.Prepare(EncodingConstraint.SevenBit);
-        using var bytes = new MemoryStream();
-        await message.WriteToAsync(FormatOptions.Default, bytes, ct);
-        bytes.Position = 0;
+        using var bytes = await SmtpDelivery.WireBytesAsync(message, ct);
         try
         {
             await client.SendAsync(bytes, bytes.Length, address.Address, [address.Address], ct);
