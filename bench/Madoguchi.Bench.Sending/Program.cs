@@ -23,7 +23,14 @@ var sourceReuse = Environment.GetEnvironmentVariable("MADOGUCHI_BENCH_SOURCE_REU
 var only = Environment.GetEnvironmentVariable("MADOGUCHI_BENCH_ONLY");
 // Another build of Madoguchi.Web (e.g. the commit before a change) run in every round beside this one, on the same
 // queued outbox: an A/B comparison alternated within one run (its database schema must be the same).
-var compareWeb = Environment.GetEnvironmentVariable("MADOGUCHI_BENCH_COMPARE_WEB");
+// MADOGUCHI_BENCH_COMPARE_ENV='NAME=VALUE;…': settings for the compared run only (with this build when no other is given),
+// e.g. another MessagesPerConnection, alternated within one run.
+var compareEnv = Environment.GetEnvironmentVariable("MADOGUCHI_BENCH_COMPARE_ENV");
+var compareWeb = Environment.GetEnvironmentVariable("MADOGUCHI_BENCH_COMPARE_WEB") ?? (compareEnv is null ? null : webDll);
+// The running server: besides the run whose messages are due at process start (start-up included), each round runs
+// Madoguchi with the same messages coming due this many seconds after its start, once it has started (its first
+// monitoring round done, its web server up), as replies do in a server that has been running. 0: no such run.
+var warmUp = double.Parse(Environment.GetEnvironmentVariable("MADOGUCHI_BENCH_WARMUP") ?? "10", CultureInfo.InvariantCulture);
 
 await using var sink = await SmtpSinkServer.StartNewAsync();
 Console.WriteLine($"smtp-sink on 127.0.0.1:{sink.Port}");
@@ -81,12 +88,20 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"set-up: {count:N
 var runs = new List<(string Name, double Seconds, double Cpu)>();
 var sending = new List<double>();
 var compared = new List<double>();
+var running = new List<double>();
+var comparedRunning = new List<double>();
 for (var round = 1; round <= rounds; round++)
 {
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round} of {rounds} (load average {LoadAverage()})"));
-    runs.Add(await RunMadoguchiAsync(webDll, "Madoguchi outbox (process start until every message is sent)", sending));
+    runs.Add(await RunMadoguchiAsync(webDll, "Madoguchi outbox (process start until every message is sent)", sending, null, 0));
     if (compareWeb is not null)
-        runs.Add(await RunMadoguchiAsync(compareWeb, "Compared build: outbox (process start until every message is sent)", compared));
+        runs.Add(await RunMadoguchiAsync(compareWeb, "Compared build: outbox (process start until every message is sent)", compared, compareEnv, 0));
+    if (warmUp > 0)
+    {
+        await RunMadoguchiAsync(webDll, "", running, null, warmUp);
+        if (compareWeb is not null)
+            await RunMadoguchiAsync(compareWeb, "", comparedRunning, compareEnv, warmUp);
+    }
     if (only != "madoguchi")
     {
         runs.Add(await RunSmtpSourceAsync());
@@ -97,6 +112,9 @@ if (only == "madoguchi")
 {
     var comparedText = compared.Count > 0 ? string.Create(CultureInfo.InvariantCulture, $", compared build median {Median(compared):F0} (min {compared.Min():F0})") : "";
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"first to last acceptance, msg/s: this build median {Median(sending):F0} (min {sending.Min():F0}){comparedText}"));
+    if (running.Count > 0)
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"running server, first to last acceptance, msg/s: this build median {Median(running):F0} (min {running.Min():F0}){(comparedRunning.Count > 0 ? $", compared build median {Median(comparedRunning):F0} (min {comparedRunning.Min():F0})" : "")}"));
     return 0;
 }
 
@@ -114,19 +132,36 @@ Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 foreach (var r in byName)
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"| {r.Name} | {r.Runs} | {r.Median:F0} | {r.Median / peer.Median:F2} | {r.Slowest:F0} | {r.Slowest / peer.Slowest:F2} | {r.Fastest:F0} | {r.Cpu:F1} |"));
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"| Madoguchi outbox, first to last acceptance (the running server's sending rate) | {sending.Count} | {Median(sending):F0} | {Median(sending) / peer.Median:F2} | {sending.Min():F0} | {sending.Min() / peer.Slowest:F2} | {sending.Max():F0} | |"));
-if (compared.Count > 0)
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| Compared build, first to last acceptance | {compared.Count} | {Median(compared):F0} | {Median(compared) / peer.Median:F2} | {compared.Min():F0} | {compared.Min() / peer.Slowest:F2} | {compared.Max():F0} | |"));
+void RateRow(string name, List<double> rates)
+{
+    if (rates.Count > 0)
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {name} | {rates.Count} | {Median(rates):F0} | {Median(rates) / peer.Median:F2} | {rates.Min():F0} | {rates.Min() / peer.Slowest:F2} | {rates.Max():F0} | |"));
+}
+RateRow("Madoguchi outbox, first to last acceptance, messages due at process start (sending while the process starts)", sending);
+RateRow($"Madoguchi outbox, first to last acceptance, messages due {warmUp:F0} s after process start (**the running server's sending rate**)", running);
+RateRow("Compared build, first to last acceptance, due at process start", compared);
+RateRow("Compared build, first to last acceptance, running server", comparedRunning);
 Directory.Delete(template, recursive: true);
 File.Delete(sampleFile);
 return 0;
 
-async Task<(string, double, double)> RunMadoguchiAsync(string web, string name, List<double> rates)
+async Task<(string, double, double)> RunMadoguchiAsync(string web, string name, List<double> rates, string? extraEnv, double dueAfter)
 {
     var folder = Directory.CreateTempSubdirectory("madoguchi-bench-sending-run-").FullName;
     CopyFolder(template, folder);
+    if (dueAfter > 0)
+    {
+        // Written as EF writes a DateTime on SQLite, so that the outbox's comparisons (text) hold.
+        await using var db = new SqliteConnection($"Data Source={Path.Combine(folder, "madoguchi.db")}");
+        await db.OpenAsync();
+        await using var command = db.CreateCommand();
+        command.CommandText = "UPDATE OutgoingMessages SET NextAttemptAt = $due WHERE State = 'Queued'";
+        command.Parameters.AddWithValue("$due", DateTime.UtcNow.AddSeconds(dueAfter).ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture));
+        if (await command.ExecuteNonQueryAsync() != count)
+            throw new InvalidOperationException("The queued replies were not all found.");
+        SqliteConnection.ClearAllPools();
+    }
     var connectionString = $"Data Source={Path.Combine(folder, "madoguchi.db")};Default Timeout=30";
     var info = new ProcessStartInfo("dotnet") { ArgumentList = { web, "--urls", $"http://127.0.0.1:{FreePort.Get()}" }, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
     info.Environment["MADOGUCHI_DATADIRECTORY"] = folder;
@@ -138,7 +173,7 @@ async Task<(string, double, double)> RunMadoguchiAsync(string web, string name, 
     info.Environment["MADOGUCHI_SENDING__MAXCONNECTIONSPERADDRESS"] = parallel.ToString(CultureInfo.InvariantCulture);
     info.Environment["MADOGUCHI_NETWORK__ALLOWLOOPBACK"] = "true";
     info.Environment["Logging__LogLevel__Default"] = "Warning";
-    foreach (var setting in (Environment.GetEnvironmentVariable("MADOGUCHI_BENCH_CHILD_ENV") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+    foreach (var setting in $"{Environment.GetEnvironmentVariable("MADOGUCHI_BENCH_CHILD_ENV")};{extraEnv}".Split(';', StringSplitOptions.RemoveEmptyEntries))
         info.Environment[setting.Split('=', 2)[0]] = setting.Split('=', 2)[1];
     var clock = Stopwatch.StartNew();
     using var child = Process.Start(info)!;
@@ -150,6 +185,7 @@ async Task<(string, double, double)> RunMadoguchiAsync(string web, string name, 
     child.BeginErrorReadLine();
     double? firstSent = null;
     var cpu = 0.0;
+    var cpuAtFirst = 0.0;
     long sent = 0;
     var limit = TimeSpan.FromSeconds(Math.Max(600, count / 5.0));
     await using (var db = new SqliteConnection($"Data Source={Path.Combine(folder, "madoguchi.db")};Mode=ReadOnly;Default Timeout=30"))
@@ -167,9 +203,9 @@ async Task<(string, double, double)> RunMadoguchiAsync(string web, string name, 
             {
                 // Busy or not yet migrated by the child: look again.
             }
-            if (sent > 0)
-                firstSent ??= clock.Elapsed.TotalSeconds;
             cpu = Math.Max(cpu, CpuSeconds(child.Id));
+            if (sent > 0 && firstSent is null)
+                (firstSent, cpuAtFirst) = (clock.Elapsed.TotalSeconds, cpu);
             if (sent >= count || child.HasExited || clock.Elapsed > limit)
                 break;
             await Task.Delay(100);
@@ -180,14 +216,15 @@ async Task<(string, double, double)> RunMadoguchiAsync(string web, string name, 
     child.Kill(entireProcessTree: true);
     await child.WaitForExitAsync();
     // The sending itself: from the first message the sink accepted to the last (each message's own acceptance time).
-    var span = await SentSpanAsync(folder);
+    var (span, secondHalf) = await SentSpanAsync(folder);
     SqliteConnection.ClearAllPools();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{(web == webDll ? "madoguchi" : "compared build")}: {seconds:F1} s ({count / seconds:F0} msg/s, process start included), first sent at {firstSent ?? 0:F1} s ({(sent > 1 && firstSent is { } f ? (sent - 1) / (seconds - f) : 0):F0} msg/s after it), CPU {cpu:F1} s (user+sys), load average {LoadAverage()}{(sent < count ? $", INCOMPLETE: {sent:N0} sent" : "")}"));
+        $"{Label()}: {seconds:F1} s ({count / seconds:F0} msg/s, process start included{(dueAfter > 0 ? $" and the {dueAfter:F0} s before the messages were due" : "")}), first sent at {firstSent ?? 0:F1} s ({(sent > 1 && firstSent is { } f ? (sent - 1) / (seconds - f) : 0):F0} msg/s after it), CPU {cpu:F1} s (user+sys; {cpu - cpuAtFirst:F1} s after the first sent), load average {LoadAverage()}{(sent < count ? $", INCOMPLETE: {sent:N0} sent" : "")}"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{(web == webDll ? "madoguchi" : "compared build")}: first to last acceptance {span:F2} s ({(count - 1) / span:F0} msg/s)"));
+        $"{Label()}: first to last acceptance {span:F2} s ({(count - 1) / span:F0} msg/s; the second half of the messages {count / 2 / secondHalf:F0} msg/s)"));
     Directory.Delete(folder, recursive: true);
     rates.Add((count - 1) / span);
+    string Label() => (extraEnv is null && web == webDll ? "madoguchi" : "compared build") + (dueAfter > 0 ? " (running server)" : "");
     return (name, seconds, cpu);
 }
 
@@ -257,16 +294,21 @@ async Task<(string, double, double)> RunClientAloneAsync()
     return ($"Madoguchi's SMTP client alone, no database ({perConnection} per connection; the outbox's ceiling)", seconds, cpu);
 }
 
-// Seconds between the first and the last acceptance the outbox recorded (OutgoingMessages.SentAt, one time per message).
-static async Task<double> SentSpanAsync(string folder)
+// Seconds between the first and the last acceptance the outbox recorded (OutgoingMessages.SentAt, one time per message),
+// and those of the second half of the messages (the rate once start-up work, such as the first monitoring round, is over).
+static async Task<(double Span, double SecondHalf)> SentSpanAsync(string folder)
 {
     await using var db = new SqliteConnection($"Data Source={Path.Combine(folder, "madoguchi.db")};Mode=ReadOnly;Default Timeout=30");
     await db.OpenAsync();
     await using var command = db.CreateCommand();
-    command.CommandText = "SELECT MIN(SentAt), MAX(SentAt) FROM OutgoingMessages WHERE State = 'Sent'";
-    await using var reader = await command.ExecuteReaderAsync();
-    await reader.ReadAsync();
-    return (DateTime.Parse(reader.GetString(1), CultureInfo.InvariantCulture) - DateTime.Parse(reader.GetString(0), CultureInfo.InvariantCulture)).TotalSeconds;
+    command.CommandText = "SELECT SentAt FROM OutgoingMessages WHERE State = 'Sent' ORDER BY SentAt";
+    var times = new List<DateTime>();
+    await using (var reader = await command.ExecuteReaderAsync())
+    {
+        while (await reader.ReadAsync())
+            times.Add(DateTime.Parse(reader.GetString(0), CultureInfo.InvariantCulture));
+    }
+    return ((times[^1] - times[0]).TotalSeconds, (times[^1] - times[times.Count / 2]).TotalSeconds);
 }
 
 static void CopyFolder(string from, string to)

@@ -43,8 +43,8 @@ public readonly record struct SentBatch(bool Claimed, Task Written)
     public static SentBatch None => new(false, Task.CompletedTask);
 }
 
-/// <summary>Sends a few outbox messages of one send address over one SMTP connection, each at most once at a time across
-/// every instance. Claiming is one atomic UPDATE over the batch (queued and due, or sending with an expired lease → sending,
+/// <summary>Sends a batch of outbox messages of one send address, one after another over SMTP connections of up to
+/// <see cref="SendingOptions.MessagesPerConnection"/> messages, each message at most once at a time across every instance. Claiming is one atomic UPDATE over the batch (queued and due, or sending with an expired lease → sending,
 /// owned by this claim: the instance id and a claim number), so two instances on one PostgreSQL never both send a message.
 /// While the SMTP conversation goes on, <see cref="OutboxLease"/> renews the claim's lease (a slow server never lets another
 /// instance take the messages); when the lease is lost anyway, the conversation is broken off before the end of DATA. The
@@ -85,7 +85,7 @@ public sealed class OutboxSender(MadoguchiDbContext db, IBlobStore blobs, SendPa
         // Disposed by FinishAsync, once the last outcomes are written.
         var held = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var renewing = lease.KeepAsync(owner, () => Volatile.Read(ref pending), held);
-        var session = new SmtpSession(connector, options.Value.Timeout);
+        var session = new SmtpSession(connector, options.Value.Timeout, options.Value.MessagesPerConnection);
         // Outcomes known but not handed over, and the group in writing: the connection goes on sending meanwhile.
         var known = new List<OutboxOutcome>();
         var writing = Task.CompletedTask;

@@ -19,13 +19,14 @@ public sealed class OutboxWorker(IServiceScopeFactory scopes, SendTrigger trigge
         await WorkerLoop.RunAsync(PassAsync, trigger, options.Value.PollInterval, e => SendingLog.PassFailed(logger, e), stoppingToken);
     }
 
-    /// <summary>How many connections' worth of messages one pass takes: a connection that finishes starts the pass's next
-    /// batch at once instead of waiting for the slowest of the pass (and the pass's queries are shared by more messages).</summary>
+    /// <summary>How many batches per connection slot one pass takes: a slot that finishes starts the pass's next batch at
+    /// once instead of waiting for the slowest of the pass (and the pass's queries are shared by more messages).</summary>
     private const int BatchesPerConnection = 4;
 
     /// <summary>One pass over due messages; true when any was sent or tried. Due messages are grouped by send address and
-    /// cut into batches of up to <see cref="SendingOptions.MessagesPerConnection"/> (each claimed at once and sent over one
-    /// connection), sent by at most <see cref="SendingOptions.MaxParallel"/> connections at a time and at most
+    /// cut into batches of up to <see cref="SendingOptions.MessagesPerBatch"/> (each claimed at once and sent by one slot,
+    /// over a new connection every <see cref="SendingOptions.MessagesPerConnection"/> messages), sent by at most
+    /// <see cref="SendingOptions.MaxParallel"/> connections at a time and at most
     /// <see cref="SendingOptions.MaxConnectionsPerAddress"/> to one address.</summary>
     public async Task<bool> PassAsync(CancellationToken ct)
     {
@@ -35,7 +36,7 @@ public sealed class OutboxWorker(IServiceScopeFactory scopes, SendTrigger trigge
         {
             var db = scope.ServiceProvider.GetRequiredService<MadoguchiDbContext>();
             var now = time.GetUtcNow().UtcDateTime;
-            var take = o.MaxParallel * o.MessagesPerConnection * BatchesPerConnection;
+            var take = o.MaxParallel * o.MessagesPerBatch * BatchesPerConnection;
             // Two index walks merged here, not one query with OR: the OR made both databases read and sort every due
             // message on each pass (a pass cost grew with the queue; 1.4 ms at 10,000 queued on SQLite, 0.04 ms now).
             var queued = await DueQueued(db, now, take).ToListAsync(ct);
@@ -50,7 +51,7 @@ public sealed class OutboxWorker(IServiceScopeFactory scopes, SendTrigger trigge
         // Each batch's last outcomes are written while its connection's slot goes on to the next batch; the pass ends when
         // all are written (a failed write fails the pass, which is logged).
         var writes = new System.Collections.Concurrent.ConcurrentBag<Task>();
-        await Parallel.ForEachAsync(Batches(due, o.MaxParallel, o.MaxConnectionsPerAddress, o.MessagesPerConnection),
+        await Parallel.ForEachAsync(Batches(due, o.MaxParallel, o.MaxConnectionsPerAddress, o.MessagesPerBatch),
             new ParallelOptions { MaxDegreeOfParallelism = o.MaxParallel, CancellationToken = ct }, async (batch, token) =>
             {
                 var connection = connections[batch.Address];
@@ -85,9 +86,9 @@ public sealed class OutboxWorker(IServiceScopeFactory scopes, SendTrigger trigge
         .OrderBy(m => m.NextAttemptAt).Select(m => new DueMessage(m.TicketMessageId, m.SendAddressId, m.NextAttemptAt)).Take(take);
 
     /// <summary>Each address's messages (oldest first) cut into batches: spread over as many connections as the address may
-    /// use, each at most <paramref name="perConnection"/> messages; the addresses' batches taken in turn, so that one
-    /// address with many messages does not hold back the others.</summary>
-    public static List<(Guid Address, IReadOnlyList<Guid> Ids)> Batches(IEnumerable<(Guid Id, Guid Address)> due, int parallel, int perAddress, int perConnection)
+    /// use, each at most <paramref name="perBatch"/> messages; the addresses' batches taken in turn, so that one address
+    /// with many messages does not hold back the others.</summary>
+    public static List<(Guid Address, IReadOnlyList<Guid> Ids)> Batches(IEnumerable<(Guid Id, Guid Address)> due, int parallel, int perAddress, int perBatch)
     {
         var byAddress = new List<Queue<Guid[]>>();
         var addresses = new List<Guid>();
@@ -95,7 +96,7 @@ public sealed class OutboxWorker(IServiceScopeFactory scopes, SendTrigger trigge
         {
             var ids = group.Select(d => d.Id).ToList();
             var connections = Math.Min(Math.Min(parallel, perAddress), ids.Count);
-            var size = Math.Min(perConnection, (ids.Count + connections - 1) / connections);
+            var size = Math.Min(perBatch, (ids.Count + connections - 1) / connections);
             byAddress.Add(new Queue<Guid[]>(ids.Chunk(size)));
             addresses.Add(group.Key);
         }

@@ -46,8 +46,15 @@ public sealed class SendingOptions : IValidatableObject
     /// <summary>SMTP connections at once to one send address's server (servers limit connections per client; keep it small).</summary>
     public int MaxConnectionsPerAddress { get; set; } = 3;
 
-    /// <summary>Messages one SMTP connection sends before it is closed (one claim, one lease, one sign-in for all of them).</summary>
+    /// <summary>Messages one SMTP connection sends before it is closed and the next one opened (one sign-in for all of
+    /// them). Kept small: some servers refuse more messages per connection.</summary>
     public int MessagesPerConnection { get; set; } = 20;
+
+    /// <summary>Messages one outbox connection slot claims at once (one atomic claim, one lease, one send-address lookup)
+    /// and sends one after another, over as many connections as <see cref="MessagesPerConnection"/> needs. The claim and
+    /// its lease were a fifth of the outbox's work per message with a claim per connection (bench/README.md, "Sending").
+    /// After a crash, a claim's messages not yet sent wait for its lease to run out.</summary>
+    public int MessagesPerBatch { get; set; } = 100;
 
     /// <summary>Outcomes of one connection handed to the database together (one disk flush for several messages; the
     /// instance writes the groups of all its connections that are waiting in one transaction: <see cref="OutboxOutcomes"/>).
@@ -82,6 +89,8 @@ public sealed class SendingOptions : IValidatableObject
             yield return new ValidationResult("Madoguchi:Sending:MaxConnectionsPerAddress must be between 1 and 64.", [nameof(MaxConnectionsPerAddress)]);
         if (MessagesPerConnection is < 1 or > 1000)
             yield return new ValidationResult("Madoguchi:Sending:MessagesPerConnection must be between 1 and 1000.", [nameof(MessagesPerConnection)]);
+        if (MessagesPerBatch is < 1 or > 1000)
+            yield return new ValidationResult("Madoguchi:Sending:MessagesPerBatch must be between 1 and 1000.", [nameof(MessagesPerBatch)]);
         if (OutcomesPerCommit is < 1 or > 1000)
             yield return new ValidationResult("Madoguchi:Sending:OutcomesPerCommit must be between 1 and 1000.", [nameof(OutcomesPerCommit)]);
         if (MaxOutcomeDelay < TimeSpan.Zero || MaxOutcomeDelay > LeaseDuration / 3)

@@ -86,12 +86,13 @@ internal static class SmtpDelivery
     }
 }
 
-/// <summary>One SMTP connection kept open for several messages of one send address (the outbox's batches): opened and
-/// signed in at the first message, used again while nothing failed, closed after a failure (the next message opens a
-/// new one) and at the end.</summary>
-internal sealed class SmtpSession(GuardedConnector connector, TimeSpan timeout) : IAsyncDisposable
+/// <summary>One SMTP connection at a time for the messages of one send address (the outbox's batches): opened and signed
+/// in at the first message, used again while nothing failed for up to <paramref name="messagesPerConnection"/> messages,
+/// closed after a failure or that many messages (the next message opens a new one) and at the end.</summary>
+internal sealed class SmtpSession(GuardedConnector connector, TimeSpan timeout, int messagesPerConnection) : IAsyncDisposable
 {
     private SmtpWireClient? _client;
+    private int _sentOnConnection;
     private Guid? _addressId;
     private SmtpConnection? _connection;
 
@@ -112,11 +113,15 @@ internal sealed class SmtpSession(GuardedConnector connector, TimeSpan timeout) 
     /// <summary>Sends the stored bytes of one message (<paramref name="size"/> as stored, for SIZE).</summary>
     public async Task SendAsync(SmtpConnection connection, Stream content, long size, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken ct)
     {
+        if (_client is not null && _sentOnConnection >= messagesPerConnection)
+            await CloseAsync();
         if (_client is null)
         {
             Certificate = new CertificateObservation();
             _client = await SmtpDelivery.OpenAsync(connector, connection, timeout, Certificate, ct);
+            _sentOnConnection = 0;
         }
+        _sentOnConnection++;
         await _client.SendAsync(content, size, envelopeFrom, recipients, ct);
     }
 

@@ -23,6 +23,11 @@ public sealed class TcpFaultProxy : IAsyncDisposable
 
     public int Port => listener!.Port;
 
+    /// <summary>Connections accepted so far.</summary>
+    public int ConnectionCount => Volatile.Read(ref connections);
+
+    private int connections;
+
     /// <summary>Connections cut so far (by a byte limit or <see cref="DropAll"/>).</summary>
     public int CutCount { get; private set; }
 
@@ -82,6 +87,7 @@ public sealed class TcpFaultProxy : IAsyncDisposable
 
     private async Task RelayAsync(Socket client, Socket server)
     {
+        Interlocked.Increment(ref connections);
         var relay = new Relay(client, server, () => CutCount++);
         lock (gate)
         {
