@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using Madoguchi.Core.Common;
 using Madoguchi.Core.Data;
 using Madoguchi.Core.Sending;
+using Madoguchi.Core.Sending.Smtp;
 using Madoguchi.Testing.App;
 using Madoguchi.Testing.Servers;
 using Microsoft.Data.Sqlite;
@@ -263,7 +264,10 @@ async Task<(string, double, double)> RunClientAloneAsync()
     {
         Madoguchi.Core.Sending.Smtp.SmtpWireClient? client = null;
         var onThisConnection = 0;
-        while (Interlocked.Increment(ref next) < count)
+        // As the outbox does: the next message on the same connection is handed over too (its envelope pipelined).
+        SmtpMessage? announced = null;
+        SmtpMessage? Take() => Interlocked.Increment(ref next) < count ? new SmtpMessage(new MemoryStream(bytes, writable: false), bytes.Length, "support@bench.test", recipients) : null;
+        while ((announced ?? Take()) is { } current)
         {
             if (client is null)
             {
@@ -273,8 +277,9 @@ async Task<(string, double, double)> RunClientAloneAsync()
                 client = await Madoguchi.Core.Sending.Smtp.SmtpWireClient.OpenAsync(socket, connection, new Madoguchi.Core.Receiving.Fetching.CertificateObservation(),
                     TimeSpan.FromSeconds(60), CancellationToken.None);
             }
-            await client.SendAsync(new MemoryStream(bytes, writable: false), bytes.Length, "support@bench.test", recipients, CancellationToken.None);
-            if (++onThisConnection == perConnection)
+            announced = ++onThisConnection < perConnection ? Take() : null;
+            await client.SendAsync(current, announced, CancellationToken.None);
+            if (onThisConnection == perConnection)
             {
                 await client.QuitAsync(CancellationToken.None);
                 await client.DisposeAsync();

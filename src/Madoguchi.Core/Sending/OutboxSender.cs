@@ -1,6 +1,7 @@
 using Madoguchi.Core.Data;
 using Madoguchi.Core.Network;
 using Madoguchi.Core.Receiving.Fetching;
+using Madoguchi.Core.Sending.Smtp;
 using Madoguchi.Core.Storage;
 using Madoguchi.Core.Telemetry;
 using Madoguchi.Core.Tickets;
@@ -90,20 +91,33 @@ public sealed class OutboxSender(MadoguchiDbContext db, IBlobStore blobs, SendPa
         var known = new List<OutboxOutcome>();
         var writing = Task.CompletedTask;
         var oldest = 0L;
+        // The next message is prepared (its stored file opened, its envelope made) before this one is sent, so that its
+        // envelope can follow this message's data in the same packet.
+        Prepared? next = null;
         try
         {
-            foreach (var outgoing in batch)
+            for (var i = 0; i < batch.Count; i++)
             {
+                var outgoing = batch[i];
+                var current = next;
+                next = null;
                 SendFailure? failure;
                 try
                 {
-                    failure = await DeliverAsync(session, outgoing, held.Token);
+                    current ??= await PrepareAsync(outgoing, held.Token);
+                    if (current.Failure is null && i + 1 < batch.Count)
+                        next = await PrepareAsync(batch[i + 1], held.Token);
+                    failure = current.Failure ?? await DeliverAsync(session, current, next?.Message, held.Token);
                 }
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                 {
                     // The lease was lost: another instance owns the messages now and will tell their outcome.
                     SendingLog.LeaseLost(logger, outgoing.TicketMessageId);
                     break;
+                }
+                finally
+                {
+                    current?.Dispose();
                 }
                 Interlocked.Decrement(ref pending);
                 if (known.Count == 0)
@@ -119,6 +133,7 @@ public sealed class OutboxSender(MadoguchiDbContext db, IBlobStore blobs, SendPa
         }
         finally
         {
+            next?.Dispose();
             await session.DisposeAsync();
             // Also after an error or a lost lease: what the server accepted is written (only where this claim still owns it).
             writing = FinishAsync(writing, outcomes.WriteAsync(known), held, renewing);
@@ -172,7 +187,13 @@ public sealed class OutboxSender(MadoguchiDbContext db, IBlobStore blobs, SendPa
         return q;
     }
 
-    private async Task<SendFailure?> DeliverAsync(SmtpSession session, OutgoingMessage outgoing, CancellationToken ct)
+    /// <summary>A message ready to send: its stored bytes opened and its envelope made, or why it cannot be sent.</summary>
+    private sealed record Prepared(OutgoingMessage Outgoing, SmtpMessage? Message, SendFailure? Failure) : IDisposable
+    {
+        public void Dispose() => Message?.Content.Dispose();
+    }
+
+    private async Task<Prepared> PrepareAsync(OutgoingMessage outgoing, CancellationToken ct)
     {
         if (!_addresses.TryGetValue(outgoing.SendAddressId, out var address))
         {
@@ -180,10 +201,7 @@ public sealed class OutboxSender(MadoguchiDbContext db, IBlobStore blobs, SendPa
             _addresses[outgoing.SendAddressId] = address;
         }
         if (address is null)
-            return new SendFailure(SendErrorCode.SendAddressMissing, null, false);
-        var connection = await session.ConnectionForAsync(outgoing.SendAddressId, () => Task.FromResult<SmtpConnection?>(SmtpConnection.Of(address, passwords)));
-        if (connection is null)
-            return new SendFailure(SendErrorCode.SendAddressMissing, null, false);
+            return new Prepared(outgoing, null, new SendFailure(SendErrorCode.SendAddressMissing, null, false));
         Stream stored;
         try
         {
@@ -191,23 +209,38 @@ public sealed class OutboxSender(MadoguchiDbContext db, IBlobStore blobs, SendPa
         }
         catch (FileNotFoundException)
         {
-            return new SendFailure(SendErrorCode.OriginalMissing, null, false);
+            return new Prepared(outgoing, null, new SendFailure(SendErrorCode.OriginalMissing, null, false));
         }
-        await using (stored)
+        try
         {
             var envelopeFrom = await Verp.EnvelopeAsync(db, outgoing, address, ct);
-            try
-            {
-                // The stored bytes as they are: the message was made and checked when it was queued.
-                await session.SendAsync(connection, stored, outgoing.Size, envelopeFrom, outgoing.Recipients.Split('\n', StringSplitOptions.RemoveEmptyEntries), ct);
-            }
-            catch (Exception e) when (!ct.IsCancellationRequested)
-            {
-                var failure = SendFailureClassifier.Classify(e, session.Certificate);
-                await session.CloseAsync();
-                SendingLog.AttemptFailed(logger, outgoing.TicketMessageId, failure.Code, failure.Temporary, e);
-                return failure;
-            }
+            // The stored bytes as they are: the message was made and checked when it was queued.
+            return new Prepared(outgoing, new SmtpMessage(stored, outgoing.Size, envelopeFrom, outgoing.Recipients.Split('\n', StringSplitOptions.RemoveEmptyEntries)), null);
+        }
+        catch
+        {
+            await stored.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task<SendFailure?> DeliverAsync(SmtpSession session, Prepared prepared, SmtpMessage? next, CancellationToken ct)
+    {
+        var outgoing = prepared.Outgoing;
+        var address = _addresses[outgoing.SendAddressId]!;
+        var connection = await session.ConnectionForAsync(outgoing.SendAddressId, () => Task.FromResult<SmtpConnection?>(SmtpConnection.Of(address, passwords)));
+        if (connection is null)
+            return new SendFailure(SendErrorCode.SendAddressMissing, null, false);
+        try
+        {
+            await session.SendAsync(connection, prepared.Message!, next, ct);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            var failure = SendFailureClassifier.Classify(e, session.Certificate);
+            await session.CloseAsync();
+            SendingLog.AttemptFailed(logger, outgoing.TicketMessageId, failure.Code, failure.Temporary, e);
+            return failure;
         }
         return null;
     }

@@ -110,8 +110,9 @@ internal sealed class SmtpSession(GuardedConnector connector, TimeSpan timeout, 
         return _connection;
     }
 
-    /// <summary>Sends the stored bytes of one message (<paramref name="size"/> as stored, for SIZE).</summary>
-    public async Task SendAsync(SmtpConnection connection, Stream content, long size, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken ct)
+    /// <summary>Sends the stored bytes of one message; with <paramref name="next"/> (the message the caller sends next,
+    /// when it goes on this connection) its envelope is pipelined behind this message's data.</summary>
+    public async Task SendAsync(SmtpConnection connection, SmtpMessage message, SmtpMessage? next, CancellationToken ct)
     {
         if (_client is not null && _sentOnConnection >= messagesPerConnection)
             await CloseAsync();
@@ -122,7 +123,7 @@ internal sealed class SmtpSession(GuardedConnector connector, TimeSpan timeout, 
             _sentOnConnection = 0;
         }
         _sentOnConnection++;
-        await _client.SendAsync(content, size, envelopeFrom, recipients, ct);
+        await _client.SendAsync(message, _sentOnConnection < messagesPerConnection ? next : null, ct);
     }
 
     public async Task CloseAsync()

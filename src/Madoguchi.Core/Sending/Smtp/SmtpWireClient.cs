@@ -9,9 +9,14 @@ using Madoguchi.Core.Receiving.Servers;
 
 namespace Madoguchi.Core.Sending.Smtp;
 
+/// <summary>One message to send: its content (read from where it stands to its end), its size as stored (for SIZE)
+/// and its envelope.</summary>
+public sealed record SmtpMessage(Stream Content, long Size, string From, IReadOnlyList<string> Recipients);
+
 /// <summary>Madoguchi's own SMTP client (RFC 5321) for what the outbox sends: the stored bytes of a message go out as they
 /// are (line ends made CRLF, dots stuffed), never parsed and written again; with PIPELINING (RFC 2920) MAIL FROM, every
-/// RCPT TO and DATA leave together, so a message costs two round trips. The session is opened like MailKit opened it for
+/// RCPT TO and DATA leave together, and the next message's envelope with this message's end of data, so a message costs
+/// one round trip after the first. The session is opened like MailKit opened it for
 /// receiving: on a socket already checked by the network rules, TLS on connect or by STARTTLS (RFC 3207) with the
 /// certificate recorded, EHLO (HELO when refused), then AUTH with exactly the configured mechanism. A refusal is a
 /// <see cref="SmtpReplyException"/> naming the command it answered; after any exception the connection is not used again.</summary>
@@ -180,13 +185,27 @@ public sealed class SmtpWireClient : IAsyncDisposable
     /// <summary>Sends one message: the envelope, then its bytes from <paramref name="content"/> (read to its end). Returns
     /// the server's acceptance; a refusal throws, and then the connection must be closed (a pipelined DATA may have been
     /// accepted for other recipients: only closing the connection withdraws it).</summary>
-    public async Task<SmtpReply> SendAsync(Stream content, long size, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken ct)
+    public Task<SmtpReply> SendAsync(Stream content, long size, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken ct) =>
+        SendAsync(new SmtpMessage(content, size, envelopeFrom, recipients), null, ct);
+
+    /// <summary>Sends <paramref name="message"/> as <see cref="SendAsync(Stream, long, string, IReadOnlyList{string}, CancellationToken)"/>
+    /// does. With PIPELINING and a <paramref name="next"/> message (seekable), the next message's MAIL FROM, RCPT TO and
+    /// DATA leave in the same packet as this message's end of data (RFC 2920 allows them after the message's content),
+    /// so each further message costs one round trip; the call for <paramref name="next"/> must follow, or the connection
+    /// be closed without QUIT (it may be in DATA). The next envelope's replies are read in that call: this message's
+    /// outcome never waits for them.</summary>
+    public async Task<SmtpReply> SendAsync(SmtpMessage message, SmtpMessage? next, CancellationToken ct)
     {
         if (!_usable)
             throw new InvalidOperationException("The SMTP connection failed before and cannot be used again.");
+        if (_announced is not null && !ReferenceEquals(_announced, message))
+        {
+            _usable = false;
+            throw new InvalidOperationException("Another message's envelope was sent ahead on this connection.");
+        }
         try
         {
-            return await TransferAsync(content, size, envelopeFrom, recipients, ct);
+            return await TransferAsync(message, next, ct);
         }
         catch
         {
@@ -195,33 +214,42 @@ public sealed class SmtpWireClient : IAsyncDisposable
         }
     }
 
-    private async Task<SmtpReply> TransferAsync(Stream content, long size, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken ct)
+    /// <summary>The message whose envelope went out after the last message's data, its replies not yet read, and its
+    /// first bytes as read then (its content was left where it stood, for another connection to read from the start).</summary>
+    private SmtpMessage? _announced;
+    private byte[]? _announcedFirst;
+    private int _announcedCount;
+
+    private async Task<SmtpReply> TransferAsync(SmtpMessage message, SmtpMessage? next, CancellationToken ct)
     {
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
+        byte[] buffer;
+        ArraySegment<byte> first;
+        if (_announced is not null && _announcedFirst is { } kept)
+        {
+            (buffer, first, _announcedFirst) = (kept, new ArraySegment<byte>(kept, 0, _announcedCount), null);
+            message.Content.Position += _announcedCount;
+        }
+        else
+        {
+            buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
+            first = ReadFull(message.Content, buffer);
+        }
         try
         {
-            var first = ReadFull(content, buffer);
-            var eightBit = first.AsSpan().IndexOfAnyInRange((byte)0x80, (byte)0xFF) >= 0 || first.Count == buffer.Length;
-            var international = !Ascii.IsValid(envelopeFrom) || recipients.Any(r => !Ascii.IsValid(r));
-            var parameters = new StringBuilder();
-            if (Extensions.ContainsKey("SIZE"))
-                parameters.Append(CultureInfo.InvariantCulture, $" SIZE={size}");
-            if (eightBit && Extensions.ContainsKey("8BITMIME"))
-                parameters.Append(" BODY=8BITMIME");
-            if (international && Extensions.ContainsKey("SMTPUTF8"))
-                parameters.Append(" SMTPUTF8");
             var pipelining = Extensions.ContainsKey("PIPELINING");
-            _channel.Command($"MAIL FROM:<{Envelope(envelopeFrom, international)}>{parameters}");
-            if (!pipelining)
-                Expect(await CommandRepliedAsync(ct), SmtpStage.MailFrom);
-            foreach (var recipient in recipients)
+            if (_announced is null)
             {
-                _channel.Command($"RCPT TO:<{Envelope(recipient, international)}>");
-                if (!pipelining)
-                    Expect(await CommandRepliedAsync(ct), SmtpStage.RcptTo);
+                var envelope = EnvelopeCommands(message, EightBit(first, buffer.Length));
+                foreach (var command in envelope.SkipLast(1))
+                {
+                    _channel.Command(command);
+                    if (!pipelining)
+                        Expect(await CommandRepliedAsync(ct), command.StartsWith("MAIL", StringComparison.Ordinal) ? SmtpStage.MailFrom : SmtpStage.RcptTo);
+                }
+                _channel.Command("DATA");
+                await _channel.FlushAsync(ct);
             }
-            _channel.Command("DATA");
-            await _channel.FlushAsync(ct);
+            _announced = null;
             if (pipelining)
             {
                 // Every reply is read before judging (they answer in order); the first refusal is the one reported.
@@ -229,7 +257,7 @@ public sealed class SmtpWireClient : IAsyncDisposable
                 var mail = await _channel.ReadReplyAsync(ct);
                 if (mail.Code != 250)
                     refused = new SmtpReplyException(SmtpStage.MailFrom, mail);
-                foreach (var _ in recipients)
+                foreach (var _ in message.Recipients)
                 {
                     var rcpt = await _channel.ReadReplyAsync(ct);
                     if (rcpt.Code is not (250 or 251) && refused is null)
@@ -249,7 +277,7 @@ public sealed class SmtpWireClient : IAsyncDisposable
             if (first.Count == buffer.Length)
             {
                 int read;
-                while ((read = content.Read(buffer)) > 0)
+                while ((read = message.Content.Read(buffer)) > 0)
                 {
                     if (_channel.Output.WrittenCount >= 64 * 1024)
                         await _channel.FlushAsync(ct);
@@ -257,6 +285,8 @@ public sealed class SmtpWireClient : IAsyncDisposable
                 }
             }
             encoder.Finish();
+            if (pipelining && next is { Content.CanSeek: true })
+                Announce(next);
             await _channel.FlushAsync(ct);
             var accepted = await _channel.ReadReplyAsync(ct);
             Expect(accepted, SmtpStage.Message);
@@ -266,6 +296,52 @@ public sealed class SmtpWireClient : IAsyncDisposable
         {
             System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>Puts <paramref name="next"/>'s envelope after this message's end of data; its first bytes are read (for
+    /// BODY=8BITMIME, and kept for its send) and its content left where it was. An envelope this server cannot take is
+    /// not announced: it fails in its own call.</summary>
+    private void Announce(SmtpMessage next)
+    {
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
+        var position = next.Content.Position;
+        var first = ReadFull(next.Content, buffer);
+        next.Content.Position = position;
+        List<string> envelope;
+        try
+        {
+            envelope = EnvelopeCommands(next, EightBit(first, buffer.Length));
+        }
+        catch (SmtpReplyException)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            return;
+        }
+        foreach (var command in envelope)
+            _channel.Command(command);
+        (_announced, _announcedFirst, _announcedCount) = (next, buffer, first.Count);
+    }
+
+    /// <summary>8-bit content, or more than the first read shows (then assumed so).</summary>
+    private static bool EightBit(ArraySegment<byte> first, int bufferLength) =>
+        first.AsSpan().IndexOfAnyInRange((byte)0x80, (byte)0xFF) >= 0 || first.Count == bufferLength;
+
+    /// <summary>MAIL FROM (with SIZE, BODY=8BITMIME, SMTPUTF8 as the server offers them), a RCPT TO per recipient, DATA.</summary>
+    private List<string> EnvelopeCommands(SmtpMessage message, bool eightBit)
+    {
+        var international = !Ascii.IsValid(message.From) || message.Recipients.Any(r => !Ascii.IsValid(r));
+        var parameters = new StringBuilder();
+        if (Extensions.ContainsKey("SIZE"))
+            parameters.Append(CultureInfo.InvariantCulture, $" SIZE={message.Size}");
+        if (eightBit && Extensions.ContainsKey("8BITMIME"))
+            parameters.Append(" BODY=8BITMIME");
+        if (international && Extensions.ContainsKey("SMTPUTF8"))
+            parameters.Append(" SMTPUTF8");
+        List<string> commands = [$"MAIL FROM:<{Envelope(message.From, international)}>{parameters}"];
+        foreach (var recipient in message.Recipients)
+            commands.Add($"RCPT TO:<{Envelope(recipient, international)}>");
+        commands.Add("DATA");
+        return commands;
     }
 
     /// <summary>The message's first bytes (all of a message up to the buffer's size). Read synchronously: the content is a
@@ -313,7 +389,8 @@ public sealed class SmtpWireClient : IAsyncDisposable
     /// <summary>QUIT after the last message: every message before it was accepted, so a failed QUIT changes nothing.</summary>
     public async Task QuitAsync(CancellationToken ct)
     {
-        if (!_usable)
+        // After an announced envelope the server may be in DATA, where QUIT would be message text: just close.
+        if (!_usable || _announced is not null)
             return;
         try
         {

@@ -211,4 +211,141 @@ public class SmtpWireClientTests
         Assert.Equal(SmtpStage.RcptTo, refused.Stage);
         Assert.Contains("SMTPUTF8", refused.Reply.Text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task NextMessage_ItsEnvelopeFollowsTheEndOfData_BeforeTheAcceptance_OneRoundTripPerMessage()
+    {
+        const string Second = "Subject: b\n\nこんにちは\n";
+        await using var server = new ScriptedServer(async (r, w, received) =>
+        {
+            await w.WriteAsync("220 hi\r\n");
+            await ReadLinesAsync(r, received, 1);
+            await w.WriteAsync(Ehlo);
+            await ReadLinesAsync(r, received, 3);
+            await w.WriteAsync("250 ok\r\n250 ok\r\n354 go\r\n");
+            while (await r.ReadLineAsync() is { } line && line != ".")
+                received.Append(line).Append('\n');
+            // The second message's MAIL, RCPT and DATA came with the first's end of data: read before the first is answered.
+            await ReadLinesAsync(r, received, 3);
+            await w.WriteAsync("250 2.0.0 queued as A\r\n250 ok\r\n250 ok\r\n354 go\r\n");
+            while (await r.ReadLineAsync() is { } line && line != ".")
+                received.Append(line).Append('\n');
+            await w.WriteAsync("250 2.0.0 queued as B\r\n");
+            await ReadLinesAsync(r, received, 1);
+            await w.WriteAsync("221 bye\r\n");
+        });
+        await using var client = await OpenAsync(server);
+        var second = new SmtpMessage(Message(Second), Encoding.UTF8.GetByteCount(Second), "from@example.test", ["b@example.test"]);
+
+        var first = await client.SendAsync(new SmtpMessage(Message("Subject: a\n\nhello\n"), 20, "from@example.test", ["a@example.test"]), second, CancellationToken.None);
+        var then = await client.SendAsync(second, null, CancellationToken.None);
+        await client.QuitAsync(CancellationToken.None);
+        await server.Done.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal("2.0.0 queued as A", first.Text);
+        Assert.Equal("2.0.0 queued as B", then.Text);
+        // The second message was looked at for its 8-bit content, then sent whole from its start.
+        Assert.Equal("EHLO [127.0.0.1]\nMAIL FROM:<from@example.test> SIZE=20\nRCPT TO:<a@example.test>\nDATA\nSubject: a\n\nhello\n"
+            + $"MAIL FROM:<from@example.test> SIZE={Encoding.UTF8.GetByteCount(Second)} BODY=8BITMIME\nRCPT TO:<b@example.test>\nDATA\n"
+            + "Subject: b\n\nこんにちは\nQUIT\n", server.Received.ToString());
+    }
+
+    [Fact]
+    public async Task NextMessage_RecipientRefused_TheFirstStaysAccepted_TheNextFails_AndNoByteOfItIsSent()
+    {
+        var closedWithout = new TaskCompletionSource<string>();
+        await using var server = new ScriptedServer(async (r, w, received) =>
+        {
+            await w.WriteAsync("220 hi\r\n");
+            await ReadLinesAsync(r, received, 1);
+            await w.WriteAsync(Ehlo);
+            await ReadLinesAsync(r, received, 3);
+            await w.WriteAsync("250 ok\r\n250 ok\r\n354 go\r\n");
+            while (await r.ReadLineAsync() is { } line && line != ".")
+                received.Append(line).Append('\n');
+            await ReadLinesAsync(r, received, 3);
+            await w.WriteAsync("250 2.0.0 queued as A\r\n250 ok\r\n550 5.1.1 <b@example.test>: unknown user\r\n354 go\r\n");
+            closedWithout.SetResult(await r.ReadToEndAsync());
+        });
+        var client = await OpenAsync(server);
+        var second = new SmtpMessage(Message("Subject: b\n\nbody\n"), 16, "from@example.test", ["b@example.test"]);
+
+        var first = await client.SendAsync(new SmtpMessage(Message("Subject: a\n\nhello\n"), 20, "from@example.test", ["a@example.test"]), second, CancellationToken.None);
+        var refused = await Assert.ThrowsAsync<SmtpReplyException>(() => client.SendAsync(second, null, CancellationToken.None));
+        await client.QuitAsync(CancellationToken.None);
+        await client.DisposeAsync();
+
+        Assert.Equal(250, first.Code);
+        Assert.Equal(SmtpStage.RcptTo, refused.Stage);
+        Assert.Equal(SendErrorCode.RecipientRejected, SendFailureClassifier.Classify(refused).Code);
+        // The server said 354 for the others: the connection is closed in DATA, without a message byte or QUIT.
+        Assert.Equal("", await closedWithout.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task NextMessage_Announced_ButNotSent_QuitIsNotWrittenIntoItsData()
+    {
+        var closedWithout = new TaskCompletionSource<string>();
+        await using var server = new ScriptedServer(async (r, w, received) =>
+        {
+            await w.WriteAsync("220 hi\r\n");
+            await ReadLinesAsync(r, received, 1);
+            await w.WriteAsync(Ehlo);
+            await ReadLinesAsync(r, received, 3);
+            await w.WriteAsync("250 ok\r\n250 ok\r\n354 go\r\n");
+            while (await r.ReadLineAsync() is { } line && line != ".")
+                received.Append(line).Append('\n');
+            await ReadLinesAsync(r, received, 3);
+            await w.WriteAsync("250 2.0.0 queued as A\r\n250 ok\r\n250 ok\r\n354 go\r\n");
+            closedWithout.SetResult(await r.ReadToEndAsync());
+        });
+        var client = await OpenAsync(server);
+        var second = new SmtpMessage(Message("Subject: b\n\nbody\n"), 16, "from@example.test", ["b@example.test"]);
+
+        await client.SendAsync(new SmtpMessage(Message("Subject: a\n\nhello\n"), 20, "from@example.test", ["a@example.test"]), second, CancellationToken.None);
+        // Another message than the announced one is refused; the connection is not used again.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => client.SendAsync(new SmtpMessage(Message("x\n"), 2, "f@example.test", ["c@example.test"]), null, CancellationToken.None));
+        await client.QuitAsync(CancellationToken.None);
+        await client.DisposeAsync();
+
+        Assert.Equal("", await closedWithout.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task NextMessage_LongerThanItsFirstRead_IsSentWhole_FromWhatWasReadAhead()
+    {
+        var body = string.Join("\n", Enumerable.Range(0, 4000).Select(i => $"{i:D5} 行の本文です。line of text"));
+        var second = $"Subject: long\n\n{body}\n";
+        var bodyLines = new List<string>();
+        await using var server = new ScriptedServer(async (r, w, received) =>
+        {
+            await w.WriteAsync("220 hi\r\n");
+            await ReadLinesAsync(r, received, 1);
+            await w.WriteAsync(Ehlo);
+            await ReadLinesAsync(r, received, 3);
+            await w.WriteAsync("250 ok\r\n250 ok\r\n354 go\r\n");
+            while (await r.ReadLineAsync() is { } line && line != ".")
+            {
+            }
+            await ReadLinesAsync(r, received, 3);
+            await w.WriteAsync("250 queued as A\r\n250 ok\r\n250 ok\r\n354 go\r\n");
+            while (await r.ReadLineAsync() is { } line && line != ".")
+                bodyLines.Add(line);
+            await w.WriteAsync("250 queued as B\r\n");
+            await ReadLinesAsync(r, received, 1);
+            await w.WriteAsync("221 bye\r\n");
+        });
+        await using var client = await OpenAsync(server);
+        var bytes = Encoding.UTF8.GetBytes(second);
+        Assert.True(bytes.Length > 64 * 1024);
+        var next = new SmtpMessage(new MemoryStream(bytes), bytes.Length, "from@example.test", ["b@example.test"]);
+
+        await client.SendAsync(new SmtpMessage(Message("Subject: a\n\nhello\n"), 20, "from@example.test", ["a@example.test"]), next, CancellationToken.None);
+        await client.SendAsync(next, null, CancellationToken.None);
+        await client.QuitAsync(CancellationToken.None);
+        await server.Done.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(second.TrimEnd('\n').Split('\n'), bodyLines);
+        Assert.Contains($"SIZE={bytes.Length} BODY=8BITMIME", server.Received.ToString(), StringComparison.Ordinal);
+    }
 }
