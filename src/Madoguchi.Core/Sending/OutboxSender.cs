@@ -45,7 +45,8 @@ public readonly record struct SentBatch(bool Claimed, Task Written)
 }
 
 /// <summary>Sends a batch of outbox messages of one send address, one after another over SMTP connections of up to
-/// <see cref="SendingOptions.MessagesPerConnection"/> messages, each message at most once at a time across every instance. Claiming is one atomic UPDATE over the batch (queued and due, or sending with an expired lease → sending,
+/// <see cref="SendingOptions.MessagesPerConnection"/> messages, each message at most once at a time across every
+/// instance. Claiming is one atomic UPDATE over the batch (queued and due, or sending with an expired lease → sending,
 /// owned by this claim: the instance id and a claim number), so two instances on one PostgreSQL never both send a message.
 /// While the SMTP conversation goes on, <see cref="OutboxLease"/> renews the claim's lease (a slow server never lets another
 /// instance take the messages); when the lease is lost anyway, the conversation is broken off before the end of DATA. The

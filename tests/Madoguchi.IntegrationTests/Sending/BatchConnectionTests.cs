@@ -3,8 +3,6 @@ using Madoguchi.Core.Sending;
 using Madoguchi.Testing.App;
 using Madoguchi.Testing.Servers;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Madoguchi.IntegrationTests.Sending;
 
@@ -18,21 +16,15 @@ public sealed class BatchConnectionTests
         const int Count = 10;
         await using var sink = await SmtpSinkServer.StartNewAsync(dump: true);
         await using var counted = TcpFaultProxy.Start(sink.Port);
-        var settings = SendingScenario.Settings();
-        // The worker is driven by hand, so that all the messages go in one pass of one slot.
-        settings["Madoguchi:Sending:WorkerEnabled"] = "false";
-        settings["Madoguchi:Sending:MaxParallel"] = "1";
+        var settings = SendingScenario.HandDrivenSettings();
         settings["Madoguchi:Sending:MessagesPerBatch"] = $"{Count}";
         settings["Madoguchi:Sending:MessagesPerConnection"] = "3";
         await using var s = await SendingScenario.StartAsync(provider, settings);
         await s.AddSendAddressAsync(new { address = "support@example.test", host = "127.0.0.1", port = counted.Port, security = "none", authentication = "none" });
         var ticketId = await s.ReceiveCustomerMailAsync($"per-connection-{provider}@example.com");
-        var ids = new List<Guid>();
-        for (var i = 0; i < Count; i++)
-            ids.Add((await s.ReplyAsync(ticketId, new { text = $"Reply {i}" })).GetProperty("id").GetGuid());
+        var ids = await s.QueueRepliesAsync(ticketId, Count);
 
-        var worker = s.App.Services.GetServices<IHostedService>().OfType<OutboxWorker>().Single();
-        Assert.True(await worker.PassAsync(CancellationToken.None));
+        Assert.True(await s.RunOutboxPassAsync());
 
         var rows = await s.App.WithDbAsync(db => db.OutgoingMessages.AsNoTracking().Where(o => ids.Contains(o.TicketMessageId)).ToListAsync());
         Assert.Equal(Count, rows.Count);
@@ -45,9 +37,6 @@ public sealed class BatchConnectionTests
         Assert.Single(rows.Select(r => r.LastAttemptAt).Distinct());
         // 3 + 3 + 3 + 1 messages: four connections, one after another.
         Assert.Equal(4, counted.ConnectionCount);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (sink.CountDumpedMessages() < Count && DateTime.UtcNow < deadline)
-            await Task.Delay(20);
-        Assert.Equal(Count, sink.CountDumpedMessages());
+        Assert.Equal(Count, await sink.WaitForDumpedAsync(Count));
     }
 }

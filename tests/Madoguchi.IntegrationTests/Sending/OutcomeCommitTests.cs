@@ -3,8 +3,6 @@ using Madoguchi.Core.Sending;
 using Madoguchi.Testing.App;
 using Madoguchi.Testing.Servers;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Madoguchi.IntegrationTests.Sending;
 
@@ -17,23 +15,18 @@ public sealed class OutcomeCommitTests
     {
         const int Count = 25;
         await using var sink = await SmtpSinkServer.StartNewAsync(dump: true);
-        var settings = SendingScenario.Settings();
-        // The worker is driven by hand, so that all the messages go in one claim over one connection.
-        settings["Madoguchi:Sending:WorkerEnabled"] = "false";
-        settings["Madoguchi:Sending:MaxParallel"] = "1";
+        // All the messages in one claim over one connection.
+        var settings = SendingScenario.HandDrivenSettings();
         settings["Madoguchi:Sending:MessagesPerConnection"] = $"{Count}";
         settings["Madoguchi:Sending:OutcomesPerCommit"] = "10";
         settings["Madoguchi:Sending:MaxOutcomeDelay"] = "00:00:05";
         await using var s = await SendingScenario.StartAsync(provider, settings);
         await s.AddSendAddressAsync(new { address = "support@example.test", host = "127.0.0.1", port = sink.Port, security = "none", authentication = "none" });
         var ticketId = await s.ReceiveCustomerMailAsync($"grouped-{provider}@example.com");
-        var ids = new List<Guid>();
-        for (var i = 0; i < Count; i++)
-            ids.Add((await s.ReplyAsync(ticketId, new { text = $"Reply {i}" })).GetProperty("id").GetGuid());
+        var ids = await s.QueueRepliesAsync(ticketId, Count);
         var started = DateTime.UtcNow;
 
-        var worker = s.App.Services.GetServices<IHostedService>().OfType<OutboxWorker>().Single();
-        Assert.True(await worker.PassAsync(CancellationToken.None));
+        Assert.True(await s.RunOutboxPassAsync());
 
         var rows = await s.App.WithDbAsync(db => db.OutgoingMessages.AsNoTracking().Where(o => ids.Contains(o.TicketMessageId)).ToListAsync());
         Assert.Equal(Count, rows.Count);
@@ -48,9 +41,6 @@ public sealed class OutcomeCommitTests
         Assert.Equal(sentAt.Order(), sentAt);
         Assert.True(sentAt.Distinct().Count() > 3, string.Join(", ", sentAt.Select(t => t.ToString("O"))));
         Assert.All(sentAt, t => Assert.InRange(t, started.AddSeconds(-1), DateTime.UtcNow.AddSeconds(1)));
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (sink.CountDumpedMessages() < Count && DateTime.UtcNow < deadline)
-            await Task.Delay(20);
-        Assert.Equal(Count, sink.CountDumpedMessages());
+        Assert.Equal(Count, await sink.WaitForDumpedAsync(Count));
     }
 }

@@ -7,6 +7,7 @@ using Madoguchi.Core.Sending;
 using Madoguchi.Testing.App;
 using Madoguchi.Testing.Servers;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Madoguchi.IntegrationTests.Sending;
 
@@ -40,6 +41,16 @@ public sealed class SendingScenario : IAsyncDisposable
         ["Madoguchi:Sending:Timeout"] = "00:00:10",
         ["Madoguchi:Sending:LeaseDuration"] = "00:00:30",
     };
+
+    /// <summary><see cref="Settings"/> with the outbox worker off and one connection slot: the test drives the passes
+    /// (<see cref="RunOutboxPassAsync"/>), so that its messages go in one pass of one slot.</summary>
+    public static Dictionary<string, string?> HandDrivenSettings()
+    {
+        var settings = Settings();
+        settings["Madoguchi:Sending:WorkerEnabled"] = "false";
+        settings["Madoguchi:Sending:MaxParallel"] = "1";
+        return settings;
+    }
 
     public static async Task<SendingScenario> StartAsync(DatabaseProvider provider, IDictionary<string, string?>? settings = null) =>
         await OnAsync(await MadoguchiApp.StartAsync(provider, settings ?? Settings()), ownsApp: true);
@@ -102,6 +113,19 @@ public sealed class SendingScenario : IAsyncDisposable
     }
 
     public Task<JsonElement> ReplyAsync(Guid ticketId, object body, HttpStatusCode expected = HttpStatusCode.Accepted) => ReplyAsAsync(Owner, ticketId, body, expected);
+
+    /// <summary>Queues <paramref name="count"/> replies ("Reply 0", "Reply 1", …) on the ticket; returns their message ids in order.</summary>
+    public async Task<List<Guid>> QueueRepliesAsync(Guid ticketId, int count)
+    {
+        var ids = new List<Guid>();
+        for (var i = 0; i < count; i++)
+            ids.Add((await ReplyAsync(ticketId, new { text = $"Reply {i}" })).GetProperty("id").GetGuid());
+        return ids;
+    }
+
+    /// <summary>One pass of the outbox worker, driven by hand (for apps started with the worker off).</summary>
+    public Task<bool> RunOutboxPassAsync() =>
+        App.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<OutboxWorker>().Single().PassAsync(CancellationToken.None);
 
     public async Task<JsonElement> ReplyAsAsync(HttpClient client, Guid ticketId, object body, HttpStatusCode expected = HttpStatusCode.Accepted)
     {

@@ -257,17 +257,12 @@ public sealed class SendingTests(PostfixFixture mail) : IClassFixture<PostfixFix
         var ticketId = await first.ReceiveCustomerMailAsync("two-instances@example.com");
         const int Count = 30;
 
-        var ids = new List<Guid>();
-        for (var i = 0; i < Count; i++)
-            ids.Add((await first.ReplyAsync(ticketId, new { text = $"Reply {i}" })).GetProperty("id").GetGuid());
+        var ids = await first.QueueRepliesAsync(ticketId, Count);
         foreach (var id in ids)
             Assert.Equal(SendState.Sent, (await first.WaitUntilSettledAsync(id)).State);
 
         var rows = await first.App.WithDbAsync(db => db.OutgoingMessages.AsNoTracking().ToListAsync());
         Assert.All(rows, r => Assert.Equal(1, r.Attempts));
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (sink.CountDumpedMessages() < Count && DateTime.UtcNow < deadline)
-            await Task.Delay(20);
-        Assert.Equal(Count, sink.CountDumpedMessages());
+        Assert.Equal(Count, await sink.WaitForDumpedAsync(Count));
     }
 }

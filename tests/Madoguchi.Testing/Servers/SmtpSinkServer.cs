@@ -32,6 +32,18 @@ public sealed class SmtpSinkServer : IAsyncDisposable
     public int CountDumpedMessages() =>
         Directory.Exists(DumpDirectory) ? Directory.EnumerateFiles(DumpDirectory, "*", SearchOption.AllDirectories).Count() : 0;
 
+    /// <summary>Waits (up to 10 s) until at least <paramref name="count"/> messages are dumped; returns how many are.</summary>
+    public async Task<int> WaitForDumpedAsync(int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (CountDumpedMessages() < count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        return CountDumpedMessages();
+    }
+
     /// <summary>Starts smtp-sink with the given options (see man smtp-sink); -4, -c and a dump folder are added.</summary>
     public static async Task<SmtpSinkServer> StartNewAsync(IEnumerable<string>? options = null, bool dump = false, CancellationToken cancellationToken = default)
     {

@@ -72,6 +72,25 @@ public class SmtpWireClientTests
 
     private static MemoryStream Message(string text) => new(Encoding.UTF8.GetBytes(text));
 
+    /// <summary>The first message of the pipelining tests (20 bytes, to a@example.test).</summary>
+    private static SmtpMessage FirstMessage() => new(Message("Subject: a\n\nhello\n"), 20, "from@example.test", ["a@example.test"]);
+
+    /// <summary>Server side: greeting, EHLO, the first message's envelope and data (recorded), then the next message's
+    /// MAIL, RCPT and DATA read before anything is answered, then <paramref name="replies"/> (the first message's
+    /// acceptance and the next envelope's replies).</summary>
+    private static async Task FirstMessageThenNextEnvelopeAsync(StreamReader r, StreamWriter w, StringBuilder received, string replies)
+    {
+        await w.WriteAsync("220 hi\r\n");
+        await ReadLinesAsync(r, received, 1);
+        await w.WriteAsync(Ehlo);
+        await ReadLinesAsync(r, received, 3);
+        await w.WriteAsync("250 ok\r\n250 ok\r\n354 go\r\n");
+        while (await r.ReadLineAsync() is { } line && line != ".")
+            received.Append(line).Append('\n');
+        await ReadLinesAsync(r, received, 3);
+        await w.WriteAsync(replies);
+    }
+
     [Fact]
     public async Task Pipelining_SendsMailRcptAndDataTogether_ThenTheStuffedMessage()
     {
@@ -218,16 +237,8 @@ public class SmtpWireClientTests
         const string Second = "Subject: b\n\nこんにちは\n";
         await using var server = new ScriptedServer(async (r, w, received) =>
         {
-            await w.WriteAsync("220 hi\r\n");
-            await ReadLinesAsync(r, received, 1);
-            await w.WriteAsync(Ehlo);
-            await ReadLinesAsync(r, received, 3);
-            await w.WriteAsync("250 ok\r\n250 ok\r\n354 go\r\n");
-            while (await r.ReadLineAsync() is { } line && line != ".")
-                received.Append(line).Append('\n');
             // The second message's MAIL, RCPT and DATA came with the first's end of data: read before the first is answered.
-            await ReadLinesAsync(r, received, 3);
-            await w.WriteAsync("250 2.0.0 queued as A\r\n250 ok\r\n250 ok\r\n354 go\r\n");
+            await FirstMessageThenNextEnvelopeAsync(r, w, received, "250 2.0.0 queued as A\r\n250 ok\r\n250 ok\r\n354 go\r\n");
             while (await r.ReadLineAsync() is { } line && line != ".")
                 received.Append(line).Append('\n');
             await w.WriteAsync("250 2.0.0 queued as B\r\n");
@@ -237,7 +248,7 @@ public class SmtpWireClientTests
         await using var client = await OpenAsync(server);
         var second = new SmtpMessage(Message(Second), Encoding.UTF8.GetByteCount(Second), "from@example.test", ["b@example.test"]);
 
-        var first = await client.SendAsync(new SmtpMessage(Message("Subject: a\n\nhello\n"), 20, "from@example.test", ["a@example.test"]), second, CancellationToken.None);
+        var first = await client.SendAsync(FirstMessage(), second, CancellationToken.None);
         var then = await client.SendAsync(second, null, CancellationToken.None);
         await client.QuitAsync(CancellationToken.None);
         await server.Done.WaitAsync(TimeSpan.FromSeconds(10));
@@ -256,21 +267,13 @@ public class SmtpWireClientTests
         var closedWithout = new TaskCompletionSource<string>();
         await using var server = new ScriptedServer(async (r, w, received) =>
         {
-            await w.WriteAsync("220 hi\r\n");
-            await ReadLinesAsync(r, received, 1);
-            await w.WriteAsync(Ehlo);
-            await ReadLinesAsync(r, received, 3);
-            await w.WriteAsync("250 ok\r\n250 ok\r\n354 go\r\n");
-            while (await r.ReadLineAsync() is { } line && line != ".")
-                received.Append(line).Append('\n');
-            await ReadLinesAsync(r, received, 3);
-            await w.WriteAsync("250 2.0.0 queued as A\r\n250 ok\r\n550 5.1.1 <b@example.test>: unknown user\r\n354 go\r\n");
+            await FirstMessageThenNextEnvelopeAsync(r, w, received, "250 2.0.0 queued as A\r\n250 ok\r\n550 5.1.1 <b@example.test>: unknown user\r\n354 go\r\n");
             closedWithout.SetResult(await r.ReadToEndAsync());
         });
         var client = await OpenAsync(server);
         var second = new SmtpMessage(Message("Subject: b\n\nbody\n"), 16, "from@example.test", ["b@example.test"]);
 
-        var first = await client.SendAsync(new SmtpMessage(Message("Subject: a\n\nhello\n"), 20, "from@example.test", ["a@example.test"]), second, CancellationToken.None);
+        var first = await client.SendAsync(FirstMessage(), second, CancellationToken.None);
         var refused = await Assert.ThrowsAsync<SmtpReplyException>(() => client.SendAsync(second, null, CancellationToken.None));
         await client.QuitAsync(CancellationToken.None);
         await client.DisposeAsync();
@@ -288,21 +291,13 @@ public class SmtpWireClientTests
         var closedWithout = new TaskCompletionSource<string>();
         await using var server = new ScriptedServer(async (r, w, received) =>
         {
-            await w.WriteAsync("220 hi\r\n");
-            await ReadLinesAsync(r, received, 1);
-            await w.WriteAsync(Ehlo);
-            await ReadLinesAsync(r, received, 3);
-            await w.WriteAsync("250 ok\r\n250 ok\r\n354 go\r\n");
-            while (await r.ReadLineAsync() is { } line && line != ".")
-                received.Append(line).Append('\n');
-            await ReadLinesAsync(r, received, 3);
-            await w.WriteAsync("250 2.0.0 queued as A\r\n250 ok\r\n250 ok\r\n354 go\r\n");
+            await FirstMessageThenNextEnvelopeAsync(r, w, received, "250 2.0.0 queued as A\r\n250 ok\r\n250 ok\r\n354 go\r\n");
             closedWithout.SetResult(await r.ReadToEndAsync());
         });
         var client = await OpenAsync(server);
         var second = new SmtpMessage(Message("Subject: b\n\nbody\n"), 16, "from@example.test", ["b@example.test"]);
 
-        await client.SendAsync(new SmtpMessage(Message("Subject: a\n\nhello\n"), 20, "from@example.test", ["a@example.test"]), second, CancellationToken.None);
+        await client.SendAsync(FirstMessage(), second, CancellationToken.None);
         // Another message than the announced one is refused; the connection is not used again.
         await Assert.ThrowsAsync<InvalidOperationException>(() => client.SendAsync(new SmtpMessage(Message("x\n"), 2, "f@example.test", ["c@example.test"]), null, CancellationToken.None));
         await client.QuitAsync(CancellationToken.None);
@@ -319,16 +314,7 @@ public class SmtpWireClientTests
         var bodyLines = new List<string>();
         await using var server = new ScriptedServer(async (r, w, received) =>
         {
-            await w.WriteAsync("220 hi\r\n");
-            await ReadLinesAsync(r, received, 1);
-            await w.WriteAsync(Ehlo);
-            await ReadLinesAsync(r, received, 3);
-            await w.WriteAsync("250 ok\r\n250 ok\r\n354 go\r\n");
-            while (await r.ReadLineAsync() is { } line && line != ".")
-            {
-            }
-            await ReadLinesAsync(r, received, 3);
-            await w.WriteAsync("250 queued as A\r\n250 ok\r\n250 ok\r\n354 go\r\n");
+            await FirstMessageThenNextEnvelopeAsync(r, w, received, "250 queued as A\r\n250 ok\r\n250 ok\r\n354 go\r\n");
             while (await r.ReadLineAsync() is { } line && line != ".")
                 bodyLines.Add(line);
             await w.WriteAsync("250 queued as B\r\n");
@@ -340,7 +326,7 @@ public class SmtpWireClientTests
         Assert.True(bytes.Length > 64 * 1024);
         var next = new SmtpMessage(new MemoryStream(bytes), bytes.Length, "from@example.test", ["b@example.test"]);
 
-        await client.SendAsync(new SmtpMessage(Message("Subject: a\n\nhello\n"), 20, "from@example.test", ["a@example.test"]), next, CancellationToken.None);
+        await client.SendAsync(FirstMessage(), next, CancellationToken.None);
         await client.SendAsync(next, null, CancellationToken.None);
         await client.QuitAsync(CancellationToken.None);
         await server.Done.WaitAsync(TimeSpan.FromSeconds(10));
