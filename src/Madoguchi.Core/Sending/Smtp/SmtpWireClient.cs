@@ -239,14 +239,14 @@ public sealed class SmtpWireClient : IAsyncDisposable
             var pipelining = Extensions.ContainsKey("PIPELINING");
             if (_announced is null)
             {
+                // MAIL FROM, the RCPT TOs, DATA: without PIPELINING each but DATA answered before the next.
                 var envelope = EnvelopeCommands(message, EightBit(first, buffer.Length));
-                foreach (var command in envelope.SkipLast(1))
+                for (var i = 0; i < envelope.Count; i++)
                 {
-                    _channel.Command(command);
-                    if (!pipelining)
-                        Expect(await CommandRepliedAsync(ct), command.StartsWith("MAIL", StringComparison.Ordinal) ? SmtpStage.MailFrom : SmtpStage.RcptTo);
+                    _channel.Command(envelope[i]);
+                    if (!pipelining && i < envelope.Count - 1)
+                        Expect(await CommandRepliedAsync(ct), i == 0 ? SmtpStage.MailFrom : SmtpStage.RcptTo);
                 }
-                _channel.Command("DATA");
                 await _channel.FlushAsync(ct);
             }
             _announced = null;

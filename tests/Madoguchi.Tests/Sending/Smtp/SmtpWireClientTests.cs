@@ -75,6 +75,16 @@ public class SmtpWireClientTests
     /// <summary>The first message of the pipelining tests (20 bytes, to a@example.test).</summary>
     private static SmtpMessage FirstMessage() => new(Message("Subject: a\n\nhello\n"), 20, "from@example.test", ["a@example.test"]);
 
+    /// <summary>A server that takes the first message and the next envelope, answers <paramref name="replies"/>, then
+    /// records whatever else the client sends until it closes (<paramref name="rest"/>).</summary>
+    private static ScriptedServer ServerThenRest(string replies, TaskCompletionSource<string> rest) => new(async (r, w, received) =>
+    {
+        await FirstMessageThenNextEnvelopeAsync(r, w, received, replies);
+        rest.SetResult(await r.ReadToEndAsync());
+    });
+
+    private static SmtpMessage SecondMessage() => new(Message("Subject: b\n\nbody\n"), 16, "from@example.test", ["b@example.test"]);
+
     /// <summary>Server side: greeting, EHLO, the first message's envelope and data (recorded), then the next message's
     /// MAIL, RCPT and DATA read before anything is answered, then <paramref name="replies"/> (the first message's
     /// acceptance and the next envelope's replies).</summary>
@@ -265,13 +275,9 @@ public class SmtpWireClientTests
     public async Task NextMessage_RecipientRefused_TheFirstStaysAccepted_TheNextFails_AndNoByteOfItIsSent()
     {
         var closedWithout = new TaskCompletionSource<string>();
-        await using var server = new ScriptedServer(async (r, w, received) =>
-        {
-            await FirstMessageThenNextEnvelopeAsync(r, w, received, "250 2.0.0 queued as A\r\n250 ok\r\n550 5.1.1 <b@example.test>: unknown user\r\n354 go\r\n");
-            closedWithout.SetResult(await r.ReadToEndAsync());
-        });
+        await using var server = ServerThenRest("250 2.0.0 queued as A\r\n250 ok\r\n550 5.1.1 <b@example.test>: unknown user\r\n354 go\r\n", closedWithout);
         var client = await OpenAsync(server);
-        var second = new SmtpMessage(Message("Subject: b\n\nbody\n"), 16, "from@example.test", ["b@example.test"]);
+        var second = SecondMessage();
 
         var first = await client.SendAsync(FirstMessage(), second, CancellationToken.None);
         var refused = await Assert.ThrowsAsync<SmtpReplyException>(() => client.SendAsync(second, null, CancellationToken.None));
@@ -289,13 +295,9 @@ public class SmtpWireClientTests
     public async Task NextMessage_Announced_ButNotSent_QuitIsNotWrittenIntoItsData()
     {
         var closedWithout = new TaskCompletionSource<string>();
-        await using var server = new ScriptedServer(async (r, w, received) =>
-        {
-            await FirstMessageThenNextEnvelopeAsync(r, w, received, "250 2.0.0 queued as A\r\n250 ok\r\n250 ok\r\n354 go\r\n");
-            closedWithout.SetResult(await r.ReadToEndAsync());
-        });
+        await using var server = ServerThenRest("250 2.0.0 queued as A\r\n250 ok\r\n250 ok\r\n354 go\r\n", closedWithout);
         var client = await OpenAsync(server);
-        var second = new SmtpMessage(Message("Subject: b\n\nbody\n"), 16, "from@example.test", ["b@example.test"]);
+        var second = SecondMessage();
 
         await client.SendAsync(FirstMessage(), second, CancellationToken.None);
         // Another message than the announced one is refused; the connection is not used again.
